@@ -1,0 +1,5 @@
+import sys
+
+from peerly.cli import main
+
+sys.exit(main())

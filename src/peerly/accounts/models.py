@@ -1,0 +1,222 @@
+"""Users (email login), member profiles, weekly availability and do-not-pair lists."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from peerly.core.models import TimeStampedModel
+
+
+@cache
+def all_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in all_timezones():
+        raise ValidationError(
+            "“%(value)s” is not a known IANA time zone (e.g. Europe/Paris).",
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+def split_tags(value: str) -> list[str]:
+    """'Python, Django;  python' -> ['Python', 'Django'] (order kept, case-insensitive unique)."""
+    seen: set[str] = set()
+    tags: list[str] = []
+    for raw in value.replace(";", ",").split(","):
+        tag = " ".join(raw.split())
+        if tag and tag.lower() not in seen:
+            seen.add(tag.lower())
+            tags.append(tag)
+    return tags
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_active", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=120, default="", blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    IN_PERSON = "in_person", "In person"
+    ASYNC = "async", "Async text"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Every few months"
+
+
+class Visibility(models.TextChoices):
+    PROGRAMMES = "programmes", "Members of my programmes"
+    ORGANISERS = "organisers", "Organisers of my programmes"
+    PRIVATE = "private", "Only me"
+
+
+# Profile fields whose visibility the member chooses, with the default level.
+VISIBLE_FIELDS: dict[str, str] = {
+    "pronouns": Visibility.PROGRAMMES,
+    "bio": Visibility.PROGRAMMES,
+    "team": Visibility.PROGRAMMES,
+    "location": Visibility.ORGANISERS,
+    "timezone": Visibility.PROGRAMMES,
+    "languages": Visibility.PROGRAMMES,
+    "skills": Visibility.PROGRAMMES,
+    "interests": Visibility.PROGRAMMES,
+    "offers": Visibility.PROGRAMMES,
+    "wants_to_learn": Visibility.PROGRAMMES,
+    "channels": Visibility.PROGRAMMES,
+    "frequency": Visibility.ORGANISERS,
+    "availability": Visibility.PROGRAMMES,
+}
+
+
+class Profile(TimeStampedModel):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    pronouns = models.CharField(max_length=40, default="", blank=True)
+    bio = models.TextField(default="", blank=True, max_length=2000)
+    team = models.CharField(max_length=120, default="", blank=True, db_index=True)
+    location = models.CharField(max_length=120, default="", blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    languages = models.CharField(max_length=300, default="", blank=True)
+    skills = models.TextField(default="", blank=True)
+    interests = models.TextField(default="", blank=True)
+    offers = models.TextField("what I can offer", default="", blank=True)
+    wants_to_learn = models.TextField("what I want to learn", default="", blank=True)
+    channels = models.JSONField(default=list, blank=True)
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    paused_until = models.DateField(null=True, blank=True)
+    field_visibility = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_tags(self.languages)
+
+    @property
+    def skill_list(self) -> list[str]:
+        return split_tags(self.skills)
+
+    @property
+    def interest_list(self) -> list[str]:
+        return split_tags(self.interests)
+
+    def visibility_of(self, field: str) -> str:
+        return str(self.field_visibility.get(field, VISIBLE_FIELDS.get(field, "private")))
+
+    def is_paused_on(self, day: object) -> bool:
+        return self.paused_until is not None and self.paused_until >= day  # type: ignore[operator]
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly window in the member's own time zone (weekday 0 = Monday, minutes of day)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField()
+    start_minute = models.PositiveSmallIntegerField()
+    end_minute = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["weekday", "start_minute"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="window_weekday"),
+            models.CheckConstraint(
+                condition=models.Q(start_minute__lt=models.F("end_minute"), end_minute__lte=1440),
+                name="window_order",
+            ),
+        ]
+
+    DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.DAYS[self.weekday]} {self.start_minute // 60:02d}:{self.start_minute % 60:02d}"
+            f"-{self.end_minute // 60:02d}:{self.end_minute % 60:02d}"
+        )
+
+
+class DoNotPair(models.Model):
+    """Private: `owner` never wants to be grouped with `other`. Only the owner sees it."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="do_not_pair")
+    other = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "other"], name="dnp_unique"),
+            models.CheckConstraint(condition=~models.Q(owner=models.F("other")), name="dnp_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} ✕ {self.other_id}"

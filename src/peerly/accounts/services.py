@@ -1,0 +1,140 @@
+"""Account and profile state changes. Views, API and CLI call these; nothing else writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
+from peerly.accounts.tokens import email_confirmation_token
+from peerly.core import audit
+from peerly.core.errors import ServiceError
+from peerly.notifications.services import queue_email
+
+
+def _uid(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def confirmation_url(user: User) -> str:
+    path = reverse(
+        "accounts:confirm",
+        kwargs={"uidb64": _uid(user), "token": email_confirmation_token.make_token(user)},
+    )
+    return settings.SITE_URL + path
+
+
+def password_set_url(user: User) -> str:
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": _uid(user), "token": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL + path
+
+
+@transaction.atomic
+def sign_up(*, email: str, password: str, display_name: str = "", timezone_name: str = "UTC"
+            ) -> User | None:
+    """Create an inactive account and email a confirmation link.
+
+    When the address already has an account, nothing is created: the owner gets an email
+    saying so (the page the visitor sees is the same, so sign-up does not reveal who is here).
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        queue_email(
+            key=f"signup-existing:{existing.pk}:{timezone.now():%Y%m%d%H}",
+            to=existing,
+            template="account_exists",
+            context={"reset_url": settings.SITE_URL + reverse("accounts:password_reset")},
+        )
+        return None
+    user = User.objects.create_user(
+        email=email, password=password, display_name=display_name.strip(), is_active=False
+    )
+    Profile.objects.create(user=user, timezone=timezone_name)
+    audit.record(actor=None, action="user.sign_up", obj=user)
+    queue_email(
+        key=f"confirm-email:{user.pk}",
+        to=user,
+        template="confirm_email",
+        context={"confirm_url": confirmation_url(user), "days": settings.ACCOUNT_CONFIRM_DAYS},
+    )
+    return user
+
+
+@transaction.atomic
+def confirm_email(*, user: User, token: str) -> bool:
+    """Activate the account if the token is valid. Idempotent for an already-confirmed user."""
+    if user.email_confirmed_at is not None and user.is_active:
+        return True
+    if not email_confirmation_token.check_token(user, token):
+        return False
+    user.is_active = True
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_active", "email_confirmed_at"])
+    Profile.objects.get_or_create(user=user)
+    audit.record(actor=user, action="user.confirm_email", obj=user)
+    return True
+
+
+def ensure_profile(user: User) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def set_availability(*, profile: Profile, windows: Iterable[tuple[int, int, int]]) -> int:
+    """Replace the member's weekly windows (weekday, start_minute, end_minute), merged."""
+    merged: list[tuple[int, int, int]] = []
+    for day, start, end in sorted(set(windows)):
+        if not (0 <= day <= 6 and 0 <= start < end <= 1440):
+            raise ServiceError(f"Invalid availability window {day} {start}-{end}.")
+        if merged and merged[-1][0] == day and merged[-1][2] >= start:
+            merged[-1] = (day, merged[-1][1], max(merged[-1][2], end))
+        else:
+            merged.append((day, start, end))
+    AvailabilityWindow.objects.filter(profile=profile).delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(profile=profile, weekday=d, start_minute=s, end_minute=e)
+        for d, s, e in merged
+    )
+    return len(merged)
+
+
+@transaction.atomic
+def pause_member(*, user: User, until: dt.date | None) -> Profile:
+    """Pause all matching until `until` (None resumes)."""
+    if until is not None and until < timezone.localdate():
+        raise ServiceError("The pause must end today or later.", field="paused_until")
+    profile = ensure_profile(user)
+    profile.paused_until = until
+    profile.save(update_fields=["paused_until", "updated_at"])
+    audit.record(
+        actor=user, action="profile.pause" if until else "profile.resume", obj=profile,
+        data={"until": until.isoformat() if until else None},
+    )
+    return profile
+
+
+@transaction.atomic
+def add_do_not_pair(*, owner: User, other: User) -> DoNotPair:
+    if owner.pk == other.pk:
+        raise ServiceError("You cannot add yourself.", field="email")
+    entry, _ = DoNotPair.objects.get_or_create(owner=owner, other=other)
+    return entry
+
+
+@transaction.atomic
+def remove_do_not_pair(*, owner: User, other_id: int) -> bool:
+    deleted, _ = DoNotPair.objects.filter(owner=owner, other_id=other_id).delete()
+    return bool(deleted)

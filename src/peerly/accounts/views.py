@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerly.accounts import selectors, services
+from peerly.accounts.forms import (
+    GRID_HOURS,
+    AvailabilityForm,
+    DoNotPairForm,
+    PauseForm,
+    ProfileForm,
+    SignUpForm,
+    timezone_choices,
+)
+from peerly.accounts.models import AvailabilityWindow, DoNotPair, User
+from peerly.core.errors import ServiceError
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            display_name=form.cleaned_data["display_name"],
+            timezone_name=form.cleaned_data["timezone"],
+        )
+        return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    return render(
+        request, "accounts/signup_form.html", {"form": form, "timezones": timezone_choices()}
+    )
+
+
+def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not services.confirm_email(user=user, token=token):
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Your email is confirmed. Tell us a little about yourself.")
+    return redirect("accounts:profile-edit")
+
+
+@login_required
+def profile_me(request: HttpRequest) -> HttpResponse:
+    return profile_detail(request, request.user.pk)
+
+
+@login_required
+def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    view = selectors.get_profile_for_user(viewer=request.user, member_id=user_id)
+    return render(request, "accounts/profile_detail.html", {"view": view})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = services.ensure_profile(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            profile = form.save(commit=False)
+            profile.field_visibility = form.visibility()
+            profile.save()
+            request.user.display_name = form.cleaned_data["display_name"]
+            request.user.save(update_fields=["display_name"])
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile_edit.html", {"form": form, "timezones": timezone_choices()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability_edit(request: HttpRequest) -> HttpResponse:
+    profile = services.ensure_profile(request.user)
+    windows = list(AvailabilityWindow.objects.filter(profile=profile))
+    form = AvailabilityForm(
+        request.POST or None, initial={"slots": AvailabilityForm.initial_from(windows)}
+    )
+    if request.method == "POST" and form.is_valid():
+        count = services.set_availability(profile=profile, windows=form.windows())
+        messages.success(request, f"Availability saved: {count} weekly window(s).")
+        return redirect("accounts:availability")
+    checked = set(form["slots"].value() or [])
+    rows = [
+        {
+            "hour": h,
+            "label": f"{h:02d}:00–{h + 1:02d}:00",
+            "cells": [{"value": f"{d}-{h}", "checked": f"{d}-{h}" in checked,
+                       "day": AvailabilityWindow.DAYS[d]}
+                      for d in range(7)],
+        }
+        for h in GRID_HOURS
+    ]
+    return render(
+        request, "accounts/availability_edit.html",
+        {"form": form, "rows": rows, "days": AvailabilityWindow.DAYS, "profile": profile,
+         "windows": windows},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def do_not_pair(request: HttpRequest) -> HttpResponse:
+    form = DoNotPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = (
+            selectors.list_co_members_for_user(user=request.user)
+            .filter(email__iexact=form.cleaned_data["email"]).first()
+        )
+        if other is None:
+            form.add_error("email", "Nobody in your programmes has that email address.")
+        else:
+            try:
+                services.add_do_not_pair(owner=request.user, other=other)
+            except ServiceError as exc:
+                form.add_error("email", exc.message)
+            else:
+                messages.success(request, f"{other.name} will not be grouped with you.")
+                return redirect("accounts:do-not-pair")
+    entries = DoNotPair.objects.filter(owner=request.user).select_related("other")
+    return render(request, "accounts/donotpair_list.html", {"form": form, "entries": entries})
+
+
+@login_required
+@require_POST
+def do_not_pair_remove(request: HttpRequest, other_id: int) -> HttpResponse:
+    if services.remove_do_not_pair(owner=request.user, other_id=other_id):
+        messages.success(request, "Removed from your do-not-pair list.")
+    return redirect("accounts:do-not-pair")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause(request: HttpRequest) -> HttpResponse:
+    profile = services.ensure_profile(request.user)
+    form = PauseForm(request.POST or None, initial={"paused_until": profile.paused_until})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_member(user=request.user, until=form.cleaned_data["paused_until"])
+        except ServiceError as exc:
+            form.add_error("paused_until", exc.message)
+        else:
+            until = form.cleaned_data["paused_until"]
+            messages.success(
+                request, f"Paused until {until:%d %B %Y}." if until else "Welcome back: resumed."
+            )
+            return redirect("core:home")
+    return render(request, "accounts/pause_form.html", {"form": form, "profile": profile})

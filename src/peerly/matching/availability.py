@@ -1,0 +1,161 @@
+"""Weekly availability windows: parsing, time-zone conversion and intersection.
+
+A window set is a sorted tuple of disjoint half-open ``(start, end)`` pairs in minutes from
+Monday 00:00 UTC (``0 <= start < end <= 10080``).  The empty tuple means "no constraint"
+(available at any time), so it is the neutral element of :func:`common_windows`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .types import Availability
+
+WEEK_MINUTES = 7 * 24 * 60
+DAY_MINUTES = 24 * 60
+FULL_WEEK: Availability = ((0, WEEK_MINUTES),)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WINDOW_RE = re.compile(
+    r"^\s*(?P<day>[A-Za-z]{3})[A-Za-z]*\s+(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*-\s*"
+    r"(?P<h2>\d{1,2}):(?P<m2>\d{2})\s*$"
+)
+
+
+def parse_window(text: str) -> tuple[int, int, int]:
+    """Parse ``"Mon 09:00-12:00"`` into ``(weekday 0-6, start_min, end_min)``.
+
+    An end before the start crosses midnight (``"Fri 22:00-01:00"``: end is 1500).
+    ``24:00`` is allowed as an end.  Raises ``ValueError`` with a readable message.
+    """
+    match = _WINDOW_RE.match(text)
+    if not match:
+        raise ValueError(f"malformed window {text!r}, expected like 'Mon 09:00-12:00'")
+    day = match["day"].lower()
+    if day not in DAYS:
+        raise ValueError(f"unknown weekday {match['day']!r} in window {text!r}")
+    h1, m1, h2, m2 = (int(match[g]) for g in ("h1", "m1", "h2", "m2"))
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"invalid time in window {text!r}")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if end == start:
+        raise ValueError(f"empty window {text!r}")
+    if end < start:
+        end += DAY_MINUTES
+    return DAYS.index(day), start, end
+
+
+def get_zone(name: str) -> ZoneInfo:
+    """Return the IANA zone or raise ``ValueError('unknown time zone ...')``."""
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def normalize(windows: Iterable[tuple[int, int]]) -> Availability:
+    """Sort, wrap at the week's end and merge overlapping or touching windows."""
+    pieces: list[tuple[int, int]] = []
+    for start, end in windows:
+        if end <= start:
+            continue
+        if end - start >= WEEK_MINUTES:
+            return FULL_WEEK
+        s, e = start % WEEK_MINUTES, (start % WEEK_MINUTES) + (end - start)
+        if e > WEEK_MINUTES:
+            pieces.append((s, WEEK_MINUTES))
+            pieces.append((0, e - WEEK_MINUTES))
+        else:
+            pieces.append((s, e))
+    pieces.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
+def local_windows_to_utc(
+    windows: Iterable[tuple[int, int, int]],
+    tz: str,
+    *,
+    reference: dt.date | None = None,
+) -> Availability:
+    """Convert local ``(weekday, start, end)`` windows to merged UTC minute-of-week windows.
+
+    The UTC offset is the zone's offset at noon on ``reference`` (default: today in UTC), so
+    one date fixes daylight-saving time for the whole week.
+    """
+    zone = get_zone(tz)
+    ref = reference or dt.datetime.now(dt.UTC).date()
+    noon = dt.datetime(ref.year, ref.month, ref.day, 12, tzinfo=zone)
+    offset = noon.utcoffset() or dt.timedelta(0)
+    offset_minutes = int(offset.total_seconds() // 60)
+    shifted = []
+    for weekday, start, end in windows:
+        base = weekday * DAY_MINUTES - offset_minutes
+        shifted.append((base + start, base + end))
+    return normalize(shifted)
+
+
+def _intersect(a: Availability, b: Availability) -> Availability:
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if s < e:
+            out.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def common_windows(*availabilities: Sequence[tuple[int, int]]) -> Availability:
+    """Windows in which everybody is available; ``()`` availabilities are ignored.
+
+    Returns :data:`FULL_WEEK` when nobody has a constraint.
+    """
+    result: Availability = FULL_WEEK
+    for availability in availabilities:
+        if availability:
+            result = _intersect(result, tuple(availability))
+            if not result:
+                return ()
+    return result
+
+
+def overlap_minutes(*availabilities: Sequence[tuple[int, int]]) -> int:
+    """Weekly minutes in which everybody is available (unconstrained counts as always)."""
+    return sum(e - s for s, e in common_windows(*availabilities))
+
+
+def longest_window(windows: Availability) -> int:
+    """Length of the longest contiguous window, joining the week's end to its start."""
+    if not windows:
+        return 0
+    lengths = [e - s for s, e in windows]
+    if len(windows) > 1 and windows[0][0] == 0 and windows[-1][1] == WEEK_MINUTES:
+        lengths.append(windows[0][1] + WEEK_MINUTES - windows[-1][0])
+    return max(lengths)
+
+
+def format_windows(windows: Availability) -> list[str]:
+    """Human strings like ``'Mon 09:00-12:00 UTC'`` for reports."""
+    out = []
+    for s, e in windows:
+        day, start = divmod(s, DAY_MINUTES)
+        end = start + (e - s)
+        out.append(
+            f"{DAYS[day].title()} {start // 60:02d}:{start % 60:02d}-"
+            f"{(end // 60) % 24 if end > DAY_MINUTES else end // 60:02d}:{end % 60:02d} UTC"
+        )
+    return out

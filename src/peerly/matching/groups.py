@@ -1,0 +1,273 @@
+"""``form_groups``: one round or a whole season of groups, with explanations and metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from types import MappingProxyType
+
+import numpy as np
+
+from . import designs
+from .availability import common_windows, overlap_minutes
+from .metrics import group_pairs, round_metrics, season_metrics
+from .scoring import COMPONENTS, Problem
+from .season import improve_season
+from .solver import Reasons, solve_round
+from .types import Group, GroupingResult, GroupOptions, Member, PastGroup, RoundPlan, Unmatched
+
+Plan = tuple[list[list[int]], Reasons]
+SEQUENTIAL_LIMIT = 400_000  # members x rounds solved one round at a time before designs win
+
+
+def form_groups(
+    members: Sequence[Member],
+    history: Sequence[PastGroup] = (),
+    options: GroupOptions = GroupOptions(),  # noqa: B008 - frozen dataclass
+) -> GroupingResult:
+    """Partition ``members`` into groups of ``options.size`` for ``options.rounds`` rounds.
+
+    Deterministic for a given seed and independent of the order of ``members``/``history``.
+    The first planned round is the history's last round + 1.
+    """
+    started = time.perf_counter()
+    ids = [m.id for m in members]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})[0]
+        raise ValueError(f"duplicate member id {dup!r}")
+    first = max((h.round for h in history), default=0) + 1
+    base = Problem(members, history, options, round_no=first)
+    plans = _plan(base, members, history, options, first)
+    rounds: list[RoundPlan] = []
+    metrics_rows: list[dict[str, object]] = []
+    planned: list[PastGroup] = []
+    for offset, (groups, unmatched) in enumerate(plans):
+        round_no = first + offset
+        clock = time.perf_counter()
+        problem = (
+            base
+            if offset == 0
+            else _problem_for(members, history, options, round_no, planned, base)
+        )
+        row = round_metrics(problem, groups, unmatched)
+        row["round"] = round_no
+        row["seed"] = options.seed
+        built = tuple(sorted((_explain(problem, g) for g in groups), key=lambda g: g.member_ids))
+        row["seconds"] = round(time.perf_counter() - clock, 4)
+        metrics_rows.append(row)
+        rounds.append(
+            RoundPlan(
+                round=round_no,
+                groups=built,
+                unmatched=tuple(
+                    Unmatched(base.ids[i], r, d)
+                    for i, (r, d) in sorted(unmatched.items(), key=lambda kv: base.ids[kv[0]])
+                ),
+                metrics=MappingProxyType(row),
+            )
+        )
+        planned.extend(
+            PastGroup(round_no, tuple(base.ids[i] for i in g), str(n + 1))
+            for n, g in enumerate(groups)
+        )
+    season = season_metrics(metrics_rows)
+    season["rounds"] = len(rounds)
+    season["seed"] = options.seed
+    seconds = time.perf_counter() - started
+    season["seconds"] = round(seconds, 4)
+    return GroupingResult(rounds=tuple(rounds), seconds=seconds, season_metrics=season)
+
+
+def _problem_for(
+    members: Sequence[Member],
+    history: Sequence[PastGroup],
+    options: GroupOptions,
+    round_no: int,
+    planned: Sequence[PastGroup],
+    base: Problem,
+) -> Problem:
+    if len(planned) * options.size > SEQUENTIAL_LIMIT:
+        return base  # long design seasons: intra-season repeats are 0 by construction
+    window = options.history_window
+    recent = [p for p in planned if window is None or p.round >= round_no - window]
+    return Problem(members, history, options, round_no=round_no, extra_history=recent)
+
+
+# ------------------------------------------------------------------- planning
+def _plan(
+    base: Problem,
+    members: Sequence[Member],
+    history: Sequence[PastGroup],
+    options: GroupOptions,
+    first: int,
+) -> list[Plan]:
+    rounds = options.rounds
+    candidates: list[list[Plan]] = []
+    design = _design_season(base, history, rounds)
+    if design is not None:
+        candidates.append(design)
+    if design is None or (rounds <= base.n // 2 and base.n * rounds <= SEQUENTIAL_LIMIT):
+        sequential = _sequential(base, members, history, options, first)
+        if options.size >= 3 and rounds > 1 and _season_repeats(base, sequential) > 0:
+            sequential = improve_season(base, sequential, options)
+        candidates.append(sequential)
+    if len(candidates) == 1:
+        return candidates[0]
+    return min(candidates, key=lambda plan: _season_key(base, plan))
+
+
+def _sequential(
+    base: Problem,
+    members: Sequence[Member],
+    history: Sequence[PastGroup],
+    options: GroupOptions,
+    first: int,
+) -> list[Plan]:
+    plans: list[Plan] = []
+    planned: list[PastGroup] = []
+    for offset in range(options.rounds):
+        round_no = first + offset
+        problem = base if offset == 0 else _problem_for(
+            members, history, options, round_no, planned, base
+        )
+        rng = np.random.default_rng([options.seed, round_no])
+        plan = _continue_design(problem, [*history, *planned]) or solve_round(problem, rng)
+        plans.append(plan)
+        planned.extend(
+            PastGroup(round_no, tuple(base.ids[i] for i in g), str(n + 1))
+            for n, g in enumerate(plan[0])
+        )
+    return plans
+
+
+def _season_repeats(base: Problem, plans: Sequence[Plan]) -> int:
+    seen = set(base.history.penalty)
+    repeats = 0
+    for groups, _ in plans:
+        for g in groups:
+            for pair in group_pairs(g):
+                repeats += pair in seen
+                seen.add(pair)
+    return repeats
+
+
+def _season_key(base: Problem, plans: Sequence[Plan]) -> tuple[float, ...]:
+    violations = sum(1 for groups, _ in plans for g in groups if base.group_violations(g))
+    unplaced = sum(len(u) for _, u in plans)
+    score = sum(
+        sum(base.pair_components(a, b)["team"] for a, b in group_pairs(g))
+        for groups, _ in plans
+        for g in groups
+    )
+    return (violations, unplaced, _season_repeats(base, plans), -score)
+
+
+# -------------------------------------------------------------------- designs
+def _schedule(problem: Problem) -> designs.Schedule | None:
+    if problem.k == 2:
+        return designs.round_robin(problem.n)
+    if problem.k == 3:
+        return designs.kirkman(problem.n)
+    return None
+
+
+def _labelled_schedule(problem: Problem) -> list[list[list[int]]] | None:
+    """The design relabelled by the seed; among a few labellings the one with most valid rounds."""
+    schedule = _schedule(problem)
+    if schedule is None:
+        return None
+    rng = np.random.default_rng([problem.options.seed, problem.n, 7])
+    best: tuple[int, list[list[list[int]]]] | None = None
+    tries = 16 if problem.n <= 300 else 1
+    for _ in range(tries):
+        perm = rng.permutation(problem.n)
+        labelled = [[sorted(int(perm[x]) for x in g) for g in r] for r in schedule]
+        valid = sum(1 for r in labelled if not any(problem.group_violations(g) for g in r))
+        if best is None or valid > best[0]:
+            best = (valid, labelled)
+        if valid == len(labelled):
+            break
+    return None if best is None else best[1]
+
+
+def _design_season(
+    base: Problem, history: Sequence[PastGroup], rounds: int
+) -> list[Plan] | None:
+    if rounds < 2:
+        return None
+    schedule = _labelled_schedule(base)
+    if schedule is None:
+        return None
+    usable = [
+        r
+        for r in schedule
+        if not any(base.group_violations(g) for g in r)
+        and not any(base.history.met(a, b) for g in r for a, b in group_pairs(g))
+    ]
+    if len(usable) < rounds:
+        return None
+    if len(usable) == rounds:
+        return [(r, {}) for r in usable]
+    ranked = sorted(usable, key=lambda r: -_round_score(base, r))
+    return [(r, {}) for r in ranked[:rounds]]
+
+
+def _round_score(problem: Problem, groups: Sequence[Sequence[int]]) -> float:
+    return sum(
+        sum(problem.pair_components(a, b).values()) for g in groups for a, b in group_pairs(g)
+    )
+
+
+def _continue_design(problem: Problem, history: Sequence[PastGroup]) -> Plan | None:
+    """Triads round by round: if the history follows this seed's Kirkman design, continue it."""
+    if problem.k != 3 or designs.kirkman(problem.n) is None:
+        return None
+    schedule = _labelled_schedule(problem)
+    if schedule is None:
+        return None
+    block_round = {tuple(g): r for r, groups in enumerate(schedule) for g in groups}
+    window = problem.options.history_window
+    used: set[int] = set()
+    for past in history:
+        if past.round >= problem.round_no:
+            continue
+        if window is not None and past.round < problem.round_no - window:
+            continue
+        key = tuple(sorted(problem.index.get(m, -1) for m in past.member_ids))
+        if key not in block_round:
+            return None
+        used.add(block_round[key])
+    options = [
+        schedule[r]
+        for r in range(len(schedule))
+        if r not in used and not any(problem.group_violations(g) for g in schedule[r])
+    ]
+    if not options:
+        return None
+    best = max(options, key=lambda groups: _round_score(problem, groups))
+    return [list(g) for g in best], {}
+
+
+# ---------------------------------------------------------------- explanation
+def _explain(problem: Problem, group: Sequence[int]) -> Group:
+    components = dict.fromkeys(COMPONENTS, 0.0)
+    repeats: list[tuple[str, str]] = []
+    for a, b in group_pairs(group):
+        for key, value in problem.pair_components(a, b).items():
+            components[key] += value
+        if problem.history.met(a, b):
+            repeats.append((problem.ids[a], problem.ids[b]))
+    components["fairness"] = problem.fairness(group)
+    avails = [problem.avail[i] for i in group]
+    windows = common_windows(*avails)
+    interests = frozenset.intersection(*(problem.interests[i] for i in group))
+    rounded = {k: round(v, 6) for k, v in components.items()}
+    return Group(
+        member_ids=tuple(sorted(problem.ids[i] for i in group)),
+        score=round(sum(components.values()), 6),
+        components=MappingProxyType(rounded),
+        repeat_pairs=tuple(sorted(repeats)),
+        overlap_hours=round(overlap_minutes(*avails) / 60, 4),
+        common_windows=windows,
+        shared_interests=tuple(sorted(interests)),
+    )

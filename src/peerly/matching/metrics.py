@@ -1,0 +1,158 @@
+"""Report figures for group rounds (PRODUCT.md §5 definitions; see docs/matching.md)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import rustworkx as rx
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .availability import overlap_minutes
+from .scoring import Problem
+
+EXACT_UNAVOIDABLE_LIMIT = 3000  # members; above this the lower bound is reported
+
+
+def group_pairs(group: Sequence[int]) -> list[tuple[int, int]]:
+    g = sorted(group)
+    return [(a, b) for i, a in enumerate(g) for b in g[i + 1 :]]
+
+
+def round_metrics(
+    problem: Problem,
+    groups: Sequence[Sequence[int]],
+    unmatched: dict[int, tuple[str, str]],
+) -> dict[str, object]:
+    pairs = [p for g in groups for p in group_pairs(g)]
+    repeats = sum(1 for a, b in pairs if problem.history.met(a, b))
+    unavoidable, exact = unavoidable_repeats(problem, groups, repeats)
+    team = problem.team
+    cross = sum(1 for a, b in pairs if team[a] >= 0 and team[b] >= 0 and team[a] != team[b])
+    overlaps = [overlap_minutes(*(problem.avail[i] for i in g)) / 60 for g in groups]
+    violations = sum(1 for g in groups if problem.group_violations(g) or len(g) < 2)
+    sizes = Counter(len(g) for g in groups)
+    return {
+        "members": problem.n,
+        "groups": len(groups),
+        "group_sizes": {str(s): sizes[s] for s in sorted(sizes)},
+        "placed": sum(len(g) for g in groups),
+        "pairs": len(pairs),
+        "repeat_pairs": repeats,
+        "unavoidable_repeat_pairs": unavoidable,
+        "unavoidable_exact": exact,
+        "excess_repeat_pairs": repeats - unavoidable,
+        "cross_team_pairs": cross,
+        "cross_team_rate": round(cross / len(pairs), 6) if pairs else 0.0,
+        "achievable_cross_team_rate": achievable_cross_team_rate(problem, groups),
+        "mean_overlap_hours": round(float(np.mean(overlaps)), 4) if overlaps else 0.0,
+        "unmatched": [
+            {"id": problem.ids[i], "reason": r, "detail": d}
+            for i, (r, d) in sorted(unmatched.items(), key=lambda kv: problem.ids[kv[0]])
+        ],
+        "hard_rule_violations": violations,
+    }
+
+
+def unavoidable_repeats(
+    problem: Problem, groups: Sequence[Sequence[int]], repeats: int
+) -> tuple[int, bool]:
+    """Lower bound on repeated pairs any valid partition must contain: (value, is_exact).
+
+    Size 2 (exact up to a few thousand members): sum over the components of the feasible
+    graph of floor(|C|/2) minus the maximum matching among never-met feasible pairs.
+    Size k >= 3 (or large populations): ceil(sum_i max(0, (s_min - 1) - d_i) / 2), where d_i is
+    the number of never-met feasible partners of member i and s_min the smallest group size
+    used; every member needs s_min - 1 group mates and each repeated pair serves two members.
+    """
+    if repeats == 0:
+        return 0, True
+    n = problem.n
+    if n > EXACT_UNAVOIDABLE_LIMIT:
+        return _degree_bound(problem, groups, None), False
+    weight, feasible = problem.pair_matrix(np.arange(n))
+    never_met = feasible & (weight >= 0)
+    if problem.k != 2:
+        return _degree_bound(problem, groups, never_met), False
+    count, labels = connected_components(csr_matrix(feasible), directed=False)
+    sizes = np.bincount(labels, minlength=count)
+    upper = int(sum(int(s) // 2 for s in sizes))
+    rows, cols = np.nonzero(np.triu(never_met, 1))
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from_no_data(list(zip(rows.tolist(), cols.tolist())))
+    matching = rx.max_weight_matching(graph, max_cardinality=True)
+    return max(0, upper - len(matching)), True
+
+
+def _degree_bound(
+    problem: Problem, groups: Sequence[Sequence[int]], never_met: np.ndarray | None
+) -> int:
+    s_min = min((len(g) for g in groups), default=problem.k)
+    need = s_min - 1
+    if never_met is not None:
+        degree = never_met.sum(axis=1)
+    else:
+        degree = np.full(problem.n, problem.n - 1)
+        for (a, b) in problem.history.penalty:
+            degree[a] -= 1
+            degree[b] -= 1
+        for i in range(problem.n):
+            degree[i] -= len(problem.dnp[i])
+    placed = sorted({i for g in groups for i in g})
+    short = sum(max(0, need - int(degree[i])) for i in placed)
+    return math.ceil(short / 2)
+
+
+def achievable_cross_team_rate(problem: Problem, groups: Sequence[Sequence[int]]) -> float:
+    """Upper bound on the cross-team rate for groups of these sizes (ignores hard rules).
+
+    Non-cross pairs >= sum over teams of the pairs forced by spreading the team as evenly as
+    possible over the groups, plus ceil(u * (s_min - 1) / 2) pairs touching the u members
+    without a team.
+    """
+    pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
+    if pairs == 0:
+        return 0.0
+    placed = [i for g in groups for i in g]
+    count = len(groups)
+    teams = Counter(int(problem.team[i]) for i in placed)
+    no_team = teams.pop(-1, 0)
+    forced = 0
+    for size in teams.values():
+        q, r = divmod(size, count)
+        forced += r * (q + 1) * q // 2 + (count - r) * q * (q - 1) // 2
+    s_min = min(len(g) for g in groups)
+    forced += math.ceil(no_team * (s_min - 1) / 2)
+    return round(max(0, pairs - forced) / pairs, 6)
+
+
+def season_metrics(rounds: Sequence[dict[str, object]]) -> dict[str, object]:
+    """Totals over planned rounds (sums of counts; rates recomputed from the sums)."""
+
+    def total(key: str) -> int:
+        return int(sum(int(r[key]) for r in rounds))  # type: ignore[call-overload]
+
+    pairs = total("pairs")
+    sizes: Counter[str] = Counter()
+    for r in rounds:
+        sizes.update(r["group_sizes"])  # type: ignore[arg-type]
+    rates = [float(r["achievable_cross_team_rate"]) * int(r["pairs"]) for r in rounds]  # type: ignore[call-overload, arg-type]
+    overlaps = [float(r["mean_overlap_hours"]) * int(r["groups"]) for r in rounds]  # type: ignore[call-overload, arg-type]
+    groups = total("groups")
+    return {
+        "members": rounds[0]["members"] if rounds else 0,
+        "groups": groups,
+        "group_sizes": dict(sorted(sizes.items())),
+        "pairs": pairs,
+        "repeat_pairs": total("repeat_pairs"),
+        "unavoidable_repeat_pairs": total("unavoidable_repeat_pairs"),
+        "excess_repeat_pairs": total("excess_repeat_pairs"),
+        "cross_team_rate": round(total("cross_team_pairs") / pairs, 6) if pairs else 0.0,
+        "achievable_cross_team_rate": round(sum(rates) / pairs, 6) if pairs else 0.0,
+        "mean_overlap_hours": round(sum(overlaps) / groups, 4) if groups else 0.0,
+        "hard_rule_violations": total("hard_rule_violations"),
+    }

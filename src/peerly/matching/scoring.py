@@ -1,0 +1,348 @@
+"""Pair and group scoring for group formation: hard rules, soft components, history.
+
+One :class:`Problem` is built per call of ``form_groups``.  Members are indexed in id order,
+so every later step is independent of the caller's row order.  The same numbers come out of
+the vectorised :meth:`Problem.pair_matrix` (used by the solvers) and the scalar
+:meth:`Problem.pair_components` (used for explanations and local search).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .availability import WEEK_MINUTES, common_windows, longest_window
+from .types import GroupOptions, Member, PastGroup
+
+REPEAT_BASE = 50.0  # every earlier meeting costs at least this: more than all bonuses together
+REPEAT_RECENT = 50.0  # plus this, decaying with age
+REPEAT_DECAY = 0.7
+W_TEAM = 10.0
+W_FAIR = 2.0
+OVERLAP_CAP_HOURS = 10.0
+INTEREST_CAP = 3
+STRATEGY_WEIGHTS: dict[str, dict[str, float]] = {
+    "strangers": {"familiar": 4.0, "overlap": 2.0, "interests": 1.0, "jitter": 1.0},
+    "familiar": {"familiar": 8.0, "overlap": 2.0, "interests": 2.0, "jitter": 1.0},
+    "random": {"familiar": 0.0, "overlap": 0.0, "interests": 0.0, "jitter": 20.0},
+}
+COMPONENTS = ("novelty", "team", "familiar", "overlap", "interests", "jitter")
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(x: int) -> int:
+    """splitmix64 finaliser on Python ints (matches :func:`_mix_array`)."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def _mix_array(x: np.ndarray) -> np.ndarray:
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def member_key(seed: int, round_no: int, member_id: str) -> int:
+    digest = hashlib.blake2b(f"{seed}\x00{round_no}\x00{member_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "little")
+
+
+def repeat_penalty(age: int) -> float:
+    """Cost of one earlier meeting ``age`` rounds ago (age >= 1)."""
+    return REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** max(age - 1, 0)
+
+
+@dataclass
+class HistoryIndex:
+    """Earlier meetings within the window, by member index pair (i < j)."""
+
+    penalty: dict[tuple[int, int], float]
+    last_round: int
+    bigger: np.ndarray  # times each member was in a group larger than k
+    smaller: np.ndarray  # times each member was in a group smaller than k
+
+    def met(self, i: int, j: int) -> bool:
+        return (min(i, j), max(i, j)) in self.penalty
+
+
+class Problem:
+    """Everything the solvers need about one set of members, indexed in id order."""
+
+    def __init__(
+        self,
+        members: Sequence[Member],
+        history: Sequence[PastGroup],
+        options: GroupOptions,
+        *,
+        round_no: int,
+        extra_history: Sequence[PastGroup] = (),
+    ) -> None:
+        self.options = options
+        self.k = options.size
+        self.round_no = round_no
+        self.members = sorted(members, key=lambda m: m.id)
+        self.ids = [m.id for m in self.members]
+        self.index = {mid: i for i, mid in enumerate(self.ids)}
+        n = self.n = len(self.members)
+        self.weights = dict(STRATEGY_WEIGHTS[options.strategy])
+        teams = sorted({m.team for m in self.members if m.team})
+        team_code = {t: c for c, t in enumerate(teams)}
+        self.team = np.array([team_code.get(m.team, -1) for m in self.members], dtype=np.int64)
+        self.team_names = teams
+        self.langs = [m.languages for m in self.members]
+        vocab = sorted(set().union(*self.langs)) if n else []
+        lang_code = {lang: c for c, lang in enumerate(vocab)}
+        self.lang_matrix = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
+        for i, langs in enumerate(self.langs):
+            for lang in langs:
+                self.lang_matrix[i, lang_code[lang]] = 1.0
+        self.has_lang = np.array([bool(x) for x in self.langs], dtype=bool)
+        self.interests = [m.interests for m in self.members]
+        ivocab = sorted(set().union(*self.interests)) if n else []
+        icode = {w: c for c, w in enumerate(ivocab)}
+        self.interest_matrix = np.zeros((n, max(len(ivocab), 1)), dtype=np.float32)
+        for i, words in enumerate(self.interests):
+            for w in words:
+                self.interest_matrix[i, icode[w]] = 1.0
+        self.avail = [m.availability for m in self.members]
+        self.any_avail = any(self.avail)
+        self.dnp: list[set[int]] = [set() for _ in range(n)]
+        self.knows: list[set[int]] = [set() for _ in range(n)]
+        for i, m in enumerate(self.members):
+            for other in sorted(m.do_not_pair):
+                j = self.index.get(other)
+                if j is not None and j != i:
+                    self.dnp[i].add(j)
+                    self.dnp[j].add(i)
+            for other in sorted(m.knows):
+                j = self.index.get(other)
+                if j is not None and j != i:
+                    self.knows[i].add(j)
+                    self.knows[j].add(i)
+        self.priority = np.array([max(m.priority, 0) for m in self.members], dtype=np.int64)
+        self.keys = np.array(
+            [member_key(options.seed, round_no, mid) for mid in self.ids], dtype=np.uint64
+        )
+        self.keys_int = [int(x) for x in self.keys]
+        self.history = self._index_history([*history, *extra_history])
+        hist_pairs = sorted(self.history.penalty.items())
+        self.hist_a = np.array([p[0][0] for p in hist_pairs], dtype=np.int64)
+        self.hist_b = np.array([p[0][1] for p in hist_pairs], dtype=np.int64)
+        self.hist_pen = np.array([p[1] for p in hist_pairs], dtype=np.float64)
+        self._slot_cache: dict[tuple[int, ...], bool] = {}
+        self.has_rules = bool(
+            any(self.dnp)
+            or self.has_lang.any()
+            or options.min_slot_minutes > 0
+            or (options.min_overlap_hours > 0 and self.any_avail)
+        )
+
+    # ----------------------------------------------------------------- history
+    def _index_history(self, history: Iterable[PastGroup]) -> HistoryIndex:
+        n, k = self.n, self.k
+        window = self.options.history_window
+        oldest = self.round_no - window if window else None
+        penalty: dict[tuple[int, int], float] = defaultdict(float)
+        bigger = np.zeros(n, dtype=np.int64)
+        smaller = np.zeros(n, dtype=np.int64)
+        last = 0
+        for past in history:
+            last = max(last, past.round)
+            if past.round >= self.round_no or (oldest is not None and past.round < oldest):
+                continue
+            idx = sorted({self.index[m] for m in past.member_ids if m in self.index})
+            if len(past.member_ids) > k:
+                bigger[idx] += 1
+            elif len(past.member_ids) < k:
+                smaller[idx] += 1
+            cost = repeat_penalty(self.round_no - past.round)
+            for a_pos, a in enumerate(idx):
+                for b in idx[a_pos + 1 :]:
+                    penalty[(a, b)] += cost
+        return HistoryIndex(dict(penalty), last, bigger, smaller)
+
+    # ------------------------------------------------------------ scalar path
+    def pair_infeasible_reason(self, i: int, j: int) -> str:
+        """'' when i and j may share a group, else the reason code of the first rule broken."""
+        if j in self.dnp[i]:
+            return "do_not_pair"
+        if self.langs[i] and self.langs[j] and not (self.langs[i] & self.langs[j]):
+            return "no_shared_language"
+        if not self._availability_ok((self.avail[i], self.avail[j])):
+            return "no_common_availability"
+        return ""
+
+    def _availability_ok(self, avails: Sequence[tuple[tuple[int, int], ...]]) -> bool:
+        opts = self.options
+        if not (opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0):
+            return True
+        common = common_windows(*avails)
+        minutes = sum(e - s for s, e in common)
+        if minutes + 1e-9 < opts.min_overlap_hours * 60:
+            return False
+        return not (opts.min_slot_minutes > 0 and longest_window(common) < opts.min_slot_minutes)
+
+    def group_violations(self, group: Sequence[int]) -> list[str]:
+        """Reason codes of the hard rules a group breaks (empty list = valid)."""
+        out: list[str] = []
+        if not self.has_rules:
+            return out
+        members = sorted(group)
+        for pos, i in enumerate(members):
+            if any(j in self.dnp[i] for j in members[pos + 1 :]):
+                out.append("do_not_pair")
+                break
+        with_lang = [self.langs[i] for i in members if self.langs[i]]
+        if len(with_lang) > 1 and not frozenset.intersection(*with_lang):
+            out.append("no_shared_language")
+        if not self._availability_ok([self.avail[i] for i in members]):
+            out.append("no_common_availability")
+        return out
+
+    def group_ok(self, group: Sequence[int]) -> bool:
+        key = tuple(sorted(group))
+        cached = self._slot_cache.get(key)
+        if cached is None:
+            cached = not self.group_violations(key)
+            if len(self._slot_cache) < 2_000_000:
+                self._slot_cache[key] = cached
+        return cached
+
+    def jitter(self, i: int, j: int) -> float:
+        return (_mix_int((self.keys_int[i] + self.keys_int[j]) & _MASK) >> 11) / float(1 << 53)
+
+    def pair_components(self, i: int, j: int) -> dict[str, float]:
+        w = self.weights
+        a, b = (i, j) if i < j else (j, i)
+        team = 0.0
+        ti, tj = int(self.team[i]), int(self.team[j])
+        if self.options.team_rule == "cross" and ti >= 0 and tj >= 0 and ti != tj:
+            team = W_TEAM
+        elif self.options.team_rule == "same" and ti >= 0 and ti == tj:
+            team = W_TEAM
+        knows = j in self.knows[i]
+        familiar = 0.0
+        if self.options.strategy == "familiar":
+            familiar = w["familiar"] * knows
+        elif self.options.strategy == "strangers":
+            familiar = w["familiar"] * (not knows)
+        overlap = 0.0
+        if w["overlap"]:
+            hours = sum(e - s for s, e in common_windows(self.avail[i], self.avail[j])) / 60
+            overlap = w["overlap"] * min(hours, OVERLAP_CAP_HOURS) / OVERLAP_CAP_HOURS
+        shared = len(self.interests[i] & self.interests[j])
+        return {
+            "novelty": -self.history.penalty.get((a, b), 0.0),
+            "team": team,
+            "familiar": familiar,
+            "overlap": overlap,
+            "interests": w["interests"] * min(shared, INTEREST_CAP) / INTEREST_CAP,
+            "jitter": w["jitter"] * self.jitter(i, j),
+        }
+
+    def fairness(self, group: Sequence[int]) -> float:
+        """Penalty for putting people who already had a bigger/smaller group there again."""
+        size = len(group)
+        if size > self.k:
+            return -W_FAIR * float(sum(int(self.history.bigger[i]) for i in group))
+        if size < self.k:
+            return -W_FAIR * float(sum(int(self.history.smaller[i]) for i in group))
+        return 0.0
+
+    # -------------------------------------------------------- vectorised path
+    def pair_matrix(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and pair feasibility for the members ``idx`` (sorted index array).
+
+        Returns ``(weight, feasible)``, both ``len(idx) x len(idx)``; the diagonal is infeasible.
+        """
+        opts, w = self.options, self.weights
+        size = len(idx)
+        team = self.team[idx]
+        has_team = team >= 0
+        if opts.team_rule == "cross":
+            tmat = (team[:, None] != team[None, :]) & has_team[:, None] & has_team[None, :]
+        elif opts.team_rule == "same":
+            tmat = (team[:, None] == team[None, :]) & has_team[:, None]
+        else:
+            tmat = np.zeros((size, size), dtype=bool)
+        weight = tmat * W_TEAM
+        pos = np.full(self.n, -1, dtype=np.int64)
+        pos[idx] = np.arange(size)
+        knows = np.zeros((size, size), dtype=bool)
+        dnp = np.zeros((size, size), dtype=bool)
+        for p, i in enumerate(idx.tolist()):
+            for j in self.knows[i]:
+                if pos[j] >= 0:
+                    knows[p, pos[j]] = True
+            for j in self.dnp[i]:
+                if pos[j] >= 0:
+                    dnp[p, pos[j]] = True
+        if opts.strategy == "familiar":
+            weight = weight + w["familiar"] * knows
+        elif opts.strategy == "strangers":
+            weight = weight + w["familiar"] * (~knows)
+        if len(self.hist_a):
+            pa, pb = pos[self.hist_a], pos[self.hist_b]
+            sel = (pa >= 0) & (pb >= 0)
+            pen = np.zeros((size, size))
+            pen[pa[sel], pb[sel]] = self.hist_pen[sel]
+            weight = weight - pen - pen.T
+        feasible = ~dnp
+        if self.has_lang[idx].any():
+            lm = self.lang_matrix[idx]
+            shared = (lm @ lm.T) > 0
+            has = self.has_lang[idx]
+            feasible &= shared | ~has[:, None] | ~has[None, :]
+        need_overlap = w["overlap"] or opts.min_overlap_hours > 0
+        if need_overlap:
+            minutes = self.overlap_matrix(idx)
+            if w["overlap"]:
+                hours = np.minimum(minutes / 60.0, OVERLAP_CAP_HOURS)
+                weight = weight + w["overlap"] * hours / OVERLAP_CAP_HOURS
+            if opts.min_overlap_hours > 0:
+                feasible &= minutes + 1e-9 >= opts.min_overlap_hours * 60
+        if w["interests"] and self.interest_matrix.shape[1] and self.interest_matrix[idx].any():
+            im = self.interest_matrix[idx]
+            shared_i = np.minimum(im @ im.T, INTEREST_CAP)
+            weight = weight + w["interests"] * shared_i / INTEREST_CAP
+        keys = self.keys[idx]
+        mixed = _mix_array(keys[:, None] + keys[None, :])
+        jitter = (mixed >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+        weight = weight + w["jitter"] * jitter
+        np.fill_diagonal(feasible, False)
+        return weight, feasible
+
+    def overlap_matrix(self, idx: np.ndarray) -> np.ndarray:
+        """Exact pairwise weekly overlap minutes via elementary intervals."""
+        size = len(idx)
+        avails = [self.avail[i] for i in idx.tolist()]
+        if not any(avails):
+            return np.full((size, size), float(WEEK_MINUTES))
+        bounds = sorted({0, WEEK_MINUTES} | {x for av in avails for win in av for x in win})
+        edges = np.array(bounds, dtype=np.int64)
+        lengths = np.diff(edges).astype(np.float64)
+        cover = np.zeros((size, len(lengths)), dtype=np.float64)
+        for p, av in enumerate(avails):
+            if not av:
+                cover[p, :] = 1.0
+                continue
+            for s, e in av:
+                a = int(np.searchsorted(edges, s))
+                b = int(np.searchsorted(edges, e))
+                cover[p, a:b] = 1.0
+        return (cover * lengths) @ cover.T
+
+    def slot_ok_pair(self, i: int, j: int) -> bool:
+        """The min-slot rule needs contiguous windows: checked exactly, pair by pair."""
+        if self.options.min_slot_minutes <= 0:
+            return True
+        return self.group_ok((i, j))
+
+

@@ -1,0 +1,29 @@
+"""Outgoing email, one row per event: the unique `key` is what makes every email go out once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    key = models.CharField(max_length=200, unique=True)  # e.g. "round-published:12:user:5"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(default="", blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [{filename, content, mimetype}]
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(default="", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email}"

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from peerly.programs import selectors
+
+router = Router(tags=["programmes"])
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    timezone: str
+
+
+class ProgramOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    status: str
+    purpose: str
+    cadence: str
+    group_size: int
+    enrollment_mode: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    my_status: str | None = None
+
+
+class MemberOut(Schema):
+    user_id: int
+    email: str
+    display_name: str
+    team: str
+    timezone: str
+    role: str
+    status: str
+    joined_at: dt.datetime | None
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    profile = getattr(user, "profile", None)
+    return {"id": user.pk, "email": user.email, "display_name": user.display_name,
+            "timezone": profile.timezone if profile else "UTC"}
+
+
+def _program_out(program: object, mine: list) -> dict[str, object]:  # type: ignore[type-arg]
+    data = {f: getattr(program, f) for f in ProgramOut.model_fields if f != "my_status"}
+    data["my_status"] = mine[0].status if mine else None
+    return data
+
+
+@router.get("/programs", response=list[ProgramOut])
+def list_programs(request: HttpRequest) -> list[dict[str, object]]:
+    return [_program_out(p, p.mine) for p in selectors.list_programs_for_user(user=request.user)]
+
+
+@router.get("/programs/{slug}", response=ProgramOut)
+def get_program(request: HttpRequest, slug: str) -> dict[str, object]:
+    program = selectors.get_program_for_user(user=request.user, slug=slug)
+    mine = selectors.get_enrollment_for_user(user=request.user, program=program)
+    return _program_out(program, [mine] if mine else [])
+
+
+@router.get("/programs/{slug}/members", response=list[MemberOut])
+def list_members(request: HttpRequest, slug: str, status: str = "", q: str = ""
+                 ) -> list[dict[str, object]]:
+    """Organisers only: members with the fields organisers may see."""
+    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    return [
+        {"user_id": e.user_id, "email": e.user.email, "display_name": e.user.display_name,
+         "team": getattr(getattr(e.user, "profile", None), "team", ""),
+         "timezone": getattr(getattr(e.user, "profile", None), "timezone", "UTC"),
+         "role": e.role, "status": e.status, "joined_at": e.joined_at}
+        for e in selectors.list_members_for_organizer(program=program, q=q, status=status)
+    ]

@@ -1,0 +1,291 @@
+"""Member CSV import: validate every row first, then save all or nothing.
+
+Used by the organiser page (preview, then confirm) and by `peerly import members`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from peerly.accounts.models import Profile, User, split_tags, validate_timezone
+from peerly.core import audit
+from peerly.notifications.services import queue_email
+from peerly.programs.models import Enrollment, EnrollmentStatus, Program
+from peerly.programs.services import roles_for
+
+COLUMNS = (
+    "email", "display_name", "team", "location", "timezone", "languages", "skills",
+    "interests", "offers", "wants_to_learn", "role",
+)
+REQUIRED = ("email",)
+TAG_COLUMNS = ("languages", "skills", "interests")
+MAX_LENGTH = {"display_name": 120, "team": 120, "location": 120, "languages": 300}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    existing_user_id: int | None = None
+    already_enrolled: bool = False
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_accounts(self) -> int:
+        return sum(1 for r in self.rows if r.existing_user_id is None)
+
+    def errors_for(self, line: int) -> list[RowError]:
+        return [e for e in self.errors if e.line == line]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created_accounts: int
+    enrolled: int
+    skipped_already_enrolled: int
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text, refusing what is not UTF-8 text (the error names the problem)."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise ValueError(
+            f"the file is {len(data):,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes"
+        )
+    if b"\x00" in data:
+        raise ValueError("the file is not a text CSV file (it contains binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read); "
+            "save it as “CSV UTF-8” and try again"
+        ) from None
+
+
+def parse_members_csv(data: bytes, *, program: Program | None = None) -> ImportPreview:
+    preview = ImportPreview()
+    try:
+        text = decode(data)
+    except ValueError as exc:
+        preview.errors.append(RowError(0, "", str(exc)))
+        return preview
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        preview.errors.append(RowError(1, "", "the file is empty; the first line must be a header"))
+        return preview
+    except csv.Error as exc:
+        preview.errors.append(RowError(1, "", f"cannot read the header: {exc}"))
+        return preview
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in header]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if missing or unknown or duplicated:
+        parts = []
+        if missing:
+            parts.append("missing column " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown column " + ", ".join(unknown))
+        if duplicated:
+            parts.append("repeated column " + ", ".join(duplicated))
+        preview.errors.append(
+            RowError(1, "", "; ".join(parts) + f" (allowed columns: {', '.join(COLUMNS)})")
+        )
+        return preview
+
+    seen: dict[str, int] = {}
+    allowed_roles = roles_for(program) if program else None
+    rows: list[ImportRow] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
+                preview.errors.append(RowError(
+                    line, "", f"too many rows: the limit is {settings.IMPORT_MAX_ROWS:,} members"
+                ))
+                break
+            if len(values) != len(header):
+                preview.errors.append(RowError(
+                    line, "", f"expected {len(header)} fields, found {len(values)}"
+                ))
+                continue
+            row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+            _validate_row(line, row, seen, allowed_roles, preview.errors)
+            rows.append(ImportRow(line=line, values=row))
+    except csv.Error as exc:
+        preview.errors.append(RowError(reader.line_num, "", f"malformed CSV: {exc}"))
+    if not rows and not preview.errors:
+        preview.errors.append(RowError(2, "", "the file has a header but no members"))
+    _mark_existing(rows, program)
+    preview.rows = rows
+    return preview
+
+
+def _validate_row(line: int, row: dict[str, str], seen: dict[str, int],
+                  allowed_roles: Iterable[str] | None, errors: list[RowError]) -> None:
+    email = row.get("email", "").lower()
+    row["email"] = email
+    if not email:
+        errors.append(RowError(line, "email", "an email address is required"))
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(RowError(line, "email", f"“{email}” is not a valid email address"))
+        if email in seen:
+            errors.append(RowError(line, "email", f"{email} already appears on line {seen[email]}"))
+        else:
+            seen[email] = line
+    tz = row.get("timezone", "")
+    if tz:
+        try:
+            validate_timezone(tz)
+        except ValidationError:
+            errors.append(RowError(line, "timezone", f"“{tz}” is not a known IANA time zone"))
+    for column, limit in MAX_LENGTH.items():
+        if len(row.get(column, "")) > limit:
+            errors.append(RowError(line, column, f"longer than {limit} characters"))
+    role = row.get("role", "")
+    if role and allowed_roles is not None and role not in allowed_roles:
+        errors.append(RowError(
+            line, "role", f"“{role}” is not a role here (use {' or '.join(allowed_roles)})"
+        ))
+
+
+def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
+    emails = [r.values["email"] for r in rows if r.values.get("email")]
+    users = {u.email.lower(): u.pk for u in User.objects.filter(email__in=emails)}
+    enrolled: set[int] = set()
+    if program is not None:
+        enrolled = set(
+            Enrollment.objects.filter(
+                program=program, user_id__in=users.values(),
+                status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
+            ).values_list("user_id", flat=True)
+        )
+    for row in rows:
+        row.existing_user_id = users.get(row.values.get("email", ""))
+        row.already_enrolled = row.existing_user_id in enrolled
+
+
+@transaction.atomic
+def apply_import(*, preview: ImportPreview, program: Program | None, actor: User | None
+                 ) -> ImportResult:
+    """Save a preview with no errors. Everything or nothing: one transaction."""
+    if not preview.ok:
+        raise ValueError("cannot import a file with errors")
+    created = enrolled = skipped = 0
+    now = timezone.now()
+    for row in preview.rows:
+        v = row.values
+        user = User.objects.filter(email__iexact=v["email"]).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=v["email"], password=None, display_name=v.get("display_name", "")
+            )
+            Profile.objects.create(
+                user=user,
+                team=v.get("team", ""),
+                location=v.get("location", ""),
+                timezone=v.get("timezone") or "UTC",
+                languages=", ".join(split_tags(v.get("languages", ""))),
+                skills=", ".join(split_tags(v.get("skills", ""))),
+                interests=", ".join(split_tags(v.get("interests", ""))),
+                offers=v.get("offers", ""),
+                wants_to_learn=v.get("wants_to_learn", ""),
+            )
+            created += 1
+            from peerly.accounts.services import password_set_url
+
+            queue_email(
+                key=f"import-welcome:{user.pk}", to=user, template="import_welcome",
+                context={"program": program, "url": password_set_url(user)},
+            )
+        if program is None:
+            continue
+        enrollment = Enrollment.objects.filter(program=program, user=user).first()
+        if enrollment and enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED):
+            skipped += 1
+            continue
+        role = v.get("role") or roles_for(program)[0]
+        if enrollment is None:
+            enrollment = Enrollment(program=program, user=user)
+        enrollment.role = role
+        enrollment.status = EnrollmentStatus.ACTIVE
+        enrollment.joined_at = now
+        enrollment.left_at = None
+        enrollment.save()
+        enrolled += 1
+        if row.existing_user_id is not None:
+            queue_email(
+                key=f"import-enrolled:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=user,
+                template="import_enrolled",
+                context={"program": program, "url": settings.SITE_URL + reverse(
+                    "programs:detail", kwargs={"slug": program.slug})},
+            )
+    if program is not None:
+        audit.record(actor=actor, action="program.import_members", obj=program,
+                     program_id=program.pk,
+                     data={"created": created, "enrolled": enrolled, "skipped": skipped})
+    return ImportResult(created_accounts=created, enrolled=enrolled,
+                        skipped_already_enrolled=skipped)
+
+
+EXPORT_COLUMNS = (
+    "email", "display_name", "team", "timezone", "languages", "role", "status", "joined_at",
+)
+
+
+def export_rows(program: Program) -> list[dict[str, str]]:
+    rows = []
+    qs = (
+        Enrollment.objects.filter(program=program)
+        .select_related("user", "user__profile")
+        .order_by("user__email")
+    )
+    for e in qs:
+        profile = getattr(e.user, "profile", None)
+        rows.append({
+            "email": e.user.email,
+            "display_name": e.user.display_name,
+            "team": profile.team if profile else "",
+            "timezone": profile.timezone if profile else "UTC",
+            "languages": profile.languages if profile else "",
+            "role": e.role,
+            "status": e.status,
+            "joined_at": e.joined_at.isoformat() if e.joined_at else "",
+        })
+    return rows

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from peerly.programs import importing
+from peerly.programs.models import Program
+
+
+class Command(BaseCommand):
+    help = "Export a programme's members as CSV or JSON on standard output."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--program", required=True, help="programme slug")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        program = Program.objects.filter(slug=options["program"]).first()
+        if program is None:
+            raise CommandError(f"unknown programme '{options['program']}'", returncode=2)
+        rows = importing.export_rows(program)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        writer = csv.DictWriter(self.stdout, fieldnames=importing.EXPORT_COLUMNS,
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

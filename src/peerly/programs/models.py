@@ -1,0 +1,204 @@
+"""Programmes (coffee rounds, circles, mentorship), sign-up questions, enrolment, invitations."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from peerly.core.models import TimeStampedModel
+
+
+class ProgramKind(models.TextChoices):
+    COFFEE = "coffee", "Coffee rounds"
+    CIRCLE = "circle", "Peer-coaching circles"
+    MENTORSHIP = "mentorship", "Mentorship"
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class EnrollmentMode(models.TextChoices):
+    OPEN = "open", "Open: anyone can join"
+    APPROVAL = "approval", "Approval: organisers approve each request"
+    INVITATION = "invitation", "Invitation only"
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    CONTINUOUS = "continuous", "Continuous (no fixed rounds)"
+
+
+DEFAULT_GROUP_SIZE = {"coffee": 2, "circle": 3, "mentorship": 2}
+
+
+class Program(TimeStampedModel):
+    kind = models.CharField(max_length=20, choices=ProgramKind.choices)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    purpose = models.TextField(default="", blank=True)
+    objectives = models.TextField(default="", blank=True)
+    expectations = models.TextField(
+        "expectations / agreement", default="", blank=True,
+        help_text="Members accept this text when they join.",
+    )
+    format = models.TextField(default="", blank=True, help_text="Video, phone, in person …")
+    matching_description = models.TextField("how matching works", default="", blank=True)
+    success_measures = models.TextField("success measures (KPIs)", default="", blank=True)
+    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    group_size = models.PositiveSmallIntegerField(default=2)
+    enrollment_mode = models.CharField(
+        max_length=20, choices=EnrollmentMode.choices, default=EnrollmentMode.OPEN
+    )
+    status = models.CharField(
+        max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="organized_programs", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group_size__gte=2, group_size__lte=8), name="program_group_size"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="program_dates_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProgramStatus.ACTIVE
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", "Free text"
+    CHOICE = "choice", "One choice"
+    MULTI = "multi", "Several choices"
+    SCALE = "scale", "Scale"
+
+
+class SignupQuestion(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, default="", blank=True)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
+    choices = models.TextField(default="", blank=True, help_text="One choice per line.")
+    required = models.BooleanField(default=True)
+    scale_min = models.SmallIntegerField(default=1)
+    scale_max = models.SmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scale_min__lt=models.F("scale_max")), name="question_scale"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", "Participant"
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+
+
+class EnrollmentStatus(models.TextChoices):
+    APPLIED = "applied", "Waiting for approval"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    LEFT = "left", "Left"
+    DECLINED = "declined", "Declined"
+
+
+class Enrollment(TimeStampedModel):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    status = models.CharField(
+        max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.APPLIED
+    )
+    answers = models.JSONField(default=dict, blank=True)  # {str(question_id): value}
+    agreement_accepted_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateField(null=True, blank=True)
+    decline_reason = models.TextField(default="", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="enrollment_unique"),
+        ]
+        indexes = [models.Index(fields=["program", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.program} ({self.status})"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(TimeStampedModel):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.program}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

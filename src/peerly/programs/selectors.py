@@ -1,0 +1,98 @@
+"""Permission-scoped reads of programmes and their members."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from peerly.accounts.models import User
+from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
+
+
+def is_organizer(user: User, program: Program) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return program.organizers.filter(pk=user.pk).exists()
+
+
+def list_programs_for_user(*, user: User) -> QuerySet[Program]:
+    """The directory: active and closed programmes, plus drafts the user organises."""
+    qs = Program.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(~Q(status=ProgramStatus.DRAFT) | Q(organizers=user)).distinct()
+    return qs.annotate(
+        member_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE),
+                           distinct=True)
+    ).prefetch_related(
+        Prefetch("enrollments", queryset=Enrollment.objects.filter(user=user), to_attr="mine")
+    ).order_by("status", "name")
+
+
+def get_program_for_user(*, user: User, slug: str) -> Program:
+    program = Program.objects.filter(slug=slug).first()
+    if program is None:
+        raise Http404("No such programme.")
+    if program.status == ProgramStatus.DRAFT and not is_organizer(user, program):
+        raise Http404("No such programme.")
+    return program
+
+
+def get_program_for_organizer(*, user: User, slug: str) -> Program:
+    program = get_program_for_user(user=user, slug=slug)
+    if not is_organizer(user, program):
+        raise PermissionDenied("Only this programme's organisers can do that.")
+    return program
+
+
+def get_enrollment_for_user(*, user: User, program: Program) -> Enrollment | None:
+    return Enrollment.objects.filter(program=program, user=user).first()
+
+
+def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id: int
+                                 ) -> Enrollment:
+    if not is_organizer(user, program):
+        raise PermissionDenied
+    enrollment = (
+        Enrollment.objects.filter(program=program, pk=enrollment_id).select_related("user").first()
+    )
+    if enrollment is None:
+        raise Http404("No such enrolment.")
+    return enrollment
+
+
+def list_members_for_organizer(
+    *, program: Program, q: str = "", status: str = "", role: str = "", team: str = ""
+) -> QuerySet[Enrollment]:
+    qs = Enrollment.objects.filter(program=program).select_related("user", "user__profile")
+    if q:
+        qs = qs.filter(
+            Q(user__email__icontains=q) | Q(user__display_name__icontains=q)
+            | Q(user__profile__skills__icontains=q) | Q(user__profile__interests__icontains=q)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if role:
+        qs = qs.filter(role=role)
+    if team:
+        qs = qs.filter(user__profile__team=team)
+    return qs.order_by("user__display_name", "user__email")
+
+
+def list_teams(*, program: Program) -> list[str]:
+    return sorted(
+        t for t in Enrollment.objects.filter(program=program)
+        .values_list("user__profile__team", flat=True).distinct() if t
+    )
+
+
+def list_active_members(*, program: Program) -> QuerySet[Enrollment]:
+    """Active enrolments with profiles and windows, for the matching bridges."""
+    return (
+        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE)
+        .select_related("user", "user__profile")
+        .prefetch_related("user__profile__windows")
+        .order_by("user_id")
+    )

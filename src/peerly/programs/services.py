@@ -1,0 +1,311 @@
+"""Programme and enrolment state changes: one function per transition, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from peerly.accounts.models import Profile, User
+from peerly.core import audit
+from peerly.core.errors import ServiceError, TransitionError
+from peerly.notifications.services import queue_email
+from peerly.programs.models import (
+    EnrollmentMode,
+    Enrollment,
+    EnrollmentStatus,
+    Invitation,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+    QuestionKind,
+    Role,
+)
+
+S = EnrollmentStatus
+
+
+def roles_for(program: Program) -> tuple[str, ...]:
+    """Roles a member may take in a programme of this kind."""
+    if program.kind == ProgramKind.MENTORSHIP:
+        return (Role.MENTEE, Role.MENTOR)
+    return (Role.PARTICIPANT,)
+
+
+def default_role(program: Program) -> str:
+    return roles_for(program)[0]
+
+
+def clean_answers(program: Program, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate answers keyed by question id (str). Raises ServiceError naming the question."""
+    answers: dict[str, Any] = {}
+    for question in program.questions.all():
+        key = str(question.pk)
+        value = raw.get(key)
+        empty = value in (None, "", [], ())
+        if empty:
+            if question.required:
+                raise ServiceError(f"Please answer “{question.label}”.", field=f"q_{key}")
+            continue
+        if question.kind == QuestionKind.TEXT:
+            answers[key] = str(value).strip()[:5000]
+        elif question.kind == QuestionKind.CHOICE:
+            if value not in question.choice_list:
+                raise ServiceError(f"“{value}” is not a choice of “{question.label}”.")
+            answers[key] = value
+        elif question.kind == QuestionKind.MULTI:
+            values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+            bad = [v for v in values if v not in question.choice_list]
+            if bad:
+                raise ServiceError(f"“{bad[0]}” is not a choice of “{question.label}”.")
+            answers[key] = values
+        else:
+            try:
+                number = int(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise ServiceError(f"“{question.label}” needs a number.") from None
+            if not question.scale_min <= number <= question.scale_max:
+                raise ServiceError(
+                    f"“{question.label}” must be between {question.scale_min} and "
+                    f"{question.scale_max}."
+                )
+            answers[key] = number
+    return answers
+
+
+def _locked(enrollment: Enrollment) -> Enrollment:
+    return Enrollment.objects.select_for_update().select_related("program", "user").get(
+        pk=enrollment.pk
+    )
+
+
+def _require(enrollment: Enrollment, allowed: tuple[str, ...], action: str) -> None:
+    if enrollment.status not in allowed:
+        raise TransitionError(
+            f"Cannot {action} an enrolment that is {enrollment.get_status_display().lower()}."
+        )
+
+
+def _program_url(program: Program) -> str:
+    return settings.SITE_URL + reverse("programs:detail", kwargs={"slug": program.slug})
+
+
+@transaction.atomic
+def join_program(
+    *,
+    user: User,
+    program: Program,
+    answers: Mapping[str, Any] | None = None,
+    accept_agreement: bool = False,
+    role: str | None = None,
+    invitation: Invitation | None = None,
+) -> Enrollment:
+    """Join (open) or ask to join (approval). Rejoining after leaving or a decline is allowed."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != ProgramStatus.ACTIVE:
+        raise ServiceError("This programme is not open for enrolment.")
+    if program.enrollment_mode == EnrollmentMode.INVITATION and invitation is None:
+        raise ServiceError("This programme is by invitation only.")
+    role = role or (invitation.role if invitation else default_role(program))
+    if role not in roles_for(program):
+        raise ServiceError(f"“{role}” is not a role in this programme.", field="role")
+    if program.expectations.strip() and not accept_agreement:
+        raise ServiceError("Please accept the programme's agreement to join.", field="agreement")
+    cleaned = clean_answers(program, answers or {})
+    needs_approval = program.enrollment_mode == EnrollmentMode.APPROVAL and invitation is None
+    now = timezone.now()
+    enrollment = (
+        Enrollment.objects.select_for_update().filter(program=program, user=user).first()
+    )
+    if enrollment is not None:
+        _require(enrollment, (S.LEFT, S.DECLINED), "join again")
+    else:
+        enrollment = Enrollment(program=program, user=user)
+    enrollment.role = role
+    enrollment.answers = cleaned
+    enrollment.agreement_accepted_at = now if program.expectations.strip() else None
+    enrollment.status = S.APPLIED if needs_approval else S.ACTIVE
+    enrollment.joined_at = None if needs_approval else now
+    enrollment.left_at = None
+    enrollment.decline_reason = ""
+    enrollment.paused_until = None
+    enrollment.save()
+    Profile.objects.get_or_create(user=user)
+    audit.record(
+        actor=user, action="enrollment.apply" if needs_approval else "enrollment.join",
+        obj=enrollment, program_id=program.pk, data={"role": role},
+    )
+    if needs_approval:
+        for organiser in program.organizers.all():
+            queue_email(
+                key=f"enrollment-applied:{enrollment.pk}:{now:%Y%m%d%H%M%S}:{organiser.pk}",
+                to=organiser, template="enrollment_pending",
+                context={"enrollment": enrollment, "program": program,
+                         "url": settings.SITE_URL + reverse(
+                             "programs:manage-approvals", kwargs={"slug": program.slug})},
+            )
+    return enrollment
+
+
+@transaction.atomic
+def approve_enrollment(*, actor: User, enrollment: Enrollment) -> Enrollment:
+    enrollment = _locked(enrollment)
+    if enrollment.status == S.ACTIVE:
+        return enrollment  # idempotent: approving twice changes nothing
+    _require(enrollment, (S.APPLIED,), "approve")
+    now = timezone.now()
+    enrollment.status = S.ACTIVE
+    enrollment.joined_at = now
+    enrollment.decided_by = actor
+    enrollment.decided_at = now
+    enrollment.save()
+    audit.record(actor=actor, action="enrollment.approve", obj=enrollment,
+                 program_id=enrollment.program_id)
+    queue_email(
+        key=f"enrollment-approved:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=enrollment.user,
+        template="enrollment_approved",
+        context={"program": enrollment.program, "url": _program_url(enrollment.program)},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def decline_enrollment(*, actor: User, enrollment: Enrollment, reason: str) -> Enrollment:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Please give a reason: the member will read it.", field="reason")
+    enrollment = _locked(enrollment)
+    _require(enrollment, (S.APPLIED,), "decline")
+    now = timezone.now()
+    enrollment.status = S.DECLINED
+    enrollment.decline_reason = reason
+    enrollment.decided_by = actor
+    enrollment.decided_at = now
+    enrollment.save()
+    audit.record(actor=actor, action="enrollment.decline", obj=enrollment,
+                 program_id=enrollment.program_id, reason=reason)
+    queue_email(
+        key=f"enrollment-declined:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=enrollment.user,
+        template="enrollment_declined",
+        context={"program": enrollment.program, "reason": reason},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def pause_enrollment(*, user: User, enrollment: Enrollment, until: dt.date | None) -> Enrollment:
+    enrollment = _locked(enrollment)
+    _require(enrollment, (S.ACTIVE, S.PAUSED), "pause")
+    if until is not None and until < timezone.localdate():
+        raise ServiceError("The pause must end today or later.", field="until")
+    enrollment.status = S.PAUSED
+    enrollment.paused_until = until
+    enrollment.save()
+    audit.record(actor=user, action="enrollment.pause", obj=enrollment,
+                 program_id=enrollment.program_id,
+                 data={"until": until.isoformat() if until else None})
+    return enrollment
+
+
+@transaction.atomic
+def resume_enrollment(*, user: User, enrollment: Enrollment) -> Enrollment:
+    enrollment = _locked(enrollment)
+    if enrollment.status == S.ACTIVE:
+        return enrollment
+    _require(enrollment, (S.PAUSED,), "resume")
+    enrollment.status = S.ACTIVE
+    enrollment.paused_until = None
+    enrollment.save()
+    audit.record(actor=user, action="enrollment.resume", obj=enrollment,
+                 program_id=enrollment.program_id)
+    return enrollment
+
+
+@transaction.atomic
+def leave_program(*, user: User, enrollment: Enrollment, reason: str = "") -> Enrollment:
+    enrollment = _locked(enrollment)
+    if enrollment.status == S.LEFT:
+        return enrollment
+    _require(enrollment, (S.APPLIED, S.ACTIVE, S.PAUSED), "leave")
+    enrollment.status = S.LEFT
+    enrollment.left_at = timezone.now()
+    enrollment.save()
+    audit.record(actor=user, action="enrollment.leave", obj=enrollment,
+                 program_id=enrollment.program_id, reason=reason)
+    return enrollment
+
+
+def resume_due_enrollments(*, today: dt.date | None = None) -> int:
+    """Paused enrolments whose pause date has passed become active again (for `peerly tick`)."""
+    today = today or timezone.localdate()
+    count = 0
+    for enrollment in Enrollment.objects.filter(status=S.PAUSED, paused_until__lt=today):
+        resume_enrollment(user=enrollment.user, enrollment=enrollment)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def invite_member(*, actor: User, program: Program, email: str, role: str | None = None
+                  ) -> Invitation:
+    """Invite an address; inviting the same address again returns the open invitation."""
+    email = email.strip().lower()
+    role = role or default_role(program)
+    if role not in roles_for(program):
+        raise ServiceError(f"“{role}” is not a role in this programme.", field="role")
+    if Enrollment.objects.filter(
+        program=program, user__email__iexact=email, status__in=[S.ACTIVE, S.PAUSED]
+    ).exists():
+        raise ServiceError(f"{email} is already a member of this programme.", field="email")
+    existing = Invitation.objects.filter(
+        program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                program=program, email=email, role=role, invited_by=actor
+            )
+    except IntegrityError:
+        return Invitation.objects.get(program=program, email=email, accepted_at__isnull=True,
+                                      revoked_at__isnull=True)
+    audit.record(actor=actor, action="invitation.create", obj=invitation, program_id=program.pk)
+    queue_email(
+        key=f"invitation:{invitation.pk}", to=email, template="invitation",
+        context={
+            "program": program, "inviter": actor,
+            "url": settings.SITE_URL + reverse("programs:invitation",
+                                               kwargs={"token": invitation.token}),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, token: str, answers: Mapping[str, Any] | None = None,
+                      accept_agreement: bool = False) -> Enrollment:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise ServiceError("This invitation link is not valid.")
+    if invitation.email.lower() != user.email.lower():
+        raise ServiceError(
+            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
+        )
+    existing = Enrollment.objects.filter(program=invitation.program, user=user).first()
+    if invitation.accepted_at is not None and existing is not None:
+        return existing
+    enrollment = join_program(
+        user=user, program=invitation.program, answers=answers,
+        accept_agreement=accept_agreement, invitation=invitation,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    audit.record(actor=user, action="invitation.accept", obj=invitation,
+                 program_id=invitation.program_id)
+    return enrollment

@@ -1,0 +1,69 @@
+"""Shared fixtures: the personas every permission table uses, and database helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from peerly.accounts.models import User
+from peerly.programs.models import Program
+from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.AXES_ENABLED = True
+
+
+@dataclass
+class Personas:
+    """One programme and everyone who might look at it.
+
+    anonymous (no user), outsider (no shared programme), member (active participant),
+    other_member (another active participant), other_organizer (organises another
+    programme), organizer (organises this one), admin (site admin / superuser).
+    """
+
+    program: Program
+    other_program: Program
+    outsider: User
+    member: User
+    other_member: User
+    organizer: User
+    other_organizer: User
+    admin: User
+
+    def get(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+    def client(self, name: str) -> Client:
+        client = Client()
+        user = self.get(name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+PERSONAS = ("anonymous", "outsider", "member", "other_organizer", "organizer", "admin")
+
+
+@pytest.fixture
+def personas(db) -> Personas:  # type: ignore[no-untyped-def]
+    organizer = UserFactory(display_name="Olive Organiser")
+    other_organizer = UserFactory(display_name="Otto Other")
+    program = ProgramFactory(organizers=[organizer])
+    other_program = ProgramFactory(organizers=[other_organizer])
+    member = UserFactory(display_name="Mia Member")
+    other_member = UserFactory(display_name="Noor Neighbour")
+    EnrollmentFactory(program=program, user=member)
+    EnrollmentFactory(program=program, user=other_member)
+    return Personas(
+        program=program, other_program=other_program, outsider=UserFactory(), member=member,
+        other_member=other_member, organizer=organizer, other_organizer=other_organizer,
+        admin=UserFactory(is_staff=True, is_superuser=True),
+    )

@@ -1,0 +1,84 @@
+"""factory_boy factories shared by every app's tests."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from peerly.accounts.models import AvailabilityWindow, Profile, User
+from peerly.programs.models import (
+    Enrollment,
+    EnrollmentMode,
+    EnrollmentStatus,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+    Role,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    is_active = True
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    password = factory.django.Password(PASSWORD)
+    profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory, profile=None)
+    team = "Engineering"
+    timezone = "UTC"
+    languages = "English"
+    skills = "Python"
+    interests = "chess"
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AvailabilityWindow
+
+    weekday = 0
+    start_minute = 9 * 60
+    end_minute = 17 * 60
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+        skip_postgeneration_save = True
+
+    kind = ProgramKind.COFFEE
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    purpose = "Meet people."
+    status = ProgramStatus.ACTIVE
+    enrollment_mode = EnrollmentMode.OPEN
+    group_size = 2
+
+    @factory.post_generation
+    def organizers(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.organizers.add(*extracted)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.PARTICIPANT
+    status = EnrollmentStatus.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)
