@@ -102,12 +102,13 @@ class _Scores:
         self.dense: tuple[np.ndarray, np.ndarray] | None = None  # (score, mentor_score), -inf
         self.dense_parts: dict[str, np.ndarray] | None = None
 
-    def widen(self, i: int) -> bool:
-        """Give mentee ``i`` every allowed mentor (needs the dense matrix); True if it grew."""
+    def widen(self, i: int, extra: np.ndarray) -> bool:
+        """Add the mentors ``extra`` to mentee ``i``'s candidates (needs the dense matrix)."""
         if self.dense is None:
             return False
         score, mentor_score = self.dense
-        cols = np.nonzero(np.isfinite(score[i]))[0]
+        extra = extra[np.isfinite(score[i, extra])]
+        cols = np.union1d(self.mentors[i], extra)
         if len(cols) <= len(self.mentors[i]):
             return False
         cols = cols[np.lexsort((cols, -score[i, cols]))]
@@ -386,10 +387,7 @@ def _min_cost_flow(
 def _stable(scores: _Scores, capacity: np.ndarray) -> list[int | None]:
     """Mentee-proposing deferred acceptance with capacities (ties: lower index first)."""
     n_e = len(scores.mentors)
-    rank: dict[tuple[int, int], float] = {}
-    for i in range(n_e):
-        for c, ms in zip(scores.mentors[i].tolist(), scores.mentor_score[i].tolist()):
-            rank[(i, c)] = ms
+    cap = capacity.tolist()
     held: list[list[tuple[float, int]]] = [[] for _ in capacity]  # min-heap: worst on top
     nxt = [0] * n_e
     current: list[int | None] = [None] * n_e
@@ -397,13 +395,15 @@ def _stable(scores: _Scores, capacity: np.ndarray) -> list[int | None]:
     while free:
         i = free.pop()
         prefs = scores.mentors[i]
+        ranks = scores.mentor_score[i]
         while nxt[i] < len(prefs):
-            m = int(prefs[nxt[i]])
+            p = nxt[i]
+            m = int(prefs[p])
             nxt[i] += 1
-            if capacity[m] <= 0:
+            if cap[m] <= 0:
                 continue
-            entry = (rank[(i, m)], -i)
-            if len(held[m]) < capacity[m]:
+            entry = (float(ranks[p]), -i)
+            if len(held[m]) < cap[m]:
                 heapq.heappush(held[m], entry)
                 current[i] = m
                 break
@@ -421,6 +421,8 @@ def blocking_pairs(
     scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]
 ) -> int:
     """Acceptable (mentee, mentor) pairs who both prefer each other to what they have."""
+    if scores.dense is not None:
+        return _blocking_dense(scores.dense, capacity, result)
     n_m = len(capacity)
     load = np.zeros(n_m, dtype=np.int64)
     worst: list[tuple[float, int] | None] = [None] * n_m
@@ -444,6 +446,38 @@ def blocking_pairs(
             if load[m] < capacity[m] or (float(scores.mentor_score[i][p]), -i) > worst[m]:  # type: ignore[operator]
                 count += 1
     return count
+
+
+def _blocking_dense(
+    dense: tuple[np.ndarray, np.ndarray], capacity: np.ndarray, result: Sequence[int | None]
+) -> int:
+    score, mentor_score = dense
+    n_e, n_m = score.shape
+    if n_e == 0 or n_m == 0:
+        return 0
+    rows = np.arange(n_e)
+    cur = np.array([-1 if m is None else m for m in result], dtype=np.int64)
+    has = cur >= 0
+    cur_score = np.where(has, score[rows, np.maximum(cur, 0)], -np.inf)
+    cols = np.arange(n_m)
+    acceptable = np.isfinite(score) & (capacity[None, :] > 0)
+    better = (score > cur_score[:, None]) | (
+        (score == cur_score[:, None]) & has[:, None] & (cols[None, :] < cur[:, None])
+    )
+    better &= ~(cols[None, :] == cur[:, None])
+    load = np.bincount(cur[has], minlength=n_m)
+    held_ms = np.where(has, mentor_score[rows, np.maximum(cur, 0)], np.inf)
+    worst_ms = np.full(n_m, np.inf)
+    worst_idx = np.full(n_m, -1)
+    for i in np.nonzero(has)[0].tolist():  # (mentor_score, -index): smallest is worst
+        m = int(cur[i])
+        if held_ms[i] < worst_ms[m] or (held_ms[i] == worst_ms[m] and i > worst_idx[m]):
+            worst_ms[m], worst_idx[m] = held_ms[i], i
+    room = load < capacity
+    wants = room[None, :] | (mentor_score > worst_ms[None, :]) | (
+        (mentor_score == worst_ms[None, :]) & (rows[:, None] < worst_idx[None, :])
+    )
+    return int((acceptable & better & wants).sum())
 
 
 def _position(scores: _Scores, cache: dict[tuple[int, int], int], i: int, m: int) -> int:
@@ -490,14 +524,15 @@ def _widen_unassigned(
     scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]
 ) -> bool:
     """Candidate lists are each mentee's K best; if a mentee is left out while some mentor
-    still has room, give the left-out mentees every allowed mentor and solve again."""
+    still has room, add the mentors with room to the left-out mentees' lists and solve again."""
     used = np.bincount([m for m in result if m is not None], minlength=len(capacity))
-    if not (used < capacity).any():
+    spare = np.nonzero(used < capacity)[0]
+    if not len(spare):
         return False
     grown = False
     for i, m in enumerate(result):
         if m is None:
-            grown |= scores.widen(i)
+            grown |= scores.widen(i, spare)
     return grown
 
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every check `make test` runs, in order. A leg that cannot run says so in one line;
+# under CI=true a missing PostgreSQL or Chromium is a failure, not a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL="${PEERLY_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+CHROMIUM="${PEERLY_CHROMIUM:-/usr/bin/chromium}"
+export PEERLY_HOME="$(mktemp -d)"   # keep test runs away from the developer's database
+unset DATABASE_URL
+step() { printf '\n==> %s\n' "$*"; }
+is_ci() { [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; }
+
+step "ruff format --check"; $BIN/ruff format --check src tests bench
+step "ruff check";          $BIN/ruff check src tests bench
+step "mypy";                $BIN/mypy
+step "manage.py check";     $BIN/peerly check --fail-level WARNING
+step "makemigrations --check"; $BIN/peerly makemigrations --check --dry-run
+
+step "matching engine tests (no Django)"
+$BIN/pytest tests/matching -p no:django
+
+step "test suite on SQLite"
+$BIN/pytest --ignore=tests/matching -m "not e2e"
+
+step "test suite on PostgreSQL ($PG_URL)"
+if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
+import sys, psycopg
+psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
+PY
+then
+  DATABASE_URL="$PG_URL" $BIN/pytest --ignore=tests/matching -m "not e2e"
+elif is_ci; then
+  echo "FAIL: PostgreSQL does not answer at $PG_URL (required under CI=true)"; exit 1
+else
+  echo "SKIP: PostgreSQL does not answer at $PG_URL; set PEERLY_TEST_DATABASE_URL to run that leg"
+fi
+
+step "browser journeys (Playwright + $CHROMIUM)"
+if [ -x "$CHROMIUM" ]; then
+  $BIN/pytest --ignore=tests/matching -m e2e
+elif is_ci; then
+  echo "FAIL: Chromium not found at $CHROMIUM (required under CI=true; apt-get install chromium)"; exit 1
+else
+  echo "SKIP: Chromium not found at $CHROMIUM; install Debian's chromium package to run them"
+fi
+step "all checks passed"

@@ -1,0 +1,234 @@
+"""Permission-scoped reads for coffee rounds, and the 'your match' view shared by page and
+email (partner highlights respect each partner's profile visibility)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from peerly.accounts.models import Profile, User, Visibility
+from peerly.accounts.selectors import visible_fields
+from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
+from peerly.programs.selectors import (
+    get_enrollment_for_user,
+    get_program_for_organizer,
+    get_program_for_user,
+    is_organizer,
+)
+from peerly.rounds.models import (
+    GroupMember,
+    Round,
+    RoundChoice,
+    RoundGroup,
+    UnmatchedMember,
+)
+from peerly.rounds.suggestions import local_label
+
+HIGHLIGHT_FIELDS = ("pronouns", "team", "timezone", "languages", "interests", "skills",
+                    "offers", "wants_to_learn", "bio", "channels")
+MEMBER_REASON_TEXT = {
+    "no_common_availability": "your availability did not overlap enough with anybody else's "
+                              "this round — adding a few more hours to your availability helps",
+    "no_shared_language": "nobody else in this round shares a language you listed",
+    "not_enough_members": "there was nobody else to pair you with this round",
+}
+DEFAULT_REASON_TEXT = ("the rules of this round (availability, languages and members' "
+                       "private preferences) left nobody free to pair with you")
+
+
+def member_reason(code: str) -> str:
+    return MEMBER_REASON_TEXT.get(code, DEFAULT_REASON_TEXT)
+
+
+def get_coffee_program_for_user(*, user: User, slug: str) -> Program:
+    program = get_program_for_user(user=user, slug=slug)
+    if program.kind != ProgramKind.COFFEE:
+        raise Http404("This programme has no coffee rounds.")
+    return program
+
+
+def get_coffee_program_for_member(*, user: User, slug: str) -> tuple[Program, Enrollment]:
+    """The programme and the viewer's enrolment; 403 for people who never joined."""
+    program = get_coffee_program_for_user(user=user, slug=slug)
+    enrollment = get_enrollment_for_user(user=user, program=program)
+    if enrollment is None or enrollment.status in (EnrollmentStatus.DECLINED,):
+        raise PermissionDenied("Join this programme to see its rounds.")
+    return program, enrollment
+
+
+def get_coffee_program_for_organizer(*, user: User, slug: str) -> Program:
+    program = get_program_for_organizer(user=user, slug=slug)
+    if program.kind != ProgramKind.COFFEE:
+        raise Http404("This programme has no coffee rounds.")
+    return program
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "members",
+        queryset=GroupMember.objects.select_related("user", "user__profile")
+        .prefetch_related("user__profile__windows").order_by("user_id"),
+    )
+
+
+def get_group_for_member(*, user: User, program: Program, group_id: int) -> RoundGroup:
+    """A group the viewer belongs to; 404 for everybody else (organisers use reports)."""
+    group = (
+        RoundGroup.objects.filter(pk=group_id, round__program=program, members__user=user)
+        .select_related("round", "round__program", "proposed_by")
+        .prefetch_related(_members_prefetch())
+        .first()
+    )
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def list_memberships_for_user(*, user: User, program: Program) -> QuerySet[GroupMember]:
+    return (
+        GroupMember.objects.filter(user=user, round__program=program)
+        .select_related("round", "group")
+        .prefetch_related(Prefetch("group__members", queryset=GroupMember.objects.select_related(
+            "user").order_by("user_id")))
+        .order_by("-round__number")
+    )
+
+
+def list_unmatched_for_user(*, user: User, program: Program) -> QuerySet[UnmatchedMember]:
+    return UnmatchedMember.objects.filter(user=user, round__program=program).select_related(
+        "round").order_by("-round__number")
+
+
+def get_choice_for_user(*, user: User, program: Program, number: int) -> str:
+    row = RoundChoice.objects.filter(program=program, user=user, number=number).first()
+    return row.choice if row else ""
+
+
+def list_rounds_for_organizer(*, program: Program) -> QuerySet[Round]:
+    return (
+        Round.objects.filter(program=program)
+        .annotate(
+            group_count=Count("groups", distinct=True),
+            member_count=Count("memberships", distinct=True),
+            answered_count=Count("memberships", filter=~Q(memberships__answer=""),
+                                 distinct=True),
+        )
+        .order_by("-number")
+    )
+
+
+def get_round_for_organizer(*, program: Program, number: int) -> Round:
+    round_ = Round.objects.filter(program=program, number=number).first()
+    if round_ is None:
+        raise Http404("No such round.")
+    return round_
+
+
+def list_groups_for_organizer(*, round_: Round) -> QuerySet[RoundGroup]:
+    return (
+        RoundGroup.objects.filter(round=round_)
+        .prefetch_related(Prefetch("members", queryset=GroupMember.objects.select_related(
+            "user", "user__profile").order_by("user_id")))
+        .order_by("number")
+    )
+
+
+def organiser_team(profile: Profile | None) -> str:
+    """A member's team as organisers may see it ('' when the member hides it)."""
+    if profile is None:
+        return ""
+    return str(visible_fields_light(profile, Visibility.ORGANISERS).get("team", ""))
+
+
+def visible_fields_light(profile: Profile, level: str) -> dict[str, Any]:
+    """visible_fields without availability (avoids a query per profile on list pages)."""
+    allowed = {Visibility.PRIVATE: {"private", "organisers", "programmes"},
+               Visibility.ORGANISERS: {"organisers", "programmes"},
+               Visibility.PROGRAMMES: {"programmes"}}[level]  # type: ignore[index]
+    return {name: getattr(profile, name) for name in ("team", "timezone")
+            if profile.visibility_of(name) in allowed}
+
+
+# ------------------------------------------------------------------------- match view
+@dataclass(frozen=True)
+class Partner:
+    user: User
+    fields: dict[str, Any]
+    shared: list[str]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    index: int
+    start: dt.datetime
+    mine: str
+    theirs: list[str]
+
+
+def _tags(value: str) -> list[str]:
+    from peerly.accounts.models import split_tags
+
+    return split_tags(value or "")
+
+
+def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
+    """Everything a member sees about their group (also used to write their email)."""
+    members = list(group.members.all())
+    me = next((m for m in members if m.user_id == viewer.pk), None)
+    my_profile = getattr(viewer, "profile", None)
+    my_tz = my_profile.timezone if my_profile else "UTC"
+    mine: set[str] = set()
+    if my_profile is not None:
+        for name in ("interests", "skills", "languages"):
+            mine.update(t.lower() for t in _tags(getattr(my_profile, name)))
+    partners = []
+    for m in members:
+        if m.user_id == viewer.pk:
+            continue
+        profile = getattr(m.user, "profile", None)
+        fields = visible_fields(profile, Visibility.PROGRAMMES) if profile else {}
+        fields = {k: v for k, v in fields.items() if k in HIGHLIGHT_FIELDS and v}
+        shared = []
+        for name in ("interests", "skills", "languages"):
+            shared.extend(t for t in _tags(str(fields.get(name, ""))) if t.lower() in mine)
+        tz = str(fields.get("timezone", ""))  # "" when the partner hides it
+        partners.append(Partner(user=m.user, fields=fields, shared=shared, timezone=tz))
+    suggestions = []
+    for i, iso in enumerate(group.suggestions, start=1):
+        start = dt.datetime.fromisoformat(iso)
+        suggestions.append(Suggestion(
+            index=i, start=start, mine=local_label(start, my_tz),
+            theirs=[f"{p.user.name}: {local_label(start, p.timezone)}" for p in partners
+                    if p.timezone],
+        ))
+
+    def labels(when: dt.datetime | None) -> dict[str, Any] | None:
+        if when is None:
+            return None
+        return {"start": when, "mine": local_label(when, my_tz),
+                "theirs": [f"{p.user.name}: {local_label(when, p.timezone)}" for p in partners
+                           if p.timezone]}
+
+    settings_row = getattr(group.round.program, "coffee_settings", None)
+    return {
+        "group": group,
+        "round": group.round,
+        "me": me,
+        "my_timezone": my_tz,
+        "partners": partners,
+        "prompts": settings_row.prompt_list if settings_row else [],
+        "suggestions": suggestions,
+        "proposed": labels(group.proposed_start),
+        "confirmed": labels(group.confirmed_start),
+        "i_accepted": viewer.pk in (group.accepted_ids or []),
+    }
+
+
+def is_coffee_organizer(user: User, program: Program) -> bool:
+    return is_organizer(user, program)

@@ -1,0 +1,612 @@
+"""Coffee round state changes: settings, drawing and publishing rounds, members' choices,
+meeting times, check-ins, and the periodic work `tick` runs. Atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from peerly.accounts.models import DoNotPair, User
+from peerly.core import audit
+from peerly.core.errors import ServiceError, TransitionError
+from peerly.programs import services as program_services
+from peerly.programs.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+)
+from peerly.programs.selectors import list_active_members
+from peerly.rounds import emails, matching_bridge, schedule
+from peerly.rounds.models import (
+    MET_ANSWERS,
+    CheckinAnswer,
+    ChoiceKind,
+    CoffeeSettings,
+    GroupMember,
+    OptInMode,
+    Round,
+    RoundCadence,
+    RoundChoice,
+    RoundGroup,
+    RoundStatus,
+    UnmatchedMember,
+)
+from peerly.rounds.suggestions import pick_suggestions
+
+REASK_AFTER = dt.timedelta(days=2)
+REMINDER_DAYS_BEFORE = 2  # remind groups without a time this many days before meet-by
+CLOSE_AFTER_DAYS = 14  # a round closes this many days after meet-by (answers still accepted)
+SILENT_ROUNDS = 3
+RESUME_SALT = "peerly.rounds.resume"
+
+NOT_DRAWN_LABELS = {
+    "paused": "paused their participation",
+    "profile_paused": "paused all programmes until a later date",
+    "skipped": "skipped this round",
+    "not_opted_in": "did not opt in to this round",
+}
+
+
+# ------------------------------------------------------------------------------ settings
+def get_settings(program: Program) -> CoffeeSettings:
+    """The programme's coffee settings, created with defaults on first use."""
+    if program.kind != ProgramKind.COFFEE:
+        raise ServiceError("Only coffee programmes have rounds.")
+    found = CoffeeSettings.objects.filter(program=program).first()
+    if found is not None:
+        return found
+    cadence = (program.cadence if program.cadence in RoundCadence.values
+               else RoundCadence.MONTHLY)
+    try:
+        with transaction.atomic():
+            return CoffeeSettings.objects.create(
+                program=program, cadence=cadence,
+                group_size=min(max(program.group_size, 2), 4),
+            )
+    except IntegrityError:
+        return CoffeeSettings.objects.get(program=program)
+
+
+SETTINGS_FIELDS = ("cadence", "draw_weekday", "draw_week_of_month", "draw_time",
+                   "meet_window_days", "group_size", "prompts", "team_rule",
+                   "min_overlap_hours", "meeting_minutes", "opt_in_mode", "auto_publish")
+
+
+@transaction.atomic
+def update_settings(*, actor: User, program: Program, data: Mapping[str, Any]) -> CoffeeSettings:
+    current = get_settings(program)
+    settings_row = CoffeeSettings.objects.select_for_update().get(pk=current.pk)
+    changed = {}
+    for name in SETTINGS_FIELDS:
+        if name in data and getattr(settings_row, name) != data[name]:
+            setattr(settings_row, name, data[name])
+            changed[name] = str(data[name])
+    if not 2 <= settings_row.group_size <= 4:
+        raise ServiceError("Groups have 2 to 4 people.", field="group_size")
+    if changed:
+        settings_row.save()
+        audit.record(actor=actor, action="rounds.settings", obj=settings_row,
+                     program_id=program.pk, data=changed)
+    return settings_row
+
+
+def cadence_of(settings_row: CoffeeSettings) -> schedule.Cadence:
+    program = settings_row.program
+    return schedule.Cadence(
+        kind=settings_row.cadence, weekday=settings_row.draw_weekday,
+        week_of_month=settings_row.draw_week_of_month, time=settings_row.draw_time,
+        starts_on=program.starts_on, ends_on=program.ends_on,
+    )
+
+
+def next_round_number(program: Program) -> int:
+    last = Round.objects.filter(program=program).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+# ------------------------------------------------------------------------------- drawing
+@dataclass
+class Preview:
+    program: Program
+    number: int
+    seed: int
+    meets_from: dt.date
+    meet_by: dt.date
+    draw: matching_bridge.Draw
+    users: dict[int, User]
+    candidates: list[matching_bridge.Candidate]
+    not_drawn: list[tuple[int, str]] = field(default_factory=list)  # (user id, code)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        m = self.draw.metrics
+        return {
+            "participants": len(self.candidates),
+            "groups": len(self.draw.groups),
+            "matched": sum(len(g.user_ids) for g in self.draw.groups),
+            "unmatched": len(self.draw.unmatched),
+            "not_drawn": len(self.not_drawn),
+            "repeat_pairs": m.get("repeat_pairs", 0),
+            "unavoidable_repeat_pairs": m.get("unavoidable_repeat_pairs", 0),
+            "cross_team_rate": m.get("cross_team_rate", 0.0),
+            "mean_overlap_hours": m.get("mean_overlap_hours", 0.0),
+        }
+
+
+def _history(program: Program) -> list[tuple[int, list[int], str]]:
+    rows: dict[int, tuple[int, list[int]]] = {}
+    for group_id, number, user_id in (
+        GroupMember.objects.filter(round__program=program)
+        .values_list("group_id", "round__number", "user_id").order_by("group_id", "user_id")
+    ):
+        rows.setdefault(group_id, (number, []))[1].append(user_id)
+    return [(number, ids, str(gid)) for gid, (number, ids) in rows.items()]
+
+
+def collect_candidates(
+    *, program: Program, number: int, draw_day: dt.date
+) -> tuple[list[matching_bridge.Candidate], dict[int, User], list[tuple[int, str]]]:
+    """Who is drawn for round `number`, and who is not (with the reason code)."""
+    settings_row = get_settings(program)
+    enrollments = list(list_active_members(program=program))
+    choices = dict(RoundChoice.objects.filter(program=program, number=number)
+                   .values_list("user_id", "choice"))
+    not_drawn: list[tuple[int, str]] = [
+        (uid, "paused") for uid in Enrollment.objects.filter(
+            program=program, status=EnrollmentStatus.PAUSED).values_list("user_id", flat=True)
+    ]
+    users: dict[int, User] = {}
+    for enrollment in enrollments:
+        user = enrollment.user
+        profile = getattr(user, "profile", None)
+        if profile is not None and profile.paused_until and profile.paused_until >= draw_day:
+            not_drawn.append((user.pk, "profile_paused"))
+        elif choices.get(user.pk) == ChoiceKind.SKIP:
+            not_drawn.append((user.pk, "skipped"))
+        elif (settings_row.opt_in_mode == OptInMode.PER_ROUND
+              and choices.get(user.pk) != ChoiceKind.OPT_IN):
+            not_drawn.append((user.pk, "not_opted_in"))
+        else:
+            users[user.pk] = user
+    dnp: dict[int, set[int]] = defaultdict(set)
+    for owner, other in DoNotPair.objects.filter(owner_id__in=users).values_list(
+        "owner_id", "other_id"
+    ):
+        dnp[owner].add(other)
+    previous = Round.objects.filter(program=program, number=number - 1).first()
+    priority = set(
+        UnmatchedMember.objects.filter(round=previous).values_list("user_id", flat=True)
+    ) if previous else set()
+    candidates = [
+        matching_bridge.candidate_from_user(
+            user, do_not_pair=dnp.get(uid, ()), priority=1 if uid in priority else 0
+        )
+        for uid, user in sorted(users.items())
+    ]
+    return candidates, users, sorted(not_drawn)
+
+
+def preview_round(*, program: Program, seed: int | None = None,
+                  now: dt.datetime | None = None) -> Preview:
+    """Propose the next round's groups without saving anything."""
+    now = now or timezone.now()
+    settings_row = get_settings(program)
+    number = next_round_number(program)
+    seed = number if seed is None else seed
+    draw_day = now.astimezone(dt.UTC).date()
+    meets_from, meet_by = schedule.meet_window(draw_day, settings_row.meet_window_days)
+    candidates, users, not_drawn = collect_candidates(program=program, number=number,
+                                                      draw_day=draw_day)
+    result = matching_bridge.draw(
+        candidates=candidates, history=_history(program), size=settings_row.group_size,
+        seed=seed, team_rule=settings_row.team_rule,
+        min_overlap_hours=float(settings_row.min_overlap_hours), reference=meets_from,
+    )
+    return Preview(program=program, number=number, seed=seed, meets_from=meets_from,
+                   meet_by=meet_by, draw=result, users=users, candidates=candidates,
+                   not_drawn=not_drawn)
+
+
+def publish_round(
+    *, program: Program, actor: User | None, number: int | None = None,
+    seed: int | None = None, now: dt.datetime | None = None, automatic: bool = False,
+    due_since: dt.datetime | None = None,
+) -> tuple[Round, bool]:
+    """Draw and publish round `number` (default: the next one). Idempotent and race-safe:
+    publishing a number that exists returns that round; returns (round, created)."""
+    now = now or timezone.now()
+    if program.status != ProgramStatus.ACTIVE:
+        raise ServiceError("Only active programmes run rounds.")
+    settings_row = get_settings(program)
+    with transaction.atomic():
+        CoffeeSettings.objects.select_for_update().get(pk=settings_row.pk)
+        expected = next_round_number(program)
+        if due_since is not None and Round.objects.filter(
+            program=program, published_at__gte=due_since
+        ).exists():
+            return Round.objects.filter(program=program).order_by("-number").first(), False  # type: ignore[return-value]
+        number = expected if number is None else number
+        existing = Round.objects.filter(program=program, number=number).first()
+        if existing is not None:
+            return existing, False
+        if number != expected:
+            raise ServiceError(
+                f"The next round is round {expected}; refresh the preview and try again."
+            )
+        preview = preview_round(program=program, seed=seed, now=now)
+        try:
+            with transaction.atomic():
+                round_ = _save_round(preview, actor=actor, now=now, automatic=automatic)
+        except IntegrityError:
+            return Round.objects.get(program=program, number=number), False
+    return round_, True
+
+
+def _save_round(preview: Preview, *, actor: User | None, now: dt.datetime,
+                automatic: bool) -> Round:
+    program = preview.program
+    settings_row = get_settings(program)
+    figures = preview.figures
+    round_ = Round.objects.create(
+        program=program, number=preview.number, seed=preview.seed, published_at=now,
+        published_by=actor if actor is not None and actor.is_authenticated else None,
+        is_automatic=automatic, meets_from=preview.meets_from, meet_by=preview.meet_by,
+        metrics={**preview.draw.metrics, **figures,
+                 "not_drawn": [{"user_id": u, "reason": r} for u, r in preview.not_drawn]},
+    )
+    by_id = {c.user_id: c for c in preview.candidates}
+    not_before = now + dt.timedelta(hours=2)
+    members: list[GroupMember] = []
+    for n, drawn in enumerate(preview.draw.groups, start=1):
+        windows = matching_bridge.suggestion_windows([by_id[u] for u in drawn.user_ids],
+                                                     preview.meets_from)
+        starts = pick_suggestions(windows, preview.meets_from, preview.meet_by,
+                                  settings_row.meeting_minutes, not_before=not_before)
+        group = RoundGroup.objects.create(
+            round=round_, number=n, score=drawn.score, reasons=dict(drawn.reasons),
+            common_windows=[list(w) for w in drawn.common_windows],
+            suggestions=[s.isoformat() for s in starts],
+        )
+        members.extend(GroupMember(group=group, round=round_, user_id=u)
+                       for u in drawn.user_ids)
+    GroupMember.objects.bulk_create(members)
+    UnmatchedMember.objects.bulk_create([
+        UnmatchedMember(round=round_, user_id=u.user_id, reason=u.reason,
+                        detail=u.detail[:300])
+        for u in preview.draw.unmatched
+    ])
+    audit.record(actor=actor, action="round.publish", obj=round_, program_id=program.pk,
+                 data={"number": round_.number, "seed": round_.seed,
+                       "groups": len(preview.draw.groups), "automatic": automatic})
+    emails.round_published(round_)
+    return round_
+
+
+# ---------------------------------------------------------------------- members' choices
+def _live_enrollment(user: User, program: Program) -> Enrollment:
+    enrollment = Enrollment.objects.filter(program=program, user=user).first()
+    if enrollment is None or enrollment.status not in (EnrollmentStatus.ACTIVE,
+                                                       EnrollmentStatus.PAUSED):
+        raise ServiceError("Join the programme first.")
+    return enrollment
+
+
+@transaction.atomic
+def set_round_choice(*, user: User, program: Program, choice: str | None) -> int:
+    """Skip or opt in to the next round (None removes the choice). Returns its number."""
+    _live_enrollment(user, program)
+    number = next_round_number(program)
+    existing = RoundChoice.objects.select_for_update().filter(
+        program=program, user=user, number=number).first()
+    if choice is None:
+        if existing is not None:
+            existing.delete()
+            audit.record(actor=user, action="round.choice_clear", obj=existing,
+                         program_id=program.pk, data={"number": number})
+        return number
+    if choice not in ChoiceKind.values:
+        raise ServiceError("Unknown choice.")
+    if existing is not None and existing.choice == choice:
+        return number
+    if existing is None:
+        existing = RoundChoice(program=program, user=user, number=number)
+    existing.choice = choice
+    existing.save()
+    audit.record(actor=user, action=f"round.{choice}", obj=existing, program_id=program.pk,
+                 data={"number": number})
+    return number
+
+
+# ---------------------------------------------------------------------- meeting times
+def _locked_group(group: RoundGroup) -> RoundGroup:
+    return RoundGroup.objects.select_for_update().select_related("round", "round__program").get(
+        pk=group.pk)
+
+
+def _member_ids(group: RoundGroup) -> list[int]:
+    return sorted(GroupMember.objects.filter(group=group).values_list("user_id", flat=True))
+
+
+def _require_member(user: User, group: RoundGroup) -> list[int]:
+    ids = _member_ids(group)
+    if user.pk not in ids:
+        raise ServiceError("You are not in this group.")
+    return ids
+
+
+@transaction.atomic
+def propose_time(*, user: User, group: RoundGroup, start: dt.datetime,
+                 now: dt.datetime | None = None) -> RoundGroup:
+    """Propose (or pick a suggested) start; the proposer counts as accepting it."""
+    now = now or timezone.now()
+    group = _locked_group(group)
+    ids = _require_member(user, group)
+    if start.tzinfo is None:
+        raise ServiceError("The time needs a time zone.")
+    if start < now:
+        raise ServiceError("Please pick a time in the future.", field="start")
+    if group.proposed_start == start and user.pk in group.accepted_ids:
+        return group
+    group.proposed_start = start
+    group.proposed_by = user
+    group.accepted_ids = [user.pk]
+    group.save(update_fields=["proposed_start", "proposed_by", "accepted_ids"])
+    audit.record(actor=user, action="round.meeting_propose", obj=group,
+                 program_id=group.round.program_id, data={"start": start.isoformat()})
+    if len(ids) == 1:
+        return _confirm(group, actor=user, now=now)
+    emails.meeting_proposed(group, proposer=user, member_ids=ids)
+    return group
+
+
+@transaction.atomic
+def accept_time(*, user: User, group: RoundGroup, now: dt.datetime | None = None
+                ) -> RoundGroup:
+    """Accept the proposed time; once everybody has, the meeting is confirmed."""
+    now = now or timezone.now()
+    group = _locked_group(group)
+    ids = _require_member(user, group)
+    if group.proposed_start is None:
+        raise TransitionError("There is no proposed time to accept.")
+    if user.pk not in group.accepted_ids:
+        group.accepted_ids = sorted({*group.accepted_ids, user.pk})
+        group.save(update_fields=["accepted_ids"])
+        audit.record(actor=user, action="round.meeting_accept", obj=group,
+                     program_id=group.round.program_id)
+    if set(ids) <= set(group.accepted_ids):
+        return _confirm(group, actor=user, now=now)
+    return group
+
+
+def _confirm(group: RoundGroup, *, actor: User, now: dt.datetime) -> RoundGroup:
+    if group.has_invitation:
+        group.meeting_sequence += 1  # a change (or re-confirmation after a cancel)
+    group.confirmed_start = group.proposed_start
+    group.confirmed_at = now
+    group.proposed_start = None
+    group.proposed_by = None
+    group.accepted_ids = []
+    group.has_invitation = True
+    group.save()
+    audit.record(actor=actor, action="round.meeting_confirm", obj=group,
+                 program_id=group.round.program_id,
+                 data={"start": group.confirmed_start.isoformat(),  # type: ignore[union-attr]
+                       "sequence": group.meeting_sequence})
+    emails.meeting_confirmed(group)
+    return group
+
+
+@transaction.atomic
+def cancel_meeting(*, user: User, group: RoundGroup) -> RoundGroup:
+    group = _locked_group(group)
+    _require_member(user, group)
+    if group.confirmed_start is None:
+        raise TransitionError("There is no confirmed meeting to cancel.")
+    cancelled_start = group.confirmed_start
+    group.meeting_sequence += 1
+    group.confirmed_start = None
+    group.confirmed_at = None
+    group.save()
+    audit.record(actor=user, action="round.meeting_cancel", obj=group,
+                 program_id=group.round.program_id)
+    emails.meeting_cancelled(group, start=cancelled_start, by=user)
+    return group
+
+
+# -------------------------------------------------------------------------- check-ins
+@transaction.atomic
+def submit_checkin(
+    *, user: User, group: RoundGroup, answer: str, rating: int | None = None,
+    knew_before: bool | None = None, now: dt.datetime | None = None,
+) -> GroupMember:
+    now = now or timezone.now()
+    membership = GroupMember.objects.select_for_update().select_related("round").filter(
+        group=group, user=user).first()
+    if membership is None:
+        raise ServiceError("You are not in this group.")
+    if answer not in CheckinAnswer.values:
+        raise ServiceError("Please say whether you met.", field="answer")
+    if rating is not None and not 1 <= rating <= 5:
+        raise ServiceError("The rating goes from 1 to 5.", field="rating")
+    if membership.round.meets_from > now.date():
+        raise ServiceError("The meeting week has not started yet.")
+    membership.answer = answer
+    membership.rating = rating
+    membership.knew_before = knew_before
+    membership.answered_at = now
+    membership.reask_due_at = now + REASK_AFTER if answer == CheckinAnswer.NOT_YET else None
+    membership.reasked_at = None
+    membership.save()
+    audit.record(actor=user, action="round.checkin", obj=membership,
+                 program_id=membership.round.program_id, data={"answer": answer})
+    return membership
+
+
+def _group_met(group_id: int, answers: Mapping[int, list[str]]) -> bool:
+    return any(a in MET_ANSWERS for a in answers.get(group_id, ()))
+
+
+# ------------------------------------------------------------------------- periodic work
+def publish_due_rounds(*, now: dt.datetime) -> int:
+    count = 0
+    rows = CoffeeSettings.objects.filter(
+        program__kind=ProgramKind.COFFEE, program__status=ProgramStatus.ACTIVE,
+        auto_publish=True,
+    ).select_related("program")
+    for settings_row in rows:
+        slot = schedule.last_slot(cadence_of(settings_row), now)
+        if slot is None:
+            continue
+        if Round.objects.filter(program=settings_row.program, published_at__gte=slot).exists():
+            continue
+        _, created = publish_round(program=settings_row.program, actor=None, now=now,
+                                   automatic=True, due_since=slot)
+        count += created
+    return count
+
+
+def _open_memberships(**filters: Any) -> Iterable[GroupMember]:
+    return (GroupMember.objects.filter(round__status=RoundStatus.PUBLISHED, **filters)
+            .select_related("round", "round__program", "group", "user"))
+
+
+def send_reminders(*, now: dt.datetime) -> int:
+    today = now.date()
+    count = 0
+    for membership in _open_memberships(
+        reminder_sent_at__isnull=True, group__confirmed_start__isnull=True,
+        round__meet_by__gte=today,
+        round__meet_by__lte=today + dt.timedelta(days=REMINDER_DAYS_BEFORE),
+    ):
+        with transaction.atomic():
+            updated = GroupMember.objects.filter(pk=membership.pk,
+                                                 reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now)
+            if updated:
+                emails.reminder(membership)
+                count += 1
+    return count
+
+
+def send_checkins(*, now: dt.datetime) -> int:
+    count = 0
+    for membership in _open_memberships(checkin_sent_at__isnull=True,
+                                        round__meet_by__lt=now.date()):
+        with transaction.atomic():
+            if GroupMember.objects.filter(pk=membership.pk, checkin_sent_at__isnull=True
+                                          ).update(checkin_sent_at=now):
+                emails.checkin(membership, again=False)
+                count += 1
+    return count
+
+
+def send_reasks(*, now: dt.datetime) -> int:
+    count = 0
+    for membership in GroupMember.objects.filter(
+        answer=CheckinAnswer.NOT_YET, reask_due_at__lte=now, reasked_at__isnull=True
+    ).select_related("round", "round__program", "group", "user"):
+        with transaction.atomic():
+            if GroupMember.objects.filter(pk=membership.pk, reasked_at__isnull=True,
+                                          answer=CheckinAnswer.NOT_YET).update(reasked_at=now):
+                emails.checkin(membership, again=True)
+                count += 1
+    return count
+
+
+def close_due_rounds(*, now: dt.datetime) -> tuple[int, int]:
+    """Close rounds whose answer period is over; pause members silent 3 rounds in a row.
+    Returns (rounds closed, members paused)."""
+    closed = paused = 0
+    due = Round.objects.filter(status=RoundStatus.PUBLISHED,
+                               meet_by__lt=now.date() - dt.timedelta(days=CLOSE_AFTER_DAYS))
+    for round_ in due.select_related("program").order_by("published_at"):
+        with transaction.atomic():
+            if not Round.objects.filter(pk=round_.pk, status=RoundStatus.PUBLISHED).update(
+                status=RoundStatus.CLOSED, closed_at=now
+            ):
+                continue
+            audit.record(actor=None, action="round.close", obj=round_,
+                         program_id=round_.program_id)
+            closed += 1
+            user_ids = list(GroupMember.objects.filter(round=round_)
+                            .values_list("user_id", flat=True))
+            paused += pause_silent_members(program=round_.program, round_=round_,
+                                           user_ids=user_ids)
+    return closed, paused
+
+
+def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]) -> int:
+    """Pause members with no answer and no meeting in their last three closed rounds."""
+    if not user_ids:
+        return 0
+    memberships = list(
+        GroupMember.objects.filter(round__program=program, user_id__in=user_ids,
+                                   round__status=RoundStatus.CLOSED)
+        .order_by("user_id", "-round__number").values("pk", "user_id", "group_id", "answer",
+                                                      "paused_after", "round_id")
+    )
+    group_ids = {m["group_id"] for m in memberships}
+    answers: dict[int, list[str]] = defaultdict(list)
+    for gid, answer in GroupMember.objects.filter(group_id__in=group_ids).values_list(
+        "group_id", "answer"
+    ):
+        answers[gid].append(answer)
+    by_user: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for m in memberships:
+        by_user[m["user_id"]].append(m)
+    count = 0
+    for user_id, rows in sorted(by_user.items()):
+        streak = 0
+        for m in rows:
+            if m["paused_after"] or m["answer"] or _group_met(m["group_id"], answers):
+                break
+            streak += 1
+        if streak < SILENT_ROUNDS or rows[0]["round_id"] != round_.pk:
+            continue
+        enrollment = Enrollment.objects.filter(program=program, user_id=user_id).select_related(
+            "user").first()
+        if enrollment is None or enrollment.status != EnrollmentStatus.ACTIVE:
+            continue
+        program_services.pause_enrollment(user=None, enrollment=enrollment,  # type: ignore[arg-type]
+                                          until=None)
+        GroupMember.objects.filter(pk=rows[0]["pk"]).update(paused_after=True)
+        emails.paused_for_silence(enrollment, round_=round_,
+                                  token=resume_token(enrollment))
+        count += 1
+    return count
+
+
+# ---------------------------------------------------------------------- resume by link
+def resume_token(enrollment: Enrollment) -> str:
+    return signing.dumps({"e": enrollment.pk}, salt=RESUME_SALT)
+
+
+def resume_from_token(*, token: str, max_age_days: int = 90) -> Enrollment:
+    try:
+        data = signing.loads(token, salt=RESUME_SALT, max_age=max_age_days * 86400)
+    except signing.BadSignature:
+        raise ServiceError("This resume link is not valid or has expired.") from None
+    enrollment = Enrollment.objects.filter(pk=data.get("e")).select_related("user",
+                                                                           "program").first()
+    if enrollment is None:
+        raise ServiceError("This resume link is not valid or has expired.")
+    if enrollment.status == EnrollmentStatus.ACTIVE:
+        return enrollment
+    if enrollment.status != EnrollmentStatus.PAUSED:
+        raise ServiceError("You left this programme; join it again from its page.")
+    return program_services.resume_enrollment(user=enrollment.user, enrollment=enrollment)
+
+
+def membership_prefetch() -> Prefetch:
+    return Prefetch("members", queryset=GroupMember.objects.select_related(
+        "user", "user__profile").order_by("user_id"))

@@ -1,0 +1,1 @@
+"""Engine tests: pure Python, run with ``pytest tests/matching -p no:django``."""
