@@ -63,7 +63,12 @@ def personas(db) -> Personas:  # type: ignore[no-untyped-def]
     EnrollmentFactory(program=program, user=member)
     EnrollmentFactory(program=program, user=other_member)
     return Personas(
-        program=program, other_program=other_program, outsider=UserFactory(), member=member,
-        other_member=other_member, organizer=organizer, other_organizer=other_organizer,
+        program=program,
+        other_program=other_program,
+        outsider=UserFactory(),
+        member=member,
+        other_member=other_member,
+        organizer=organizer,
+        other_organizer=other_organizer,
         admin=UserFactory(is_staff=True, is_superuser=True),
     )

@@ -1,11 +1,11 @@
 """The `peerly` command: Django's management commands plus Peerly's own.
 
-    peerly migrate | runserver | createsuperuser | …   (Django)
-    peerly demo [--members N] [--seed S] [--reset]
-    peerly import members FILE.csv [--program SLUG] [--dry-run]
-    peerly export members --program SLUG [--format csv|json]
-    peerly match groups|mentors …                     (engine, no database needed)
-    peerly rounds … | peerly circles … | peerly mentorship …
+peerly migrate | runserver | createsuperuser | …   (Django)
+peerly demo [--members N] [--seed S] [--reset]
+peerly import members FILE.csv [--program SLUG] [--dry-run]
+peerly export members --program SLUG [--format csv|json]
+peerly match groups|mentors …                     (engine, no database needed)
+peerly rounds … | peerly circles … | peerly mentorship …
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) >= 2 and (args[0], args[1]) in ALIASES:
         args = [ALIASES[(args[0], args[1])], *args[2:]]
     elif args and args[0] in ("import", "export"):
-        sys.stderr.write(f"peerly {args[0]}: say what to {args[0]}, e.g. "
-                         f"'peerly {args[0]} members …'\n")
+        sys.stderr.write(
+            f"peerly {args[0]}: say what to {args[0]}, e.g. 'peerly {args[0]} members …'\n"
+        )
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerly.settings")
     from django.core.management import execute_from_command_line

@@ -19,10 +19,16 @@ def _link(body: str) -> str:
     return match.group(0)
 
 
-def test_sign_up_creates_inactive_account_and_sends_confirmation(django_capture_on_commit_callbacks):
+def test_sign_up_creates_inactive_account_and_sends_confirmation(
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
-        user = services.sign_up(email="New@Example.org", password="pw-long-enough-42",
-                                display_name="Nia", timezone_name="Africa/Lagos")
+        user = services.sign_up(
+            email="New@Example.org",
+            password="pw-long-enough-42",
+            display_name="Nia",
+            timezone_name="Africa/Lagos",
+        )
     assert user is not None
     assert user.email == "new@example.org"
     assert user.is_active is False
@@ -65,8 +71,11 @@ def test_set_availability_merges_touching_windows():
         profile=user.profile, windows=[(0, 540, 600), (0, 600, 660), (2, 60, 120), (0, 540, 600)]
     )
     assert count == 2
-    rows = list(AvailabilityWindow.objects.filter(profile=user.profile).values_list(
-        "weekday", "start_minute", "end_minute"))
+    rows = list(
+        AvailabilityWindow.objects.filter(profile=user.profile).values_list(
+            "weekday", "start_minute", "end_minute"
+        )
+    )
     assert rows == [(0, 540, 660), (2, 60, 120)]
 
 
@@ -104,10 +113,18 @@ def test_queue_email_is_idempotent_per_key(django_capture_on_commit_callbacks):
 
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        first = queue_email(key="k1", to=user, template="import_welcome",
-                            context={"program": None, "url": "http://x"})
-        second = queue_email(key="k1", to=user, template="import_welcome",
-                             context={"program": None, "url": "http://x"})
+        first = queue_email(
+            key="k1",
+            to=user,
+            template="import_welcome",
+            context={"program": None, "url": "http://x"},
+        )
+        second = queue_email(
+            key="k1",
+            to=user,
+            template="import_welcome",
+            context={"program": None, "url": "http://x"},
+        )
     assert first is not None and second is None
     assert len(mail.outbox) == 1
     assert send_email(email_id=first.pk) is False  # already sent: never twice

@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 
 def test_signup_confirm_login_flow(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:signup"), {
-            "display_name": "Zoe", "email": "zoe@example.org", "timezone": "Europe/Paris",
-            "password": "a-very-good-passphrase",
-        })
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "display_name": "Zoe",
+                "email": "zoe@example.org",
+                "timezone": "Europe/Paris",
+                "password": "a-very-good-passphrase",
+            },
+        )
     assert response.status_code == 200
     assert b"Check your email" in response.content
     link = re.search(r"http://[^\s]+/accounts/confirm/\S+/", mail.outbox[0].body).group(0)
@@ -26,10 +31,15 @@ def test_signup_confirm_login_flow(client, django_capture_on_commit_callbacks):
 
 
 def test_signup_rejects_bad_timezone_and_weak_password(client):
-    response = client.post(reverse("accounts:signup"), {
-        "display_name": "Zoe", "email": "zoe@example.org", "timezone": "Mars/Olympus",
-        "password": "123",
-    })
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "display_name": "Zoe",
+            "email": "zoe@example.org",
+            "timezone": "Mars/Olympus",
+            "password": "123",
+        },
+    )
     assert response.status_code == 200
     assert "not a known IANA time zone" in response.content.decode()
     assert not User.objects.filter(email="zoe@example.org").exists()
@@ -40,16 +50,18 @@ def test_login_locks_out_after_repeated_failures(client, settings):
     user = UserFactory()
     for _ in range(3):
         client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong"})
-    response = client.post(reverse("accounts:login"),
-                           {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert b"Too many failed log-ins" in response.content
 
 
 def test_login_works(client):
     user = UserFactory()
-    response = client.post(reverse("accounts:login"), {"username": user.email,
-                                                        "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.url == reverse("core:home")
 
@@ -66,8 +78,13 @@ def test_password_reset_email_is_queued_and_sent(client, django_capture_on_commi
 def test_profile_edit_saves_and_refuses_bad_timezone(client):
     user = UserFactory()
     client.force_login(user)
-    data = {"display_name": "New Name", "timezone": "Asia/Tokyo", "languages": "english, Japanese, English",
-            "frequency": "monthly", "channels": ["video", "phone"]}
+    data = {
+        "display_name": "New Name",
+        "timezone": "Asia/Tokyo",
+        "languages": "english, Japanese, English",
+        "frequency": "monthly",
+        "channels": ["video", "phone"],
+    }
     from peerly.accounts.models import VISIBLE_FIELDS
 
     data.update({f"visibility_{n}": "programmes" for n in VISIBLE_FIELDS})
@@ -90,8 +107,11 @@ def test_availability_grid_round_trip(client):
     client.force_login(user)
     response = client.post(reverse("accounts:availability"), {"slots": ["0-9", "0-10", "4-18"]})
     assert response.status_code == 302
-    rows = list(AvailabilityWindow.objects.filter(profile__user=user).values_list(
-        "weekday", "start_minute", "end_minute"))
+    rows = list(
+        AvailabilityWindow.objects.filter(profile__user=user).values_list(
+            "weekday", "start_minute", "end_minute"
+        )
+    )
     assert rows == [(0, 540, 660), (4, 1080, 1140)]
     page = client.get(reverse("accounts:availability")).content.decode()
     assert 'value="0-9" id="slot-0-9" checked' in page
@@ -103,8 +123,7 @@ def test_do_not_pair_only_accepts_co_members_and_stays_private(client, personas)
     client.force_login(personas.member)
     response = client.post(reverse("accounts:do-not-pair"), {"email": personas.outsider.email})
     assert "Nobody in your programmes" in response.content.decode()
-    response = client.post(reverse("accounts:do-not-pair"),
-                           {"email": personas.other_member.email})
+    response = client.post(reverse("accounts:do-not-pair"), {"email": personas.other_member.email})
     assert response.status_code == 302
     assert DoNotPair.objects.filter(owner=personas.member, other=personas.other_member).exists()
     # Nobody else sees it: not the other member, not the organiser, not on the profile page.
@@ -147,5 +166,6 @@ def test_left_members_do_not_share_profiles(personas):
     EnrollmentFactory(program=personas.other_program, user=personas.outsider, status="left")
     EnrollmentFactory(program=personas.other_program, user=personas.member)
     response = personas.client("outsider").get(
-        reverse("accounts:member", args=[personas.member.pk]))
+        reverse("accounts:member", args=[personas.member.pk])
+    )
     assert response.status_code == 404

@@ -15,9 +15,15 @@ from peerly.programs.models import Enrollment, Program
 
 def _settings_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
-         "'peerly.settings'; django.setup()"],
-        env={**os.environ, **env}, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'peerly.settings'; django.setup()",
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -37,18 +43,29 @@ def test_production_settings_refuse_unsafe_defaults(env, message):
 def test_production_settings_pass_check_deploy():
     import secrets
 
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
-           "ALLOWED_HOSTS": "peerly.example.org"}
-    result = subprocess.run([sys.executable, "-m", "peerly", "check", "--deploy",
-                             "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "peerly.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "peerly", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_calendar_is_valid_icalendar_with_stable_uid_and_sequence():
     start = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
     event = CalendarEvent(
-        uid=make_uid("test", 1), summary="Coffee with Ana", start=start,
-        end=start + dt.timedelta(minutes=45), sequence=2,
+        uid=make_uid("test", 1),
+        summary="Coffee with Ana",
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+        sequence=2,
         organizer=Attendee("org@example.org", "Org"),
         attendees=[Attendee("a@example.org", "Ana"), Attendee("b@example.org")],
         rrule={"FREQ": "WEEKLY", "INTERVAL": 2, "COUNT": 6},
@@ -61,14 +78,29 @@ def test_calendar_is_valid_icalendar_with_stable_uid_and_sequence():
     assert vevent.decoded("DTSTART") == start
     assert vevent["RRULE"]["FREQ"] == ["WEEKLY"]
     assert len(vevent["ATTENDEE"]) == 2
-    cancel = Calendar.from_ical(build_calendar(
-        [CalendarEvent(uid=event.uid, summary="x", start=start, end=start, sequence=3,
-                       cancelled=True)], method="CANCEL"))
+    cancel = Calendar.from_ical(
+        build_calendar(
+            [
+                CalendarEvent(
+                    uid=event.uid, summary="x", start=start, end=start, sequence=3, cancelled=True
+                )
+            ],
+            method="CANCEL",
+        )
+    )
     assert str(cancel["METHOD"]) == "CANCEL"
     assert str(cancel.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     with pytest.raises(ValueError, match="aware"):
-        build_calendar([CalendarEvent(uid="u", summary="s", start=start.replace(tzinfo=None),
-                                      end=start.replace(tzinfo=None))])
+        build_calendar(
+            [
+                CalendarEvent(
+                    uid="u",
+                    summary="s",
+                    start=start.replace(tzinfo=None),
+                    end=start.replace(tzinfo=None),
+                )
+            ]
+        )
 
 
 @pytest.mark.django_db
@@ -97,8 +129,9 @@ def test_demo_logins_work(client):
     call_command("demo", "--members", "20")
     for email in (demo.ORGANISER_EMAIL, demo.MEMBER_EMAIL, demo.ADMIN_EMAIL):
         client.logout()
-        response = client.post("/accounts/login/", {"username": email,
-                                                    "password": demo.DEMO_PASSWORD})
+        response = client.post(
+            "/accounts/login/", {"username": email, "password": demo.DEMO_PASSWORD}
+        )
         assert response.status_code == 302 and response.url == "/home/"
         assert client.get("/home/").status_code == 200
 

@@ -13,10 +13,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_newcomer_joins_and_is_approved(page, login):
     organiser = UserFactory(display_name="Olive Organiser")
-    program = ProgramFactory(name="Coffee Roulette", slug="coffee-roulette",
-                             enrollment_mode=EnrollmentMode.APPROVAL,
-                             expectations="One conversation each round.",
-                             organizers=[organiser])
+    program = ProgramFactory(
+        name="Coffee Roulette",
+        slug="coffee-roulette",
+        enrollment_mode=EnrollmentMode.APPROVAL,
+        expectations="One conversation each round.",
+        organizers=[organiser],
+    )
 
     page.goto("/accounts/signup/")
     page.get_by_label("Your name").fill("Nova Newcomer")

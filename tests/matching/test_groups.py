@@ -49,6 +49,7 @@ def populations(draw):
         min_overlap_hours=draw(st.sampled_from([0.0, 0.0, 1.0])),
         history_window=draw(st.sampled_from([None, 2])),
         rounds=draw(st.integers(1, 2)),
+        time_limit_seconds=0.2,
     )
     return members, history, options
 
@@ -160,9 +161,9 @@ def test_different_seeds_differ_and_same_seed_repeats():
 def test_unmatched_reasons():
     members = [
         Member("a", do_not_pair=frozenset({"b", "c", "d"})),
-        Member("b"),
-        Member("c"),
-        Member("d"),
+        Member("b", languages=frozenset({"en"})),
+        Member("c", languages=frozenset({"en", "de"})),
+        Member("d", languages=frozenset({"de"})),
         Member("e", languages=frozenset({"fi"})),
         Member("f", languages=frozenset({"en"})),
         Member("g", languages=frozenset({"en"})),

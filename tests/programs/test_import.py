@@ -17,10 +17,10 @@ from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 GOOD = (
-    "email,display_name,team,timezone,languages,skills\n"
-    "ana@example.org,Ana,Design,Europe/Lisbon,Portuguese; English,UX\n"
-    "ben@example.org,Ben,Docs,America/Chicago,English,Writing\n"
-).encode()
+    b"email,display_name,team,timezone,languages,skills\n"
+    b"ana@example.org,Ana,Design,Europe/Lisbon,Portuguese; English,UX\n"
+    b"ben@example.org,Ben,Docs,America/Chicago,English,Writing\n"
+)
 
 
 def errors_of(data: bytes, **kw) -> list[str]:
@@ -42,8 +42,9 @@ def test_valid_file_imports_accounts_profiles_and_enrolments(django_capture_on_c
     assert Enrollment.objects.filter(program=program, status="active").count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
     # Importing the same file again changes nothing and enrols nobody twice.
-    result = apply_import(preview=parse_members_csv(GOOD, program=program), program=program,
-                          actor=None)
+    result = apply_import(
+        preview=parse_members_csv(GOOD, program=program), program=program, actor=None
+    )
     assert (result.created_accounts, result.enrolled, result.skipped_already_enrolled) == (0, 0, 2)
 
 
@@ -53,10 +54,14 @@ def test_valid_file_imports_accounts_profiles_and_enrolments(django_capture_on_c
         (b"", "line 1: the file is empty"),
         (b"name,mail\nx,y\n", "missing column email; unknown column name, mail"),
         (b"email,email\na@x.org,b@x.org\n", "repeated column email"),
-        (b"email,timezone\na@example.org,Mars/Base\n",
-         "line 2, column timezone: “Mars/Base” is not a known IANA time zone"),
-        (b"email\na@example.org\nA@example.org\n",
-         "line 3, column email: a@example.org already appears on line 2"),
+        (
+            b"email,timezone\na@example.org,Mars/Base\n",
+            "line 2, column timezone: “Mars/Base” is not a known IANA time zone",
+        ),
+        (
+            b"email\na@example.org\nA@example.org\n",
+            "line 3, column email: a@example.org already appears on line 2",
+        ),
         (b"email\nnot-an-email\n", "line 2, column email: “not-an-email” is not a valid email"),
         (b"email,team\na@example.org\n", "line 2: expected 2 fields, found 1"),
         ("email,team\na@example.org,Ingeniería\n".encode("latin-1"), "not UTF-8 text"),
@@ -104,8 +109,9 @@ def test_web_import_previews_then_saves_on_confirm(personas):
     content = re.search(r'name="content" value="([^"]+)"', page).group(1)
     response = client.post(url, {"content": content, "confirm": "1"})
     assert response.status_code == 302
-    assert Enrollment.objects.filter(program=personas.program,
-                                     user__email="ana@example.org").exists()
+    assert Enrollment.objects.filter(
+        program=personas.program, user__email="ana@example.org"
+    ).exists()
 
 
 def test_cli_import_dry_run_and_errors(tmp_path, capsys):
@@ -151,16 +157,21 @@ def test_peerly_command_exits_2_with_one_line(tmp_path):
     subprocess.run([sys.executable, "-m", "peerly", "migrate", "-v0"], env=env, check=True)
     result = subprocess.run(
         [sys.executable, "-m", "peerly", "import", "members", str(tmp_path / "none.csv")],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "cannot read" in result.stderr
     assert "Traceback" not in result.stderr
     result = subprocess.run(
         [sys.executable, "-m", "peerly", "export", "members", "--program", "nope"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and "unknown programme 'nope'" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "peerly", "import"], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "peerly", "import"], env=env, capture_output=True, text=True
+    )
     assert result.returncode == 2

@@ -12,50 +12,164 @@ LOGIN = 302  # anonymous users are sent to the login page
 
 # (url name, kwargs key, method) -> {persona: status}
 TABLE = [
-    ("core:home", None, "get",
-     {"anonymous": LOGIN, "outsider": 200, "member": 200, "other_organizer": 200,
-      "organizer": 200, "admin": 200}),
-    ("programs:list", None, "get",
-     {"anonymous": LOGIN, "outsider": 200, "member": 200, "organizer": 200, "admin": 200}),
-    ("programs:detail", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 200, "member": 200, "other_organizer": 200,
-      "organizer": 200, "admin": 200}),
-    ("programs:edit", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:manage", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:manage-approvals", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:manage-invitations", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:manage-import", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:manage-export", "slug", "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
-    ("programs:create", None, "get",
-     {"anonymous": LOGIN, "outsider": 403, "member": 403, "organizer": 403, "admin": 200}),
-    ("accounts:profile", None, "get",
-     {"anonymous": LOGIN, "outsider": 200, "member": 200}),
+    (
+        "core:home",
+        None,
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 200,
+            "member": 200,
+            "other_organizer": 200,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:list",
+        None,
+        "get",
+        {"anonymous": LOGIN, "outsider": 200, "member": 200, "organizer": 200, "admin": 200},
+    ),
+    (
+        "programs:detail",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 200,
+            "member": 200,
+            "other_organizer": 200,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:edit",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:manage",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:manage-approvals",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:manage-invitations",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:manage-import",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:manage-export",
+        "slug",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "programs:create",
+        None,
+        "get",
+        {"anonymous": LOGIN, "outsider": 403, "member": 403, "organizer": 403, "admin": 200},
+    ),
+    ("accounts:profile", None, "get", {"anonymous": LOGIN, "outsider": 200, "member": 200}),
     ("accounts:profile-edit", None, "get", {"anonymous": LOGIN, "member": 200}),
     ("accounts:availability", None, "get", {"anonymous": LOGIN, "member": 200}),
     ("accounts:do-not-pair", None, "get", {"anonymous": LOGIN, "member": 200}),
     ("accounts:pause", None, "get", {"anonymous": LOGIN, "member": 200}),
-    ("accounts:member", "member_id", "get",
-     {"anonymous": LOGIN, "outsider": 404, "member": 200, "other_organizer": 404,
-      "organizer": 200}),
-    ("api:list_programs", None, "get",
-     {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200}),
-    ("api:get_program", "slug", "get",
-     {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200}),
-    ("api:list_members", "slug", "get",
-     {"anonymous": 401, "outsider": 403, "member": 403, "other_organizer": 403,
-      "organizer": 200, "admin": 200}),
+    (
+        "accounts:member",
+        "member_id",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "outsider": 404,
+            "member": 200,
+            "other_organizer": 404,
+            "organizer": 200,
+        },
+    ),
+    (
+        "api:list_programs",
+        None,
+        "get",
+        {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200},
+    ),
+    (
+        "api:get_program",
+        "slug",
+        "get",
+        {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200},
+    ),
+    (
+        "api:list_members",
+        "slug",
+        "get",
+        {
+            "anonymous": 401,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 200,
+            "admin": 200,
+        },
+    ),
     ("api:me", None, "get", {"anonymous": 401, "member": 200}),
 ]
 
@@ -84,15 +198,21 @@ def test_draft_programmes_are_hidden(personas, persona):
     client = personas.client(persona)
     expected = 404
     assert client.get(reverse("programs:detail", args=[personas.program.slug])).status_code == (
-        expected)
+        expected
+    )
     listing = client.get(reverse("programs:list")).content.decode()
     assert personas.program.name not in listing
 
 
 @pytest.mark.parametrize(
     ("persona", "action", "status"),
-    [("outsider", "approve", 403), ("member", "approve", 403), ("other_organizer", "approve", 403),
-     ("organizer", "approve", 302), ("anonymous", "approve", 302)],
+    [
+        ("outsider", "approve", 403),
+        ("member", "approve", 403),
+        ("other_organizer", "approve", 403),
+        ("organizer", "approve", 302),
+        ("anonymous", "approve", 302),
+    ],
 )
 def test_only_organisers_decide(personas, persona, action, status):
     pending = EnrollmentFactory(program=personas.program, status=EnrollmentStatus.APPLIED)
@@ -106,8 +226,9 @@ def test_only_organisers_decide(personas, persona, action, status):
 def test_organiser_of_other_programme_cannot_decide_here_via_own_slug(personas):
     """An enrolment id from another programme is not reachable through your programme's URL."""
     pending = EnrollmentFactory(program=personas.program, status=EnrollmentStatus.APPLIED)
-    url = reverse("programs:manage-decide",
-                  args=[personas.other_program.slug, pending.pk, "approve"])
+    url = reverse(
+        "programs:manage-decide", args=[personas.other_program.slug, pending.pk, "approve"]
+    )
     assert personas.client("other_organizer").post(url).status_code == 404
     pending.refresh_from_db()
     assert pending.status == EnrollmentStatus.APPLIED
@@ -117,13 +238,22 @@ def test_members_list_never_shows_private_do_not_pair(personas):
     from peerly.accounts.models import DoNotPair
 
     DoNotPair.objects.create(owner=personas.member, other=personas.other_member)
-    page = personas.client("organizer").get(
-        reverse("programs:manage", args=[personas.program.slug])).content.decode()
+    page = (
+        personas.client("organizer")
+        .get(reverse("programs:manage", args=[personas.program.slug]))
+        .content.decode()
+    )
     assert "do-not-pair" not in page.lower()
-    api = personas.client("organizer").get(
-        reverse("api:list_members", args=[personas.program.slug])).json()
-    assert all(set(row) == {"user_id", "email", "display_name", "team", "timezone", "role",
-                            "status", "joined_at"} for row in api)
+    api = (
+        personas.client("organizer")
+        .get(reverse("api:list_members", args=[personas.program.slug]))
+        .json()
+    )
+    assert all(
+        set(row)
+        == {"user_id", "email", "display_name", "team", "timezone", "role", "status", "joined_at"}
+        for row in api
+    )
 
 
 def test_list_pages_have_bounded_queries(personas, django_assert_max_num_queries):
@@ -132,12 +262,16 @@ def test_list_pages_have_bounded_queries(personas, django_assert_max_num_queries
     organiser = personas.client("organizer")
     member = personas.client("member")
     with django_assert_max_num_queries(12):
-        assert organiser.get(reverse("programs:manage", args=[personas.program.slug])
-                             ).status_code == 200
+        assert (
+            organiser.get(reverse("programs:manage", args=[personas.program.slug])).status_code
+            == 200
+        )
     with django_assert_max_num_queries(8):
         assert member.get(reverse("programs:list")).status_code == 200
     with django_assert_max_num_queries(8):
-        assert organiser.get(reverse("api:list_members", args=[personas.program.slug])
-                             ).status_code == 200
+        assert (
+            organiser.get(reverse("api:list_members", args=[personas.program.slug])).status_code
+            == 200
+        )
     with django_assert_max_num_queries(8):
         assert member.get(reverse("api:list_programs")).status_code == 200

@@ -40,24 +40,36 @@ def test_join_requires_agreement_when_programme_has_one():
 def test_answers_are_validated_against_questions():
     program = ProgramFactory()
     q_text = SignupQuestion.objects.create(program=program, label="Why?", kind=QuestionKind.TEXT)
-    q_choice = SignupQuestion.objects.create(program=program, label="Pick", kind=QuestionKind.CHOICE,
-                                             choices="A\nB")
-    q_scale = SignupQuestion.objects.create(program=program, label="Rate", kind=QuestionKind.SCALE,
-                                            required=False)
+    q_choice = SignupQuestion.objects.create(
+        program=program, label="Pick", kind=QuestionKind.CHOICE, choices="A\nB"
+    )
+    q_scale = SignupQuestion.objects.create(
+        program=program, label="Rate", kind=QuestionKind.SCALE, required=False
+    )
     user = UserFactory()
     with pytest.raises(ServiceError, match="Why"):
         services.join_program(user=user, program=program, answers={str(q_choice.pk): "A"})
     with pytest.raises(ServiceError, match="not a choice"):
-        services.join_program(user=user, program=program,
-                              answers={str(q_text.pk): "x", str(q_choice.pk): "C"})
+        services.join_program(
+            user=user, program=program, answers={str(q_text.pk): "x", str(q_choice.pk): "C"}
+        )
     with pytest.raises(ServiceError, match="between 1 and 5"):
-        services.join_program(user=user, program=program, answers={
-            str(q_text.pk): "x", str(q_choice.pk): "A", str(q_scale.pk): "9"})
+        services.join_program(
+            user=user,
+            program=program,
+            answers={str(q_text.pk): "x", str(q_choice.pk): "A", str(q_scale.pk): "9"},
+        )
     assert not Enrollment.objects.exists()
-    enrollment = services.join_program(user=user, program=program, answers={
-        str(q_text.pk): " growth ", str(q_choice.pk): "B", str(q_scale.pk): "4"})
-    assert enrollment.answers == {str(q_text.pk): "growth", str(q_choice.pk): "B",
-                                  str(q_scale.pk): 4}
+    enrollment = services.join_program(
+        user=user,
+        program=program,
+        answers={str(q_text.pk): " growth ", str(q_choice.pk): "B", str(q_scale.pk): "4"},
+    )
+    assert enrollment.answers == {
+        str(q_text.pk): "growth",
+        str(q_choice.pk): "B",
+        str(q_scale.pk): 4,
+    }
 
 
 def test_approval_flow_emails_organiser_and_member(django_capture_on_commit_callbacks):
@@ -114,12 +126,13 @@ def test_refused_transitions_change_nothing(status, action):
     audit_before = AuditEvent.objects.count()
     call = {
         "approve": lambda: services.approve_enrollment(actor=organiser, enrollment=enrollment),
-        "decline": lambda: services.decline_enrollment(actor=organiser, enrollment=enrollment,
-                                                       reason="r"),
-        "pause": lambda: services.pause_enrollment(user=enrollment.user, enrollment=enrollment,
-                                                   until=None),
-        "resume": lambda: services.resume_enrollment(user=enrollment.user,
-                                                     enrollment=enrollment),
+        "decline": lambda: services.decline_enrollment(
+            actor=organiser, enrollment=enrollment, reason="r"
+        ),
+        "pause": lambda: services.pause_enrollment(
+            user=enrollment.user, enrollment=enrollment, until=None
+        ),
+        "resume": lambda: services.resume_enrollment(user=enrollment.user, enrollment=enrollment),
         "leave": lambda: services.leave_program(user=enrollment.user, enrollment=enrollment),
         "join": lambda: services.join_program(user=enrollment.user, program=enrollment.program),
     }[action]
@@ -159,8 +172,9 @@ def test_invitation_only_programme(django_capture_on_commit_callbacks):
     with pytest.raises(ServiceError, match="invitation only"):
         services.join_program(user=invitee, program=program)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_member(actor=organiser, program=program,
-                                            email="Guest@Example.org")
+        invitation = services.invite_member(
+            actor=organiser, program=program, email="Guest@Example.org"
+        )
         again = services.invite_member(actor=organiser, program=program, email="guest@example.org")
     assert invitation.pk == again.pk
     assert len(mail.outbox) == 1 and invitation.token in mail.outbox[0].body

@@ -12,12 +12,27 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser"]
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name")}),
-        ("Status", {"fields": ("is_active", "email_confirmed_at", "is_staff", "is_superuser",
-                               "groups", "user_permissions")}),
+        (
+            "Status",
+            {
+                "fields": (
+                    "is_active",
+                    "email_confirmed_at",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "display_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
+        ),
+    )
 
 
 class WindowInline(admin.TabularInline):

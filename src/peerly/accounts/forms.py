@@ -30,7 +30,9 @@ class SignUpForm(forms.Form):
     display_name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     timezone = forms.CharField(
-        label="Time zone", initial="UTC", help_text="IANA name, e.g. Europe/Berlin",
+        label="Time zone",
+        initial="UTC",
+        help_text="IANA name, e.g. Europe/Berlin",
         validators=[validate_timezone],
         widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
     )
@@ -63,15 +65,27 @@ class ProfileForm(forms.ModelForm):
     skills = TagField(required=False, help_text="Comma-separated")
     interests = TagField(required=False, help_text="Comma-separated")
     channels = forms.MultipleChoiceField(
-        choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Preferred channels",
     )
 
     class Meta:
         model = Profile
         fields = [
-            "pronouns", "bio", "team", "location", "timezone", "languages", "skills",
-            "interests", "offers", "wants_to_learn", "channels", "frequency",
+            "pronouns",
+            "bio",
+            "team",
+            "location",
+            "timezone",
+            "languages",
+            "skills",
+            "interests",
+            "offers",
+            "wants_to_learn",
+            "channels",
+            "frequency",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 3}),
@@ -86,7 +100,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].initial = profile.user.display_name
         for name in VISIBLE_FIELDS:
             self.fields[f"visibility_{name}"] = forms.ChoiceField(
-                choices=Visibility.choices, initial=profile.visibility_of(name),
+                choices=Visibility.choices,
+                initial=profile.visibility_of(name),
                 label=f"Who sees {name.replace('_', ' ')}",
             )
 
@@ -137,7 +152,9 @@ class DoNotPairForm(forms.Form):
 
 class PauseForm(forms.Form):
     paused_until = forms.DateField(
-        label="Pause until", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Pause until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty to resume now.",
     )
 
@@ -146,8 +163,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes through the queue (sent once, by a task)."""
 
     def send_mail(  # type: ignore[override]
-        self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
-        from_email: str | None, to_email: str, html_email_template_name: str | None = None,
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
     ) -> None:
         from peerly.notifications.services import queue_email
 

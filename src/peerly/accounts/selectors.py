@@ -85,7 +85,9 @@ def get_profile_for_user(*, viewer: User, member_id: int) -> ProfileView:
         raise Http404("No such member.")
     profile, _ = Profile.objects.get_or_create(user=member)
     return ProfileView(
-        user=member, profile=profile, fields=visible_fields(profile, level),
+        user=member,
+        profile=profile,
+        fields=visible_fields(profile, level),
         is_own=viewer.pk == member.pk,
     )
 

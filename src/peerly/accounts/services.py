@@ -41,8 +41,9 @@ def password_set_url(user: User) -> str:
 
 
 @transaction.atomic
-def sign_up(*, email: str, password: str, display_name: str = "", timezone_name: str = "UTC"
-            ) -> User | None:
+def sign_up(
+    *, email: str, password: str, display_name: str = "", timezone_name: str = "UTC"
+) -> User | None:
     """Create an inactive account and email a confirmation link.
 
     When the address already has an account, nothing is created: the owner gets an email
@@ -120,7 +121,9 @@ def pause_member(*, user: User, until: dt.date | None) -> Profile:
     profile.paused_until = until
     profile.save(update_fields=["paused_until", "updated_at"])
     audit.record(
-        actor=user, action="profile.pause" if until else "profile.resume", obj=profile,
+        actor=user,
+        action="profile.pause" if until else "profile.resume",
+        obj=profile,
         data={"until": until.isoformat() if until else None},
     )
     return profile

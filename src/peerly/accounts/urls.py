@@ -12,7 +12,8 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm,
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
@@ -42,9 +43,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html"
-        ),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(
@@ -67,7 +66,8 @@ urlpatterns = [
     path("profile/availability/", views.availability_edit, name="availability"),
     path("profile/do-not-pair/", views.do_not_pair, name="do-not-pair"),
     path(
-        "profile/do-not-pair/<int:other_id>/remove/", views.do_not_pair_remove,
+        "profile/do-not-pair/<int:other_id>/remove/",
+        views.do_not_pair_remove,
         name="do-not-pair-remove",
     ),
     path("profile/pause/", views.pause, name="pause"),

@@ -22,6 +22,7 @@ from peerly.accounts.forms import (
 )
 from peerly.accounts.models import AvailabilityWindow, DoNotPair, User
 from peerly.core.errors import ServiceError
+from peerly.core.http import AuthedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,19 +56,19 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 
 @login_required
-def profile_me(request: HttpRequest) -> HttpResponse:
+def profile_me(request: AuthedHttpRequest) -> HttpResponse:
     return profile_detail(request, request.user.pk)
 
 
 @login_required
-def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def profile_detail(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     view = selectors.get_profile_for_user(viewer=request.user, member_id=user_id)
     return render(request, "accounts/profile_detail.html", {"view": view})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     profile = services.ensure_profile(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +87,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def availability_edit(request: HttpRequest) -> HttpResponse:
+def availability_edit(request: AuthedHttpRequest) -> HttpResponse:
     profile = services.ensure_profile(request.user)
     windows = list(AvailabilityWindow.objects.filter(profile=profile))
     form = AvailabilityForm(
@@ -101,27 +102,39 @@ def availability_edit(request: HttpRequest) -> HttpResponse:
         {
             "hour": h,
             "label": f"{h:02d}:00–{h + 1:02d}:00",
-            "cells": [{"value": f"{d}-{h}", "checked": f"{d}-{h}" in checked,
-                       "day": AvailabilityWindow.DAYS[d]}
-                      for d in range(7)],
+            "cells": [
+                {
+                    "value": f"{d}-{h}",
+                    "checked": f"{d}-{h}" in checked,
+                    "day": AvailabilityWindow.DAYS[d],
+                }
+                for d in range(7)
+            ],
         }
         for h in GRID_HOURS
     ]
     return render(
-        request, "accounts/availability_edit.html",
-        {"form": form, "rows": rows, "days": AvailabilityWindow.DAYS, "profile": profile,
-         "windows": windows},
+        request,
+        "accounts/availability_edit.html",
+        {
+            "form": form,
+            "rows": rows,
+            "days": AvailabilityWindow.DAYS,
+            "profile": profile,
+            "windows": windows,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def do_not_pair(request: HttpRequest) -> HttpResponse:
+def do_not_pair(request: AuthedHttpRequest) -> HttpResponse:
     form = DoNotPairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         other = (
             selectors.list_co_members_for_user(user=request.user)
-            .filter(email__iexact=form.cleaned_data["email"]).first()
+            .filter(email__iexact=form.cleaned_data["email"])
+            .first()
         )
         if other is None:
             form.add_error("email", "Nobody in your programmes has that email address.")
@@ -139,7 +152,7 @@ def do_not_pair(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def do_not_pair_remove(request: HttpRequest, other_id: int) -> HttpResponse:
+def do_not_pair_remove(request: AuthedHttpRequest, other_id: int) -> HttpResponse:
     if services.remove_do_not_pair(owner=request.user, other_id=other_id):
         messages.success(request, "Removed from your do-not-pair list.")
     return redirect("accounts:do-not-pair")
@@ -147,7 +160,7 @@ def do_not_pair_remove(request: HttpRequest, other_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pause(request: HttpRequest) -> HttpResponse:
+def pause(request: AuthedHttpRequest) -> HttpResponse:
     profile = services.ensure_profile(request.user)
     form = PauseForm(request.POST or None, initial={"paused_until": profile.paused_until})
     if request.method == "POST" and form.is_valid():

@@ -17,7 +17,10 @@ from ninja.security import django_auth
 from peerly.core.errors import ServiceError
 
 api = NinjaAPI(
-    title="Peerly API", version="1", urls_namespace="api", auth=django_auth,
+    title="Peerly API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
     description="Coffee rounds, peer-coaching circles and mentorship. Session authentication.",
 )
 

@@ -30,8 +30,7 @@ def _organizer() -> Attendee:
 
 
 def _attendees(circle: Circle) -> list[Attendee]:
-    return [Attendee(email=m.user.email, name=m.user.name)
-            for m in circle.memberships.all()]
+    return [Attendee(email=m.user.email, name=m.user.name) for m in circle.memberships.all()]
 
 
 def _summary(circle: Circle) -> str:
@@ -40,13 +39,16 @@ def _summary(circle: Circle) -> str:
 
 def _url(circle: Circle) -> str:
     return settings.SITE_URL + reverse(
-        "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk})
+        "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk}
+    )
 
 
 def _description(circle: Circle) -> str:
     names = ", ".join(m.user.name for m in circle.memberships.all())
-    return (f"Peer-coaching circle with {names}. Three blocks: each member is coachee once; "
-            f"roles, agenda and notes: {_url(circle)}")
+    return (
+        f"Peer-coaching circle with {names}. Three blocks: each member is coachee once; "
+        f"roles, agenda and notes: {_url(circle)}"
+    )
 
 
 def series_calendar(circle: Circle, sessions: list[CircleSession]) -> bytes:
@@ -57,21 +59,31 @@ def series_calendar(circle: Circle, sessions: list[CircleSession]) -> bytes:
     first = ordered[0]
     interval = circle.program.circle_settings.interval_weeks
     common = {
-        "uid": circle_uid(circle), "summary": _summary(circle),
-        "description": _description(circle), "sequence": circle.calendar_sequence,
-        "organizer": _organizer(), "attendees": _attendees(circle), "url": _url(circle),
+        "uid": circle_uid(circle),
+        "summary": _summary(circle),
+        "description": _description(circle),
+        "sequence": circle.calendar_sequence,
+        "organizer": _organizer(),
+        "attendees": _attendees(circle),
+        "url": _url(circle),
     }
-    events = [CalendarEvent(
-        start=first.original_starts_at,
-        end=first.original_starts_at + dt.timedelta(minutes=first.duration_minutes),
-        rrule={"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)}, **common,
-    )]
+    events = [
+        CalendarEvent(
+            start=first.original_starts_at,
+            end=first.original_starts_at + dt.timedelta(minutes=first.duration_minutes),
+            rrule={"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)},
+            **common,
+        )
+    ]
     moved = [s for s in ordered if s.is_rescheduled and s.status != SessionStatus.CANCELLED]
     events.extend(CalendarEvent(start=s.starts_at, end=s.ends_at, **common) for s in moved)
     cal = Calendar.from_ical(build_calendar(events, method="REQUEST"))
     vevents = [c for c in cal.walk("VEVENT")]
-    cancelled = [s.original_starts_at.astimezone(dt.UTC) for s in ordered
-                 if s.status == SessionStatus.CANCELLED]
+    cancelled = [
+        s.original_starts_at.astimezone(dt.UTC)
+        for s in ordered
+        if s.status == SessionStatus.CANCELLED
+    ]
     if cancelled:
         vevents[0].add("exdate", cancelled)
     for vevent, session in zip(vevents[1:], moved, strict=True):
@@ -82,9 +94,15 @@ def series_calendar(circle: Circle, sessions: list[CircleSession]) -> bytes:
 def cancel_occurrence_calendar(circle: Circle, session: CircleSession) -> bytes:
     """METHOD:CANCEL for one session of the series."""
     event = CalendarEvent(
-        uid=circle_uid(circle), summary=_summary(circle), start=session.starts_at,
-        end=session.ends_at, sequence=circle.calendar_sequence, organizer=_organizer(),
-        attendees=_attendees(circle), cancelled=True, url=_url(circle),
+        uid=circle_uid(circle),
+        summary=_summary(circle),
+        start=session.starts_at,
+        end=session.ends_at,
+        sequence=circle.calendar_sequence,
+        organizer=_organizer(),
+        attendees=_attendees(circle),
+        cancelled=True,
+        url=_url(circle),
     )
     cal = Calendar.from_ical(build_calendar([event], method="CANCEL"))
     vevent = next(iter(cal.walk("VEVENT")))

@@ -21,17 +21,17 @@ from peerly.programs.selectors import list_active_members
 
 REASONS = {
     "no_availability": "You have not set your weekly availability, so no common slot can be "
-                       "found. Add it to your profile.",
+    "found. Add it to your profile.",
     "no_common_availability": "Nobody else shares a free weekly slot of {minutes} minutes with "
-                              "you. Widening your availability helps.",
+    "you. Widening your availability helps.",
     "do_not_pair": "Your do-not-pair choices rule out every possible circle.",
     "no_shared_language": "No other member shares a language with you.",
     "no_feasible_partner": "No circle could be formed with you under the rules "
-                           "(slot of {minutes} minutes, languages, do-not-pair).",
+    "(slot of {minutes} minutes, languages, do-not-pair).",
     "no_feasible_group": "Too few compatible members share a slot of {minutes} minutes with "
-                         "you to make a circle.",
+    "you to make a circle.",
     "remainder": "The members left over could not be added to another circle (each circle "
-                 "needs a common slot of {minutes} minutes).",
+    "needs a common slot of {minutes} minutes).",
 }
 
 
@@ -81,22 +81,29 @@ def _history(program: Program) -> list[PastGroup]:
     groups: dict[int, tuple[int, list[str]]] = {}
     for circle_id, season_number, user_id in rows:
         groups.setdefault(circle_id, (season_number, []))[1].append(str(user_id))
-    return [PastGroup(round=n, member_ids=tuple(sorted(ids)), group=str(cid))
-            for cid, (n, ids) in sorted(groups.items())]
+    return [
+        PastGroup(round=n, member_ids=tuple(sorted(ids)), group=str(cid))
+        for cid, (n, ids) in sorted(groups.items())
+    ]
 
 
 def _pairs(ids: Iterable[int]) -> list[tuple[int, int]]:
     s = sorted(ids)
-    return [(a, b) for i, a in enumerate(s) for b in s[i + 1:]]
+    return [(a, b) for i, a in enumerate(s) for b in s[i + 1 :]]
 
 
 def plan_formation(
-    *, program: Program, settings: CircleSettings, starts_on: dt.date, seed: int,
+    *,
+    program: Program,
+    settings: CircleSettings,
+    starts_on: dt.date,
+    seed: int,
     strategy: str | None = None,
 ) -> FormationPlan:
     """Plan the circles of the next season (nothing is saved)."""
     enrollments = [
-        e for e in list_active_members(program=program)
+        e
+        for e in list_active_members(program=program)
         if not e.user.profile.is_paused_on(starts_on)
     ]
     ids = {e.user_id for e in enrollments}
@@ -122,7 +129,9 @@ def plan_formation(
             continue
         profile = e.user.profile
         member = Member(
-            id=str(e.user_id), team=profile.team, timezone=profile.timezone,
+            id=str(e.user_id),
+            team=profile.team,
+            timezone=profile.timezone,
             languages=frozenset(x.lower() for x in profile.language_list),
             interests=frozenset(x.lower() for x in profile.interest_list),
             do_not_pair=frozenset(dnp.get(e.user_id, ())),
@@ -133,13 +142,23 @@ def plan_formation(
         avail[member.id] = windows
 
     history = _history(program)
-    met = {tuple(sorted((int(a), int(b)))) for h in history for a, b in _pairs(
-        int(x) for x in h.member_ids)}
+    met = {
+        tuple(sorted((int(a), int(b))))
+        for h in history
+        for a, b in _pairs(int(x) for x in h.member_ids)
+    }
     size = settings.group_size
-    result = form_groups(members, history, GroupOptions(
-        size=size, seed=seed, strategy=strategy or settings.strategy,
-        team_rule=settings.team_rule, min_slot_minutes=minutes,
-    ))
+    result = form_groups(
+        members,
+        history,
+        GroupOptions(
+            size=size,
+            seed=seed,
+            strategy=strategy or settings.strategy,
+            team_rule=settings.team_rule,
+            min_slot_minutes=minutes,
+        ),
+    )
     by_id = {m.id: m for m in members}
     groups = [list(g.member_ids) for g in result.groups]
     left.extend(_left(int(u.member_id), u.reason, u.detail, minutes) for u in result.unmatched)
@@ -151,8 +170,11 @@ def plan_formation(
         for member_id in sorted(small):
             target = _best_home(member_id, full, size, by_id, avail, minutes)
             if target is None:
-                left.append(_left(int(member_id), "remainder",
-                                  "no circle could take one more member", minutes))
+                left.append(
+                    _left(
+                        int(member_id), "remainder", "no circle could take one more member", minutes
+                    )
+                )
             else:
                 target.append(member_id)
 
@@ -161,12 +183,15 @@ def plan_formation(
         user_ids = tuple(sorted(int(x) for x in g))
         common = engine_common_windows(*(avail[x] for x in g))
         shared = frozenset.intersection(*(by_id[x].interests for x in g))
-        circles.append(PlannedCircle(
-            user_ids=user_ids, common_windows=tuple(common),
-            overlap_hours=round(sum(e - s for s, e in common) / 60, 2),
-            shared_interests=tuple(sorted(shared)),
-            repeat_pairs=tuple(p for p in _pairs(user_ids) if p in met),
-        ))
+        circles.append(
+            PlannedCircle(
+                user_ids=user_ids,
+                common_windows=tuple(common),
+                overlap_hours=round(sum(e - s for s, e in common) / 60, 2),
+                shared_interests=tuple(sorted(shared)),
+                repeat_pairs=tuple(p for p in _pairs(user_ids) if p in met),
+            )
+        )
     unmatched = tuple(sorted(left, key=lambda x: x.user_id))
     sizes: dict[str, int] = {}
     for c in circles:
@@ -181,7 +206,8 @@ def plan_formation(
         "never_met_circles": sum(1 for c in circles if c.never_met),
         "with_shared_interests": sum(1 for c in circles if c.shared_interests),
         "mean_common_hours": round(sum(c.overlap_hours for c in circles) / len(circles), 2)
-        if circles else 0.0,
+        if circles
+        else 0.0,
         "seed": seed,
         "strategy": strategy or settings.strategy,
     }
@@ -189,8 +215,12 @@ def plan_formation(
 
 
 def _best_home(
-    member_id: str, circles: Sequence[list[str]], size: int, by_id: dict[str, Member],
-    avail: dict[str, tuple[tuple[int, int], ...]], minutes: int,
+    member_id: str,
+    circles: Sequence[list[str]],
+    size: int,
+    by_id: dict[str, Member],
+    avail: dict[str, tuple[tuple[int, int], ...]],
+    minutes: int,
 ) -> list[str] | None:
     best: tuple[float, list[str]] | None = None
     me = by_id[member_id]
@@ -213,5 +243,6 @@ def _best_home(
 
 def _left(user_id: int, reason: str, detail: str, minutes: int) -> LeftOut:
     template = REASONS.get(reason, REASONS["no_feasible_group"])
-    return LeftOut(user_id=user_id, reason=reason, detail=detail,
-                   message=template.format(minutes=minutes))
+    return LeftOut(
+        user_id=user_id, reason=reason, detail=detail, message=template.format(minutes=minutes)
+    )

@@ -32,33 +32,42 @@ class TeamRule(models.TextChoices):
 class CircleSettings(models.Model):
     """How a circle programme runs. Created with defaults the first time it is needed."""
 
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="circle_settings")
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="circle_settings"
+    )
     season_weeks = models.PositiveSmallIntegerField(default=12)
     interval_weeks = models.PositiveSmallIntegerField(
-        "weeks between sessions", default=2, help_text="2 = every two weeks.")
+        "weeks between sessions", default=2, help_text="2 = every two weeks."
+    )
     session_minutes = models.PositiveSmallIntegerField(default=90)
     group_size = models.PositiveSmallIntegerField(
-        default=3, help_text="Circles of this size; one more only to absorb a remainder.")
-    strategy = models.CharField(max_length=20, choices=Strategy.choices,
-                                default=Strategy.STRANGERS)
+        default=3, help_text="Circles of this size; one more only to absorb a remainder."
+    )
+    strategy = models.CharField(max_length=20, choices=Strategy.choices, default=Strategy.STRANGERS)
     team_rule = models.CharField(max_length=10, choices=TeamRule.choices, default=TeamRule.NONE)
     reminder_hours = models.PositiveSmallIntegerField(
-        default=24, help_text="Members get a reminder this many hours before each session.")
+        default=24, help_text="Members get a reminder this many hours before each session."
+    )
 
     class Meta:
         verbose_name_plural = "circle settings"
         constraints = [
-            models.CheckConstraint(condition=models.Q(season_weeks__gte=2, season_weeks__lte=52),
-                                   name="circle_settings_season"),
-            models.CheckConstraint(condition=models.Q(interval_weeks__gte=1,
-                                                      interval_weeks__lte=4),
-                                   name="circle_settings_interval"),
-            models.CheckConstraint(condition=models.Q(session_minutes__gte=30,
-                                                      session_minutes__lte=240),
-                                   name="circle_settings_minutes"),
-            models.CheckConstraint(condition=models.Q(group_size__gte=3, group_size__lte=4),
-                                   name="circle_settings_size"),
+            models.CheckConstraint(
+                condition=models.Q(season_weeks__gte=2, season_weeks__lte=52),
+                name="circle_settings_season",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interval_weeks__gte=1, interval_weeks__lte=4),
+                name="circle_settings_interval",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session_minutes__gte=30, session_minutes__lte=240),
+                name="circle_settings_minutes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(group_size__gte=3, group_size__lte=4),
+                name="circle_settings_size",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,8 +87,9 @@ class Season(TimeStampedModel):
     ends_on = models.DateField()
     seed = models.BigIntegerField(default=0)
     strategy = models.CharField(max_length=20, choices=Strategy.choices)
-    published_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     unmatched = models.JSONField(default=list, blank=True)  # [{user_id, reason, detail}]
     metrics = models.JSONField(default=dict, blank=True)
 
@@ -87,8 +97,9 @@ class Season(TimeStampedModel):
         ordering = ["program", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="circle_season_unique"),
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")),
-                                   name="circle_season_dates"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="circle_season_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,8 +119,9 @@ class Circle(TimeStampedModel):
     shared_interests = models.JSONField(default=list, blank=True)
     overlap_hours = models.FloatField(default=0)
     repeat_pairs = models.PositiveIntegerField(default=0)
-    slot_status = models.CharField(max_length=20, choices=SlotStatus.choices,
-                                   default=SlotStatus.VOTING)
+    slot_status = models.CharField(
+        max_length=20, choices=SlotStatus.choices, default=SlotStatus.VOTING
+    )
     slot_minute = models.PositiveIntegerField(null=True, blank=True)  # UTC minute of week
     decided_at = models.DateTimeField(null=True, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
@@ -187,8 +199,9 @@ class CircleSession(TimeStampedModel):
     original_starts_at = models.DateTimeField()  # the occurrence in the series (RECURRENCE-ID)
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=90)
-    status = models.CharField(max_length=20, choices=SessionStatus.choices,
-                              default=SessionStatus.SCHEDULED)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
     cancel_reason = models.TextField(default="", blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -229,18 +242,26 @@ class Block(models.Model):
     ideas = models.TextField("Ideas noted (not solved yet)", default="", blank=True)
     obstacles_self = models.TextField("3a. Blocks in the coachee", default="", blank=True)
     obstacles_others = models.TextField("3b. Blocks in others", default="", blank=True)
-    obstacles_situation = models.TextField("3c. Blocks in the situation", default="",
-                                           blank=True)
-    brainstorm = models.TextField("4. Ways around the blocks, next steps", default="",
-                                  blank=True)
+    obstacles_situation = models.TextField("3c. Blocks in the situation", default="", blank=True)
+    brainstorm = models.TextField("4. Ways around the blocks, next steps", default="", blank=True)
     approach = models.TextField("5. Agreed approach", default="", blank=True)
     timing = models.TextField("Timing", default="", blank=True)
-    updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
 
-    NOTE_FIELDS = ("issue", "outcome", "ideas", "obstacles_self", "obstacles_others",
-                   "obstacles_situation", "brainstorm", "approach", "timing")
+    NOTE_FIELDS = (
+        "issue",
+        "outcome",
+        "ideas",
+        "obstacles_self",
+        "obstacles_others",
+        "obstacles_situation",
+        "brainstorm",
+        "approach",
+        "timing",
+    )
 
     class Meta:
         ordering = ["session", "position"]
@@ -265,15 +286,22 @@ class ActionStatus(models.TextChoices):
 
 class ActionItem(TimeStampedModel):
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="actions")
-    block = models.ForeignKey(Block, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="actions")
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
     owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="circle_actions")
     text = models.CharField(max_length=500)
     due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=ActionStatus.choices,
-                              default=ActionStatus.OPEN)
-    reviewed_in = models.ForeignKey(CircleSession, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="reviewed_actions")
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    reviewed_in = models.ForeignKey(
+        CircleSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_actions",
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -293,8 +321,7 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(CircleSession, on_delete=models.CASCADE,
-                                related_name="attendance")
+    session = models.ForeignKey(CircleSession, on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
 
@@ -318,8 +345,9 @@ class KnownPerson(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner", "program", "other"], name="known_unique"),
-            models.CheckConstraint(condition=~models.Q(owner=models.F("other")),
-                                   name="known_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(owner=models.F("other")), name="known_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -109,8 +109,9 @@ def assign_roles(
     )
 
 
-def tally(blocks: Sequence[BlockRoles[T]], into: dict[T, dict[str, int]] | None = None
-          ) -> dict[T, dict[str, int]]:
+def tally(
+    blocks: Sequence[BlockRoles[T]], into: dict[T, dict[str, int]] | None = None
+) -> dict[T, dict[str, int]]:
     """Add the roles of ``blocks`` to a ``served`` mapping (a new one when ``into`` is None)."""
     result = into if into is not None else {}
     for block in blocks:

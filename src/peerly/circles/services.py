@@ -50,15 +50,15 @@ def get_settings(*, program: Program) -> CircleSettings:
         return existing
     try:
         with transaction.atomic():
-            return CircleSettings.objects.create(program=program,
-                                                 group_size=max(3, min(program.group_size, 4)))
+            return CircleSettings.objects.create(
+                program=program, group_size=max(3, min(program.group_size, 4))
+            )
     except IntegrityError:
         return CircleSettings.objects.get(program=program)
 
 
 @transaction.atomic
-def update_settings(*, actor: User, program: Program, values: Mapping[str, Any]
-                    ) -> CircleSettings:
+def update_settings(*, actor: User, program: Program, values: Mapping[str, Any]) -> CircleSettings:
     current = get_settings(program=program)
     circle_settings = CircleSettings.objects.select_for_update().get(pk=current.pk)
     changed = {}
@@ -68,9 +68,13 @@ def update_settings(*, actor: User, program: Program, values: Mapping[str, Any]
             setattr(circle_settings, name, value)
     if changed:
         circle_settings.save()
-        audit.record(actor=actor, action="circles.settings", obj=circle_settings,
-                     program_id=program.pk,
-                     data={k: str(v) for k, v in changed.items()})
+        audit.record(
+            actor=actor,
+            action="circles.settings",
+            obj=circle_settings,
+            program_id=program.pk,
+            data={k: str(v) for k, v in changed.items()},
+        )
     return circle_settings
 
 
@@ -86,15 +90,26 @@ def default_start(*, today: dt.date | None = None) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def preview_season(*, program: Program, seed: int, starts_on: dt.date,
-                   strategy: str | None = None) -> FormationPlan:
+def preview_season(
+    *, program: Program, seed: int, starts_on: dt.date, strategy: str | None = None
+) -> FormationPlan:
     """What publishing with this seed would create. Nothing is saved."""
-    return plan_formation(program=program, settings=get_settings(program=program),
-                          starts_on=starts_on, seed=seed, strategy=strategy)
+    return plan_formation(
+        program=program,
+        settings=get_settings(program=program),
+        starts_on=starts_on,
+        seed=seed,
+        strategy=strategy,
+    )
 
 
 def publish_season(
-    *, actor: User | None, program: Program, number: int, seed: int, starts_on: dt.date,
+    *,
+    actor: User | None,
+    program: Program,
+    number: int,
+    seed: int,
+    starts_on: dt.date,
     strategy: str | None = None,
 ) -> tuple[Season, bool]:
     """Form and save season `number`'s circles. Returns (season, created).
@@ -112,46 +127,73 @@ def publish_season(
         expected = next_season_number(program=program)
         if number != expected:
             raise ServiceError(f"The next season is number {expected}; reload the page.")
-        plan = plan_formation(program=program, settings=circle_settings, starts_on=starts_on,
-                              seed=seed, strategy=strategy)
+        plan = plan_formation(
+            program=program,
+            settings=circle_settings,
+            starts_on=starts_on,
+            seed=seed,
+            strategy=strategy,
+        )
         if not plan.circles:
             raise ServiceError("No circle can be formed: see the reasons in the preview.")
         season = Season.objects.create(
-            program=program, number=number, starts_on=starts_on,
+            program=program,
+            number=number,
+            starts_on=starts_on,
             ends_on=starts_on + dt.timedelta(weeks=circle_settings.season_weeks),
-            seed=seed, strategy=strategy or circle_settings.strategy, published_by=actor,
-            unmatched=[{"user_id": u.user_id, "reason": u.reason, "detail": u.detail,
-                        "message": u.message} for u in plan.unmatched],
+            seed=seed,
+            strategy=strategy or circle_settings.strategy,
+            published_by=actor,
+            unmatched=[
+                {"user_id": u.user_id, "reason": u.reason, "detail": u.detail, "message": u.message}
+                for u in plan.unmatched
+            ],
             metrics=plan.metrics,
         )
-        season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day,
-                                   tzinfo=dt.UTC)
+        season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day, tzinfo=dt.UTC)
         for index, planned in enumerate(plan.circles, start=1):
             circle = Circle.objects.create(
-                season=season, program=program, number=index,
+                season=season,
+                program=program,
+                number=index,
                 common_windows=[list(w) for w in planned.common_windows],
                 shared_interests=list(planned.shared_interests),
-                overlap_hours=planned.overlap_hours, repeat_pairs=len(planned.repeat_pairs),
+                overlap_hours=planned.overlap_hours,
+                repeat_pairs=len(planned.repeat_pairs),
             )
-            CircleMember.objects.bulk_create([
-                CircleMember(circle=circle, season=season, user_id=uid, position=pos)
-                for pos, uid in enumerate(planned.user_ids)
-            ])
-            SlotOption.objects.bulk_create([
-                SlotOption(circle=circle, minute_of_week=m,
-                           first_start_at=slots.first_occurrence(m, season_start))
-                for m in slots.slot_starts(planned.common_windows,
-                                           circle_settings.session_minutes)
-            ])
-        audit.record(actor=actor, action="circles.season.publish", obj=season,
-                     program_id=program.pk, data={"seed": seed, **plan.metrics})
+            CircleMember.objects.bulk_create(
+                [
+                    CircleMember(circle=circle, season=season, user_id=uid, position=pos)
+                    for pos, uid in enumerate(planned.user_ids)
+                ]
+            )
+            SlotOption.objects.bulk_create(
+                [
+                    SlotOption(
+                        circle=circle,
+                        minute_of_week=m,
+                        first_start_at=slots.first_occurrence(m, season_start),
+                    )
+                    for m in slots.slot_starts(
+                        planned.common_windows, circle_settings.session_minutes
+                    )
+                ]
+            )
+        audit.record(
+            actor=actor,
+            action="circles.season.publish",
+            obj=season,
+            program_id=program.pk,
+            data={"seed": seed, **plan.metrics},
+        )
         _email_formed(season)
     return season, True
 
 
 def _circle_url(circle: Circle) -> str:
     return django_settings.SITE_URL + reverse(
-        "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk})
+        "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk}
+    )
 
 
 def _email_formed(season: Season) -> None:
@@ -160,21 +202,31 @@ def _email_formed(season: Season) -> None:
         "user", "circle", "circle__program"
     ):
         queue_email(
-            key=f"circles-formed:{season.pk}:{member.user_id}", to=member.user,
+            key=f"circles-formed:{season.pk}:{member.user_id}",
+            to=member.user,
             template="circles_formed",
-            context={"program": program, "circle": member.circle, "season": season,
-                     "url": _circle_url(member.circle)},
+            context={
+                "program": program,
+                "circle": member.circle,
+                "season": season,
+                "url": _circle_url(member.circle),
+            },
         )
     users = User.objects.in_bulk([u["user_id"] for u in season.unmatched])
     for item in season.unmatched:
         user = users.get(item["user_id"])
         if user is not None:
             queue_email(
-                key=f"circles-unmatched:{season.pk}:{user.pk}", to=user,
+                key=f"circles-unmatched:{season.pk}:{user.pk}",
+                to=user,
                 template="circles_unmatched",
-                context={"program": program, "season": season, "message": item["message"],
-                         "url": django_settings.SITE_URL + reverse(
-                             "circles:program", kwargs={"slug": program.slug})},
+                context={
+                    "program": program,
+                    "season": season,
+                    "message": item["message"],
+                    "url": django_settings.SITE_URL
+                    + reverse("circles:program", kwargs={"slug": program.slug}),
+                },
             )
 
 
@@ -187,8 +239,9 @@ def _membership(user: User, circle: Circle) -> CircleMember:
 
 
 @transaction.atomic
-def vote_slots(*, user: User, circle: Circle, option_ids: Iterable[int],
-               now: dt.datetime | None = None) -> Circle:
+def vote_slots(
+    *, user: User, circle: Circle, option_ids: Iterable[int], now: dt.datetime | None = None
+) -> Circle:
     """Record which offered slots suit `user` (replacing an earlier vote). When every member
     has voted the slot is decided."""
     now = now or timezone.now()
@@ -204,8 +257,13 @@ def vote_slots(*, user: User, circle: Circle, option_ids: Iterable[int],
     SlotVote.objects.bulk_create([SlotVote(option_id=o, user=user) for o in sorted(wanted)])
     member.voted_at = now
     member.save(update_fields=["voted_at"])
-    audit.record(actor=user, action="circles.slot.vote", obj=circle,
-                 program_id=circle.program_id, data={"options": sorted(wanted)})
+    audit.record(
+        actor=user,
+        action="circles.slot.vote",
+        obj=circle,
+        program_id=circle.program_id,
+        data={"options": sorted(wanted)},
+    )
     if not circle.memberships.filter(voted_at__isnull=True).exists():
         return _decide(actor=user, circle=circle, now=now)
     return circle
@@ -235,8 +293,11 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
     season = circle.season
     circle_settings = get_settings(program=circle.program)
     starts = slots.session_starts(
-        option.minute_of_week, season_start=season.starts_on, season_end=season.ends_on,
-        interval_weeks=circle_settings.interval_weeks, not_before=now + VOTE_LEAD,
+        option.minute_of_week,
+        season_start=season.starts_on,
+        season_end=season.ends_on,
+        interval_weeks=circle_settings.interval_weeks,
+        not_before=now + VOTE_LEAD,
     )
     if not starts:
         raise ServiceError("No session fits before the end of the season.")
@@ -244,33 +305,58 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
     circle.slot_minute = option.minute_of_week
     circle.decided_at = now
     circle.save(update_fields=["slot_status", "slot_minute", "decided_at", "updated_at"])
-    CircleSession.objects.bulk_create([
-        CircleSession(circle=circle, number=i, original_starts_at=start, starts_at=start,
-                      duration_minutes=circle_settings.session_minutes)
-        for i, start in enumerate(starts, start=1)
-    ])
-    audit.record(actor=actor, action="circles.slot.decide", obj=circle,
-                 program_id=circle.program_id,
-                 data={"minute_of_week": option.minute_of_week, "sessions": len(starts)})
+    CircleSession.objects.bulk_create(
+        [
+            CircleSession(
+                circle=circle,
+                number=i,
+                original_starts_at=start,
+                starts_at=start,
+                duration_minutes=circle_settings.session_minutes,
+            )
+            for i, start in enumerate(starts, start=1)
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="circles.slot.decide",
+        obj=circle,
+        program_id=circle.program_id,
+        data={"minute_of_week": option.minute_of_week, "sessions": len(starts)},
+    )
     _send_series(circle, reason="invitation")
     return circle
 
 
 def _send_series(circle: Circle, *, reason: str) -> None:
-    circle = (Circle.objects.select_related("program", "program__circle_settings")
-              .prefetch_related("memberships__user").get(pk=circle.pk))
+    circle = (
+        Circle.objects.select_related("program", "program__circle_settings")
+        .prefetch_related("memberships__user")
+        .get(pk=circle.pk)
+    )
     sessions = list(circle.sessions.all())
     ics = calendar.series_calendar(circle, sessions).decode()
     upcoming = [s for s in sessions if s.status != SessionStatus.CANCELLED]
     for member in circle.memberships.all():
         queue_email(
             key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}:{member.user_id}",
-            to=member.user, template="circles_calendar",
-            context={"circle": circle, "program": circle.program, "reason": reason,
-                     "first": upcoming[0] if upcoming else None, "count": len(upcoming),
-                     "url": _circle_url(circle)},
-            attachments=[{"filename": "circle.ics", "content": ics,
-                          "mimetype": "text/calendar; method=REQUEST"}],
+            to=member.user,
+            template="circles_calendar",
+            context={
+                "circle": circle,
+                "program": circle.program,
+                "reason": reason,
+                "first": upcoming[0] if upcoming else None,
+                "count": len(upcoming),
+                "url": _circle_url(circle),
+            },
+            attachments=[
+                {
+                    "filename": "circle.ics",
+                    "content": ics,
+                    "mimetype": "text/calendar; method=REQUEST",
+                }
+            ],
         )
 
 
@@ -285,23 +371,29 @@ def served_counts(circle: Circle, *, before: int) -> dict[int, dict[str, int]]:
     return served
 
 
-def planned_roles(session: CircleSession, member_ids: Sequence[int],
-                  present: Iterable[int] | None = None) -> tuple[rotation.BlockRoles[int], ...]:
+def planned_roles(
+    session: CircleSession, member_ids: Sequence[int], present: Iterable[int] | None = None
+) -> tuple[rotation.BlockRoles[int], ...]:
     return rotation.assign_roles(
-        list(member_ids), set(member_ids if present is None else present),
+        list(member_ids),
+        set(member_ids if present is None else present),
         session_number=session.number,
         served=served_counts(session.circle, before=session.number),
     )
 
 
 @transaction.atomic
-def record_attendance(*, actor: User, session: CircleSession, present_ids: Iterable[int],
-                      now: dt.datetime | None = None) -> CircleSession:
+def record_attendance(
+    *,
+    actor: User,
+    session: CircleSession,
+    present_ids: Iterable[int],
+    now: dt.datetime | None = None,
+) -> CircleSession:
     """Who attended. Marks the session held and assigns the blocks' roles (fairly, from the
     people present). Roles are re-assigned on a correction only while no notes exist."""
     now = now or timezone.now()
-    session = CircleSession.objects.select_for_update().select_related("circle").get(
-        pk=session.pk)
+    session = CircleSession.objects.select_for_update().select_related("circle").get(pk=session.pk)
     _membership(actor, session.circle)
     if session.status == SessionStatus.CANCELLED:
         raise TransitionError("This session was cancelled.")
@@ -312,25 +404,41 @@ def record_attendance(*, actor: User, session: CircleSession, present_ids: Itera
     if len(present) < 2:
         raise ServiceError("A session needs at least two people present.")
     Attendance.objects.filter(session=session).delete()
-    Attendance.objects.bulk_create([
-        Attendance(session=session, user_id=uid,
-                   status=AttendanceStatus.PRESENT if uid in present else AttendanceStatus.ABSENT)
-        for uid in member_ids
-    ])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                session=session,
+                user_id=uid,
+                status=AttendanceStatus.PRESENT if uid in present else AttendanceStatus.ABSENT,
+            )
+            for uid in member_ids
+        ]
+    )
     blocks = list(session.blocks.all())
     if not any(b.has_notes or b.actions.exists() for b in blocks):
         session.blocks.all().delete()
-        Block.objects.bulk_create([
-            Block(session=session, position=r.position, coachee_id=r.coachee, coach_id=r.coach,
-                  note_taker_id=r.note_taker)
-            for r in planned_roles(session, member_ids, present)
-        ])
+        Block.objects.bulk_create(
+            [
+                Block(
+                    session=session,
+                    position=r.position,
+                    coachee_id=r.coachee,
+                    coach_id=r.coach,
+                    note_taker_id=r.note_taker,
+                )
+                for r in planned_roles(session, member_ids, present)
+            ]
+        )
     session.status = SessionStatus.HELD
     session.held_at = session.held_at or now
     session.save(update_fields=["status", "held_at", "updated_at"])
-    audit.record(actor=actor, action="circles.session.attendance", obj=session,
-                 program_id=session.circle.program_id,
-                 data={"present": len(present), "expected": len(member_ids)})
+    audit.record(
+        actor=actor,
+        action="circles.session.attendance",
+        obj=session,
+        program_id=session.circle.program_id,
+        data={"present": len(present), "expected": len(member_ids)},
+    )
     return session
 
 
@@ -338,9 +446,14 @@ ACTION_FIELDS = ("text", "owner_id", "due_on")
 
 
 @transaction.atomic
-def save_block(*, actor: User, block: Block, notes: Mapping[str, str],
-               new_actions: Sequence[Mapping[str, Any]] = (),
-               delete_action_ids: Iterable[int] = ()) -> Block:
+def save_block(
+    *,
+    actor: User,
+    block: Block,
+    notes: Mapping[str, str],
+    new_actions: Sequence[Mapping[str, Any]] = (),
+    delete_action_ids: Iterable[int] = (),
+) -> Block:
     """The note-taker (during the session) or the coachee (any time) writes the block.
 
     Agreed actions become action items of their owner (the coachee unless another member of
@@ -365,17 +478,30 @@ def save_block(*, actor: User, block: Block, notes: Mapping[str, str],
         owner_id = row.get("owner_id") or block.coachee_id
         if owner_id not in member_ids:
             raise ServiceError("Action owners must be members of the circle.", field="owner")
-        created.append(ActionItem(circle=circle, block=block, owner_id=owner_id,
-                                  text=text[:500], due_on=row.get("due_on")))
+        created.append(
+            ActionItem(
+                circle=circle,
+                block=block,
+                owner_id=owner_id,
+                text=text[:500],
+                due_on=row.get("due_on"),
+            )
+        )
     ActionItem.objects.bulk_create(created)
-    audit.record(actor=actor, action="circles.block.save", obj=block,
-                 program_id=circle.program_id, data={"actions_added": len(created)})
+    audit.record(
+        actor=actor,
+        action="circles.block.save",
+        obj=block,
+        program_id=circle.program_id,
+        data={"actions_added": len(created)},
+    )
     return block
 
 
 @transaction.atomic
-def update_action(*, actor: User, action: ActionItem, status: str,
-                  session: CircleSession | None = None) -> ActionItem:
+def update_action(
+    *, actor: User, action: ActionItem, status: str, session: CircleSession | None = None
+) -> ActionItem:
     """Set an action item's status (its owner, or the circle while reviewing it)."""
     if status not in ActionStatus.values:
         raise ServiceError(f"“{status}” is not an action status.", field="status")
@@ -388,14 +514,25 @@ def update_action(*, actor: User, action: ActionItem, status: str,
     if session is not None:
         action.reviewed_in = session
     action.save(update_fields=["status", "reviewed_in", "updated_at"])
-    audit.record(actor=actor, action="circles.action.status", obj=action,
-                 program_id=action.circle.program_id, data={"from": old, "to": status})
+    audit.record(
+        actor=actor,
+        action="circles.action.status",
+        obj=action,
+        program_id=action.circle.program_id,
+        data={"from": old, "to": status},
+    )
     return action
 
 
 @transaction.atomic
-def reschedule_session(*, actor: User, session: CircleSession, starts_at: dt.datetime,
-                       scope: str = "this", now: dt.datetime | None = None) -> CircleSession:
+def reschedule_session(
+    *,
+    actor: User,
+    session: CircleSession,
+    starts_at: dt.datetime,
+    scope: str = "this",
+    now: dt.datetime | None = None,
+) -> CircleSession:
     """Move one session ("this") or it and every later scheduled one ("following") by the
     same amount; members get the updated calendar (SEQUENCE + 1)."""
     now = now or timezone.now()
@@ -415,26 +552,40 @@ def reschedule_session(*, actor: User, session: CircleSession, starts_at: dt.dat
         return session
     targets = [session]
     if scope == "following":
-        targets += list(circle.sessions.select_for_update().filter(
-            number__gt=session.number, status=SessionStatus.SCHEDULED))
+        targets += list(
+            circle.sessions.select_for_update().filter(
+                number__gt=session.number, status=SessionStatus.SCHEDULED
+            )
+        )
     ordered = {s.number: s for s in circle.sessions.all()}
     for target in targets:
         target.starts_at += delta
         ordered[target.number] = target
-    times = [ordered[n].starts_at for n in sorted(ordered)
-             if ordered[n].status != SessionStatus.CANCELLED]
+    times = [
+        ordered[n].starts_at
+        for n in sorted(ordered)
+        if ordered[n].status != SessionStatus.CANCELLED
+    ]
     if any(b <= a for a, b in zip(times, times[1:], strict=False)):
-        raise ServiceError("Sessions must stay in order: pick a time before the next one.",
-                           field="starts_at")
+        raise ServiceError(
+            "Sessions must stay in order: pick a time before the next one.", field="starts_at"
+        )
     for target in targets:
         target.reminder_sent_at = None
         target.save(update_fields=["starts_at", "reminder_sent_at", "updated_at"])
     circle.calendar_sequence += 1
     circle.save(update_fields=["calendar_sequence", "updated_at"])
-    audit.record(actor=actor, action="circles.session.reschedule", obj=session,
-                 program_id=circle.program_id,
-                 data={"scope": scope, "minutes": int(delta.total_seconds() // 60),
-                       "sessions": len(targets)})
+    audit.record(
+        actor=actor,
+        action="circles.session.reschedule",
+        obj=session,
+        program_id=circle.program_id,
+        data={
+            "scope": scope,
+            "minutes": int(delta.total_seconds() // 60),
+            "sessions": len(targets),
+        },
+    )
     _send_series(circle, reason="update")
     session.refresh_from_db()
     return session
@@ -443,8 +594,7 @@ def reschedule_session(*, actor: User, session: CircleSession, starts_at: dt.dat
 @transaction.atomic
 def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> CircleSession:
     session = CircleSession.objects.select_for_update().get(pk=session.pk)
-    circle = Circle.objects.select_for_update().select_related("program").get(
-        pk=session.circle_id)
+    circle = Circle.objects.select_for_update().select_related("program").get(pk=session.circle_id)
     _membership(actor, circle)
     if session.status == SessionStatus.CANCELLED:
         return session
@@ -455,19 +605,38 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
     circle.calendar_sequence += 1
     circle.save(update_fields=["calendar_sequence", "updated_at"])
-    audit.record(actor=actor, action="circles.session.cancel", obj=session,
-                 program_id=circle.program_id, reason=session.cancel_reason)
-    circle = (Circle.objects.select_related("program")
-              .prefetch_related("memberships__user").get(pk=circle.pk))
+    audit.record(
+        actor=actor,
+        action="circles.session.cancel",
+        obj=session,
+        program_id=circle.program_id,
+        reason=session.cancel_reason,
+    )
+    circle = (
+        Circle.objects.select_related("program")
+        .prefetch_related("memberships__user")
+        .get(pk=circle.pk)
+    )
     ics = calendar.cancel_occurrence_calendar(circle, session).decode()
     for member in circle.memberships.all():
         queue_email(
-            key=f"circles-cancel:{session.pk}:{member.user_id}", to=member.user,
+            key=f"circles-cancel:{session.pk}:{member.user_id}",
+            to=member.user,
             template="circles_cancelled",
-            context={"circle": circle, "program": circle.program, "session": session,
-                     "actor": actor, "url": _circle_url(circle)},
-            attachments=[{"filename": "circle-cancel.ics", "content": ics,
-                          "mimetype": "text/calendar; method=CANCEL"}],
+            context={
+                "circle": circle,
+                "program": circle.program,
+                "session": session,
+                "actor": actor,
+                "url": _circle_url(circle),
+            },
+            attachments=[
+                {
+                    "filename": "circle-cancel.ics",
+                    "content": ics,
+                    "mimetype": "text/calendar; method=CANCEL",
+                }
+            ],
         )
     return session
 
@@ -484,8 +653,9 @@ def add_known_person(*, owner: User, program: Program, other: User) -> KnownPers
 
 
 def remove_known_person(*, owner: User, program: Program, other_id: int) -> int:
-    deleted, _ = KnownPerson.objects.filter(owner=owner, program=program,
-                                            other_id=other_id).delete()
+    deleted, _ = KnownPerson.objects.filter(
+        owner=owner, program=program, other_id=other_id
+    ).delete()
     return deleted
 
 
@@ -494,28 +664,41 @@ def send_reminders(*, now: dt.datetime) -> int:
     """Email each member once before every scheduled session (within `reminder_hours`)."""
     sent = 0
     horizon = now + dt.timedelta(hours=48)
-    due = (CircleSession.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now,
-                                        starts_at__lte=horizon, reminder_sent_at__isnull=True)
-           .select_related("circle__program__circle_settings"))
+    due = CircleSession.objects.filter(
+        status=SessionStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=horizon,
+        reminder_sent_at__isnull=True,
+    ).select_related("circle__program__circle_settings")
     for session in due:
         hours = session.circle.program.circle_settings.reminder_hours
         if session.starts_at - now > dt.timedelta(hours=hours):
             continue
         with transaction.atomic():
             claimed = CircleSession.objects.filter(
-                pk=session.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+                pk=session.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
             if not claimed:
                 continue
             circle = session.circle
             for member in circle.memberships.select_related("user", "user__profile"):
                 queue_email(
-                    key=(f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}:"
-                         f"{member.user_id}"), to=member.user,
+                    key=(
+                        f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}:"
+                        f"{member.user_id}"
+                    ),
+                    to=member.user,
                     template="circles_reminder",
-                    context={"circle": circle, "program": circle.program, "session": session,
-                             "url": django_settings.SITE_URL + reverse(
-                                 "circles:session", kwargs={"slug": circle.program.slug,
-                                                            "session_id": session.pk})},
+                    context={
+                        "circle": circle,
+                        "program": circle.program,
+                        "session": session,
+                        "url": django_settings.SITE_URL
+                        + reverse(
+                            "circles:session",
+                            kwargs={"slug": circle.program.slug, "session_id": session.pk},
+                        ),
+                    },
                 )
             sent += 1
     return sent

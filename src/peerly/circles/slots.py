@@ -56,13 +56,19 @@ def first_occurrence(minute_of_week: int, after: dt.datetime) -> dt.datetime:
 
 
 def session_starts(
-    minute_of_week: int, *, season_start: dt.date, season_end: dt.date, interval_weeks: int,
+    minute_of_week: int,
+    *,
+    season_start: dt.date,
+    season_end: dt.date,
+    interval_weeks: int,
     not_before: dt.datetime,
 ) -> list[dt.datetime]:
     """Every session of the season: from the first slot on/after both the season start and
     `not_before`, every `interval_weeks` weeks, strictly before the season's end date."""
-    start = max(dt.datetime(season_start.year, season_start.month, season_start.day,
-                            tzinfo=dt.UTC), not_before)
+    start = max(
+        dt.datetime(season_start.year, season_start.month, season_start.day, tzinfo=dt.UTC),
+        not_before,
+    )
     end = dt.datetime(season_end.year, season_end.month, season_end.day, tzinfo=dt.UTC)
     out = []
     current = first_occurrence(minute_of_week, start)

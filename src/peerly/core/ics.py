@@ -80,7 +80,7 @@ def build_calendar(events: Iterable[CalendarEvent], *, method: str = "PUBLISH") 
                 attendee.params["cn"] = vText(person.name)
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             attendee.params["partstat"] = vText("NEEDS-ACTION")
-            event.add("attendee", attendee, encode=0)
+            event.add("attendee", attendee, encode=False)
         cal.add_component(event)
     return cal.to_ical()
 

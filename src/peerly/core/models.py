@@ -18,7 +18,10 @@ class AuditEvent(models.Model):
     """One row per state transition that matters: who did what to which object, and why."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(max_length=80)  # e.g. "enrollment.approve", "round.publish"

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from peerly.core.attention import collect
+from peerly.core.http import AuthedHttpRequest
 from peerly.programs.models import EnrollmentStatus
 
 
@@ -16,16 +17,24 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     enrollments = (
-        request.user.enrollments.exclude(status__in=[EnrollmentStatus.LEFT,
-                                                     EnrollmentStatus.DECLINED])
-        .select_related("program").order_by("program__name")
+        request.user.enrollments.exclude(
+            status__in=[EnrollmentStatus.LEFT, EnrollmentStatus.DECLINED]
+        )
+        .select_related("program")
+        .order_by("program__name")
     )
     organised = request.user.organized_programs.order_by("name")
-    return render(request, "core/home.html", {
-        "enrollments": enrollments, "organised": organised, "attention": collect(request.user),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "enrollments": enrollments,
+            "organised": organised,
+            "attention": collect(request.user),
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

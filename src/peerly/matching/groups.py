@@ -127,8 +127,10 @@ def _sequential(
     planned: list[PastGroup] = []
     for offset in range(options.rounds):
         round_no = first + offset
-        problem = base if offset == 0 else _problem_for(
-            members, history, options, round_no, planned, base
+        problem = (
+            base
+            if offset == 0
+            else _problem_for(members, history, options, round_no, planned, base)
         )
         rng = np.random.default_rng([options.seed, round_no])
         plan = _continue_design(problem, [*history, *planned]) or solve_round(problem, rng)
@@ -190,9 +192,7 @@ def _labelled_schedule(problem: Problem) -> list[list[list[int]]] | None:
     return None if best is None else best[1]
 
 
-def _design_season(
-    base: Problem, history: Sequence[PastGroup], rounds: int
-) -> list[Plan] | None:
+def _design_season(base: Problem, history: Sequence[PastGroup], rounds: int) -> list[Plan] | None:
     if rounds < 2:
         return None
     schedule = _labelled_schedule(base)

@@ -104,9 +104,7 @@ def _split(text: str) -> frozenset[str]:
     return frozenset(p.strip() for p in text.split(";") if p.strip())
 
 
-def _availability(
-    table: Table, row: Row, tz: str, reference: dt.date | None
-) -> Availability:
+def _availability(table: Table, row: Row, tz: str, reference: dt.date | None) -> Availability:
     text = row.values.get("availability", "")
     windows = []
     for part in text.split(";"):
@@ -270,8 +268,8 @@ def read_scores(
         if (e, m) in out:
             raise table.error(row, "mentor_id", f"pair ({e!r}, {m!r}) listed twice")
         score = _float(table, row, "score")
-        mentor_score = score if not row.values.get("mentor_score") else _float(
-            table, row, "mentor_score"
+        mentor_score = (
+            score if not row.values.get("mentor_score") else _float(table, row, "mentor_score")
         )
         out[(e, m)] = (score, mentor_score)
     return out

@@ -211,7 +211,9 @@ def _builtin_scores(
         if cover_e is not None and cover_m is not None:
             hours = ((cover_e[lo:hi] * lengths) @ cover_m.T) / 60.0
             both = av_e[lo:hi, None] & av_m[None, :]
-            when = np.where(both, np.minimum(hours, OVERLAP_TARGET_HOURS) / OVERLAP_TARGET_HOURS, when)
+            when = np.where(
+                both, np.minimum(hours, OVERLAP_TARGET_HOURS) / OVERLAP_TARGET_HOURS, when
+            )
         total = np.round(W_SKILLS * skills + W_GOALS * goals + W_TIME * when, 9)
         ok = ((lang_e[lo:hi] @ lang_m.T) > 0) | ~has_lang_e[lo:hi, None] | ~has_lang_m[None, :]
         total = np.where(ok, total, -np.inf)
@@ -232,7 +234,11 @@ def _builtin_scores(
             out.mentors[i] = cols.astype(np.int64)
             out.score[i] = total[r, cols]
             out.mentor_score[i] = out.score[i]
-            out.parts[i] = {"skills": skills[r, cols], goal_key: goals[r, cols], "time": when[r, cols]}
+            out.parts[i] = {
+                "skills": skills[r, cols],
+                goal_key: goals[r, cols],
+                "time": when[r, cols],
+            }
             if len(cols) == 0:
                 out.reason[i] = "no_shared_language" if n_m else "no_capacity"
     if full is not None:
@@ -293,9 +299,7 @@ def _external_scores(
 
 
 # ---------------------------------------------------------------- solvers
-def _optimal(
-    scores: _Scores, capacity: np.ndarray, *, worst_first: bool
-) -> list[int | None]:
+def _optimal(scores: _Scores, capacity: np.ndarray, *, worst_first: bool) -> list[int | None]:
     n_e = len(scores.mentors)
     threshold = -np.inf
     count_first = False
@@ -305,9 +309,7 @@ def _optimal(
     return _min_cost_flow(scores, capacity, threshold, count_first=count_first) if n_e else []
 
 
-def _flow_arcs(
-    scores: _Scores, threshold: float
-) -> tuple[list[int], list[int], list[float]]:
+def _flow_arcs(scores: _Scores, threshold: float) -> tuple[list[int], list[int], list[float]]:
     tails: list[int] = []
     heads: list[int] = []
     values: list[float] = []
@@ -417,9 +419,7 @@ def _stable(scores: _Scores, capacity: np.ndarray) -> list[int | None]:
     return current
 
 
-def blocking_pairs(
-    scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]
-) -> int:
+def blocking_pairs(scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]) -> int:
     """Acceptable (mentee, mentor) pairs who both prefer each other to what they have."""
     if scores.dense is not None:
         return _blocking_dense(scores.dense, capacity, result)
@@ -474,8 +474,10 @@ def _blocking_dense(
         if held_ms[i] < worst_ms[m] or (held_ms[i] == worst_ms[m] and i > worst_idx[m]):
             worst_ms[m], worst_idx[m] = held_ms[i], i
     room = load < capacity
-    wants = room[None, :] | (mentor_score > worst_ms[None, :]) | (
-        (mentor_score == worst_ms[None, :]) & (rows[:, None] < worst_idx[None, :])
+    wants = (
+        room[None, :]
+        | (mentor_score > worst_ms[None, :])
+        | ((mentor_score == worst_ms[None, :]) & (rows[:, None] < worst_idx[None, :]))
     )
     return int((acceptable & better & wants).sum())
 
@@ -520,9 +522,7 @@ def assign_mentors(
     return AssignmentResult(tuple(assignments), MappingProxyType(metrics), seconds)
 
 
-def _widen_unassigned(
-    scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]
-) -> bool:
+def _widen_unassigned(scores: _Scores, capacity: np.ndarray, result: Sequence[int | None]) -> bool:
     """Candidate lists are each mentee's K best; if a mentee is left out while some mentor
     still has room, add the mentors with room to the left-out mentees' lists and solve again."""
     used = np.bincount([m for m in result if m is not None], minlength=len(capacity))

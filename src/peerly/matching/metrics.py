@@ -97,7 +97,7 @@ def _degree_bound(
         degree = never_met.sum(axis=1)
     else:
         degree = np.full(problem.n, problem.n - 1)
-        for (a, b) in problem.history.penalty:
+        for a, b in problem.history.penalty:
             degree[a] -= 1
             degree[b] -= 1
         for i in range(problem.n):

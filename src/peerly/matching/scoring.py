@@ -344,5 +344,3 @@ class Problem:
         if self.options.min_slot_minutes <= 0:
             return True
         return self.group_ok((i, j))
-
-

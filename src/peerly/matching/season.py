@@ -50,7 +50,8 @@ def improve_season(
     best_rounds = [[list(g) for g in groups] for groups in rounds]
     deadline = time.perf_counter() + options.time_limit_seconds
     steps = 0
-    while current > 0 and time.perf_counter() < deadline:
+    max_steps = 2000 * base.n * len(rounds)
+    while current > 0 and steps < max_steps and time.perf_counter() < deadline:
         steps += 1
         r = rnd.randrange(len(rounds))
         groups = rounds[r]

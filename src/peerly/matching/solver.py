@@ -419,5 +419,3 @@ def unmatched_reason(problem: Problem, x: int) -> tuple[str, str]:
     return "no_feasible_group", (
         f"{feasible} compatible member(s), but no group could take one more under the rules"
     )
-
-

@@ -95,8 +95,9 @@ def mentee_input(mentorship: Mentorship, *, reference: dt.date) -> Mentee:
     )
 
 
-def explain(mentorship: Mentorship, mentor: MentorProfile, *, score: float,
-            reference: dt.date) -> Suggestion:
+def explain(
+    mentorship: Mentorship, mentor: MentorProfile, *, score: float, reference: dt.date
+) -> Suggestion:
     """Why this mentor fits this applicant, in words organisers can check."""
     wants = {w.lower(): w for w in mentorship.wants_list}
     shared_expertise = tuple(e for e in mentor.expertise_list if e.lower() in wants)
@@ -116,22 +117,33 @@ def explain(mentorship: Mentorship, mentor: MentorProfile, *, score: float,
     elif a and b:
         reasons.append("No overlapping availability")
     reasons.append(f"{mentor.free} free place(s) of {mentor.capacity}")
-    return Suggestion(mentor=mentor, score=score, shared_expertise=shared_expertise,
-                      shared_languages=shared_languages, overlap_hours=hours,
-                      free=mentor.free, reasons=tuple(reasons))
+    return Suggestion(
+        mentor=mentor,
+        score=score,
+        shared_expertise=shared_expertise,
+        shared_languages=shared_languages,
+        overlap_hours=hours,
+        free=mentor.free,
+        reasons=tuple(reasons),
+    )
 
 
 def _eligible(mentors: Sequence[MentorProfile], mentorship: Mentorship) -> list[MentorProfile]:
     declined = {int(i) for i in mentorship.declined_mentor_ids}
     return [
-        m for m in mentors
-        if m.is_active and m.is_accepting and m.free > 0 and m.user_id != mentorship.mentee_id
+        m
+        for m in mentors
+        if m.is_active
+        and m.is_accepting
+        and m.free > 0
+        and m.user_id != mentorship.mentee_id
         and m.pk not in declined
     ]
 
 
-def suggest(mentorship: Mentorship, mentors: Sequence[MentorProfile], *, limit: int = 5,
-            reference: dt.date) -> list[Suggestion]:
+def suggest(
+    mentorship: Mentorship, mentors: Sequence[MentorProfile], *, limit: int = 5, reference: dt.date
+) -> list[Suggestion]:
     """The best mentors for one applicant, best first, each with its reasons."""
     pool = _eligible(mentors, mentorship)
     by_id = {str(m.user_id): m for m in pool}
@@ -141,8 +153,11 @@ def suggest(mentorship: Mentorship, mentors: Sequence[MentorProfile], *, limit: 
         limit=limit,
         load={str(m.user_id): m.load for m in pool},
     )
-    return [explain(mentorship, by_id[a.mentor_id], score=a.score, reference=reference)
-            for a in result if a.mentor_id in by_id]
+    return [
+        explain(mentorship, by_id[a.mentor_id], score=a.score, reference=reference)
+        for a in result
+        if a.mentor_id in by_id
+    ]
 
 
 REASON_TEXT = {
@@ -151,8 +166,14 @@ REASON_TEXT = {
 }
 
 
-def plan(mentorships: Sequence[Mentorship], mentors: Sequence[MentorProfile], *,
-         method: str = "optimal", seed: int = 0, reference: dt.date) -> list[PlannedAssignment]:
+def plan(
+    mentorships: Sequence[Mentorship],
+    mentors: Sequence[MentorProfile],
+    *,
+    method: str = "optimal",
+    seed: int = 0,
+    reference: dt.date,
+) -> list[PlannedAssignment]:
     """A batch assignment (not saved): one planned row per applicant, in input order."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
@@ -175,7 +196,8 @@ def plan(mentorships: Sequence[Mentorship], mentors: Sequence[MentorProfile], *,
                 if scored is not None:
                     allowed[(mentee.id, em.id)] = (scored[0], scored[0])
     result = assign_mentors(
-        engine_mentors, mentees,
+        engine_mentors,
+        mentees,
         MentorOptions(method=method, seed=seed, scores=allowed, semantic=False),
     )
     by_mentee = {a.mentee_id: a for a in result.assignments}
@@ -187,8 +209,13 @@ def plan(mentorships: Sequence[Mentorship], mentors: Sequence[MentorProfile], *,
             code = a.reason if a is not None else "no_capacity"
             rows.append(PlannedAssignment(ms, None, 0.0, REASON_TEXT.get(code, code), None))
             continue
-        rows.append(PlannedAssignment(
-            ms, mentor, a.score, "",  # type: ignore[union-attr]
-            explain(ms, mentor, score=a.score, reference=reference),  # type: ignore[union-attr]
-        ))
+        rows.append(
+            PlannedAssignment(
+                ms,
+                mentor,
+                a.score,
+                "",  # type: ignore[union-attr]
+                explain(ms, mentor, score=a.score, reference=reference),  # type: ignore[union-attr]
+            )
+        )
     return rows

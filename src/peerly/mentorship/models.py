@@ -58,7 +58,8 @@ class MentorshipSettings(models.Model):
     )
     default_capacity = models.PositiveSmallIntegerField(default=2)
     training_checklist = models.TextField(
-        default=DEFAULT_TRAINING_CHECKLIST, blank=True,
+        default=DEFAULT_TRAINING_CHECKLIST,
+        blank=True,
         help_text="Coaching-training items a mentor nominee completes, one per line.",
     )
 
@@ -107,7 +108,9 @@ class MentorProfile(TimeStampedModel):
         default="", blank=True, help_text="Comma-separated: what you can help with."
     )
     languages = models.CharField(
-        max_length=300, default="", blank=True,
+        max_length=300,
+        default="",
+        blank=True,
         help_text="Comma-separated; empty means the languages of your profile.",
     )
     capacity = models.PositiveSmallIntegerField(default=2, help_text="How many mentees at once.")
@@ -129,8 +132,10 @@ class MentorProfile(TimeStampedModel):
         ordering = ["user__display_name", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["program", "user"], name="mentor_profile_unique"),
-            models.CheckConstraint(condition=Q(load__lte=models.F("capacity")),
-                                   name="mentor_profile_load_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(load__lte=models.F("capacity")),
+                name="mentor_profile_load_within_capacity",
+            ),
             models.CheckConstraint(condition=Q(capacity__lte=50), name="mentor_profile_capacity"),
         ]
 
@@ -179,14 +184,20 @@ class MentorNomination(TimeStampedModel):
     statement = models.TextField("why a good mentor", default="", blank=True)
     expertise = models.TextField(default="", blank=True)
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     is_recommended = models.BooleanField(null=True, blank=True)
     evaluation = models.TextField(default="", blank=True)
     training_done = models.JSONField(default=list, blank=True)  # indexes of checklist items
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -244,8 +255,7 @@ class Mentorship(TimeStampedModel):
     )
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(
-        MentorProfile, null=True, blank=True, on_delete=models.RESTRICT,
-        related_name="mentorships"
+        MentorProfile, null=True, blank=True, on_delete=models.RESTRICT, related_name="mentorships"
     )
     status = models.CharField(
         max_length=20, choices=MentorshipStatus.choices, default=MentorshipStatus.SUBMITTED
@@ -265,10 +275,12 @@ class Mentorship(TimeStampedModel):
     orientation = models.JSONField(default=dict, blank=True)  # item -> ISO time ticked
     term_ends_on = models.DateField(null=True, blank=True)
     term_asked_for = models.DateField(null=True, blank=True)  # term end the ask was sent for
-    mentee_term_choice = models.CharField(max_length=10, choices=TermChoice.choices,
-                                          default="", blank=True)
-    mentor_term_choice = models.CharField(max_length=10, choices=TermChoice.choices,
-                                          default="", blank=True)
+    mentee_term_choice = models.CharField(
+        max_length=10, choices=TermChoice.choices, default="", blank=True
+    )
+    mentor_term_choice = models.CharField(
+        max_length=10, choices=TermChoice.choices, default="", blank=True
+    )
     reassignment_reason = models.TextField(default="", blank=True)  # "" = nothing to do
     reassignment_requested_at = models.DateTimeField(null=True, blank=True)
 
@@ -276,7 +288,8 @@ class Mentorship(TimeStampedModel):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "mentee"], condition=Q(status__in=OPEN_STATUSES),
+                fields=["program", "mentee"],
+                condition=Q(status__in=OPEN_STATUSES),
                 name="mentorship_one_open_per_mentee",
             ),
             models.CheckConstraint(
@@ -315,13 +328,15 @@ class Mentorship(TimeStampedModel):
 class MentorAssignment(models.Model):
     """History: who mentored this mentorship when (the current row has ended_at null)."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="assignments")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="assignments")
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     end_reason = models.CharField(max_length=300, default="", blank=True)
@@ -329,8 +344,11 @@ class MentorAssignment(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["mentorship"], condition=Q(ended_at__isnull=True),
-                                    name="mentor_assignment_one_current"),
+            models.UniqueConstraint(
+                fields=["mentorship"],
+                condition=Q(ended_at__isnull=True),
+                name="mentor_assignment_one_current",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -346,7 +364,10 @@ class MonthlyReport(TimeStampedModel):
     submitted_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -363,8 +384,7 @@ class MonthlyReport(TimeStampedModel):
 
 class ReportComment(models.Model):
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField()
 
@@ -392,10 +412,14 @@ class SupportRequest(TimeStampedModel):
     kind = models.CharField(max_length=10, choices=RequestKind.choices)
     amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     justification = models.TextField()
-    status = models.CharField(max_length=10, choices=RequestStatus.choices,
-                              default=RequestStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -404,8 +428,9 @@ class SupportRequest(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
-                                   name="request_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="request_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -420,12 +445,14 @@ class RecognitionKind(models.TextChoices):
 class Recognition(models.Model):
     """A mentor's word to organisers: recognise this mentee / this is an emerging leader."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="recognitions")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="recognitions"
+    )
     kind = models.CharField(max_length=20, choices=RecognitionKind.choices)
     note = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -467,10 +494,12 @@ class Review(models.Model):
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="reviews")
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reviews")
     direction = models.CharField(max_length=10, choices=ReviewDirection.choices)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="reviews_written")
-    reviewee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="reviews_received")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written"
+    )
+    reviewee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
     strengths = models.TextField(default="", blank=True)
     improve = models.TextField("what to improve", default="", blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -479,8 +508,9 @@ class Review(models.Model):
     class Meta:
         ordering = ["-round__year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "mentorship", "direction"],
-                                    name="review_one_per_direction"),
+            models.UniqueConstraint(
+                fields=["round", "mentorship", "direction"], name="review_one_per_direction"
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="review_rating_range",

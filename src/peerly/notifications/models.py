@@ -9,7 +9,10 @@ from django.db import models
 class OutboundEmail(models.Model):
     key = models.CharField(max_length=200, unique=True)  # e.g. "round-published:12:user:5"
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="emails",
     )
     to_email = models.EmailField()

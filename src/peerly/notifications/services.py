@@ -73,7 +73,7 @@ def send_email(*, email_id: int) -> bool:
         email.attempts += 1
         try:
             message.send()
-        except Exception as exc:  # noqa: BLE001 - any transport failure is recorded and retried
+        except Exception as exc:
             email.last_error = str(exc)[:2000]
             email.save(update_fields=["attempts", "last_error"])
             return False

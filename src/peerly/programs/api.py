@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from peerly.core.http import AuthedHttpRequest
 from peerly.programs import selectors
 
 router = Router(tags=["programmes"])
@@ -43,11 +43,15 @@ class MemberOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedHttpRequest) -> dict[str, object]:
     user = request.user
     profile = getattr(user, "profile", None)
-    return {"id": user.pk, "email": user.email, "display_name": user.display_name,
-            "timezone": profile.timezone if profile else "UTC"}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "timezone": profile.timezone if profile else "UTC",
+    }
 
 
 def _program_out(program: object, mine: list) -> dict[str, object]:  # type: ignore[type-arg]
@@ -57,26 +61,34 @@ def _program_out(program: object, mine: list) -> dict[str, object]:  # type: ign
 
 
 @router.get("/programs", response=list[ProgramOut])
-def list_programs(request: HttpRequest) -> list[dict[str, object]]:
-    return [_program_out(p, p.mine) for p in selectors.list_programs_for_user(user=request.user)]
+def list_programs(request: AuthedHttpRequest) -> list[dict[str, object]]:
+    programs = selectors.list_programs_for_user(user=request.user)
+    return [_program_out(p, getattr(p, "mine", [])) for p in programs]
 
 
 @router.get("/programs/{slug}", response=ProgramOut)
-def get_program(request: HttpRequest, slug: str) -> dict[str, object]:
+def get_program(request: AuthedHttpRequest, slug: str) -> dict[str, object]:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     mine = selectors.get_enrollment_for_user(user=request.user, program=program)
     return _program_out(program, [mine] if mine else [])
 
 
 @router.get("/programs/{slug}/members", response=list[MemberOut])
-def list_members(request: HttpRequest, slug: str, status: str = "", q: str = ""
-                 ) -> list[dict[str, object]]:
+def list_members(
+    request: AuthedHttpRequest, slug: str, status: str = "", q: str = ""
+) -> list[dict[str, object]]:
     """Organisers only: members with the fields organisers may see."""
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     return [
-        {"user_id": e.user_id, "email": e.user.email, "display_name": e.user.display_name,
-         "team": getattr(getattr(e.user, "profile", None), "team", ""),
-         "timezone": getattr(getattr(e.user, "profile", None), "timezone", "UTC"),
-         "role": e.role, "status": e.status, "joined_at": e.joined_at}
+        {
+            "user_id": e.user_id,
+            "email": e.user.email,
+            "display_name": e.user.display_name,
+            "team": getattr(getattr(e.user, "profile", None), "team", ""),
+            "timezone": getattr(getattr(e.user, "profile", None), "timezone", "UTC"),
+            "role": e.role,
+            "status": e.status,
+            "joined_at": e.joined_at,
+        }
         for e in selectors.list_members_for_organizer(program=program, q=q, status=status)
     ]

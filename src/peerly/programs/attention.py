@@ -11,20 +11,27 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     items = []
     organised = (
         Program.objects.filter(organizers=user)
-        .annotate(pending=Count("enrollments",
-                                filter=Q(enrollments__status=EnrollmentStatus.APPLIED)))
+        .annotate(
+            pending=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.APPLIED))
+        )
         .filter(pending__gt=0)
     )
     for program in organised:
-        items.append(AttentionItem(
-            f"{program.pending} request(s) to join {program.name} wait for your decision.",
-            reverse("programs:manage-approvals", kwargs={"slug": program.slug}), "action",
-        ))
+        items.append(
+            AttentionItem(
+                f"{program.pending} request(s) to join {program.name} wait for your decision.",
+                reverse("programs:manage-approvals", kwargs={"slug": program.slug}),
+                "action",
+            )
+        )
     for invite in Invitation.objects.filter(
         email__iexact=user.email, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("program"):
-        items.append(AttentionItem(
-            f"You are invited to {invite.program.name}.",
-            reverse("programs:invitation", kwargs={"token": invite.token}), "action",
-        ))
+        items.append(
+            AttentionItem(
+                f"You are invited to {invite.program.name}.",
+                reverse("programs:invitation", kwargs={"token": invite.token}),
+                "action",
+            )
+        )
     return items

@@ -9,7 +9,9 @@ from peerly.programs.models import Program, QuestionKind, SignupQuestion
 
 def question_field(question: SignupQuestion) -> forms.Field:
     common: dict[str, Any] = {
-        "label": question.label, "help_text": question.help_text, "required": question.required
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
     }
     if question.kind == QuestionKind.CHOICE:
         return forms.ChoiceField(
@@ -18,14 +20,15 @@ def question_field(question: SignupQuestion) -> forms.Field:
     if question.kind == QuestionKind.MULTI:
         return forms.MultipleChoiceField(
             choices=[(c, c) for c in question.choice_list],
-            widget=forms.CheckboxSelectMultiple, **common,
+            widget=forms.CheckboxSelectMultiple,
+            **common,
         )
     if question.kind == QuestionKind.SCALE:
         return forms.TypedChoiceField(
-            choices=[("", "—")] + [
-                (i, str(i)) for i in range(question.scale_min, question.scale_max + 1)
-            ],
-            coerce=int, **common,
+            choices=[("", "—")]
+            + [(i, str(i)) for i in range(question.scale_min, question.scale_max + 1)],
+            coerce=int,
+            **common,
         )
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
 
@@ -49,8 +52,7 @@ class JoinForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         return {
-            name[2:]: value for name, value in self.cleaned_data.items()
-            if name.startswith("q_")
+            name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")
         }
 
 
@@ -58,16 +60,36 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = [
-            "kind", "name", "slug", "purpose", "objectives", "expectations", "format",
-            "matching_description", "success_measures", "cadence", "starts_on", "ends_on",
-            "group_size", "enrollment_mode", "status",
+            "kind",
+            "name",
+            "slug",
+            "purpose",
+            "objectives",
+            "expectations",
+            "format",
+            "matching_description",
+            "success_measures",
+            "cadence",
+            "starts_on",
+            "ends_on",
+            "group_size",
+            "enrollment_mode",
+            "status",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
-            **{f: forms.Textarea(attrs={"rows": 3}) for f in (
-                "purpose", "objectives", "expectations", "format", "matching_description",
-                "success_measures")},
+            **{
+                f: forms.Textarea(attrs={"rows": 3})
+                for f in (
+                    "purpose",
+                    "objectives",
+                    "expectations",
+                    "format",
+                    "matching_description",
+                    "success_measures",
+                )
+            },
         }
 
     def clean(self) -> dict[str, Any]:
@@ -97,14 +119,18 @@ class QuestionForm(forms.ModelForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             label="Reason (the member will read it)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Reason (the member will read it)",
+    )
 
 
 class InviteForm(forms.Form):
     emails = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Email addresses", help_text="One per line or separated by commas.",
+        label="Email addresses",
+        help_text="One per line or separated by commas.",
     )
     role = forms.ChoiceField(required=False)
 
@@ -112,7 +138,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         from peerly.programs.models import Role
 
-        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        role_field = self.fields["role"]
+        if isinstance(role_field, forms.ChoiceField):
+            role_field.choices = [(r, Role(r).label) for r in roles]
 
     def clean_emails(self) -> list[str]:
         raw = self.cleaned_data["emails"].replace(",", "\n").split()
@@ -134,8 +162,11 @@ class ImportForm(forms.Form):
 
 
 class PauseEnrollmentForm(forms.Form):
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            label="Pause until (optional)")
+    until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Pause until (optional)",
+    )
 
 
 class MemberFilterForm(forms.Form):
@@ -143,3 +174,19 @@ class MemberFilterForm(forms.Form):
     status = forms.ChoiceField(required=False)
     role = forms.ChoiceField(required=False)
     team = forms.ChoiceField(required=False)
+
+    def set_choices(
+        self,
+        *,
+        statuses: list[tuple[str, str]],
+        roles: list[tuple[str, str]],
+        teams: list[tuple[str, str]],
+    ) -> None:
+        for name, label, choices in (
+            ("status", "Any status", statuses),
+            ("role", "Any role", roles),
+            ("team", "Any team", teams),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [("", label), *choices]

@@ -24,8 +24,17 @@ from peerly.programs.models import Enrollment, EnrollmentStatus, Program
 from peerly.programs.services import roles_for
 
 COLUMNS = (
-    "email", "display_name", "team", "location", "timezone", "languages", "skills",
-    "interests", "offers", "wants_to_learn", "role",
+    "email",
+    "display_name",
+    "team",
+    "location",
+    "timezone",
+    "languages",
+    "skills",
+    "interests",
+    "offers",
+    "wants_to_learn",
+    "role",
 )
 REQUIRED = ("email",)
 TAG_COLUMNS = ("languages", "skills", "interests")
@@ -133,14 +142,18 @@ def parse_members_csv(data: bytes, *, program: Program | None = None) -> ImportP
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= settings.IMPORT_MAX_ROWS:
-                preview.errors.append(RowError(
-                    line, "", f"too many rows: the limit is {settings.IMPORT_MAX_ROWS:,} members"
-                ))
+                preview.errors.append(
+                    RowError(
+                        line,
+                        "",
+                        f"too many rows: the limit is {settings.IMPORT_MAX_ROWS:,} members",
+                    )
+                )
                 break
             if len(values) != len(header):
-                preview.errors.append(RowError(
-                    line, "", f"expected {len(header)} fields, found {len(values)}"
-                ))
+                preview.errors.append(
+                    RowError(line, "", f"expected {len(header)} fields, found {len(values)}")
+                )
                 continue
             row = {h: v.strip() for h, v in zip(header, values, strict=True)}
             _validate_row(line, row, seen, allowed_roles, preview.errors)
@@ -154,8 +167,13 @@ def parse_members_csv(data: bytes, *, program: Program | None = None) -> ImportP
     return preview
 
 
-def _validate_row(line: int, row: dict[str, str], seen: dict[str, int],
-                  allowed_roles: Iterable[str] | None, errors: list[RowError]) -> None:
+def _validate_row(
+    line: int,
+    row: dict[str, str],
+    seen: dict[str, int],
+    allowed_roles: Iterable[str] | None,
+    errors: list[RowError],
+) -> None:
     email = row.get("email", "").lower()
     row["email"] = email
     if not email:
@@ -180,9 +198,11 @@ def _validate_row(line: int, row: dict[str, str], seen: dict[str, int],
             errors.append(RowError(line, column, f"longer than {limit} characters"))
     role = row.get("role", "")
     if role and allowed_roles is not None and role not in allowed_roles:
-        errors.append(RowError(
-            line, "role", f"“{role}” is not a role here (use {' or '.join(allowed_roles)})"
-        ))
+        errors.append(
+            RowError(
+                line, "role", f"“{role}” is not a role here (use {' or '.join(allowed_roles)})"
+            )
+        )
 
 
 def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
@@ -192,7 +212,8 @@ def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
     if program is not None:
         enrolled = set(
             Enrollment.objects.filter(
-                program=program, user_id__in=users.values(),
+                program=program,
+                user_id__in=users.values(),
                 status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
             ).values_list("user_id", flat=True)
         )
@@ -202,8 +223,9 @@ def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
 
 
 @transaction.atomic
-def apply_import(*, preview: ImportPreview, program: Program | None, actor: User | None
-                 ) -> ImportResult:
+def apply_import(
+    *, preview: ImportPreview, program: Program | None, actor: User | None
+) -> ImportResult:
     """Save a preview with no errors. Everything or nothing: one transaction."""
     if not preview.ok:
         raise ValueError("cannot import a file with errors")
@@ -231,7 +253,9 @@ def apply_import(*, preview: ImportPreview, program: Program | None, actor: User
             from peerly.accounts.services import password_set_url
 
             queue_email(
-                key=f"import-welcome:{user.pk}", to=user, template="import_welcome",
+                key=f"import-welcome:{user.pk}",
+                to=user,
+                template="import_welcome",
                 context={"program": program, "url": password_set_url(user)},
             )
         if program is None:
@@ -251,21 +275,37 @@ def apply_import(*, preview: ImportPreview, program: Program | None, actor: User
         enrolled += 1
         if row.existing_user_id is not None:
             queue_email(
-                key=f"import-enrolled:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=user,
+                key=f"import-enrolled:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
+                to=user,
                 template="import_enrolled",
-                context={"program": program, "url": settings.SITE_URL + reverse(
-                    "programs:detail", kwargs={"slug": program.slug})},
+                context={
+                    "program": program,
+                    "url": settings.SITE_URL
+                    + reverse("programs:detail", kwargs={"slug": program.slug}),
+                },
             )
     if program is not None:
-        audit.record(actor=actor, action="program.import_members", obj=program,
-                     program_id=program.pk,
-                     data={"created": created, "enrolled": enrolled, "skipped": skipped})
-    return ImportResult(created_accounts=created, enrolled=enrolled,
-                        skipped_already_enrolled=skipped)
+        audit.record(
+            actor=actor,
+            action="program.import_members",
+            obj=program,
+            program_id=program.pk,
+            data={"created": created, "enrolled": enrolled, "skipped": skipped},
+        )
+    return ImportResult(
+        created_accounts=created, enrolled=enrolled, skipped_already_enrolled=skipped
+    )
 
 
 EXPORT_COLUMNS = (
-    "email", "display_name", "team", "timezone", "languages", "role", "status", "joined_at",
+    "email",
+    "display_name",
+    "team",
+    "timezone",
+    "languages",
+    "role",
+    "status",
+    "joined_at",
 )
 
 
@@ -278,14 +318,16 @@ def export_rows(program: Program) -> list[dict[str, str]]:
     )
     for e in qs:
         profile = getattr(e.user, "profile", None)
-        rows.append({
-            "email": e.user.email,
-            "display_name": e.user.display_name,
-            "team": profile.team if profile else "",
-            "timezone": profile.timezone if profile else "UTC",
-            "languages": profile.languages if profile else "",
-            "role": e.role,
-            "status": e.status,
-            "joined_at": e.joined_at.isoformat() if e.joined_at else "",
-        })
+        rows.append(
+            {
+                "email": e.user.email,
+                "display_name": e.user.display_name,
+                "team": profile.team if profile else "",
+                "timezone": profile.timezone if profile else "UTC",
+                "languages": profile.languages if profile else "",
+                "role": e.role,
+                "status": e.status,
+                "joined_at": e.joined_at.isoformat() if e.joined_at else "",
+            }
+        )
     return rows

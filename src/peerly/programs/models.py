@@ -46,7 +46,9 @@ class Program(TimeStampedModel):
     purpose = models.TextField(default="", blank=True)
     objectives = models.TextField(default="", blank=True)
     expectations = models.TextField(
-        "expectations / agreement", default="", blank=True,
+        "expectations / agreement",
+        default="",
+        blank=True,
         help_text="Members accept this text when they join.",
     )
     format = models.TextField(default="", blank=True, help_text="Video, phone, in person …")
@@ -155,7 +157,10 @@ class Enrollment(TimeStampedModel):
     paused_until = models.DateField(null=True, blank=True)
     decline_reason = models.TextField(default="", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -23,12 +23,17 @@ def list_programs_for_user(*, user: User) -> QuerySet[Program]:
     qs = Program.objects.all()
     if not user.is_superuser:
         qs = qs.filter(~Q(status=ProgramStatus.DRAFT) | Q(organizers=user)).distinct()
-    return qs.annotate(
-        member_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE),
-                           distinct=True)
-    ).prefetch_related(
-        Prefetch("enrollments", queryset=Enrollment.objects.filter(user=user), to_attr="mine")
-    ).order_by("status", "name")
+    return (
+        qs.annotate(
+            member_count=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True
+            )
+        )
+        .prefetch_related(
+            Prefetch("enrollments", queryset=Enrollment.objects.filter(user=user), to_attr="mine")
+        )
+        .order_by("status", "name")
+    )
 
 
 def get_program_for_user(*, user: User, slug: str) -> Program:
@@ -51,8 +56,7 @@ def get_enrollment_for_user(*, user: User, program: Program) -> Enrollment | Non
     return Enrollment.objects.filter(program=program, user=user).first()
 
 
-def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id: int
-                                 ) -> Enrollment:
+def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id: int) -> Enrollment:
     if not is_organizer(user, program):
         raise PermissionDenied
     enrollment = (
@@ -69,8 +73,10 @@ def list_members_for_organizer(
     qs = Enrollment.objects.filter(program=program).select_related("user", "user__profile")
     if q:
         qs = qs.filter(
-            Q(user__email__icontains=q) | Q(user__display_name__icontains=q)
-            | Q(user__profile__skills__icontains=q) | Q(user__profile__interests__icontains=q)
+            Q(user__email__icontains=q)
+            | Q(user__display_name__icontains=q)
+            | Q(user__profile__skills__icontains=q)
+            | Q(user__profile__interests__icontains=q)
         )
     if status:
         qs = qs.filter(status=status)
@@ -83,8 +89,11 @@ def list_members_for_organizer(
 
 def list_teams(*, program: Program) -> list[str]:
     return sorted(
-        t for t in Enrollment.objects.filter(program=program)
-        .values_list("user__profile__team", flat=True).distinct() if t
+        t
+        for t in Enrollment.objects.filter(program=program)
+        .values_list("user__profile__team", flat=True)
+        .distinct()
+        if t
     )
 
 

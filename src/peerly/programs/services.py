@@ -16,8 +16,8 @@ from peerly.core import audit
 from peerly.core.errors import ServiceError, TransitionError
 from peerly.notifications.services import queue_email
 from peerly.programs.models import (
-    EnrollmentMode,
     Enrollment,
+    EnrollmentMode,
     EnrollmentStatus,
     Invitation,
     Program,
@@ -79,8 +79,10 @@ def clean_answers(program: Program, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _locked(enrollment: Enrollment) -> Enrollment:
-    return Enrollment.objects.select_for_update().select_related("program", "user").get(
-        pk=enrollment.pk
+    return (
+        Enrollment.objects.select_for_update()
+        .select_related("program", "user")
+        .get(pk=enrollment.pk)
     )
 
 
@@ -119,9 +121,7 @@ def join_program(
     cleaned = clean_answers(program, answers or {})
     needs_approval = program.enrollment_mode == EnrollmentMode.APPROVAL and invitation is None
     now = timezone.now()
-    enrollment = (
-        Enrollment.objects.select_for_update().filter(program=program, user=user).first()
-    )
+    enrollment = Enrollment.objects.select_for_update().filter(program=program, user=user).first()
     if enrollment is not None:
         _require(enrollment, (S.LEFT, S.DECLINED), "join again")
     else:
@@ -137,17 +137,24 @@ def join_program(
     enrollment.save()
     Profile.objects.get_or_create(user=user)
     audit.record(
-        actor=user, action="enrollment.apply" if needs_approval else "enrollment.join",
-        obj=enrollment, program_id=program.pk, data={"role": role},
+        actor=user,
+        action="enrollment.apply" if needs_approval else "enrollment.join",
+        obj=enrollment,
+        program_id=program.pk,
+        data={"role": role},
     )
     if needs_approval:
         for organiser in program.organizers.all():
             queue_email(
                 key=f"enrollment-applied:{enrollment.pk}:{now:%Y%m%d%H%M%S}:{organiser.pk}",
-                to=organiser, template="enrollment_pending",
-                context={"enrollment": enrollment, "program": program,
-                         "url": settings.SITE_URL + reverse(
-                             "programs:manage-approvals", kwargs={"slug": program.slug})},
+                to=organiser,
+                template="enrollment_pending",
+                context={
+                    "enrollment": enrollment,
+                    "program": program,
+                    "url": settings.SITE_URL
+                    + reverse("programs:manage-approvals", kwargs={"slug": program.slug}),
+                },
             )
     return enrollment
 
@@ -164,10 +171,12 @@ def approve_enrollment(*, actor: User, enrollment: Enrollment) -> Enrollment:
     enrollment.decided_by = actor
     enrollment.decided_at = now
     enrollment.save()
-    audit.record(actor=actor, action="enrollment.approve", obj=enrollment,
-                 program_id=enrollment.program_id)
+    audit.record(
+        actor=actor, action="enrollment.approve", obj=enrollment, program_id=enrollment.program_id
+    )
     queue_email(
-        key=f"enrollment-approved:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=enrollment.user,
+        key=f"enrollment-approved:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
+        to=enrollment.user,
         template="enrollment_approved",
         context={"program": enrollment.program, "url": _program_url(enrollment.program)},
     )
@@ -187,10 +196,16 @@ def decline_enrollment(*, actor: User, enrollment: Enrollment, reason: str) -> E
     enrollment.decided_by = actor
     enrollment.decided_at = now
     enrollment.save()
-    audit.record(actor=actor, action="enrollment.decline", obj=enrollment,
-                 program_id=enrollment.program_id, reason=reason)
+    audit.record(
+        actor=actor,
+        action="enrollment.decline",
+        obj=enrollment,
+        program_id=enrollment.program_id,
+        reason=reason,
+    )
     queue_email(
-        key=f"enrollment-declined:{enrollment.pk}:{now:%Y%m%d%H%M%S}", to=enrollment.user,
+        key=f"enrollment-declined:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
+        to=enrollment.user,
         template="enrollment_declined",
         context={"program": enrollment.program, "reason": reason},
     )
@@ -206,9 +221,13 @@ def pause_enrollment(*, user: User, enrollment: Enrollment, until: dt.date | Non
     enrollment.status = S.PAUSED
     enrollment.paused_until = until
     enrollment.save()
-    audit.record(actor=user, action="enrollment.pause", obj=enrollment,
-                 program_id=enrollment.program_id,
-                 data={"until": until.isoformat() if until else None})
+    audit.record(
+        actor=user,
+        action="enrollment.pause",
+        obj=enrollment,
+        program_id=enrollment.program_id,
+        data={"until": until.isoformat() if until else None},
+    )
     return enrollment
 
 
@@ -221,8 +240,9 @@ def resume_enrollment(*, user: User, enrollment: Enrollment) -> Enrollment:
     enrollment.status = S.ACTIVE
     enrollment.paused_until = None
     enrollment.save()
-    audit.record(actor=user, action="enrollment.resume", obj=enrollment,
-                 program_id=enrollment.program_id)
+    audit.record(
+        actor=user, action="enrollment.resume", obj=enrollment, program_id=enrollment.program_id
+    )
     return enrollment
 
 
@@ -235,8 +255,13 @@ def leave_program(*, user: User, enrollment: Enrollment, reason: str = "") -> En
     enrollment.status = S.LEFT
     enrollment.left_at = timezone.now()
     enrollment.save()
-    audit.record(actor=user, action="enrollment.leave", obj=enrollment,
-                 program_id=enrollment.program_id, reason=reason)
+    audit.record(
+        actor=user,
+        action="enrollment.leave",
+        obj=enrollment,
+        program_id=enrollment.program_id,
+        reason=reason,
+    )
     return enrollment
 
 
@@ -251,8 +276,9 @@ def resume_due_enrollments(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def invite_member(*, actor: User, program: Program, email: str, role: str | None = None
-                  ) -> Invitation:
+def invite_member(
+    *, actor: User, program: Program, email: str, role: str | None = None
+) -> Invitation:
     """Invite an address; inviting the same address again returns the open invitation."""
     email = email.strip().lower()
     role = role or default_role(program)
@@ -273,23 +299,32 @@ def invite_member(*, actor: User, program: Program, email: str, role: str | None
                 program=program, email=email, role=role, invited_by=actor
             )
     except IntegrityError:
-        return Invitation.objects.get(program=program, email=email, accepted_at__isnull=True,
-                                      revoked_at__isnull=True)
+        return Invitation.objects.get(
+            program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        )
     audit.record(actor=actor, action="invitation.create", obj=invitation, program_id=program.pk)
     queue_email(
-        key=f"invitation:{invitation.pk}", to=email, template="invitation",
+        key=f"invitation:{invitation.pk}",
+        to=email,
+        template="invitation",
         context={
-            "program": program, "inviter": actor,
-            "url": settings.SITE_URL + reverse("programs:invitation",
-                                               kwargs={"token": invitation.token}),
+            "program": program,
+            "inviter": actor,
+            "url": settings.SITE_URL
+            + reverse("programs:invitation", kwargs={"token": invitation.token}),
         },
     )
     return invitation
 
 
 @transaction.atomic
-def accept_invitation(*, user: User, token: str, answers: Mapping[str, Any] | None = None,
-                      accept_agreement: bool = False) -> Enrollment:
+def accept_invitation(
+    *,
+    user: User,
+    token: str,
+    answers: Mapping[str, Any] | None = None,
+    accept_agreement: bool = False,
+) -> Enrollment:
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or invitation.revoked_at is not None:
         raise ServiceError("This invitation link is not valid.")
@@ -301,11 +336,15 @@ def accept_invitation(*, user: User, token: str, answers: Mapping[str, Any] | No
     if invitation.accepted_at is not None and existing is not None:
         return existing
     enrollment = join_program(
-        user=user, program=invitation.program, answers=answers,
-        accept_agreement=accept_agreement, invitation=invitation,
+        user=user,
+        program=invitation.program,
+        answers=answers,
+        accept_agreement=accept_agreement,
+        invitation=invitation,
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
-    audit.record(actor=user, action="invitation.accept", obj=invitation,
-                 program_id=invitation.program_id)
+    audit.record(
+        actor=user, action="invitation.accept", obj=invitation, program_id=invitation.program_id
+    )
     return enrollment

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerly.core.errors import ServiceError
+from peerly.core.http import AuthedHttpRequest
 from peerly.programs import importing, selectors, services
 from peerly.programs.forms import (
     DeclineForm,
@@ -47,40 +48,52 @@ def kind_url(program: Program, name: str) -> str | None:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedHttpRequest) -> HttpResponse:
     programs = selectors.list_programs_for_user(user=request.user)
     return render(request, "programs/program_list.html", {"programs": programs})
 
 
 @login_required
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     enrollment = selectors.get_enrollment_for_user(user=request.user, program=program)
-    return render(request, "programs/program_detail.html", {
-        "program": program,
-        "enrollment": enrollment,
-        "is_organizer": selectors.is_organizer(request.user, program),
-        "member_url": kind_url(program, "program"),
-        "organiser_url": kind_url(program, "manage"),
-        "pause_form": PauseEnrollmentForm(),
-        "organizers": program.organizers.all(),
-    })
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "is_organizer": selectors.is_organizer(request.user, program),
+            "member_url": kind_url(program, "program"),
+            "organiser_url": kind_url(program, "manage"),
+            "pause_form": PauseEnrollmentForm(),
+            "organizers": program.organizers.all(),
+        },
+    )
 
 
-def _join_form(request: HttpRequest, program: Program) -> JoinForm:
+def _join_form(request: AuthedHttpRequest, program: Program) -> JoinForm:
     return JoinForm(request.POST or None, program=program, roles=services.roles_for(program))
 
 
-def _join(request: HttpRequest, program: Program, form: JoinForm,
-          invitation: Invitation | None = None) -> Enrollment | None:
+def _join(
+    request: AuthedHttpRequest,
+    program: Program,
+    form: JoinForm,
+    invitation: Invitation | None = None,
+) -> Enrollment | None:
     try:
         if invitation is not None:
             return services.accept_invitation(
-                user=request.user, token=invitation.token, answers=form.answers(),
+                user=request.user,
+                token=invitation.token,
+                answers=form.answers(),
                 accept_agreement=form.cleaned_data.get("agreement", False),
             )
         return services.join_program(
-            user=request.user, program=program, answers=form.answers(),
+            user=request.user,
+            program=program,
+            answers=form.answers(),
             accept_agreement=form.cleaned_data.get("agreement", False),
             role=form.cleaned_data.get("role"),
         )
@@ -91,7 +104,7 @@ def _join(request: HttpRequest, program: Program, form: JoinForm,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, slug: str) -> HttpResponse:
+def join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     form = _join_form(request, program)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +120,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: AuthedHttpRequest, token: str) -> HttpResponse:
     invite = Invitation.objects.filter(token=token).select_related("program").first()
     if invite is None or not invite.is_open:
         return render(request, "programs/invitation_invalid.html", status=404)
@@ -120,11 +133,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if enrollment is not None:
             messages.success(request, f"Welcome to {program.name}!")
             return redirect("programs:detail", slug=program.slug)
-    return render(request, "programs/program_join.html",
-                  {"program": program, "form": form, "invitation": invite})
+    return render(
+        request,
+        "programs/program_join.html",
+        {"program": program, "form": form, "invitation": invite},
+    )
 
 
-def _my_enrollment(request: HttpRequest, slug: str) -> Enrollment:
+def _my_enrollment(request: AuthedHttpRequest, slug: str) -> Enrollment:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     enrollment = selectors.get_enrollment_for_user(user=request.user, program=program)
     if enrollment is None:
@@ -134,15 +150,16 @@ def _my_enrollment(request: HttpRequest, slug: str) -> Enrollment:
 
 @login_required
 @require_POST
-def membership(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def membership(request: AuthedHttpRequest, slug: str, action: str) -> HttpResponse:
     enrollment = _my_enrollment(request, slug)
     try:
         if action == "pause":
             form = PauseEnrollmentForm(request.POST)
             if not form.is_valid():
                 raise ServiceError("Please enter a valid date.")
-            services.pause_enrollment(user=request.user, enrollment=enrollment,
-                                      until=form.cleaned_data["until"])
+            services.pause_enrollment(
+                user=request.user, enrollment=enrollment, until=form.cleaned_data["until"]
+            )
             messages.success(request, "Paused. You can resume at any time.")
         elif action == "resume":
             services.resume_enrollment(user=request.user, enrollment=enrollment)
@@ -159,7 +176,7 @@ def membership(request: HttpRequest, slug: str, action: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedHttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or request.user.has_perm("programs.add_program")):
         raise PermissionDenied("Only site admins and staff can create programmes.")
     form = ProgramForm(request.POST or None)
@@ -177,7 +194,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
+def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = ProgramForm(request.POST or None, instance=program)
     question_form = QuestionForm(prefix="question")
@@ -185,15 +202,21 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         form.save()
         messages.success(request, "Programme saved.")
         return redirect("programs:edit", slug=program.slug)
-    return render(request, "programs/program_form.html", {
-        "form": form, "program": program, "question_form": question_form,
-        "questions": program.questions.all(),
-    })
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "form": form,
+            "program": program,
+            "question_form": question_form,
+            "questions": program.questions.all(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def question_add(request: HttpRequest, slug: str) -> HttpResponse:
+def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = QuestionForm(request.POST, prefix="question")
     if form.is_valid():
@@ -203,14 +226,14 @@ def question_add(request: HttpRequest, slug: str) -> HttpResponse:
         question.save()
         messages.success(request, "Question added.")
     else:
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         messages.error(request, f"Question not added: {errors}")
     return redirect("programs:edit", slug=slug)
 
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+def question_delete(request: AuthedHttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     SignupQuestion.objects.filter(program=program, pk=question_id).delete()
     messages.success(request, "Question removed.")
@@ -218,52 +241,67 @@ def question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpRe
 
 
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = MemberFilterForm(request.GET or None)
-    form.fields["status"].choices = [("", "Any status"), *EnrollmentStatus.choices]
-    form.fields["role"].choices = [("", "Any role")] + [
-        (r, Role(r).label) for r in services.roles_for(program)
-    ]
-    form.fields["team"].choices = [("", "Any team")] + [
-        (t, t) for t in selectors.list_teams(program=program)
-    ]
+    form.set_choices(
+        statuses=EnrollmentStatus.choices,
+        roles=[(r, Role(r).label) for r in services.roles_for(program)],
+        teams=[(t, t) for t in selectors.list_teams(program=program)],
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     members = selectors.list_members_for_organizer(
-        program=program, q=filters.get("q", ""), status=filters.get("status", ""),
-        role=filters.get("role", ""), team=filters.get("team", ""),
+        program=program,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        role=filters.get("role", ""),
+        team=filters.get("team", ""),
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     pending = Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED).count()
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "programs/manage_members.html", {
-        "program": program, "form": form, "page": page, "pending": pending,
-        "query": query.urlencode(), "organiser_url": kind_url(program, "manage"),
-    })
+    return render(
+        request,
+        "programs/manage_members.html",
+        {
+            "program": program,
+            "form": form,
+            "page": page,
+            "pending": pending,
+            "query": query.urlencode(),
+            "organiser_url": kind_url(program, "manage"),
+        },
+    )
 
 
 @login_required
-def manage_approvals(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_approvals(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     pending = (
         Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED)
-        .select_related("user", "user__profile").order_by("created_at")
+        .select_related("user", "user__profile")
+        .order_by("created_at")
     )
     questions = {str(q.pk): q.label for q in program.questions.all()}
     rows = [
-        {"enrollment": e,
-         "answers": [(questions.get(k, "?"), v) for k, v in e.answers.items()]}
+        {"enrollment": e, "answers": [(questions.get(k, "?"), v) for k, v in e.answers.items()]}
         for e in pending
     ]
-    return render(request, "programs/manage_approvals.html", {
-        "program": program, "rows": rows, "decline_form": DeclineForm(),
-    })
+    return render(
+        request,
+        "programs/manage_approvals.html",
+        {
+            "program": program,
+            "rows": rows,
+            "decline_form": DeclineForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, slug: str, enrollment_id: int, action: str) -> HttpResponse:
+def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     enrollment = selectors.get_enrollment_for_organizer(
         user=request.user, program=program, enrollment_id=enrollment_id
@@ -286,15 +324,19 @@ def decide(request: HttpRequest, slug: str, enrollment_id: int, action: str) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_invitations(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_invitations(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = InviteForm(request.POST or None, roles=services.roles_for(program))
     if request.method == "POST" and form.is_valid():
         sent, problems = 0, []
         for email in form.cleaned_data["emails"]:
             try:
-                services.invite_member(actor=request.user, program=program, email=email,
-                                       role=form.cleaned_data.get("role") or None)
+                services.invite_member(
+                    actor=request.user,
+                    program=program,
+                    email=email,
+                    role=form.cleaned_data.get("role") or None,
+                )
                 sent += 1
             except ServiceError as exc:
                 problems.append(exc.message)
@@ -304,14 +346,20 @@ def manage_invitations(request: HttpRequest, slug: str) -> HttpResponse:
             messages.warning(request, problem)
         return redirect("programs:manage-invitations", slug=slug)
     invitations = program.invitations.select_related("invited_by")[:200]
-    return render(request, "programs/manage_invitations.html", {
-        "program": program, "form": form, "invitations": invitations,
-    })
+    return render(
+        request,
+        "programs/manage_invitations.html",
+        {
+            "program": program,
+            "form": form,
+            "invitations": invitations,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_import(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
@@ -320,9 +368,16 @@ def manage_import(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data.get("file")
         if upload is not None:
             if upload.size > importing.settings.IMPORT_MAX_BYTES:
-                preview = importing.ImportPreview(errors=[importing.RowError(
-                    0, "", f"the file is {upload.size:,} bytes; the limit is "
-                    f"{importing.settings.IMPORT_MAX_BYTES:,} bytes")])
+                preview = importing.ImportPreview(
+                    errors=[
+                        importing.RowError(
+                            0,
+                            "",
+                            f"the file is {upload.size:,} bytes; the limit is "
+                            f"{importing.settings.IMPORT_MAX_BYTES:,} bytes",
+                        )
+                    ]
+                )
             else:
                 data = upload.read()
                 preview = importing.parse_members_csv(data, program=program)
@@ -334,8 +389,9 @@ def manage_import(request: HttpRequest, slug: str) -> HttpResponse:
                 data = b""
             preview = importing.parse_members_csv(data, program=program)
             if preview.ok:
-                result = importing.apply_import(preview=preview, program=program,
-                                                actor=request.user)
+                result = importing.apply_import(
+                    preview=preview, program=program, actor=request.user
+                )
                 messages.success(
                     request,
                     f"Imported: {result.created_accounts} new account(s), {result.enrolled} "
@@ -344,14 +400,21 @@ def manage_import(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("programs:manage", slug=slug)
         else:
             form.add_error("file", "Choose a CSV file to upload.")
-    return render(request, "programs/manage_import.html", {
-        "program": program, "form": form, "preview": preview, "content": content,
-        "columns": importing.COLUMNS,
-    })
+    return render(
+        request,
+        "programs/manage_import.html",
+        {
+            "program": program,
+            "form": form,
+            "preview": preview,
+            "content": content,
+            "columns": importing.COLUMNS,
+        },
+    )
 
 
 @login_required
-def manage_export(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_export(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-members.csv"'

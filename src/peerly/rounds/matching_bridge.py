@@ -59,21 +59,26 @@ class Draw:
     metrics: dict[str, object] = field(default_factory=dict)
 
 
-def candidate_from_user(user: object, *, do_not_pair: Iterable[int] = (), priority: int = 0
-                        ) -> Candidate:
+def candidate_from_user(
+    user: object, *, do_not_pair: Iterable[int] = (), priority: int = 0
+) -> Candidate:
     """Build a Candidate from a User with `profile` and `profile.windows` loaded."""
     profile = getattr(user, "profile", None)
     if profile is None:
-        return Candidate(user_id=user.pk, do_not_pair=frozenset(do_not_pair),  # type: ignore[attr-defined]
-                         priority=priority)
+        return Candidate(
+            user_id=user.pk,
+            do_not_pair=frozenset(do_not_pair),  # type: ignore[attr-defined]
+            priority=priority,
+        )
     return Candidate(
         user_id=user.pk,  # type: ignore[attr-defined]
         team=profile.team.strip(),
         timezone=profile.timezone or "UTC",
         languages=frozenset(x.lower() for x in profile.language_list),
         interests=frozenset(x.lower() for x in profile.interest_list),
-        local_windows=tuple((w.weekday, w.start_minute, w.end_minute)
-                            for w in profile.windows.all()),
+        local_windows=tuple(
+            (w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
+        ),
         do_not_pair=frozenset(do_not_pair),
         priority=priority,
     )
@@ -83,8 +88,9 @@ def utc_windows(candidate: Candidate, reference: dt.date) -> Windows:
     if not candidate.local_windows:
         return ()
     try:
-        return local_windows_to_utc(candidate.local_windows, candidate.timezone,
-                                    reference=reference)
+        return local_windows_to_utc(
+            candidate.local_windows, candidate.timezone, reference=reference
+        )
     except ValueError:
         return local_windows_to_utc(candidate.local_windows, "UTC", reference=reference)
 
@@ -106,9 +112,14 @@ def suggestion_windows(candidates: Sequence[Candidate], reference: dt.date) -> W
 
 def _member(c: Candidate, reference: dt.date) -> Member:
     return Member(
-        id=str(c.user_id), team=c.team, timezone=c.timezone, languages=c.languages,
-        interests=c.interests, do_not_pair=frozenset(str(x) for x in c.do_not_pair),
-        availability=utc_windows(c, reference), priority=c.priority,
+        id=str(c.user_id),
+        team=c.team,
+        timezone=c.timezone,
+        languages=c.languages,
+        interests=c.interests,
+        do_not_pair=frozenset(str(x) for x in c.do_not_pair),
+        availability=utc_windows(c, reference),
+        priority=c.priority,
     )
 
 
@@ -124,22 +135,29 @@ def draw(
 ) -> Draw:
     """Form one round of groups. `history` holds (round number, user ids, group label) rows."""
     members = [_member(c, reference) for c in candidates]
-    past = [PastGroup(round=r, member_ids=tuple(str(u) for u in ids), group=label)
-            for r, ids, label in history]
-    options = GroupOptions(size=size, seed=seed, strategy="strangers", team_rule=team_rule,
-                           min_overlap_hours=min_overlap_hours)
+    past = [
+        PastGroup(round=r, member_ids=tuple(str(u) for u in ids), group=label)
+        for r, ids, label in history
+    ]
+    options = GroupOptions(
+        size=size,
+        seed=seed,
+        strategy="strangers",
+        team_rule=team_rule,
+        min_overlap_hours=min_overlap_hours,
+    )
     result = form_groups(members, past, options)
     teams = {str(c.user_id): c.team for c in candidates}
     has_windows = {str(c.user_id): bool(c.local_windows) for c in candidates}
     ever: set[tuple[str, str]] = set()
     for p in past:
         ids = sorted(p.member_ids)
-        ever.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+        ever.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
     groups = []
     for group in result.groups:
         ids = sorted(group.member_ids)
         group_teams = [teams[i] for i in ids if teams.get(i)]
-        pairs = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1:]]
+        pairs = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]]
         reasons = {
             "shared_interests": list(group.shared_interests),
             "overlap_hours": round(min(group.overlap_hours, 168.0), 1),
@@ -149,11 +167,16 @@ def draw(
             "repeat_pairs": [[int(a), int(b)] for a, b in group.repeat_pairs],
             "components": dict(group.components),
         }
-        groups.append(DrawnGroup(
-            user_ids=tuple(int(i) for i in group.member_ids), score=group.score,
-            reasons=reasons, common_windows=tuple(group.common_windows),
-        ))
-    unmatched = tuple(DrawnUnmatched(int(u.member_id), u.reason, u.detail)
-                      for u in result.unmatched)
+        groups.append(
+            DrawnGroup(
+                user_ids=tuple(int(i) for i in group.member_ids),
+                score=group.score,
+                reasons=reasons,
+                common_windows=tuple(group.common_windows),
+            )
+        )
+    unmatched = tuple(
+        DrawnUnmatched(int(u.member_id), u.reason, u.detail) for u in result.unmatched
+    )
     metrics = {k: v for k, v in result.metrics.items() if k != "unmatched"}
     return Draw(groups=tuple(groups), unmatched=unmatched, metrics=metrics)

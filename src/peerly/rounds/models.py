@@ -34,53 +34,82 @@ class OptInMode(models.TextChoices):
     PER_ROUND = "per_round", "Per round: members opt in to each round"
 
 
-WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
-            (5, "Saturday"), (6, "Sunday")]
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
 
 
 class CoffeeSettings(TimeStampedModel):
     """How a coffee programme runs its rounds; created with defaults on first use."""
 
-    program = models.OneToOneField(Program, on_delete=models.CASCADE,
-                                   related_name="coffee_settings")
-    cadence = models.CharField(max_length=20, choices=RoundCadence.choices,
-                               default=RoundCadence.MONTHLY)
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="coffee_settings"
+    )
+    cadence = models.CharField(
+        max_length=20, choices=RoundCadence.choices, default=RoundCadence.MONTHLY
+    )
     draw_weekday = models.PositiveSmallIntegerField(
-        "draw day", choices=WEEKDAYS, default=0,
+        "draw day",
+        choices=WEEKDAYS,
+        default=0,
         help_text="Rounds are drawn on this weekday (monthly: its first occurrence in the "
-                  "month, or the week chosen below).")
+        "month, or the week chosen below).",
+    )
     draw_week_of_month = models.PositiveSmallIntegerField(
-        "week of the month (monthly rounds)", default=1,
-        choices=[(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth")])
+        "week of the month (monthly rounds)",
+        default=1,
+        choices=[(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth")],
+    )
     draw_time = models.TimeField("draw time (UTC)", default=dt.time(9, 0))
     meet_window_days = models.PositiveSmallIntegerField(
-        "days to meet", default=7,
-        help_text="Members meet in the days after the draw: by default the week after it.")
+        "days to meet",
+        default=7,
+        help_text="Members meet in the days after the draw: by default the week after it.",
+    )
     group_size = models.PositiveSmallIntegerField(default=2)
-    prompts = models.TextField("conversation prompts", default=DEFAULT_PROMPTS, blank=True,
-                               help_text="One prompt per line.")
-    team_rule = models.CharField(max_length=10, choices=TeamRule.choices,
-                                 default=TeamRule.CROSS)
+    prompts = models.TextField(
+        "conversation prompts",
+        default=DEFAULT_PROMPTS,
+        blank=True,
+        help_text="One prompt per line.",
+    )
+    team_rule = models.CharField(max_length=10, choices=TeamRule.choices, default=TeamRule.CROSS)
     min_overlap_hours = models.DecimalField(
-        "minimum shared availability (hours per week)", max_digits=4, decimal_places=1,
-        default=1, help_text="Only applies to members who set their availability.")
+        "minimum shared availability (hours per week)",
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        help_text="Only applies to members who set their availability.",
+    )
     meeting_minutes = models.PositiveSmallIntegerField("meeting length (minutes)", default=30)
-    opt_in_mode = models.CharField(max_length=20, choices=OptInMode.choices,
-                                   default=OptInMode.STANDING)
+    opt_in_mode = models.CharField(
+        max_length=20, choices=OptInMode.choices, default=OptInMode.STANDING
+    )
     auto_publish = models.BooleanField(
-        "draw and publish rounds automatically", default=True,
-        help_text="When off, rounds are only published by an organiser.")
+        "draw and publish rounds automatically",
+        default=True,
+        help_text="When off, rounds are only published by an organiser.",
+    )
 
     class Meta:
         verbose_name_plural = "coffee settings"
         constraints = [
-            models.CheckConstraint(condition=models.Q(group_size__gte=2, group_size__lte=4),
-                                   name="coffee_group_size"),
-            models.CheckConstraint(condition=models.Q(draw_weekday__lte=6),
-                                   name="coffee_draw_weekday"),
+            models.CheckConstraint(
+                condition=models.Q(group_size__gte=2, group_size__lte=4), name="coffee_group_size"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(draw_weekday__lte=6), name="coffee_draw_weekday"
+            ),
             models.CheckConstraint(
                 condition=models.Q(meet_window_days__gte=1, meet_window_days__lte=28),
-                name="coffee_meet_window"),
+                name="coffee_meet_window",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,12 +128,14 @@ class RoundStatus(models.TextChoices):
 class Round(TimeStampedModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveIntegerField()
-    status = models.CharField(max_length=20, choices=RoundStatus.choices,
-                              default=RoundStatus.PUBLISHED)
+    status = models.CharField(
+        max_length=20, choices=RoundStatus.choices, default=RoundStatus.PUBLISHED
+    )
     seed = models.BigIntegerField(default=0)
     published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     is_automatic = models.BooleanField(default=False)
     meets_from = models.DateField()
     meet_by = models.DateField()
@@ -115,8 +146,9 @@ class Round(TimeStampedModel):
         ordering = ["program", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="round_number_unique"),
-            models.CheckConstraint(condition=models.Q(meet_by__gte=models.F("meets_from")),
-                                   name="round_window_order"),
+            models.CheckConstraint(
+                condition=models.Q(meet_by__gte=models.F("meets_from")), name="round_window_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,8 +165,9 @@ class RoundGroup(models.Model):
     common_windows = models.JSONField(default=list, blank=True)  # UTC minute-of-week pairs
     suggestions = models.JSONField(default=list, blank=True)  # ISO UTC start times
     proposed_start = models.DateTimeField(null=True, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     accepted_ids = models.JSONField(default=list, blank=True)  # user ids agreeing to proposal
     confirmed_start = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -164,10 +197,12 @@ MET_ANSWERS = (CheckinAnswer.ALL, CheckinAnswer.SOME)
 class GroupMember(models.Model):
     group = models.ForeignKey(RoundGroup, on_delete=models.CASCADE, related_name="members")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="coffee_memberships")
-    answer = models.CharField(max_length=10, choices=CheckinAnswer.choices, default="",
-                              blank=True)  # "" = unknown
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coffee_memberships"
+    )
+    answer = models.CharField(
+        max_length=10, choices=CheckinAnswer.choices, default="", blank=True
+    )  # "" = unknown
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     knew_before = models.BooleanField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -182,8 +217,9 @@ class GroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "user"], name="round_member_unique"),
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True)
-                | models.Q(rating__gte=1, rating__lte=5), name="round_member_rating"),
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="round_member_rating",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,8 +230,7 @@ class UnmatchedMember(models.Model):
     """Somebody eligible the engine could not place, and the reason they were told."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="unmatched")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=40)
     detail = models.CharField(max_length=300, default="", blank=True)
 
@@ -217,15 +252,15 @@ class RoundChoice(TimeStampedModel):
     """A member's choice about a round that is not drawn yet (by its future number)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField()
     choice = models.CharField(max_length=10, choices=ChoiceKind.choices)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["program", "user", "number"],
-                                    name="round_choice_unique"),
+            models.UniqueConstraint(
+                fields=["program", "user", "number"], name="round_choice_unique"
+            ),
         ]
 
     def __str__(self) -> str:

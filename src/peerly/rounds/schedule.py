@@ -38,8 +38,9 @@ def _slot_dates_around(cadence: Cadence, day: dt.date) -> list[dt.date]:
     """Candidate slot dates near `day`, sorted (one period either side is enough)."""
     if cadence.kind == "monthly":
         return [
-            _nth_weekday(*_month_shift(day.year, day.month, delta), cadence.weekday,
-                         cadence.week_of_month)
+            _nth_weekday(
+                *_month_shift(day.year, day.month, delta), cadence.weekday, cadence.week_of_month
+            )
             for delta in (-2, -1, 0, 1, 2)
         ]
     step = 7 if cadence.kind == "weekly" else 14
@@ -64,7 +65,8 @@ def _at(cadence: Cadence, day: dt.date) -> dt.datetime:
 def last_slot(cadence: Cadence, now: dt.datetime) -> dt.datetime | None:
     """The latest draw time at or before `now`, or None."""
     candidates = [
-        _at(cadence, d) for d in _slot_dates_around(cadence, now.astimezone(dt.UTC).date())
+        _at(cadence, d)
+        for d in _slot_dates_around(cadence, now.astimezone(dt.UTC).date())
         if _in_range(cadence, d)
     ]
     past = [c for c in candidates if c <= now]

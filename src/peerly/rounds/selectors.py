@@ -29,16 +29,28 @@ from peerly.rounds.models import (
 )
 from peerly.rounds.suggestions import local_label
 
-HIGHLIGHT_FIELDS = ("pronouns", "team", "timezone", "languages", "interests", "skills",
-                    "offers", "wants_to_learn", "bio", "channels")
+HIGHLIGHT_FIELDS = (
+    "pronouns",
+    "team",
+    "timezone",
+    "languages",
+    "interests",
+    "skills",
+    "offers",
+    "wants_to_learn",
+    "bio",
+    "channels",
+)
 MEMBER_REASON_TEXT = {
     "no_common_availability": "your availability did not overlap enough with anybody else's "
-                              "this round — adding a few more hours to your availability helps",
+    "this round — adding a few more hours to your availability helps",
     "no_shared_language": "nobody else in this round shares a language you listed",
     "not_enough_members": "there was nobody else to pair you with this round",
 }
-DEFAULT_REASON_TEXT = ("the rules of this round (availability, languages and members' "
-                       "private preferences) left nobody free to pair with you")
+DEFAULT_REASON_TEXT = (
+    "the rules of this round (availability, languages and members' "
+    "private preferences) left nobody free to pair with you"
+)
 
 
 def member_reason(code: str) -> str:
@@ -72,7 +84,8 @@ def _members_prefetch() -> Prefetch:
     return Prefetch(
         "members",
         queryset=GroupMember.objects.select_related("user", "user__profile")
-        .prefetch_related("user__profile__windows").order_by("user_id"),
+        .prefetch_related("user__profile__windows")
+        .order_by("user_id"),
     )
 
 
@@ -93,15 +106,22 @@ def list_memberships_for_user(*, user: User, program: Program) -> QuerySet[Group
     return (
         GroupMember.objects.filter(user=user, round__program=program)
         .select_related("round", "group")
-        .prefetch_related(Prefetch("group__members", queryset=GroupMember.objects.select_related(
-            "user").order_by("user_id")))
+        .prefetch_related(
+            Prefetch(
+                "group__members",
+                queryset=GroupMember.objects.select_related("user").order_by("user_id"),
+            )
+        )
         .order_by("-round__number")
     )
 
 
 def list_unmatched_for_user(*, user: User, program: Program) -> QuerySet[UnmatchedMember]:
-    return UnmatchedMember.objects.filter(user=user, round__program=program).select_related(
-        "round").order_by("-round__number")
+    return (
+        UnmatchedMember.objects.filter(user=user, round__program=program)
+        .select_related("round")
+        .order_by("-round__number")
+    )
 
 
 def get_choice_for_user(*, user: User, program: Program, number: int) -> str:
@@ -115,8 +135,7 @@ def list_rounds_for_organizer(*, program: Program) -> QuerySet[Round]:
         .annotate(
             group_count=Count("groups", distinct=True),
             member_count=Count("memberships", distinct=True),
-            answered_count=Count("memberships", filter=~Q(memberships__answer=""),
-                                 distinct=True),
+            answered_count=Count("memberships", filter=~Q(memberships__answer=""), distinct=True),
         )
         .order_by("-number")
     )
@@ -132,8 +151,14 @@ def get_round_for_organizer(*, program: Program, number: int) -> Round:
 def list_groups_for_organizer(*, round_: Round) -> QuerySet[RoundGroup]:
     return (
         RoundGroup.objects.filter(round=round_)
-        .prefetch_related(Prefetch("members", queryset=GroupMember.objects.select_related(
-            "user", "user__profile").order_by("user_id")))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=GroupMember.objects.select_related("user", "user__profile").order_by(
+                    "user_id"
+                ),
+            )
+        )
         .order_by("number")
     )
 
@@ -147,11 +172,16 @@ def organiser_team(profile: Profile | None) -> str:
 
 def visible_fields_light(profile: Profile, level: str) -> dict[str, Any]:
     """visible_fields without availability (avoids a query per profile on list pages)."""
-    allowed = {Visibility.PRIVATE: {"private", "organisers", "programmes"},
-               Visibility.ORGANISERS: {"organisers", "programmes"},
-               Visibility.PROGRAMMES: {"programmes"}}[level]  # type: ignore[index]
-    return {name: getattr(profile, name) for name in ("team", "timezone")
-            if profile.visibility_of(name) in allowed}
+    allowed = {
+        Visibility.PRIVATE: {"private", "organisers", "programmes"},
+        Visibility.ORGANISERS: {"organisers", "programmes"},
+        Visibility.PROGRAMMES: {"programmes"},
+    }[level]  # type: ignore[index]
+    return {
+        name: getattr(profile, name)
+        for name in ("team", "timezone")
+        if profile.visibility_of(name) in allowed
+    }
 
 
 # ------------------------------------------------------------------------- match view
@@ -202,18 +232,29 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
     suggestions = []
     for i, iso in enumerate(group.suggestions, start=1):
         start = dt.datetime.fromisoformat(iso)
-        suggestions.append(Suggestion(
-            index=i, start=start, mine=local_label(start, my_tz),
-            theirs=[f"{p.user.name}: {local_label(start, p.timezone)}" for p in partners
-                    if p.timezone],
-        ))
+        suggestions.append(
+            Suggestion(
+                index=i,
+                start=start,
+                mine=local_label(start, my_tz),
+                theirs=[
+                    f"{p.user.name}: {local_label(start, p.timezone)}"
+                    for p in partners
+                    if p.timezone
+                ],
+            )
+        )
 
     def labels(when: dt.datetime | None) -> dict[str, Any] | None:
         if when is None:
             return None
-        return {"start": when, "mine": local_label(when, my_tz),
-                "theirs": [f"{p.user.name}: {local_label(when, p.timezone)}" for p in partners
-                           if p.timezone]}
+        return {
+            "start": when,
+            "mine": local_label(when, my_tz),
+            "theirs": [
+                f"{p.user.name}: {local_label(when, p.timezone)}" for p in partners if p.timezone
+            ],
+        }
 
     settings_row = getattr(group.round.program, "coffee_settings", None)
     return {

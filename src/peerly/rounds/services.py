@@ -64,22 +64,34 @@ def get_settings(program: Program) -> CoffeeSettings:
         raise ServiceError("Only coffee programmes have rounds.")
     found = CoffeeSettings.objects.filter(program=program).first()
     if found is not None:
+        found.program = program
         return found
-    cadence = (program.cadence if program.cadence in RoundCadence.values
-               else RoundCadence.MONTHLY)
+    cadence = program.cadence if program.cadence in RoundCadence.values else RoundCadence.MONTHLY
     try:
         with transaction.atomic():
             return CoffeeSettings.objects.create(
-                program=program, cadence=cadence,
+                program=program,
+                cadence=cadence,
                 group_size=min(max(program.group_size, 2), 4),
             )
     except IntegrityError:
         return CoffeeSettings.objects.get(program=program)
 
 
-SETTINGS_FIELDS = ("cadence", "draw_weekday", "draw_week_of_month", "draw_time",
-                   "meet_window_days", "group_size", "prompts", "team_rule",
-                   "min_overlap_hours", "meeting_minutes", "opt_in_mode", "auto_publish")
+SETTINGS_FIELDS = (
+    "cadence",
+    "draw_weekday",
+    "draw_week_of_month",
+    "draw_time",
+    "meet_window_days",
+    "group_size",
+    "prompts",
+    "team_rule",
+    "min_overlap_hours",
+    "meeting_minutes",
+    "opt_in_mode",
+    "auto_publish",
+)
 
 
 @transaction.atomic
@@ -95,17 +107,25 @@ def update_settings(*, actor: User, program: Program, data: Mapping[str, Any]) -
         raise ServiceError("Groups have 2 to 4 people.", field="group_size")
     if changed:
         settings_row.save()
-        audit.record(actor=actor, action="rounds.settings", obj=settings_row,
-                     program_id=program.pk, data=changed)
+        audit.record(
+            actor=actor,
+            action="rounds.settings",
+            obj=settings_row,
+            program_id=program.pk,
+            data=changed,
+        )
     return settings_row
 
 
 def cadence_of(settings_row: CoffeeSettings) -> schedule.Cadence:
     program = settings_row.program
     return schedule.Cadence(
-        kind=settings_row.cadence, weekday=settings_row.draw_weekday,
-        week_of_month=settings_row.draw_week_of_month, time=settings_row.draw_time,
-        starts_on=program.starts_on, ends_on=program.ends_on,
+        kind=settings_row.cadence,
+        weekday=settings_row.draw_weekday,
+        week_of_month=settings_row.draw_week_of_month,
+        time=settings_row.draw_time,
+        starts_on=program.starts_on,
+        ends_on=program.ends_on,
     )
 
 
@@ -147,7 +167,8 @@ def _history(program: Program) -> list[tuple[int, list[int], str]]:
     rows: dict[int, tuple[int, list[int]]] = {}
     for group_id, number, user_id in (
         GroupMember.objects.filter(round__program=program)
-        .values_list("group_id", "round__number", "user_id").order_by("group_id", "user_id")
+        .values_list("group_id", "round__number", "user_id")
+        .order_by("group_id", "user_id")
     ):
         rows.setdefault(group_id, (number, []))[1].append(user_id)
     return [(number, ids, str(gid)) for gid, (number, ids) in rows.items()]
@@ -159,11 +180,14 @@ def collect_candidates(
     """Who is drawn for round `number`, and who is not (with the reason code)."""
     settings_row = get_settings(program)
     enrollments = list(list_active_members(program=program))
-    choices = dict(RoundChoice.objects.filter(program=program, number=number)
-                   .values_list("user_id", "choice"))
+    choices = dict(
+        RoundChoice.objects.filter(program=program, number=number).values_list("user_id", "choice")
+    )
     not_drawn: list[tuple[int, str]] = [
-        (uid, "paused") for uid in Enrollment.objects.filter(
-            program=program, status=EnrollmentStatus.PAUSED).values_list("user_id", flat=True)
+        (uid, "paused")
+        for uid in Enrollment.objects.filter(
+            program=program, status=EnrollmentStatus.PAUSED
+        ).values_list("user_id", flat=True)
     ]
     users: dict[int, User] = {}
     for enrollment in enrollments:
@@ -173,8 +197,10 @@ def collect_candidates(
             not_drawn.append((user.pk, "profile_paused"))
         elif choices.get(user.pk) == ChoiceKind.SKIP:
             not_drawn.append((user.pk, "skipped"))
-        elif (settings_row.opt_in_mode == OptInMode.PER_ROUND
-              and choices.get(user.pk) != ChoiceKind.OPT_IN):
+        elif (
+            settings_row.opt_in_mode == OptInMode.PER_ROUND
+            and choices.get(user.pk) != ChoiceKind.OPT_IN
+        ):
             not_drawn.append((user.pk, "not_opted_in"))
         else:
             users[user.pk] = user
@@ -184,9 +210,11 @@ def collect_candidates(
     ):
         dnp[owner].add(other)
     previous = Round.objects.filter(program=program, number=number - 1).first()
-    priority = set(
-        UnmatchedMember.objects.filter(round=previous).values_list("user_id", flat=True)
-    ) if previous else set()
+    priority = (
+        set(UnmatchedMember.objects.filter(round=previous).values_list("user_id", flat=True))
+        if previous
+        else set()
+    )
     candidates = [
         matching_bridge.candidate_from_user(
             user, do_not_pair=dnp.get(uid, ()), priority=1 if uid in priority else 0
@@ -196,8 +224,9 @@ def collect_candidates(
     return candidates, users, sorted(not_drawn)
 
 
-def preview_round(*, program: Program, seed: int | None = None,
-                  now: dt.datetime | None = None) -> Preview:
+def preview_round(
+    *, program: Program, seed: int | None = None, now: dt.datetime | None = None
+) -> Preview:
     """Propose the next round's groups without saving anything."""
     now = now or timezone.now()
     settings_row = get_settings(program)
@@ -205,21 +234,39 @@ def preview_round(*, program: Program, seed: int | None = None,
     seed = number if seed is None else seed
     draw_day = now.astimezone(dt.UTC).date()
     meets_from, meet_by = schedule.meet_window(draw_day, settings_row.meet_window_days)
-    candidates, users, not_drawn = collect_candidates(program=program, number=number,
-                                                      draw_day=draw_day)
-    result = matching_bridge.draw(
-        candidates=candidates, history=_history(program), size=settings_row.group_size,
-        seed=seed, team_rule=settings_row.team_rule,
-        min_overlap_hours=float(settings_row.min_overlap_hours), reference=meets_from,
+    candidates, users, not_drawn = collect_candidates(
+        program=program, number=number, draw_day=draw_day
     )
-    return Preview(program=program, number=number, seed=seed, meets_from=meets_from,
-                   meet_by=meet_by, draw=result, users=users, candidates=candidates,
-                   not_drawn=not_drawn)
+    result = matching_bridge.draw(
+        candidates=candidates,
+        history=_history(program),
+        size=settings_row.group_size,
+        seed=seed,
+        team_rule=settings_row.team_rule,
+        min_overlap_hours=float(settings_row.min_overlap_hours),
+        reference=meets_from,
+    )
+    return Preview(
+        program=program,
+        number=number,
+        seed=seed,
+        meets_from=meets_from,
+        meet_by=meet_by,
+        draw=result,
+        users=users,
+        candidates=candidates,
+        not_drawn=not_drawn,
+    )
 
 
 def publish_round(
-    *, program: Program, actor: User | None, number: int | None = None,
-    seed: int | None = None, now: dt.datetime | None = None, automatic: bool = False,
+    *,
+    program: Program,
+    actor: User | None,
+    number: int | None = None,
+    seed: int | None = None,
+    now: dt.datetime | None = None,
+    automatic: bool = False,
     due_since: dt.datetime | None = None,
 ) -> tuple[Round, bool]:
     """Draw and publish round `number` (default: the next one). Idempotent and race-safe:
@@ -231,9 +278,10 @@ def publish_round(
     with transaction.atomic():
         CoffeeSettings.objects.select_for_update().get(pk=settings_row.pk)
         expected = next_round_number(program)
-        if due_since is not None and Round.objects.filter(
-            program=program, published_at__gte=due_since
-        ).exists():
+        if (
+            due_since is not None
+            and Round.objects.filter(program=program, published_at__gte=due_since).exists()
+        ):
             return Round.objects.filter(program=program).order_by("-number").first(), False  # type: ignore[return-value]
         number = expected if number is None else number
         existing = Round.objects.filter(program=program, number=number).first()
@@ -252,42 +300,69 @@ def publish_round(
     return round_, True
 
 
-def _save_round(preview: Preview, *, actor: User | None, now: dt.datetime,
-                automatic: bool) -> Round:
+def _save_round(
+    preview: Preview, *, actor: User | None, now: dt.datetime, automatic: bool
+) -> Round:
     program = preview.program
     settings_row = get_settings(program)
     figures = preview.figures
     round_ = Round.objects.create(
-        program=program, number=preview.number, seed=preview.seed, published_at=now,
+        program=program,
+        number=preview.number,
+        seed=preview.seed,
+        published_at=now,
         published_by=actor if actor is not None and actor.is_authenticated else None,
-        is_automatic=automatic, meets_from=preview.meets_from, meet_by=preview.meet_by,
-        metrics={**preview.draw.metrics, **figures,
-                 "not_drawn": [{"user_id": u, "reason": r} for u, r in preview.not_drawn]},
+        is_automatic=automatic,
+        meets_from=preview.meets_from,
+        meet_by=preview.meet_by,
+        metrics={
+            **preview.draw.metrics,
+            **figures,
+            "not_drawn": [{"user_id": u, "reason": r} for u, r in preview.not_drawn],
+        },
     )
     by_id = {c.user_id: c for c in preview.candidates}
     not_before = now + dt.timedelta(hours=2)
     members: list[GroupMember] = []
     for n, drawn in enumerate(preview.draw.groups, start=1):
-        windows = matching_bridge.suggestion_windows([by_id[u] for u in drawn.user_ids],
-                                                     preview.meets_from)
-        starts = pick_suggestions(windows, preview.meets_from, preview.meet_by,
-                                  settings_row.meeting_minutes, not_before=not_before)
+        windows = matching_bridge.suggestion_windows(
+            [by_id[u] for u in drawn.user_ids], preview.meets_from
+        )
+        starts = pick_suggestions(
+            windows,
+            preview.meets_from,
+            preview.meet_by,
+            settings_row.meeting_minutes,
+            not_before=not_before,
+        )
         group = RoundGroup.objects.create(
-            round=round_, number=n, score=drawn.score, reasons=dict(drawn.reasons),
+            round=round_,
+            number=n,
+            score=drawn.score,
+            reasons=dict(drawn.reasons),
             common_windows=[list(w) for w in drawn.common_windows],
             suggestions=[s.isoformat() for s in starts],
         )
-        members.extend(GroupMember(group=group, round=round_, user_id=u)
-                       for u in drawn.user_ids)
+        members.extend(GroupMember(group=group, round=round_, user_id=u) for u in drawn.user_ids)
     GroupMember.objects.bulk_create(members)
-    UnmatchedMember.objects.bulk_create([
-        UnmatchedMember(round=round_, user_id=u.user_id, reason=u.reason,
-                        detail=u.detail[:300])
-        for u in preview.draw.unmatched
-    ])
-    audit.record(actor=actor, action="round.publish", obj=round_, program_id=program.pk,
-                 data={"number": round_.number, "seed": round_.seed,
-                       "groups": len(preview.draw.groups), "automatic": automatic})
+    UnmatchedMember.objects.bulk_create(
+        [
+            UnmatchedMember(round=round_, user_id=u.user_id, reason=u.reason, detail=u.detail[:300])
+            for u in preview.draw.unmatched
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="round.publish",
+        obj=round_,
+        program_id=program.pk,
+        data={
+            "number": round_.number,
+            "seed": round_.seed,
+            "groups": len(preview.draw.groups),
+            "automatic": automatic,
+        },
+    )
     emails.round_published(round_)
     return round_
 
@@ -295,8 +370,10 @@ def _save_round(preview: Preview, *, actor: User | None, now: dt.datetime,
 # ---------------------------------------------------------------------- members' choices
 def _live_enrollment(user: User, program: Program) -> Enrollment:
     enrollment = Enrollment.objects.filter(program=program, user=user).first()
-    if enrollment is None or enrollment.status not in (EnrollmentStatus.ACTIVE,
-                                                       EnrollmentStatus.PAUSED):
+    if enrollment is None or enrollment.status not in (
+        EnrollmentStatus.ACTIVE,
+        EnrollmentStatus.PAUSED,
+    ):
         raise ServiceError("Join the programme first.")
     return enrollment
 
@@ -306,13 +383,21 @@ def set_round_choice(*, user: User, program: Program, choice: str | None) -> int
     """Skip or opt in to the next round (None removes the choice). Returns its number."""
     _live_enrollment(user, program)
     number = next_round_number(program)
-    existing = RoundChoice.objects.select_for_update().filter(
-        program=program, user=user, number=number).first()
+    existing = (
+        RoundChoice.objects.select_for_update()
+        .filter(program=program, user=user, number=number)
+        .first()
+    )
     if choice is None:
         if existing is not None:
             existing.delete()
-            audit.record(actor=user, action="round.choice_clear", obj=existing,
-                         program_id=program.pk, data={"number": number})
+            audit.record(
+                actor=user,
+                action="round.choice_clear",
+                obj=existing,
+                program_id=program.pk,
+                data={"number": number},
+            )
         return number
     if choice not in ChoiceKind.values:
         raise ServiceError("Unknown choice.")
@@ -322,15 +407,23 @@ def set_round_choice(*, user: User, program: Program, choice: str | None) -> int
         existing = RoundChoice(program=program, user=user, number=number)
     existing.choice = choice
     existing.save()
-    audit.record(actor=user, action=f"round.{choice}", obj=existing, program_id=program.pk,
-                 data={"number": number})
+    audit.record(
+        actor=user,
+        action=f"round.{choice}",
+        obj=existing,
+        program_id=program.pk,
+        data={"number": number},
+    )
     return number
 
 
 # ---------------------------------------------------------------------- meeting times
 def _locked_group(group: RoundGroup) -> RoundGroup:
-    return RoundGroup.objects.select_for_update().select_related("round", "round__program").get(
-        pk=group.pk)
+    return (
+        RoundGroup.objects.select_for_update()
+        .select_related("round", "round__program")
+        .get(pk=group.pk)
+    )
 
 
 def _member_ids(group: RoundGroup) -> list[int]:
@@ -345,8 +438,9 @@ def _require_member(user: User, group: RoundGroup) -> list[int]:
 
 
 @transaction.atomic
-def propose_time(*, user: User, group: RoundGroup, start: dt.datetime,
-                 now: dt.datetime | None = None) -> RoundGroup:
+def propose_time(
+    *, user: User, group: RoundGroup, start: dt.datetime, now: dt.datetime | None = None
+) -> RoundGroup:
     """Propose (or pick a suggested) start; the proposer counts as accepting it."""
     now = now or timezone.now()
     group = _locked_group(group)
@@ -361,8 +455,13 @@ def propose_time(*, user: User, group: RoundGroup, start: dt.datetime,
     group.proposed_by = user
     group.accepted_ids = [user.pk]
     group.save(update_fields=["proposed_start", "proposed_by", "accepted_ids"])
-    audit.record(actor=user, action="round.meeting_propose", obj=group,
-                 program_id=group.round.program_id, data={"start": start.isoformat()})
+    audit.record(
+        actor=user,
+        action="round.meeting_propose",
+        obj=group,
+        program_id=group.round.program_id,
+        data={"start": start.isoformat()},
+    )
     if len(ids) == 1:
         return _confirm(group, actor=user, now=now)
     emails.meeting_proposed(group, proposer=user, member_ids=ids)
@@ -370,8 +469,7 @@ def propose_time(*, user: User, group: RoundGroup, start: dt.datetime,
 
 
 @transaction.atomic
-def accept_time(*, user: User, group: RoundGroup, now: dt.datetime | None = None
-                ) -> RoundGroup:
+def accept_time(*, user: User, group: RoundGroup, now: dt.datetime | None = None) -> RoundGroup:
     """Accept the proposed time; once everybody has, the meeting is confirmed."""
     now = now or timezone.now()
     group = _locked_group(group)
@@ -381,8 +479,9 @@ def accept_time(*, user: User, group: RoundGroup, now: dt.datetime | None = None
     if user.pk not in group.accepted_ids:
         group.accepted_ids = sorted({*group.accepted_ids, user.pk})
         group.save(update_fields=["accepted_ids"])
-        audit.record(actor=user, action="round.meeting_accept", obj=group,
-                     program_id=group.round.program_id)
+        audit.record(
+            actor=user, action="round.meeting_accept", obj=group, program_id=group.round.program_id
+        )
     if set(ids) <= set(group.accepted_ids):
         return _confirm(group, actor=user, now=now)
     return group
@@ -398,10 +497,16 @@ def _confirm(group: RoundGroup, *, actor: User, now: dt.datetime) -> RoundGroup:
     group.accepted_ids = []
     group.has_invitation = True
     group.save()
-    audit.record(actor=actor, action="round.meeting_confirm", obj=group,
-                 program_id=group.round.program_id,
-                 data={"start": group.confirmed_start.isoformat(),  # type: ignore[union-attr]
-                       "sequence": group.meeting_sequence})
+    audit.record(
+        actor=actor,
+        action="round.meeting_confirm",
+        obj=group,
+        program_id=group.round.program_id,
+        data={
+            "start": group.confirmed_start.isoformat(),  # type: ignore[union-attr]
+            "sequence": group.meeting_sequence,
+        },
+    )
     emails.meeting_confirmed(group)
     return group
 
@@ -417,8 +522,9 @@ def cancel_meeting(*, user: User, group: RoundGroup) -> RoundGroup:
     group.confirmed_start = None
     group.confirmed_at = None
     group.save()
-    audit.record(actor=user, action="round.meeting_cancel", obj=group,
-                 program_id=group.round.program_id)
+    audit.record(
+        actor=user, action="round.meeting_cancel", obj=group, program_id=group.round.program_id
+    )
     emails.meeting_cancelled(group, start=cancelled_start, by=user)
     return group
 
@@ -426,12 +532,21 @@ def cancel_meeting(*, user: User, group: RoundGroup) -> RoundGroup:
 # -------------------------------------------------------------------------- check-ins
 @transaction.atomic
 def submit_checkin(
-    *, user: User, group: RoundGroup, answer: str, rating: int | None = None,
-    knew_before: bool | None = None, now: dt.datetime | None = None,
+    *,
+    user: User,
+    group: RoundGroup,
+    answer: str,
+    rating: int | None = None,
+    knew_before: bool | None = None,
+    now: dt.datetime | None = None,
 ) -> GroupMember:
     now = now or timezone.now()
-    membership = GroupMember.objects.select_for_update().select_related("round").filter(
-        group=group, user=user).first()
+    membership = (
+        GroupMember.objects.select_for_update()
+        .select_related("round")
+        .filter(group=group, user=user)
+        .first()
+    )
     if membership is None:
         raise ServiceError("You are not in this group.")
     if answer not in CheckinAnswer.values:
@@ -447,8 +562,13 @@ def submit_checkin(
     membership.reask_due_at = now + REASK_AFTER if answer == CheckinAnswer.NOT_YET else None
     membership.reasked_at = None
     membership.save()
-    audit.record(actor=user, action="round.checkin", obj=membership,
-                 program_id=membership.round.program_id, data={"answer": answer})
+    audit.record(
+        actor=user,
+        action="round.checkin",
+        obj=membership,
+        program_id=membership.round.program_id,
+        data={"answer": answer},
+    )
     return membership
 
 
@@ -460,7 +580,8 @@ def _group_met(group_id: int, answers: Mapping[int, list[str]]) -> bool:
 def publish_due_rounds(*, now: dt.datetime) -> int:
     count = 0
     rows = CoffeeSettings.objects.filter(
-        program__kind=ProgramKind.COFFEE, program__status=ProgramStatus.ACTIVE,
+        program__kind=ProgramKind.COFFEE,
+        program__status=ProgramStatus.ACTIVE,
         auto_publish=True,
     ).select_related("program")
     for settings_row in rows:
@@ -469,29 +590,32 @@ def publish_due_rounds(*, now: dt.datetime) -> int:
             continue
         if Round.objects.filter(program=settings_row.program, published_at__gte=slot).exists():
             continue
-        _, created = publish_round(program=settings_row.program, actor=None, now=now,
-                                   automatic=True, due_since=slot)
+        _, created = publish_round(
+            program=settings_row.program, actor=None, now=now, automatic=True, due_since=slot
+        )
         count += created
     return count
 
 
 def _open_memberships(**filters: Any) -> Iterable[GroupMember]:
-    return (GroupMember.objects.filter(round__status=RoundStatus.PUBLISHED, **filters)
-            .select_related("round", "round__program", "group", "user"))
+    return GroupMember.objects.filter(
+        round__status=RoundStatus.PUBLISHED, **filters
+    ).select_related("round", "round__program", "group", "user")
 
 
 def send_reminders(*, now: dt.datetime) -> int:
     today = now.date()
     count = 0
     for membership in _open_memberships(
-        reminder_sent_at__isnull=True, group__confirmed_start__isnull=True,
+        reminder_sent_at__isnull=True,
+        group__confirmed_start__isnull=True,
         round__meet_by__gte=today,
         round__meet_by__lte=today + dt.timedelta(days=REMINDER_DAYS_BEFORE),
     ):
         with transaction.atomic():
-            updated = GroupMember.objects.filter(pk=membership.pk,
-                                                 reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now)
+            updated = GroupMember.objects.filter(
+                pk=membership.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
             if updated:
                 emails.reminder(membership)
                 count += 1
@@ -500,11 +624,13 @@ def send_reminders(*, now: dt.datetime) -> int:
 
 def send_checkins(*, now: dt.datetime) -> int:
     count = 0
-    for membership in _open_memberships(checkin_sent_at__isnull=True,
-                                        round__meet_by__lt=now.date()):
+    for membership in _open_memberships(
+        checkin_sent_at__isnull=True, round__meet_by__lt=now.date()
+    ):
         with transaction.atomic():
-            if GroupMember.objects.filter(pk=membership.pk, checkin_sent_at__isnull=True
-                                          ).update(checkin_sent_at=now):
+            if GroupMember.objects.filter(pk=membership.pk, checkin_sent_at__isnull=True).update(
+                checkin_sent_at=now
+            ):
                 emails.checkin(membership, again=False)
                 count += 1
     return count
@@ -516,8 +642,9 @@ def send_reasks(*, now: dt.datetime) -> int:
         answer=CheckinAnswer.NOT_YET, reask_due_at__lte=now, reasked_at__isnull=True
     ).select_related("round", "round__program", "group", "user"):
         with transaction.atomic():
-            if GroupMember.objects.filter(pk=membership.pk, reasked_at__isnull=True,
-                                          answer=CheckinAnswer.NOT_YET).update(reasked_at=now):
+            if GroupMember.objects.filter(
+                pk=membership.pk, reasked_at__isnull=True, answer=CheckinAnswer.NOT_YET
+            ).update(reasked_at=now):
                 emails.checkin(membership, again=True)
                 count += 1
     return count
@@ -527,21 +654,21 @@ def close_due_rounds(*, now: dt.datetime) -> tuple[int, int]:
     """Close rounds whose answer period is over; pause members silent 3 rounds in a row.
     Returns (rounds closed, members paused)."""
     closed = paused = 0
-    due = Round.objects.filter(status=RoundStatus.PUBLISHED,
-                               meet_by__lt=now.date() - dt.timedelta(days=CLOSE_AFTER_DAYS))
+    due = Round.objects.filter(
+        status=RoundStatus.PUBLISHED, meet_by__lt=now.date() - dt.timedelta(days=CLOSE_AFTER_DAYS)
+    )
     for round_ in due.select_related("program").order_by("published_at"):
         with transaction.atomic():
             if not Round.objects.filter(pk=round_.pk, status=RoundStatus.PUBLISHED).update(
                 status=RoundStatus.CLOSED, closed_at=now
             ):
                 continue
-            audit.record(actor=None, action="round.close", obj=round_,
-                         program_id=round_.program_id)
+            audit.record(actor=None, action="round.close", obj=round_, program_id=round_.program_id)
             closed += 1
-            user_ids = list(GroupMember.objects.filter(round=round_)
-                            .values_list("user_id", flat=True))
-            paused += pause_silent_members(program=round_.program, round_=round_,
-                                           user_ids=user_ids)
+            user_ids = list(
+                GroupMember.objects.filter(round=round_).values_list("user_id", flat=True)
+            )
+            paused += pause_silent_members(program=round_.program, round_=round_, user_ids=user_ids)
     return closed, paused
 
 
@@ -550,10 +677,11 @@ def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]
     if not user_ids:
         return 0
     memberships = list(
-        GroupMember.objects.filter(round__program=program, user_id__in=user_ids,
-                                   round__status=RoundStatus.CLOSED)
-        .order_by("user_id", "-round__number").values("pk", "user_id", "group_id", "answer",
-                                                      "paused_after", "round_id")
+        GroupMember.objects.filter(
+            round__program=program, user_id__in=user_ids, round__status=RoundStatus.CLOSED
+        )
+        .order_by("user_id", "-round__number")
+        .values("pk", "user_id", "group_id", "answer", "paused_after", "round_id")
     )
     group_ids = {m["group_id"] for m in memberships}
     answers: dict[int, list[str]] = defaultdict(list)
@@ -573,15 +701,20 @@ def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]
             streak += 1
         if streak < SILENT_ROUNDS or rows[0]["round_id"] != round_.pk:
             continue
-        enrollment = Enrollment.objects.filter(program=program, user_id=user_id).select_related(
-            "user").first()
+        enrollment = (
+            Enrollment.objects.filter(program=program, user_id=user_id)
+            .select_related("user")
+            .first()
+        )
         if enrollment is None or enrollment.status != EnrollmentStatus.ACTIVE:
             continue
-        program_services.pause_enrollment(user=None, enrollment=enrollment,  # type: ignore[arg-type]
-                                          until=None)
+        program_services.pause_enrollment(
+            user=None,
+            enrollment=enrollment,  # type: ignore[arg-type]
+            until=None,
+        )
         GroupMember.objects.filter(pk=rows[0]["pk"]).update(paused_after=True)
-        emails.paused_for_silence(enrollment, round_=round_,
-                                  token=resume_token(enrollment))
+        emails.paused_for_silence(enrollment, round_=round_, token=resume_token(enrollment))
         count += 1
     return count
 
@@ -596,8 +729,9 @@ def resume_from_token(*, token: str, max_age_days: int = 90) -> Enrollment:
         data = signing.loads(token, salt=RESUME_SALT, max_age=max_age_days * 86400)
     except signing.BadSignature:
         raise ServiceError("This resume link is not valid or has expired.") from None
-    enrollment = Enrollment.objects.filter(pk=data.get("e")).select_related("user",
-                                                                           "program").first()
+    enrollment = (
+        Enrollment.objects.filter(pk=data.get("e")).select_related("user", "program").first()
+    )
     if enrollment is None:
         raise ServiceError("This resume link is not valid or has expired.")
     if enrollment.status == EnrollmentStatus.ACTIVE:
@@ -608,5 +742,7 @@ def resume_from_token(*, token: str, max_age_days: int = 90) -> Enrollment:
 
 
 def membership_prefetch() -> Prefetch:
-    return Prefetch("members", queryset=GroupMember.objects.select_related(
-        "user", "user__profile").order_by("user_id"))
+    return Prefetch(
+        "members",
+        queryset=GroupMember.objects.select_related("user", "user__profile").order_by("user_id"),
+    )

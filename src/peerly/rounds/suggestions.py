@@ -23,8 +23,12 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def candidate_starts(
-    windows: Sequence[Sequence[int]], meets_from: dt.date, meet_by: dt.date, minutes: int,
-    *, not_before: dt.datetime | None = None,
+    windows: Sequence[Sequence[int]],
+    meets_from: dt.date,
+    meet_by: dt.date,
+    minutes: int,
+    *,
+    not_before: dt.datetime | None = None,
 ) -> dict[dt.date, list[dt.datetime]]:
     """Every half-hour start (UTC) in the window where a meeting of `minutes` fits, by day."""
     out: dict[dt.date, list[dt.datetime]] = {}
@@ -47,8 +51,13 @@ def candidate_starts(
 
 
 def pick_suggestions(
-    windows: Sequence[Sequence[int]], meets_from: dt.date, meet_by: dt.date, minutes: int,
-    *, count: int = 3, not_before: dt.datetime | None = None,
+    windows: Sequence[Sequence[int]],
+    meets_from: dt.date,
+    meet_by: dt.date,
+    minutes: int,
+    *,
+    count: int = 3,
+    not_before: dt.datetime | None = None,
 ) -> list[dt.datetime]:
     by_day = candidate_starts(windows, meets_from, meet_by, minutes, not_before=not_before)
     days = sorted(by_day)

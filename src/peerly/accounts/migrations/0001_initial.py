@@ -3,106 +3,220 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import peerly.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import peerly.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('display_name', models.CharField(blank=True, default='', max_length=120)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('email_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("display_name", models.CharField(blank=True, default="", max_length=120)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("email_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             managers=[
-                ('objects', peerly.accounts.models.UserManager()),
+                ("objects", peerly.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='DoNotPair',
+            name="DoNotPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='do_not_pair', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="do_not_pair",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('pronouns', models.CharField(blank=True, default='', max_length=40)),
-                ('bio', models.TextField(blank=True, default='', max_length=2000)),
-                ('team', models.CharField(blank=True, db_index=True, default='', max_length=120)),
-                ('location', models.CharField(blank=True, default='', max_length=120)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[peerly.accounts.models.validate_timezone])),
-                ('languages', models.CharField(blank=True, default='', max_length=300)),
-                ('skills', models.TextField(blank=True, default='')),
-                ('interests', models.TextField(blank=True, default='')),
-                ('offers', models.TextField(blank=True, default='', verbose_name='what I can offer')),
-                ('wants_to_learn', models.TextField(blank=True, default='', verbose_name='what I want to learn')),
-                ('channels', models.JSONField(blank=True, default=list)),
-                ('frequency', models.CharField(choices=[('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly'), ('quarterly', 'Every few months')], default='monthly', max_length=20)),
-                ('paused_until', models.DateField(blank=True, null=True)),
-                ('field_visibility', models.JSONField(blank=True, default=dict)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("pronouns", models.CharField(blank=True, default="", max_length=40)),
+                ("bio", models.TextField(blank=True, default="", max_length=2000)),
+                ("team", models.CharField(blank=True, db_index=True, default="", max_length=120)),
+                ("location", models.CharField(blank=True, default="", max_length=120)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[peerly.accounts.models.validate_timezone],
+                    ),
+                ),
+                ("languages", models.CharField(blank=True, default="", max_length=300)),
+                ("skills", models.TextField(blank=True, default="")),
+                ("interests", models.TextField(blank=True, default="")),
+                (
+                    "offers",
+                    models.TextField(blank=True, default="", verbose_name="what I can offer"),
+                ),
+                (
+                    "wants_to_learn",
+                    models.TextField(blank=True, default="", verbose_name="what I want to learn"),
+                ),
+                ("channels", models.JSONField(blank=True, default=list)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Every few months"),
+                        ],
+                        default="monthly",
+                        max_length=20,
+                    ),
+                ),
+                ("paused_until", models.DateField(blank=True, null=True)),
+                ("field_visibility", models.JSONField(blank=True, default=dict)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AvailabilityWindow',
+            name="AvailabilityWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField()),
-                ('start_minute', models.PositiveSmallIntegerField()),
-                ('end_minute', models.PositiveSmallIntegerField()),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='accounts.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weekday", models.PositiveSmallIntegerField()),
+                ("start_minute", models.PositiveSmallIntegerField()),
+                ("end_minute", models.PositiveSmallIntegerField()),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="accounts.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['weekday', 'start_minute'],
+                "ordering": ["weekday", "start_minute"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donotpair',
-            constraint=models.UniqueConstraint(fields=('owner', 'other'), name='dnp_unique'),
+            model_name="donotpair",
+            constraint=models.UniqueConstraint(fields=("owner", "other"), name="dnp_unique"),
         ),
         migrations.AddConstraint(
-            model_name='donotpair',
-            constraint=models.CheckConstraint(condition=models.Q(('owner', models.F('other')), _negated=True), name='dnp_self'),
+            model_name="donotpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("owner", models.F("other")), _negated=True), name="dnp_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availabilitywindow',
-            constraint=models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='window_weekday'),
+            model_name="availabilitywindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekday__lte", 6)), name="window_weekday"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availabilitywindow',
-            constraint=models.CheckConstraint(condition=models.Q(('end_minute__lte', 1440), ('start_minute__lt', models.F('end_minute'))), name='window_order'),
+            model_name="availabilitywindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_minute__lte", 1440), ("start_minute__lt", models.F("end_minute"))
+                ),
+                name="window_order",
+            ),
         ),
     ]

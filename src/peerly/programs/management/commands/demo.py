@@ -14,10 +14,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=200, help="how many members")
         parser.add_argument("--seed", type=int, default=0, help="random seed")
-        parser.add_argument("--reset", action="store_true",
-                            help="delete ALL data in the database first, then load the demo")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing (exit 0) when the database already has data")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete ALL data in the database first, then load the demo",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (exit 0) when the database already has data",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 10 <= options["members"] <= 5000:

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=importing.EXPORT_COLUMNS,
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            self.stdout, fieldnames=importing.EXPORT_COLUMNS, lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)

@@ -32,8 +32,11 @@ class Command(BaseCommand):
         if not preview.ok:
             for error in preview.errors[:-1]:
                 self.stderr.write(f"{path}: {error}")
-            raise CommandError(f"{path}: {preview.errors[-1]} ({len(preview.errors)} error(s); "
-                               "nothing was imported)", returncode=2)
+            raise CommandError(
+                f"{path}: {preview.errors[-1]} ({len(preview.errors)} error(s); "
+                "nothing was imported)",
+                returncode=2,
+            )
         if options["dry_run"]:
             self.stdout.write(
                 f"{len(preview.rows)} row(s) valid: {preview.new_accounts} new account(s). "

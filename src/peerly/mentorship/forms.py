@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from peerly.mentorship.models import (
+    MentorProfile,
+    MentorshipSettings,
+    RecognitionKind,
+    RequestKind,
+    TermChoice,
+)
+from peerly.programs.forms import JoinForm
+from peerly.programs.models import Program, Role
+
+
+class ApplicationForm(JoinForm):
+    """The programme's sign-up questions (when not enrolled yet) plus goals and wishes."""
+
+    def __init__(self, *args: Any, program: Program, with_questions: bool, **kwargs: Any):
+        super().__init__(*args, program=program, roles=(Role.MENTEE,), **kwargs)
+        if not with_questions:
+            for name in [n for n in self.fields if n.startswith("q_") or n == "agreement"]:
+                del self.fields[name]
+        self.fields["goals"] = forms.CharField(
+            label="Your goals for the coming year", max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text="What do you want to learn or achieve with a mentor?",
+        )
+        self.fields["wants"] = forms.CharField(
+            label="Areas you want help with", max_length=2000, required=False,
+            help_text="Comma-separated, e.g. Public speaking, Event planning.",
+        )
+
+
+class MentorProfileForm(forms.ModelForm):
+    class Meta:
+        model = MentorProfile
+        fields = ["expertise", "languages", "capacity", "is_accepting"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 2})}
+
+
+class ResignForm(forms.Form):
+    reason = forms.CharField(label="Why are you stepping down?", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    replacement = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), required=False,
+                                         label="Mentor you recommend for your mentees")
+
+    def __init__(self, *args: Any, profile: MentorProfile, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["replacement"]
+        field.queryset = (MentorProfile.objects.filter(program=profile.program,  # type: ignore[attr-defined]
+                                                       status="active")
+                          .exclude(pk=profile.pk).select_related("user"))
+        field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(forms.Form):
+    month = forms.ChoiceField(label="Month reported on")
+    did = forms.CharField(label="What I did", max_length=10000,
+                          widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(label="What's next", max_length=10000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    blockers = forms.CharField(label="What blocks me", max_length=10000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+
+    def clean_month(self) -> dt.date:
+        return dt.date.fromisoformat(self.cleaned_data["month"])
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of request", choices=RequestKind.choices)
+    amount = forms.DecimalField(label="Amount", required=False, min_value=0, max_digits=10,
+                                decimal_places=2)
+    justification = forms.CharField(label="Justification", max_length=5000,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecognitionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=RecognitionKind.choices)
+    note = forms.CharField(label="Why (for the organisers)", max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TermForm(forms.Form):
+    choice = forms.ChoiceField(label="At the end of this term", choices=TermChoice.choices,
+                               widget=forms.RadioSelect)
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(label="Personal goals", max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NominationForm(forms.Form):
+    nominee_email = forms.EmailField(
+        label="Email of the person you nominate", required=False,
+        help_text="Leave empty to nominate yourself.",
+    )
+    statement = forms.CharField(label="Why would this person be a good mentor?",
+                                max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    expertise = forms.CharField(label="Expertise", max_length=2000, required=False,
+                                help_text="Comma-separated.")
+    evaluator = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), required=False,
+                                       label="Mentor to evaluate a self-nomination")
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["evaluator"]
+        field.queryset = MentorProfile.objects.filter(  # type: ignore[attr-defined]
+            program=program, status="active").select_related("user")
+        field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
+
+
+class EvaluationForm(forms.Form):
+    recommend = forms.TypedChoiceField(
+        label="Your recommendation", coerce=lambda v: v == "yes",
+        choices=[("yes", "Recommend: go on to the coaching training"),
+                 ("no", "Do not recommend")], widget=forms.RadioSelect,
+    )
+    evaluation = forms.CharField(label="Evaluation (for the organisers)", max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveNominationForm(forms.Form):
+    capacity = forms.IntegerField(label="Capacity (mentees)", min_value=0, max_value=50,
+                                  required=False)
+
+
+class ReviewForm(forms.Form):
+    strengths = forms.CharField(label="Strengths", max_length=5000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    improve = forms.CharField(label="What to improve", max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    rating = forms.TypedChoiceField(label="Rating (1–5)", coerce=int,
+                                    choices=[(i, str(i)) for i in range(1, 6)],
+                                    widget=forms.RadioSelect)
+
+
+class AssignForm(forms.Form):
+    mentor = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReassignForm(forms.Form):
+    mentor = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), label="New mentor")
+    reason = forms.CharField(label="Reason", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, program: Program, exclude: int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        qs = MentorProfile.objects.filter(program=program, status="active").select_related("user")
+        if exclude is not None:
+            qs = qs.exclude(pk=exclude)
+        field = self.fields["mentor"]
+        field.queryset = qs  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.user.name} ({m.load}/{m.capacity}"
+            f"{'' if m.is_accepting else ', not accepting'})"
+        )
+
+
+class AutoAssignForm(forms.Form):
+    method = forms.ChoiceField(label="Method", choices=[
+        ("optimal", "Optimal: best total fit"),
+        ("stable", "Stable: no applicant and mentor would both rather swap"),
+    ])
+    seed = forms.IntegerField(label="Seed", initial=0, min_value=0, required=False)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = MentorshipSettings
+        exclude = ["program"]
+        widgets = {"training_checklist": forms.Textarea(attrs={"rows": 5})}
+
+
+def month_choices(today: dt.date, since: dt.date) -> list[dt.date]:
+    months = []
+    cursor = today.replace(day=1)
+    floor = since.replace(day=1)
+    while cursor >= floor and len(months) < 24:
+        months.append(cursor)
+        cursor = (cursor - dt.timedelta(days=1)).replace(day=1)
+    return months

@@ -1,0 +1,81 @@
+"""Calendar files for coffee groups: suggested times (PUBLISH) and the agreed meeting
+(REQUEST with a stable UID and increasing SEQUENCE; CANCEL when called off)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.urls import reverse
+
+from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
+from peerly.rounds.models import RoundGroup
+
+
+def group_url(group: RoundGroup) -> str:
+    return settings.SITE_URL + reverse(
+        "rounds:group-detail", kwargs={"slug": group.round.program.slug, "group_id": group.pk}
+    )
+
+
+def _attendees(group: RoundGroup) -> list[Attendee]:
+    return [Attendee(m.user.email, m.user.name) for m in group.members.all()]
+
+
+def _summary(group: RoundGroup, suffix: str = "") -> str:
+    names = " & ".join(m.user.name for m in group.members.all())
+    return f"Coffee: {names}{suffix}"
+
+
+def _description(group: RoundGroup) -> str:
+    cs = getattr(group.round.program, "coffee_settings", None)
+    prompts = "\n".join(f"• {p}" for p in (cs.prompt_list if cs else []))
+    return (
+        f"{group.round.program.name}, round {group.round.number}.\n{prompts}\n{group_url(group)}"
+    ).strip()
+
+
+def _minutes(group: RoundGroup) -> int:
+    cs = getattr(group.round.program, "coffee_settings", None)
+    return cs.meeting_minutes if cs else 30
+
+
+def meeting_uid(group: RoundGroup) -> str:
+    return make_uid("coffee-meeting", group.pk)
+
+
+def suggestion_ics(group: RoundGroup, index: int) -> str:
+    """The n-th (1-based) suggested time as a tentative event (METHOD:PUBLISH)."""
+    start = dt.datetime.fromisoformat(group.suggestions[index - 1])
+    event = CalendarEvent(
+        uid=make_uid("coffee-suggestion", group.pk, index),
+        summary=_summary(group, " (suggested time)"),
+        start=start,
+        end=start + dt.timedelta(minutes=_minutes(group)),
+        description=_description(group),
+        url=group_url(group),
+        attendees=_attendees(group),
+    )
+    return build_calendar([event], method="PUBLISH").decode()
+
+
+def meeting_ics(group: RoundGroup, *, cancelled_start: dt.datetime | None = None) -> str:
+    """The agreed meeting as an invitation, or its cancellation when `cancelled_start`."""
+    start = cancelled_start or group.confirmed_start
+    if start is None:
+        raise ValueError("no meeting to describe")
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    event = CalendarEvent(
+        uid=meeting_uid(group),
+        summary=_summary(group),
+        start=start,
+        end=start + dt.timedelta(minutes=_minutes(group)),
+        description=_description(group),
+        url=group_url(group),
+        sequence=group.meeting_sequence,
+        organizer=Attendee(address or "peerly@localhost", name or "Peerly"),
+        attendees=_attendees(group),
+        cancelled=cancelled_start is not None,
+    )
+    return build_calendar([event], method="CANCEL" if cancelled_start else "REQUEST").decode()

@@ -1,0 +1,202 @@
+"""The emails coffee rounds send (one per event: every key is unique to its event)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from peerly.accounts.models import User
+from peerly.notifications.services import queue_email
+from peerly.programs.models import Enrollment
+from peerly.rounds import calendars
+from peerly.rounds.models import GroupMember, Round, RoundGroup, UnmatchedMember
+from peerly.rounds.selectors import match_view, member_reason
+from peerly.rounds.suggestions import local_label
+
+ICS_REQUEST = "text/calendar; method=REQUEST; charset=utf-8"
+ICS_CANCEL = "text/calendar; method=CANCEL; charset=utf-8"
+ICS_PUBLISH = "text/calendar; method=PUBLISH; charset=utf-8"
+
+
+def _url(name: str, **kwargs: object) -> str:
+    return settings.SITE_URL + reverse(f"rounds:{name}", kwargs=kwargs)
+
+
+def _groups(**filters: object) -> list[RoundGroup]:
+    return list(
+        RoundGroup.objects.filter(**filters)
+        .select_related("round", "round__program", "round__program__coffee_settings")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=GroupMember.objects.select_related("user", "user__profile")
+                .prefetch_related("user__profile__windows")
+                .order_by("user_id"),
+            )
+        )
+        .order_by("number")
+    )
+
+
+def _reload(group: RoundGroup) -> RoundGroup:
+    return _groups(pk=group.pk)[0]
+
+
+def round_published(round_: Round) -> None:
+    program = round_.program
+    for group in _groups(round=round_):
+        attachments = [
+            {
+                "filename": f"coffee-suggestion-{i}.ics",
+                "content": calendars.suggestion_ics(group, i),
+                "mimetype": ICS_PUBLISH,
+            }
+            for i in range(1, len(group.suggestions) + 1)
+        ]
+        for member in group.members.all():
+            view = match_view(group, member.user)
+            queue_email(
+                key=f"round-published:{round_.pk}:user:{member.user_id}",
+                to=member.user,
+                template="rounds_published",
+                context={
+                    **view,
+                    "program": program,
+                    "url": calendars.group_url(group),
+                    "suggestion_links": [
+                        (
+                            s,
+                            _url(
+                                "suggestion-ics",
+                                slug=program.slug,
+                                group_id=group.pk,
+                                index=s.index,
+                            ),
+                        )
+                        for s in view["suggestions"]
+                    ],
+                },
+                attachments=attachments,
+            )
+    for unmatched in UnmatchedMember.objects.filter(round=round_).select_related("user"):
+        queue_email(
+            key=f"round-unmatched:{round_.pk}:user:{unmatched.user_id}",
+            to=unmatched.user,
+            template="rounds_unmatched",
+            context={
+                "program": program,
+                "round": round_,
+                "reason": member_reason(unmatched.reason),
+                "url": _url("program", slug=program.slug),
+            },
+        )
+
+
+def meeting_proposed(group: RoundGroup, *, proposer: User, member_ids: list[int]) -> None:
+    group = _reload(group)
+    for member in group.members.all():
+        if member.user_id == proposer.pk:
+            continue
+        view = match_view(group, member.user)
+        stamp = f"{group.proposed_start:%Y%m%d%H%M}"
+        queue_email(
+            key=f"round-proposed:{group.pk}:{stamp}:{proposer.pk}:user:{member.user_id}",
+            to=member.user,
+            template="rounds_meeting_proposed",
+            context={
+                **view,
+                "program": group.round.program,
+                "proposer": proposer,
+                "url": calendars.group_url(group),
+            },
+        )
+
+
+def meeting_confirmed(group: RoundGroup) -> None:
+    group = _reload(group)
+    ics = calendars.meeting_ics(group)
+    for member in group.members.all():
+        view = match_view(group, member.user)
+        queue_email(
+            key=f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}",
+            to=member.user,
+            template="rounds_meeting_confirmed",
+            context={
+                **view,
+                "program": group.round.program,
+                "url": calendars.group_url(group),
+                "is_update": group.meeting_sequence > 0,
+            },
+            attachments=[
+                {"filename": "coffee-meeting.ics", "content": ics, "mimetype": ICS_REQUEST}
+            ],
+        )
+
+
+def meeting_cancelled(group: RoundGroup, *, start: dt.datetime, by: User) -> None:
+    group = _reload(group)
+    ics = calendars.meeting_ics(group, cancelled_start=start)
+    for member in group.members.all():
+        tz = getattr(getattr(member.user, "profile", None), "timezone", "UTC")
+        queue_email(
+            key=f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}",
+            to=member.user,
+            template="rounds_meeting_cancelled",
+            context={
+                "group": group,
+                "round": group.round,
+                "program": group.round.program,
+                "by": by,
+                "when": local_label(start, tz),
+                "url": calendars.group_url(group),
+            },
+            attachments=[
+                {"filename": "coffee-meeting-cancelled.ics", "content": ics, "mimetype": ICS_CANCEL}
+            ],
+        )
+
+
+def reminder(membership: GroupMember) -> None:
+    group = _reload(membership.group)
+    view = match_view(group, membership.user)
+    queue_email(
+        key=f"round-reminder:{group.pk}:user:{membership.user_id}",
+        to=membership.user,
+        template="rounds_reminder",
+        context={**view, "program": group.round.program, "url": calendars.group_url(group)},
+    )
+
+
+def checkin(membership: GroupMember, *, again: bool) -> None:
+    group = membership.group
+    program = membership.round.program
+    kind = "reask" if again else "checkin"
+    queue_email(
+        key=f"round-{kind}:{membership.round_id}:user:{membership.user_id}",
+        to=membership.user,
+        template="rounds_checkin",
+        context={
+            "program": program,
+            "round": membership.round,
+            "again": again,
+            "url": _url("checkin", slug=program.slug, group_id=group.pk),
+        },
+    )
+
+
+def paused_for_silence(enrollment: Enrollment, *, round_: Round, token: str) -> None:
+    program = enrollment.program
+    queue_email(
+        key=f"round-paused:{round_.pk}:user:{enrollment.user_id}",
+        to=enrollment.user,
+        template="rounds_paused",
+        context={
+            "program": program,
+            "round": round_,
+            "resume_url": _url("resume", slug=program.slug, token=token),
+            "url": _url("program", slug=program.slug),
+        },
+    )
