@@ -148,3 +148,9 @@ def test_tick_runs_and_is_idempotent(capsys):
 @pytest.mark.django_db
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_stylesheet_is_found_by_staticfiles():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("peerly/peerly.css")

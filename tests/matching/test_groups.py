@@ -160,7 +160,7 @@ def test_different_seeds_differ_and_same_seed_repeats():
 
 def test_unmatched_reasons():
     members = [
-        Member("a", do_not_pair=frozenset({"b", "c", "d"})),
+        Member("a", languages=frozenset({"en"}), do_not_pair=frozenset({"b", "c", "d", "f", "g"})),
         Member("b", languages=frozenset({"en"})),
         Member("c", languages=frozenset({"en", "de"})),
         Member("d", languages=frozenset({"de"})),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -190,6 +191,17 @@ def publish_season(
     return season, True
 
 
+def local_when(moment: dt.datetime, user: User) -> str:
+    """`moment` in `user`'s own time zone, e.g. "Monday 3 March 2025, 18:00 (Europe/Berlin)"."""
+    name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        name, zone = "UTC", zoneinfo.ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({name})"
+
+
 def _circle_url(circle: Circle) -> str:
     return django_settings.SITE_URL + reverse(
         "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk}
@@ -331,12 +343,13 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
 def _send_series(circle: Circle, *, reason: str) -> None:
     circle = (
         Circle.objects.select_related("program", "program__circle_settings")
-        .prefetch_related("memberships__user")
+        .prefetch_related("memberships__user__profile")
         .get(pk=circle.pk)
     )
     sessions = list(circle.sessions.all())
     ics = calendar.series_calendar(circle, sessions).decode()
-    upcoming = [s for s in sessions if s.status != SessionStatus.CANCELLED]
+    now = timezone.now()
+    upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.starts_at > now]
     for member in circle.memberships.all():
         queue_email(
             key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}:{member.user_id}",
@@ -346,7 +359,7 @@ def _send_series(circle: Circle, *, reason: str) -> None:
                 "circle": circle,
                 "program": circle.program,
                 "reason": reason,
-                "first": upcoming[0] if upcoming else None,
+                "first_when": local_when(upcoming[0].starts_at, member.user) if upcoming else "",
                 "count": len(upcoming),
                 "url": _circle_url(circle),
             },
@@ -614,7 +627,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
     )
     circle = (
         Circle.objects.select_related("program")
-        .prefetch_related("memberships__user")
+        .prefetch_related("memberships__user__profile")
         .get(pk=circle.pk)
     )
     ics = calendar.cancel_occurrence_calendar(circle, session).decode()
@@ -629,6 +642,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
                 "session": session,
                 "actor": actor,
                 "url": _circle_url(circle),
+                "when": local_when(session.starts_at, member.user),
             },
             attachments=[
                 {
@@ -693,6 +707,7 @@ def send_reminders(*, now: dt.datetime) -> int:
                         "circle": circle,
                         "program": circle.program,
                         "session": session,
+                        "when": local_when(session.starts_at, member.user),
                         "url": django_settings.SITE_URL
                         + reverse(
                             "circles:session",

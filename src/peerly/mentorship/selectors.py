@@ -335,7 +335,10 @@ def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashb
             .order_by("screening_due_at")),
         at_capacity=list(mentors.filter(load__gte=F("capacity")).select_related("user")),
         inactive=list(mentors.filter(inactive_flagged_at__isnull=False, load__gt=0)
-                      .select_related("user")),
+                      .select_related("user").prefetch_related(Prefetch(
+                          "mentorships", to_attr="live",
+                          queryset=Mentorship.objects.filter(status__in=LOAD_STATUSES)
+                          .select_related("mentee")))),
         needs_reassignment=list(Mentorship.objects.filter(
             program=program, status__in=RUNNING_STATUSES).exclude(reassignment_reason="")
             .select_related("mentee", "mentor__user").order_by("reassignment_requested_at")),
@@ -377,7 +380,3 @@ def mentorship_history(ms: Mentorship) -> QuerySet:
 def reports_for(ms: Mentorship) -> QuerySet[MonthlyReport]:
     return ms.reports.annotate(comment_count=Count("comments")).order_by("-month")
 
-
-def prefetch_report_comments() -> Prefetch:
-    return Prefetch("comments", queryset=MonthlyReport.comments.rel.related_model.objects
-                    .select_related("author"))

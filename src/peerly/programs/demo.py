@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -251,7 +252,8 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
         if name in names:
             continue
         names.add(name)
-        slug = name.lower().replace(" ", ".").replace("ü", "u")
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        slug = ascii_name.lower().replace(" ", ".")
         users.append(_user(f"{slug}@demo.peerly.test", name))
     User.objects.bulk_create(users)
     users = list(User.objects.order_by("pk"))

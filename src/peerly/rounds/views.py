@@ -27,6 +27,8 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
     number = services.next_round_number(program)
     next_draw = services.schedule.next_slot(services.cadence_of(settings_row), timezone.now())
     memberships = list(selectors.list_memberships_for_user(user=request.user, program=program))
+    unmatched = selectors.list_unmatched_for_user(user=request.user, program=program).filter(
+        round__number=number - 1).first()
     return render(request, "rounds/program_detail.html", {
         "program": program, "enrollment": enrollment, "settings": settings_row,
         "next_number": number, "next_draw": next_draw if settings_row.auto_publish else None,
@@ -35,9 +37,8 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
         "per_round": settings_row.opt_in_mode == OptInMode.PER_ROUND,
         "memberships": memberships,
         "current": [m for m in memberships if m.round.status == "published"],
-        "unmatched": list(selectors.list_unmatched_for_user(user=request.user,
-                                                            program=program)[:3]),
-        "reason_text": selectors.member_reason,
+        "unmatched": unmatched,
+        "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
         "is_active": enrollment.status == EnrollmentStatus.ACTIVE,
         "is_organizer": selectors.is_coffee_organizer(request.user, program),
     })

@@ -1,0 +1,65 @@
+"""`peerly circles form --program SLUG [--dry-run] [--seed N] [--starts-on DATE]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from peerly.circles import services
+from peerly.circles.models import Strategy
+from peerly.core.errors import ServiceError
+from peerly.programs.models import Program, ProgramKind
+
+
+class Command(BaseCommand):
+    help = "Peer-coaching circles: `form` previews (--dry-run) or publishes the next season."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        form = sub.add_parser("form", help="Form the next season's circles.")
+        form.add_argument("--program", required=True, help="programme slug")
+        form.add_argument("--dry-run", action="store_true", help="preview, save nothing")
+        form.add_argument("--seed", type=int, default=1)
+        form.add_argument("--starts-on", help="YYYY-MM-DD (default: next Monday)")
+        form.add_argument("--strategy", choices=Strategy.values)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        program = Program.objects.filter(slug=options["program"]).first()
+        if program is None:
+            raise CommandError(f"unknown programme '{options['program']}'", returncode=2)
+        if program.kind != ProgramKind.CIRCLE:
+            raise CommandError(f"programme '{program.slug}' does not run circles",
+                               returncode=2)
+        try:
+            starts_on = (dt.date.fromisoformat(options["starts_on"]) if options["starts_on"]
+                         else services.default_start())
+        except ValueError:
+            raise CommandError("--starts-on must be a date like 2030-01-07",
+                               returncode=2) from None
+        seed, strategy = options["seed"], options["strategy"]
+        number = services.next_season_number(program=program)
+        plan = services.preview_season(program=program, seed=seed, starts_on=starts_on,
+                                       strategy=strategy)
+        m = plan.metrics
+        self.stdout.write(
+            f"season {number} of {program.slug}: {m['circles']} circles, {m['placed']}/"
+            f"{m['members']} members placed, {m['repeat_pairs']} repeat pairs, "
+            f"{m['never_met_circles']} circles never met before (seed {seed})")
+        for index, circle in enumerate(plan.circles, start=1):
+            self.stdout.write(f"  circle {index}: users {', '.join(map(str, circle.user_ids))}"
+                              f" · {circle.overlap_hours} h common")
+        for item in plan.unmatched:
+            self.stdout.write(f"  not placed: user {item.user_id}: {item.reason} ({item.detail})")
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing saved")
+            return
+        try:
+            season, created = services.publish_season(
+                actor=None, program=program, number=number, seed=seed, starts_on=starts_on,
+                strategy=strategy)
+        except ServiceError as exc:
+            raise CommandError(exc.message, returncode=1) from None
+        verb = "published" if created else "already published"
+        self.stdout.write(f"season {season.number} {verb}: {season.circles.count()} circles")

@@ -1,0 +1,91 @@
+"""peerly rounds run --program SLUG [--dry-run] [--seed N] | list --program SLUG | tick"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from peerly.core.errors import ServiceError
+from peerly.programs.models import Program, ProgramKind
+from peerly.rounds import reports, services
+from peerly.rounds.ticks import tick
+
+
+class Command(BaseCommand):
+    help = "Coffee rounds: draw and publish a round, list rounds, or run the periodic tick."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True,
+                                    parser_class=type(parser))  # type: ignore[arg-type]
+        run = sub.add_parser("run", help="draw (and publish) the next round",
+                             called_from_command_line=getattr(parser,
+                                                              "called_from_command_line", None))
+        run.add_argument("--program", required=True, help="programme slug")
+        run.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
+        run.add_argument("--seed", type=int, default=None, help="random seed (default: round)")
+        lst = sub.add_parser("list", help="list the rounds of a programme",
+                             called_from_command_line=getattr(parser,
+                                                              "called_from_command_line", None))
+        lst.add_argument("--program", required=True, help="programme slug")
+        lst.add_argument("--json", action="store_true", help="JSON output")
+        sub.add_parser("tick", help="publish due rounds, send due reminders and check-ins",
+                       called_from_command_line=getattr(parser, "called_from_command_line",
+                                                        None))
+
+    def _program(self, slug: str) -> Program:
+        program = Program.objects.filter(slug=slug).first()
+        if program is None:
+            raise CommandError(f"unknown programme {slug!r}", returncode=2)
+        if program.kind != ProgramKind.COFFEE:
+            raise CommandError(f"programme {slug!r} is not a coffee programme", returncode=2)
+        return program
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "tick":
+            counts = tick(now=timezone.now())
+            self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
+            return
+        program = self._program(options["program"])
+        if action == "list":
+            rows = reports.program_figures(program)
+            if options.get("json"):
+                self.stdout.write(json.dumps(rows, default=str, indent=2))
+                return
+            if not rows:
+                self.stdout.write(f"{program.slug}: no rounds yet")
+            for r in rows:
+                met = "unknown" if r["met_rate"] is None else f"{round(100 * r['met_rate'])}%"
+                self.stdout.write(
+                    f"round {r['number']:>3}  {r['published_at']:%Y-%m-%d}  {r['status']:<9} "
+                    f"groups={r['groups']} matched={r['matched']} unmatched={r['unmatched']} "
+                    f"repeats={r['repeat_pairs']}/{r['unavoidable_repeat_pairs']} met={met}"
+                )
+            return
+        try:
+            if options["dry_run"]:
+                preview = services.preview_round(program=program, seed=options["seed"])
+                f = preview.figures
+                self.stdout.write(
+                    f"round {preview.number} (dry run, seed {preview.seed}): "
+                    f"{f['groups']} groups, {f['matched']} matched, {f['unmatched']} unmatched, "
+                    f"{f['repeat_pairs']} repeat pairs ({f['unavoidable_repeat_pairs']} "
+                    f"unavoidable), cross-team {f['cross_team_rate']:.0%}"
+                )
+                for g in preview.draw.groups:
+                    names = ", ".join(preview.users[u].name for u in g.user_ids)
+                    self.stdout.write(f"  {names}")
+                for u in preview.draw.unmatched:
+                    self.stdout.write(f"  unmatched: {preview.users[u.user_id].name} "
+                                      f"({reports.reason_label(u.reason, u.detail)})")
+                return
+            round_, created = services.publish_round(program=program, actor=None,
+                                                     seed=options["seed"])
+        except ServiceError as exc:
+            raise CommandError(exc.message, returncode=2) from None
+        verb = "published" if created else "already published"
+        self.stdout.write(f"round {round_.number} {verb}: {round_.groups.count()} groups, "
+                          f"{round_.unmatched.count()} unmatched")
