@@ -51,24 +51,27 @@ def add_members(program) -> Callable[..., list[User]]:  # type: ignore[no-untype
 
 
 @pytest.fixture
-def publish(program, organizer):  # type: ignore[no-untyped-def]
+def publish(program, organizer, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     def _publish(seed: int = 1, starts_on: dt.date = SEASON_START, **kw: object):  # type: ignore[no-untyped-def]
         number = services.next_season_number(program=program)
-        season, _ = services.publish_season(actor=organizer, program=program, number=number,
-                                            seed=seed, starts_on=starts_on, **kw)
+        with django_capture_on_commit_callbacks(execute=True):
+            season, _ = services.publish_season(actor=organizer, program=program,
+                                                number=number, seed=seed, starts_on=starts_on,
+                                                **kw)
         return season
 
     return _publish
 
 
 @pytest.fixture
-def scheduled_circle(add_members, publish) -> Circle:  # type: ignore[no-untyped-def]
+def scheduled_circle(add_members, publish, django_capture_on_commit_callbacks) -> Circle:  # type: ignore[no-untyped-def]
     """A triad whose slot is decided (sessions exist), decided before the season starts."""
     add_members(3)
     season = publish()
     circle = season.circles.get()
-    services.close_vote(actor=circle.memberships.first().user, circle=circle,
-                        now=BEFORE_SEASON)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_vote(actor=circle.memberships.first().user, circle=circle,
+                            now=BEFORE_SEASON)
     circle.refresh_from_db()
     return circle
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 
@@ -95,7 +96,7 @@ def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_memb
     loner = add_members(1, windows=((6, 60, 120),))[0]
     season = publish(seed=2)
     assert season.number == 1
-    assert season.ends_on == SEASON_START + __import__("datetime").timedelta(weeks=12)
+    assert season.ends_on == SEASON_START + dt.timedelta(weeks=12)
     assert Circle.objects.filter(season=season).count() == 2
     assert CircleMember.objects.filter(season=season).count() == 6
     assert SlotOption.objects.filter(circle__season=season).count() >= 2
@@ -106,12 +107,14 @@ def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_memb
     assert "could not place you" in loner_mail.body
 
 
-def test_publish_is_idempotent(program, add_members, organizer):
+def test_publish_is_idempotent(program, add_members, organizer,
+                               django_capture_on_commit_callbacks):
     add_members(6)
-    first, created = services.publish_season(actor=organizer, program=program, number=1,
-                                             seed=1, starts_on=SEASON_START)
-    again, created_again = services.publish_season(actor=organizer, program=program,
-                                                   number=1, seed=9, starts_on=SEASON_START)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created = services.publish_season(actor=organizer, program=program, number=1,
+                                                 seed=1, starts_on=SEASON_START)
+        again, created_again = services.publish_season(
+            actor=organizer, program=program, number=1, seed=9, starts_on=SEASON_START)
     assert created and not created_again
     assert first.pk == again.pk
     assert Season.objects.count() == 1 and Circle.objects.count() == 2

@@ -19,7 +19,10 @@ def violations(group: tuple[str, ...], members: dict[str, Member], options: Grou
     avails = [members[m].availability for m in group]
     if options.min_overlap_hours > 0 and overlap_minutes(*avails) < options.min_overlap_hours * 60:
         out.append(("overlap", group))
-    if options.min_slot_minutes > 0 and longest_window(common_windows(*avails)) < options.min_slot_minutes:
+    if (
+        options.min_slot_minutes > 0
+        and longest_window(common_windows(*avails)) < options.min_slot_minutes
+    ):
         out.append(("slot", group))
     return out
 

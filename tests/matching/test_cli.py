@@ -30,44 +30,123 @@ def members(tmp_path):
 
 def test_groups_command_writes_output_and_report(tmp_path, members, capsys):
     out, report = tmp_path / "groups.csv", tmp_path / "report.json"
-    history = write(tmp_path / "h.csv", "round,group,member_id\n3,1,a\n3,1,b\n3,2,c\n3,2,d\n3,2,e\n")
-    code = main(["groups", "--members", members, "--history", history, "--out", str(out), "--report", str(report)])
+    history = write(
+        tmp_path / "h.csv", "round,group,member_id\n3,1,a\n3,1,b\n3,2,c\n3,2,d\n3,2,e\n"
+    )
+    code = main(
+        [
+            "groups",
+            "--members",
+            members,
+            "--history",
+            history,
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+        ]
+    )
     assert code == 0
     lines = out.read_text().splitlines()
     assert lines[0] == "round,group,member_id"
     assert {line.split(",")[0] for line in lines[1:]} == {"4"}
     assert sorted(line.split(",")[2] for line in lines[1:]) == ["a", "b", "c", "d", "e"]
     data = json.loads(report.read_text())
-    for key in (
-        "members groups group_sizes repeat_pairs unavoidable_repeat_pairs excess_repeat_pairs "
-        "cross_team_rate achievable_cross_team_rate mean_overlap_hours unmatched "
-        "hard_rule_violations seed seconds"
-    ).split():
+    for key in [
+        "members",
+        "groups",
+        "group_sizes",
+        "repeat_pairs",
+        "unavoidable_repeat_pairs",
+        "excess_repeat_pairs",
+        "cross_team_rate",
+        "achievable_cross_team_rate",
+        "mean_overlap_hours",
+        "unmatched",
+        "hard_rule_violations",
+        "seed",
+        "seconds",
+    ]:
         assert key in data
     assert "5 members" in capsys.readouterr().out
 
 
 def test_season_report_has_per_round_figures(tmp_path, members):
     out, report = tmp_path / "g.csv", tmp_path / "r.json"
-    assert main(["groups", "--members", members, "--rounds", "3", "--out", str(out), "--report", str(report)]) == 0
+    assert (
+        main(
+            [
+                "groups",
+                "--members",
+                members,
+                "--rounds",
+                "3",
+                "--out",
+                str(out),
+                "--report",
+                str(report),
+            ]
+        )
+        == 0
+    )
     data = json.loads(report.read_text())
     assert [r["round"] for r in data["per_round"]] == [1, 2, 3]
     assert {line.split(",")[0] for line in out.read_text().splitlines()[1:]} == {"1", "2", "3"}
 
 
 def test_mentors_command(tmp_path):
-    mentors = write(tmp_path / "mentors.csv", "id,team,timezone,languages,skills,capacity,availability\nm1,,UTC,en,python;sql,1,\nm2,,UTC,,go,1,\n")
-    mentees = write(tmp_path / "mentees.csv", "id,team,timezone,languages,wants,goals,availability\ne1,,UTC,en,python,learn sql,\ne2,,UTC,,go,,\ne3,,UTC,,go,,\n")
+    mentors = write(
+        tmp_path / "mentors.csv",
+        "id,team,timezone,languages,skills,capacity,availability\nm1,,UTC,en,python;sql,1,\nm2,,UTC,,go,1,\n",
+    )
+    mentees = write(
+        tmp_path / "mentees.csv",
+        "id,team,timezone,languages,wants,goals,availability\ne1,,UTC,en,python,learn sql,\ne2,,UTC,,go,,\ne3,,UTC,,go,,\n",
+    )
     out, report = tmp_path / "a.csv", tmp_path / "r.json"
-    assert main(["mentors", "--mentors", mentors, "--mentees", mentees, "--out", str(out), "--report", str(report)]) == 0
+    assert (
+        main(
+            [
+                "mentors",
+                "--mentors",
+                mentors,
+                "--mentees",
+                mentees,
+                "--out",
+                str(out),
+                "--report",
+                str(report),
+            ]
+        )
+        == 0
+    )
     rows = out.read_text().splitlines()
     assert rows[0] == "mentee_id,mentor_id,score,reason"
     assert len(rows) == 4
     assert rows[3].endswith(",,,no_capacity") or rows[2].endswith(",,,no_capacity")
     data = json.loads(report.read_text())
     assert data["assigned"] == 2 and data["method"] == "optimal"
-    scores = write(tmp_path / "s.csv", "mentee_id,mentor_id,score,mentor_score\ne1,m2,0.5,0.1\ne2,m2,0.4,0.9\n")
-    assert main(["mentors", "--mentors", mentors, "--mentees", mentees, "--scores", scores, "--method", "stable", "--out", str(out)]) == 0
+    scores = write(
+        tmp_path / "s.csv", "mentee_id,mentor_id,score,mentor_score\ne1,m2,0.5,0.1\ne2,m2,0.4,0.9\n"
+    )
+    assert (
+        main(
+            [
+                "mentors",
+                "--mentors",
+                mentors,
+                "--mentees",
+                mentees,
+                "--scores",
+                scores,
+                "--method",
+                "stable",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "e2,m2,0.400000," in out.read_text()
 
 
@@ -119,7 +198,22 @@ def test_unknown_ids_in_history_and_scores(tmp_path, members, capsys):
     assert "mentors.csv:2:2: must be >= 0" in capsys.readouterr().err
     mentors = write(tmp_path / "mentors.csv", "id,capacity\nm1,1\n")
     scores = write(tmp_path / "s.csv", "mentee_id,mentor_id,score\ne1,m9,1\n")
-    assert main(["mentors", "--mentors", mentors, "--mentees", mentees, "--scores", scores, "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "mentors",
+                "--mentors",
+                mentors,
+                "--mentees",
+                mentees,
+                "--scores",
+                scores,
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "s.csv:2:2: unknown mentor id 'm9'" in capsys.readouterr().err
     assert not out.exists()
 
@@ -152,7 +246,7 @@ def test_module_entry_point_and_no_django(tmp_path, members):
         "runpy.run_module('peerly.matching', run_name='__main__')"
     )
     out = tmp_path / "o.csv"
-    proc = subprocess.run(  # noqa: S603
+    proc = subprocess.run(
         [sys.executable, "-c", code, members, str(out)],
         env={"PYTHONPATH": SRC, "PATH": ""},
         capture_output=True,
@@ -162,8 +256,17 @@ def test_module_entry_point_and_no_django(tmp_path, members):
     )
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
-    bad = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "peerly.matching", "groups", "--members", str(tmp_path / "x.csv"), "--out", str(out)],
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "peerly.matching",
+            "groups",
+            "--members",
+            str(tmp_path / "x.csv"),
+            "--out",
+            str(out),
+        ],
         env={"PYTHONPATH": SRC, "PATH": ""},
         capture_output=True,
         text=True,

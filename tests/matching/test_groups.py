@@ -29,9 +29,13 @@ def populations(draw):
             Member(
                 id=mid,
                 team=draw(st.sampled_from(["", "a", "b", "c"])),
-                languages=frozenset(draw(st.lists(st.sampled_from(["en", "de", "fr"]), max_size=2))),
+                languages=frozenset(
+                    draw(st.lists(st.sampled_from(["en", "de", "fr"]), max_size=2))
+                ),
                 do_not_pair=frozenset(dnp),
-                knows=frozenset(draw(st.lists(st.sampled_from(others), max_size=2)) if others else []),
+                knows=frozenset(
+                    draw(st.lists(st.sampled_from(others), max_size=2)) if others else []
+                ),
                 availability=avail,
                 priority=draw(st.integers(0, 1)),
             )
@@ -118,7 +122,9 @@ def test_triads_follow_kirkman_round_by_round(n, rounds):
 def test_triad_season_uses_design(n, rounds):
     members = _members(n)
     result = form_groups(members, (), GroupOptions(size=3, rounds=rounds))
-    pairs = [p for plan in result.rounds for g in plan.groups for p in combinations(g.member_ids, 2)]
+    pairs = [
+        p for plan in result.rounds for g in plan.groups for p in combinations(g.member_ids, 2)
+    ]
     assert len(pairs) == len(set(pairs)) == n * (n - 1) // 2
 
 
@@ -207,7 +213,9 @@ def test_familiar_prefers_known_people():
     result = form_groups(members, (), GroupOptions(strategy="familiar"))
     assert all(int(g.member_ids[0][1:]) ^ 1 == int(g.member_ids[1][1:]) for g in result.groups)
     strangers = form_groups(members, (), GroupOptions(strategy="strangers"))
-    assert not any(int(g.member_ids[0][1:]) ^ 1 == int(g.member_ids[1][1:]) for g in strangers.groups)
+    assert not any(
+        int(g.member_ids[0][1:]) ^ 1 == int(g.member_ids[1][1:]) for g in strangers.groups
+    )
 
 
 def test_min_overlap_is_hard_and_reported():
@@ -229,12 +237,16 @@ def test_pairs_are_exact_against_brute_force():
             Member(f"m{i}", team=rnd.choice("abc"), interests=frozenset(rnd.sample("wxyz", 2)))
             for i in range(n)
         ]
-        history = [PastGroup(1, (f"m{a}", f"m{b}")) for a, b in combinations(range(n), 2) if rnd.random() < 0.3]
+        history = [
+            PastGroup(1, (f"m{a}", f"m{b}"))
+            for a, b in combinations(range(n), 2)
+            if rnd.random() < 0.3
+        ]
         options = GroupOptions(size=2, seed=trial)
         result = form_groups(members, history, options)
         problem = Problem(members, history, options, round_no=2)
 
-        def weight(pairs):
+        def weight(pairs, problem=problem):
             return sum(sum(problem.pair_components(a, b).values()) for a, b in pairs)
 
         def perfect(rest):

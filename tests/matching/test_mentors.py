@@ -93,7 +93,9 @@ def test_optimal_is_exact_and_stable_has_no_blocking_pair(market, rnd):
     for a in optimal.assignments:
         if a.mentor_id:
             assert (a.mentee_id, a.mentor_id) in table
-    assert optimal.metrics["total_score"] == pytest.approx(lsa_optimum(mentors, mentees, table), abs=1e-6)
+    assert optimal.metrics["total_score"] == pytest.approx(
+        lsa_optimum(mentors, mentees, table), abs=1e-6
+    )
     stable = assign_mentors(mentors, mentees, MentorOptions(method="stable", scores=table))
     check_basics(mentors, mentees, stable)
     assert stable.metrics["blocking_pairs"] == 0 == brute_blocking(mentors, mentees, table, stable)
@@ -145,7 +147,7 @@ def test_builtin_scores_match_score_pair_and_languages_are_hard():
     mentors, mentees = _people(40, 8)
     result = assign_mentors(mentors, mentees, MentorOptions(semantic=False))
     by_id = {m.id: m for m in mentors}
-    for mentee, a in zip(sorted(mentees, key=lambda e: e.id), result.assignments):
+    for mentee, a in zip(sorted(mentees, key=lambda e: e.id), result.assignments, strict=False):
         if a.mentor_id:
             scored = score_pair(mentee, by_id[a.mentor_id])
             assert scored is not None
@@ -153,19 +155,28 @@ def test_builtin_scores_match_score_pair_and_languages_are_hard():
             assert dict(a.components) == pytest.approx(dict(scored[1]), abs=1e-6)
         elif mentee.languages == {"fi"}:
             assert a.reason in {"no_shared_language", "no_capacity"}
-    assert score_pair(Mentee("x", languages=frozenset({"fi"})), Mentor("y", 1, languages=frozenset({"en"}))) is None
+    assert (
+        score_pair(
+            Mentee("x", languages=frozenset({"fi"})), Mentor("y", 1, languages=frozenset({"en"}))
+        )
+        is None
+    )
 
 
 def test_builtin_optimal_against_dense_assignment():
     mentors, mentees = _people(30, 6, seed=3)
-    result = assign_mentors(mentors, mentees, MentorOptions(semantic=False, candidates_per_mentee=2))
+    result = assign_mentors(
+        mentors, mentees, MentorOptions(semantic=False, candidates_per_mentee=2)
+    )
     table = {}
     for e in mentees:
         for m in mentors:
             s = score_pair(e, m)
             if s is not None:
                 table[(e.id, m.id)] = (s[0], s[0])
-    assert result.metrics["total_score"] == pytest.approx(lsa_optimum(mentors, mentees, table), abs=1e-5)
+    assert result.metrics["total_score"] == pytest.approx(
+        lsa_optimum(mentors, mentees, table), abs=1e-5
+    )
 
 
 def test_semantic_degrades_without_sentence_transformers(monkeypatch):

@@ -275,3 +275,62 @@ def test_list_pages_have_bounded_queries(personas, django_assert_max_num_queries
         )
     with django_assert_max_num_queries(8):
         assert member.get(reverse("api:list_programs")).status_code == 200
+
+
+POSTS = [
+    # (url name, args builder, data, {persona: status})
+    (
+        "programs:question-add",
+        lambda p: [p.slug],
+        {"question-label": "Why?", "question-kind": "text"},
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 302,
+        },
+    ),
+    (
+        "programs:membership",
+        lambda p: [p.slug, "pause"],
+        {},
+        {"anonymous": 302, "outsider": 403, "other_organizer": 403, "member": 302},
+    ),
+    (
+        "programs:manage-invitations",
+        lambda p: [p.slug],
+        {"emails": "new@example.org"},
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "other_organizer": 403,
+            "organizer": 302,
+        },
+    ),
+    (
+        "programs:edit",
+        lambda p: [p.slug],
+        {"name": "Hijacked"},
+        {"anonymous": 302, "outsider": 403, "member": 403, "other_organizer": 403},
+    ),
+]
+
+
+def _post_cases():
+    for name, args, data, expected in POSTS:
+        for persona, status in expected.items():
+            yield pytest.param(name, args, data, persona, status, id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize(("name", "args", "data", "persona", "status"), list(_post_cases()))
+def test_post_permission_table(personas, name, args, data, persona, status):
+    from peerly.programs.models import Invitation, Program, SignupQuestion
+
+    response = personas.client(persona).post(reverse(name, args=args(personas.program)), data)
+    assert response.status_code == status
+    if status in (403, 302) and persona != "organizer" and persona != "member":
+        assert not SignupQuestion.objects.exists()
+        assert not Invitation.objects.exists()
+        assert Program.objects.get(pk=personas.program.pk).name != "Hijacked"

@@ -19,6 +19,7 @@ from peerly.matching.availability import longest_window
 from peerly.programs.models import Enrollment, Program
 from peerly.programs.selectors import list_active_members
 
+PAIR_CHECK_LIMIT = 1500  # members; above this the engine alone finds the isolated ones
 REASONS = {
     "no_availability": "You have not set your weekly availability, so no common slot can be "
     "found. Add it to your profile.",
@@ -148,35 +149,52 @@ def plan_formation(
         for a, b in _pairs(int(x) for x in h.member_ids)
     }
     size = settings.group_size
-    result = form_groups(
-        members,
-        history,
-        GroupOptions(
-            size=size,
-            seed=seed,
-            strategy=strategy or settings.strategy,
-            team_rule=settings.team_rule,
-            min_slot_minutes=minutes,
-        ),
+    options = GroupOptions(
+        size=size,
+        seed=seed,
+        strategy=strategy or settings.strategy,
+        team_rule=settings.team_rule,
+        min_slot_minutes=minutes,
     )
     by_id = {m.id: m for m in members}
+    # Members who share a long-enough slot with nobody cannot be in any circle: tell them why
+    # up front so the engine plans group sizes for the others only.
+    isolated = _isolated(members, avail, minutes) if len(members) <= PAIR_CHECK_LIMIT else set()
+    left.extend(
+        _left(int(x), "no_common_availability", "no slot in common with anybody", minutes)
+        for x in sorted(isolated)
+    )
+    members = [m for m in members if m.id not in isolated]
+    result = form_groups(members, history, options)
     groups = [list(g.member_ids) for g in result.groups]
     left.extend(_left(int(u.member_id), u.reason, u.detail, minutes) for u in result.unmatched)
 
     # Never a circle smaller than `size`: spread the members of small groups over circles that
-    # can take one more (up to size + 1) while a common slot remains, else leave them out.
+    # can take one more (up to size + 1) while a common slot remains.
     full = [g for g in groups if len(g) >= size]
+    rest: list[str] = []
     for small in (g for g in groups if len(g) < size):
         for member_id in sorted(small):
             target = _best_home(member_id, full, size, by_id, avail, minutes)
             if target is None:
-                left.append(
-                    _left(
-                        int(member_id), "remainder", "no circle could take one more member", minutes
-                    )
-                )
+                rest.append(member_id)
             else:
                 target.append(member_id)
+    if rest:
+        # Re-plan the leftovers together with the circles that absorbed a remainder: e.g. a
+        # pair and a circle of four become two circles of three.
+        big = [g for g in full if len(g) > size]
+        pool = sorted([*rest, *(x for g in big for x in g)])
+        retry = form_groups([by_id[x] for x in pool], history, options)
+        placed = [list(g.member_ids) for g in retry.groups if len(g.member_ids) >= size]
+        if sum(map(len, placed)) > sum(map(len, big)):
+            full = [g for g in full if len(g) <= size] + placed
+            done = {x for g in placed for x in g}
+            rest = [x for x in pool if x not in done]
+        left.extend(
+            _left(int(x), "remainder", "no circle could take one more member", minutes)
+            for x in rest
+        )
 
     circles = []
     for g in sorted(full, key=lambda g: sorted(int(x) for x in g)):
@@ -212,6 +230,21 @@ def plan_formation(
         "strategy": strategy or settings.strategy,
     }
     return FormationPlan(circles=tuple(circles), unmatched=unmatched, metrics=metrics)
+
+
+def _isolated(
+    members: Sequence[Member], avail: dict[str, tuple[tuple[int, int], ...]], minutes: int
+) -> set[str]:
+    """Members without a single other member sharing a slot of `minutes`."""
+    ok: set[str] = set()
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if a.id in ok and b.id in ok:
+                continue
+            common = engine_common_windows(avail[a.id], avail[b.id])
+            if longest_window(tuple(common)) >= minutes:
+                ok.update((a.id, b.id))
+    return {m.id for m in members} - ok
 
 
 def _best_home(

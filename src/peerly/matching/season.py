@@ -90,5 +90,5 @@ def improve_season(
                 best_rounds = [[list(g) for g in gs] for gs in rounds]
     return [
         ([sorted(g) for g in groups], unmatched)
-        for groups, (_, unmatched) in zip(best_rounds, plans)
+        for groups, (_, unmatched) in zip(best_rounds, plans, strict=False)
     ]

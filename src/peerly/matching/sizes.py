@@ -1,4 +1,4 @@
-"""Group-size plans: sizes within k-1..k+1, nobody alone, as many groups of exactly k as possible."""
+"""Group-size plans: sizes k-1..k+1, nobody alone, as many groups of exactly k as possible."""
 
 from __future__ import annotations
 

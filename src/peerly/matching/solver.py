@@ -167,7 +167,10 @@ def _run_matching(
 ) -> tuple[list[tuple[int, int]], list[int]]:
     rows, cols = np.nonzero(chosen)
     if problem.options.min_slot_minutes > 0:
-        keep = [problem.slot_ok_pair(int(block[r]), int(block[c])) for r, c in zip(rows, cols)]
+        keep = [
+            problem.slot_ok_pair(int(block[r]), int(block[c]))
+            for r, c in zip(rows, cols, strict=False)
+        ]
         rows, cols = rows[keep], cols[keep]
     size = len(block)
     if len(rows) == 0:
@@ -176,7 +179,7 @@ def _run_matching(
     w = np.rint((w - w.min() + 1.0) * 1000).astype(np.int64)
     graph = rx.PyGraph()
     graph.add_nodes_from(range(size))
-    graph.add_edges_from(list(zip(rows.tolist(), cols.tolist(), w.tolist())))
+    graph.add_edges_from(list(zip(rows.tolist(), cols.tolist(), w.tolist(), strict=False)))
     matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
     pairs = sorted((min(a, b), max(a, b)) for a, b in matching)
     matched = {x for p in pairs for x in p}
@@ -186,10 +189,7 @@ def _run_matching(
 # ------------------------------------------------------------------- groups k>=3
 def _solve_groups(problem: Problem, rng: np.random.Generator) -> tuple[list[list[int]], list[int]]:
     n, k = problem.n, problem.k
-    if n <= GROUP_DENSE_LIMIT:
-        blocks = [np.arange(n)]
-    else:
-        blocks = _blocks(n, GROUP_BLOCK, k, rng)
+    blocks = [np.arange(n)] if n <= GROUP_DENSE_LIMIT else _blocks(n, GROUP_BLOCK, k, rng)
     seed = int(rng.integers(0, 2**63 - 1))
     groups: list[list[int]] = []
     left: list[int] = []
@@ -228,9 +228,13 @@ class BlockState:
                 total += row[b]
         glob = [int(self.block[p]) for p in group]
         total += self.problem.fairness(glob)
-        if self.group_check and len(group) > 2 and total > -HARD / 2:
-            if not self.problem.group_ok(glob):
-                total -= HARD
+        if (
+            self.group_check
+            and len(group) > 2
+            and total > -HARD / 2
+            and not self.problem.group_ok(glob)
+        ):
+            total -= HARD
         return total
 
 

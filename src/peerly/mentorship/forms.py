@@ -25,12 +25,15 @@ class ApplicationForm(JoinForm):
             for name in [n for n in self.fields if n.startswith("q_") or n == "agreement"]:
                 del self.fields[name]
         self.fields["goals"] = forms.CharField(
-            label="Your goals for the coming year", max_length=5000,
+            label="Your goals for the coming year",
+            max_length=5000,
             widget=forms.Textarea(attrs={"rows": 4}),
             help_text="What do you want to learn or achieve with a mentor?",
         )
         self.fields["wants"] = forms.CharField(
-            label="Areas you want help with", max_length=2000, required=False,
+            label="Areas you want help with",
+            max_length=2000,
+            required=False,
             help_text="Comma-separated, e.g. Public speaking, Event planning.",
         )
 
@@ -43,33 +46,54 @@ class MentorProfileForm(forms.ModelForm):
 
 
 class ResignForm(forms.Form):
-    reason = forms.CharField(label="Why are you stepping down?", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    replacement = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), required=False,
-                                         label="Mentor you recommend for your mentees")
+    reason = forms.CharField(
+        label="Why are you stepping down?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    replacement = forms.ModelChoiceField(
+        queryset=MentorProfile.objects.none(),
+        required=False,
+        label="Mentor you recommend for your mentees",
+    )
 
     def __init__(self, *args: Any, profile: MentorProfile, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["replacement"]
-        field.queryset = (MentorProfile.objects.filter(program=profile.program,  # type: ignore[attr-defined]
-                                                       status="active")
-                          .exclude(pk=profile.pk).select_related("user"))
+        field.queryset = (
+            MentorProfile.objects.filter(
+                program=profile.program,  # type: ignore[attr-defined]
+                status="active",
+            )
+            .exclude(pk=profile.pk)
+            .select_related("user")
+        )
         field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReportForm(forms.Form):
     month = forms.ChoiceField(label="Month reported on")
-    did = forms.CharField(label="What I did", max_length=10000,
-                          widget=forms.Textarea(attrs={"rows": 4}))
-    next_steps = forms.CharField(label="What's next", max_length=10000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
-    blockers = forms.CharField(label="What blocks me", max_length=10000, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    did = forms.CharField(
+        label="What I did", max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_steps = forms.CharField(
+        label="What's next",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    blockers = forms.CharField(
+        label="What blocks me",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -80,77 +104,105 @@ class ReportForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Comment", max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of request", choices=RequestKind.choices)
-    amount = forms.DecimalField(label="Amount", required=False, min_value=0, max_digits=10,
-                                decimal_places=2)
-    justification = forms.CharField(label="Justification", max_length=5000,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(
+        label="Amount", required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    justification = forms.CharField(
+        label="Justification", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RecognitionForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=RecognitionKind.choices)
-    note = forms.CharField(label="Why (for the organisers)", max_length=3000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Why (for the organisers)", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TermForm(forms.Form):
-    choice = forms.ChoiceField(label="At the end of this term", choices=TermChoice.choices,
-                               widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label="At the end of this term", choices=TermChoice.choices, widget=forms.RadioSelect
+    )
 
 
 class GoalsForm(forms.Form):
-    goals = forms.CharField(label="Personal goals", max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    goals = forms.CharField(
+        label="Personal goals", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class NominationForm(forms.Form):
     nominee_email = forms.EmailField(
-        label="Email of the person you nominate", required=False,
+        label="Email of the person you nominate",
+        required=False,
         help_text="Leave empty to nominate yourself.",
     )
-    statement = forms.CharField(label="Why would this person be a good mentor?",
-                                max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    expertise = forms.CharField(label="Expertise", max_length=2000, required=False,
-                                help_text="Comma-separated.")
-    evaluator = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), required=False,
-                                       label="Mentor to evaluate a self-nomination")
+    statement = forms.CharField(
+        label="Why would this person be a good mentor?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    expertise = forms.CharField(
+        label="Expertise", max_length=2000, required=False, help_text="Comma-separated."
+    )
+    evaluator = forms.ModelChoiceField(
+        queryset=MentorProfile.objects.none(),
+        required=False,
+        label="Mentor to evaluate a self-nomination",
+    )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["evaluator"]
         field.queryset = MentorProfile.objects.filter(  # type: ignore[attr-defined]
-            program=program, status="active").select_related("user")
+            program=program, status="active"
+        ).select_related("user")
         field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
 
 
 class EvaluationForm(forms.Form):
     recommend = forms.TypedChoiceField(
-        label="Your recommendation", coerce=lambda v: v == "yes",
-        choices=[("yes", "Recommend: go on to the coaching training"),
-                 ("no", "Do not recommend")], widget=forms.RadioSelect,
+        label="Your recommendation",
+        coerce=lambda v: v == "yes",
+        choices=[("yes", "Recommend: go on to the coaching training"), ("no", "Do not recommend")],
+        widget=forms.RadioSelect,
     )
-    evaluation = forms.CharField(label="Evaluation (for the organisers)", max_length=5000,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    evaluation = forms.CharField(
+        label="Evaluation (for the organisers)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ApproveNominationForm(forms.Form):
-    capacity = forms.IntegerField(label="Capacity (mentees)", min_value=0, max_value=50,
-                                  required=False)
+    capacity = forms.IntegerField(
+        label="Capacity (mentees)", min_value=0, max_value=50, required=False
+    )
 
 
 class ReviewForm(forms.Form):
-    strengths = forms.CharField(label="Strengths", max_length=5000, required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    improve = forms.CharField(label="What to improve", max_length=5000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    rating = forms.TypedChoiceField(label="Rating (1–5)", coerce=int,
-                                    choices=[(i, str(i)) for i in range(1, 6)],
-                                    widget=forms.RadioSelect)
+    strengths = forms.CharField(
+        label="Strengths", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improve = forms.CharField(
+        label="What to improve",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rating = forms.TypedChoiceField(
+        label="Rating (1–5)",
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+    )
 
 
 class AssignForm(forms.Form):
@@ -159,8 +211,9 @@ class AssignForm(forms.Form):
 
 class ReassignForm(forms.Form):
     mentor = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), label="New mentor")
-    reason = forms.CharField(label="Reason", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, program: Program, exclude: int | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -170,23 +223,39 @@ class ReassignForm(forms.Form):
         field = self.fields["mentor"]
         field.queryset = qs  # type: ignore[attr-defined]
         field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda m: f"{m.user.name} ({m.load}/{m.capacity}"
-            f"{'' if m.is_accepting else ', not accepting'})"
+            lambda m: (
+                f"{m.user.name} ({m.load}/{m.capacity}"
+                f"{'' if m.is_accepting else ', not accepting'})"
+            )
         )
 
 
 class AutoAssignForm(forms.Form):
-    method = forms.ChoiceField(label="Method", choices=[
-        ("optimal", "Optimal: best total fit"),
-        ("stable", "Stable: no applicant and mentor would both rather swap"),
-    ])
+    method = forms.ChoiceField(
+        label="Method",
+        choices=[
+            ("optimal", "Optimal: best total fit"),
+            ("stable", "Stable: no applicant and mentor would both rather swap"),
+        ],
+    )
     seed = forms.IntegerField(label="Seed", initial=0, min_value=0, required=False)
 
 
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = MentorshipSettings
-        exclude = ["program"]
+        fields = [
+            "screening_days",
+            "screening_reminder_days",
+            "term_days",
+            "term_notice_days",
+            "report_grace_days",
+            "inactivity_days",
+            "review_month",
+            "review_days",
+            "default_capacity",
+            "training_checklist",
+        ]
         widgets = {"training_checklist": forms.Textarea(attrs={"rows": 5})}
 
 

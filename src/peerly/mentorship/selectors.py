@@ -23,10 +23,10 @@ from peerly.mentorship.models import (
     RUNNING_STATUSES,
     MentorNomination,
     MentorProfile,
-    MentorshipSettings,
-    MentorStatus,
     Mentorship,
+    MentorshipSettings,
     MentorshipStatus,
+    MentorStatus,
     MonthlyReport,
     NominationStatus,
     Recognition,
@@ -58,7 +58,8 @@ def get_mentorship_program_for_organizer(*, user: User, slug: str) -> Program:
 
 def is_member(user: User, program: Program) -> bool:
     return Enrollment.objects.filter(
-        program=program, user=user,
+        program=program,
+        user=user,
         status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.APPLIED],
     ).exists()
 
@@ -67,8 +68,11 @@ def get_mentor_profile(*, user: User, program: Program) -> MentorProfile | None:
     """The user's active mentor profile in this programme, if they are a mentor."""
     if not user.is_authenticated:
         return None
-    return (MentorProfile.objects.filter(program=program, user=user, status=MentorStatus.ACTIVE)
-            .select_related("user", "user__profile").first())
+    return (
+        MentorProfile.objects.filter(program=program, user=user, status=MentorStatus.ACTIVE)
+        .select_related("user", "user__profile")
+        .first()
+    )
 
 
 def get_own_mentor_profile(*, user: User, program: Program) -> MentorProfile:
@@ -80,8 +84,9 @@ def get_own_mentor_profile(*, user: User, program: Program) -> MentorProfile:
 
 def get_current_mentorship(*, user: User, program: Program) -> Mentorship | None:
     """The mentee's open mentorship, else the latest closed one."""
-    qs = (Mentorship.objects.filter(program=program, mentee=user)
-          .select_related("mentor", "mentor__user", "mentor__user__profile"))
+    qs = Mentorship.objects.filter(program=program, mentee=user).select_related(
+        "mentor", "mentor__user", "mentor__user__profile"
+    )
     return qs.filter(status__in=OPEN_STATUSES).first() or qs.order_by("-submitted_at").first()
 
 
@@ -94,8 +99,15 @@ def get_mentorship_for_user(*, user: User, program: Program, mentorship_id: int)
     ms = (
         Mentorship.objects.filter(program=program, pk=mentorship_id)
         .filter(_party_filter(user))
-        .select_related("mentee", "mentee__profile", "mentor", "mentor__user",
-                        "mentor__user__profile", "program", "enrollment")
+        .select_related(
+            "mentee",
+            "mentee__profile",
+            "mentor",
+            "mentor__user",
+            "mentor__user__profile",
+            "program",
+            "enrollment",
+        )
         .first()
     )
     if ms is None:
@@ -103,13 +115,14 @@ def get_mentorship_for_user(*, user: User, program: Program, mentorship_id: int)
     return ms
 
 
-def get_mentorship_for_organizer(*, user: User, program: Program, mentorship_id: int
-                                 ) -> Mentorship:
+def get_mentorship_for_organizer(*, user: User, program: Program, mentorship_id: int) -> Mentorship:
     if not is_organizer(user, program):
         raise PermissionDenied
-    ms = (Mentorship.objects.filter(program=program, pk=mentorship_id)
-          .select_related("mentee", "mentee__profile", "mentor", "mentor__user", "enrollment")
-          .first())
+    ms = (
+        Mentorship.objects.filter(program=program, pk=mentorship_id)
+        .select_related("mentee", "mentee__profile", "mentor", "mentor__user", "enrollment")
+        .first()
+    )
     if ms is None:
         raise Http404("No such mentorship.")
     return ms
@@ -119,8 +132,9 @@ def get_report_for_user(*, user: User, program: Program, report_id: int) -> Mont
     report = (
         MonthlyReport.objects.filter(mentorship__program=program, pk=report_id)
         .filter(Q(mentorship__mentee=user) | Q(mentorship__mentor__user=user))
-        .select_related("mentorship", "mentorship__mentee", "mentorship__mentor__user",
-                        "mentorship__program")
+        .select_related(
+            "mentorship", "mentorship__mentee", "mentorship__mentor__user", "mentorship__program"
+        )
         .first()
     )
     if report is None:
@@ -140,11 +154,15 @@ def get_request_for_user(*, user: User, program: Program, request_id: int) -> Su
     return item
 
 
-def get_nomination_for_user(*, user: User, program: Program, nomination_id: int
-                            ) -> MentorNomination:
+def get_nomination_for_user(
+    *, user: User, program: Program, nomination_id: int
+) -> MentorNomination:
     """Nominee, nominator, mentors (who may evaluate) and organisers."""
-    nom = (MentorNomination.objects.filter(program=program, pk=nomination_id)
-           .select_related("nominee", "nominated_by", "evaluator", "decided_by").first())
+    nom = (
+        MentorNomination.objects.filter(program=program, pk=nomination_id)
+        .select_related("nominee", "nominated_by", "evaluator", "decided_by")
+        .first()
+    )
     if nom is None:
         raise Http404("No such nomination.")
     if user.pk in (nom.nominee_id, nom.nominated_by_id, nom.evaluator_id):
@@ -155,8 +173,11 @@ def get_nomination_for_user(*, user: User, program: Program, nomination_id: int
 
 
 def get_review_for_reviewer(*, user: User, program: Program, review_id: int) -> Review:
-    review = (Review.objects.filter(round__program=program, pk=review_id, reviewer=user)
-              .select_related("round", "reviewee", "mentorship").first())
+    review = (
+        Review.objects.filter(round__program=program, pk=review_id, reviewer=user)
+        .select_related("round", "reviewee", "mentorship")
+        .first()
+    )
     if review is None:
         raise Http404("No such review.")
     return review
@@ -165,7 +186,8 @@ def get_review_for_reviewer(*, user: User, program: Program, review_id: int) -> 
 def list_reviews_for_user(*, user: User, program: Program) -> dict[str, list[Review]]:
     """Reviews I write (any state) and reviews about me (submitted only)."""
     base = Review.objects.filter(round__program=program).select_related(
-        "round", "reviewer", "reviewee")
+        "round", "reviewer", "reviewee"
+    )
     return {
         "written": list(base.filter(reviewer=user)),
         "received": list(base.filter(reviewee=user, submitted_at__isnull=False)),
@@ -176,9 +198,11 @@ def list_mentors_for_member(*, user: User, program: Program) -> QuerySet[MentorP
     """The mentor directory: for programme members and organisers."""
     if not (is_organizer(user, program) or is_member(user, program)):
         raise PermissionDenied("Only members of this programme can see its mentors.")
-    return (MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
-            .select_related("user", "user__profile")
-            .order_by("-is_accepting", "user__display_name", "user__email"))
+    return (
+        MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
+        .select_related("user", "user__profile")
+        .order_by("-is_accepting", "user__display_name", "user__email")
+    )
 
 
 def list_mentors_for_matching(*, program: Program) -> list[MentorProfile]:
@@ -191,18 +215,22 @@ def list_mentors_for_matching(*, program: Program) -> list[MentorProfile]:
 
 
 def list_unassigned(*, program: Program) -> QuerySet[Mentorship]:
-    return (Mentorship.objects.filter(program=program, status=M.SUBMITTED)
-            .select_related("mentee", "mentee__profile", "enrollment")
-            .prefetch_related("mentee__profile__windows")
-            .order_by("submitted_at", "pk"))
+    return (
+        Mentorship.objects.filter(program=program, status=M.SUBMITTED)
+        .select_related("mentee", "mentee__profile", "enrollment")
+        .prefetch_related("mentee__profile__windows")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def list_mentees_for_mentor(*, profile: MentorProfile) -> QuerySet[Mentorship]:
     return (
         Mentorship.objects.filter(mentor=profile, status__in=LOAD_STATUSES)
         .select_related("mentee", "mentee__profile")
-        .annotate(last_report=Max("reports__month"),
-                  unreviewed=Count("reports", filter=Q(reports__reviewed_at__isnull=True)))
+        .annotate(
+            last_report=Max("reports__month"),
+            unreviewed=Count("reports", filter=Q(reports__reviewed_at__isnull=True)),
+        )
         .order_by("status", "mentee__display_name")
     )
 
@@ -214,26 +242,34 @@ def report_due(*, today: dt.date, cfg: MentorshipSettings) -> tuple[dt.date, boo
     return month, overdue
 
 
-def overdue_reports(*, program: Program, today: dt.date, mentor: MentorProfile | None = None
-                    ) -> QuerySet[Mentorship]:
+def overdue_reports(
+    *, program: Program, today: dt.date, mentor: MentorProfile | None = None
+) -> QuerySet[Mentorship]:
     """Active mentees who have not filed last month's report after the grace period."""
     cfg = get_settings(program)
     month, overdue = report_due(today=today, cfg=cfg)
     if not overdue:
         return Mentorship.objects.none()
     start_of_this = first_of_month(today)
-    qs = (Mentorship.objects.filter(program=program, status=M.ACTIVE,
-                                    graduated_at__date__lt=start_of_this)
-          .exclude(reports__month=month)
-          .select_related("mentee", "mentor__user"))
+    qs = (
+        Mentorship.objects.filter(
+            program=program, status=M.ACTIVE, graduated_at__date__lt=start_of_this
+        )
+        .exclude(reports__month=month)
+        .select_related("mentee", "mentor__user")
+    )
     if mentor is not None:
         qs = qs.filter(mentor=mentor)
     return qs
 
 
 def last_activity(profile: MentorProfile) -> dt.datetime:
-    candidates = [profile.approved_at, profile.last_activity_at, profile.user.last_login,
-                  profile.created_at]
+    candidates = [
+        profile.approved_at,
+        profile.last_activity_at,
+        profile.user.last_login,
+        profile.created_at,
+    ]
     return max(c for c in candidates if c is not None)
 
 
@@ -259,37 +295,60 @@ def mentor_dashboard(*, profile: MentorProfile, today: dt.date) -> MentorDashboa
         orientation=[m for m in mentees if m.status == M.ORIENTATION],
         active=[m for m in mentees if m.status == M.ACTIVE],
         overdue=list(overdue_reports(program=program, today=today, mentor=profile)),
-        unreviewed=list(MonthlyReport.objects.filter(
-            mentorship__mentor=profile, mentorship__status__in=RUNNING_STATUSES,
-            reviewed_at__isnull=True).select_related("mentorship__mentee").order_by("month")),
-        requests=list(SupportRequest.objects.filter(
-            mentorship__mentor=profile, status=RequestStatus.PENDING,
-            mentorship__status__in=RUNNING_STATUSES).select_related("mentorship__mentee")),
-        reviews_due=list(Review.objects.filter(
-            round__program=program, reviewer=profile.user, submitted_at__isnull=True,
-            round__closes_on__gte=today).select_related("reviewee", "round")),
-        nominations=list(MentorNomination.objects.filter(
-            program=program, status=NominationStatus.EVALUATION)
+        unreviewed=list(
+            MonthlyReport.objects.filter(
+                mentorship__mentor=profile,
+                mentorship__status__in=RUNNING_STATUSES,
+                reviewed_at__isnull=True,
+            )
+            .select_related("mentorship__mentee")
+            .order_by("month")
+        ),
+        requests=list(
+            SupportRequest.objects.filter(
+                mentorship__mentor=profile,
+                status=RequestStatus.PENDING,
+                mentorship__status__in=RUNNING_STATUSES,
+            ).select_related("mentorship__mentee")
+        ),
+        reviews_due=list(
+            Review.objects.filter(
+                round__program=program,
+                reviewer=profile.user,
+                submitted_at__isnull=True,
+                round__closes_on__gte=today,
+            ).select_related("reviewee", "round")
+        ),
+        nominations=list(
+            MentorNomination.objects.filter(program=program, status=NominationStatus.EVALUATION)
             .filter(Q(evaluator__isnull=True) | Q(evaluator=profile.user))
-            .exclude(nominee=profile.user).select_related("nominee")),
+            .exclude(nominee=profile.user)
+            .select_related("nominee")
+        ),
     )
 
 
 def time_to_match_days(*, program: Program) -> float | None:
     """Median days from application to first assignment (PRODUCT.md §5)."""
     rows = Mentorship.objects.filter(program=program, matched_at__isnull=False).values_list(
-        "submitted_at", "matched_at")
+        "submitted_at", "matched_at"
+    )
     days = [(matched - submitted).total_seconds() / 86400 for submitted, matched in rows]
     return round(statistics.median(days), 1) if days else None
 
 
 def review_aggregates(*, program: Program) -> list[dict[str, object]]:
     """Per round and direction: how many, how many answered, mean rating. No text, no names."""
-    rows = (Review.objects.filter(round__program=program)
-            .values("round__year", "direction")
-            .annotate(total=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False)),
-                      mean=Avg("rating"))
-            .order_by("-round__year", "direction"))
+    rows = (
+        Review.objects.filter(round__program=program)
+        .values("round__year", "direction")
+        .annotate(
+            total=Count("id"),
+            submitted=Count("id", filter=Q(submitted_at__isnull=False)),
+            mean=Avg("rating"),
+        )
+        .order_by("-round__year", "direction")
+    )
     return [{**r, "mean": round(r["mean"], 2) if r["mean"] is not None else None} for r in rows]
 
 
@@ -311,8 +370,11 @@ class OrganiserDashboard:
 
 def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashboard:
     today = timezone.localdate(now)
-    unassigned = list(Mentorship.objects.filter(program=program, status=M.SUBMITTED)
-                      .select_related("mentee").order_by("submitted_at"))
+    unassigned = list(
+        Mentorship.objects.filter(program=program, status=M.SUBMITTED)
+        .select_related("mentee")
+        .order_by("submitted_at")
+    )
     for ms in unassigned:
         ms.waiting_days = (now - ms.submitted_at).days  # type: ignore[attr-defined]
     counts = Mentorship.objects.filter(program=program).aggregate(
@@ -323,34 +385,60 @@ def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashb
         matched=Count("id", filter=Q(matched_at__isnull=False)),
     )
     mentors = MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
-    capacity = mentors.aggregate(cap=Count("id"), free=Count("id", filter=Q(
-        load__lt=F("capacity"), is_accepting=True)))
+    capacity = mentors.aggregate(
+        cap=Count("id"), free=Count("id", filter=Q(load__lt=F("capacity"), is_accepting=True))
+    )
     current_round = ReviewRound.objects.filter(program=program).first()
     overdue = list(overdue_reports(program=program, today=today))
     return OrganiserDashboard(
         program=program,
         unassigned=unassigned,
-        screening=list(Mentorship.objects.filter(program=program, status__in=(
-            M.ASSIGNED, M.SCREENING)).select_related("mentee", "mentor__user")
-            .order_by("screening_due_at")),
+        screening=list(
+            Mentorship.objects.filter(program=program, status__in=(M.ASSIGNED, M.SCREENING))
+            .select_related("mentee", "mentor__user")
+            .order_by("screening_due_at")
+        ),
         at_capacity=list(mentors.filter(load__gte=F("capacity")).select_related("user")),
-        inactive=list(mentors.filter(inactive_flagged_at__isnull=False, load__gt=0)
-                      .select_related("user").prefetch_related(Prefetch(
-                          "mentorships", to_attr="live",
-                          queryset=Mentorship.objects.filter(status__in=LOAD_STATUSES)
-                          .select_related("mentee")))),
-        needs_reassignment=list(Mentorship.objects.filter(
-            program=program, status__in=RUNNING_STATUSES).exclude(reassignment_reason="")
-            .select_related("mentee", "mentor__user").order_by("reassignment_requested_at")),
+        inactive=list(
+            mentors.filter(inactive_flagged_at__isnull=False, load__gt=0)
+            .select_related("user")
+            .prefetch_related(
+                Prefetch(
+                    "mentorships",
+                    to_attr="live",
+                    queryset=Mentorship.objects.filter(status__in=LOAD_STATUSES).select_related(
+                        "mentee"
+                    ),
+                )
+            )
+        ),
+        needs_reassignment=list(
+            Mentorship.objects.filter(program=program, status__in=RUNNING_STATUSES)
+            .exclude(reassignment_reason="")
+            .select_related("mentee", "mentor__user")
+            .order_by("reassignment_requested_at")
+        ),
         overdue=overdue,
-        reviews_pending=Review.objects.filter(round__program=program, submitted_at__isnull=True,
-                                              round__closes_on__gte=today).count(),
-        nominations=list(MentorNomination.objects.filter(
-            program=program, status__in=(NominationStatus.EVALUATION, NominationStatus.TRAINING,
-                                         NominationStatus.REVIEW))
-            .select_related("nominee", "nominated_by").order_by("created_at")),
-        recognitions=list(Recognition.objects.filter(mentorship__program=program)
-                          .select_related("mentorship__mentee", "created_by")[:20]),
+        reviews_pending=Review.objects.filter(
+            round__program=program, submitted_at__isnull=True, round__closes_on__gte=today
+        ).count(),
+        nominations=list(
+            MentorNomination.objects.filter(
+                program=program,
+                status__in=(
+                    NominationStatus.EVALUATION,
+                    NominationStatus.TRAINING,
+                    NominationStatus.REVIEW,
+                ),
+            )
+            .select_related("nominee", "nominated_by")
+            .order_by("created_at")
+        ),
+        recognitions=list(
+            Recognition.objects.filter(mentorship__program=program).select_related(
+                "mentorship__mentee", "created_by"
+            )[:20]
+        ),
         kpis={
             "waiting": len(unassigned),
             "running": counts["running"],
@@ -359,7 +447,8 @@ def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashb
             "mentors_with_room": capacity["free"],
             "time_to_match": time_to_match_days(program=program),
             "match_rate": round(100 * counts["matched"] / counts["total"])
-            if counts["total"] else None,
+            if counts["total"]
+            else None,
             "overdue": len(overdue),
         },
         current_round=current_round,
@@ -368,9 +457,11 @@ def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashb
 
 def list_requests_for_organizer(*, program: Program) -> QuerySet[SupportRequest]:
     """Validated requests to act on: kind, amount, who — not the justification text."""
-    return (SupportRequest.objects.filter(mentorship__program=program,
-                                          status=RequestStatus.VALIDATED)
-            .select_related("mentorship__mentee", "decided_by").order_by("-decided_at"))
+    return (
+        SupportRequest.objects.filter(mentorship__program=program, status=RequestStatus.VALIDATED)
+        .select_related("mentorship__mentee", "decided_by")
+        .order_by("-decided_at")
+    )
 
 
 def mentorship_history(ms: Mentorship) -> QuerySet:
@@ -379,4 +470,3 @@ def mentorship_history(ms: Mentorship) -> QuerySet:
 
 def reports_for(ms: Mentorship) -> QuerySet[MonthlyReport]:
     return ms.reports.annotate(comment_count=Count("comments")).order_by("-month")
-

@@ -30,10 +30,10 @@ from peerly.mentorship.models import (
     MentorAssignment,
     MentorNomination,
     MentorProfile,
-    MentorshipSettings,
-    MentorStatus,
     Mentorship,
+    MentorshipSettings,
     MentorshipStatus,
+    MentorStatus,
     MonthlyReport,
     NominationKind,
     NominationStatus,
@@ -330,8 +330,9 @@ def submit_application(
 
 
 @transaction.atomic
-def assign_mentor(*, actor: User | None, mentorship: Mentorship, mentor: MentorProfile
-                  ) -> Mentorship:
+def assign_mentor(
+    *, actor: User | None, mentorship: Mentorship, mentor: MentorProfile
+) -> Mentorship:
     """Organiser assigns an applicant to a mentor with a free place (actor None = the CLI)."""
     ms = _lock(mentorship)
     if actor is not None:
@@ -1620,8 +1621,9 @@ def submit_review(
 
 
 # ----------------------------------------------------------------------------- batches
-def plan_batch(*, program: Program, method: str = "optimal", seed: int = 0,
-               now: dt.datetime | None = None) -> list[Any]:
+def plan_batch(
+    *, program: Program, method: str = "optimal", seed: int = 0, now: dt.datetime | None = None
+) -> list[Any]:
     """Preview an automatic assignment of every waiting applicant (nothing is saved)."""
     from peerly.mentorship import matching_bridge
 
@@ -1630,22 +1632,26 @@ def plan_batch(*, program: Program, method: str = "optimal", seed: int = 0,
     now = now or timezone.now()
     waiting = list(
         Mentorship.objects.filter(program=program, status=M.SUBMITTED)
-        .select_related("mentee", "mentee__profile").prefetch_related("mentee__profile__windows")
+        .select_related("mentee", "mentee__profile")
+        .prefetch_related("mentee__profile__windows")
         .order_by("submitted_at", "pk")
     )
     mentors = list(
         MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
-        .select_related("user", "user__profile").prefetch_related("user__profile__windows")
+        .select_related("user", "user__profile")
+        .prefetch_related("user__profile__windows")
         .order_by("user_id")
     )
     if not waiting:
         return []
-    return matching_bridge.plan(waiting, mentors, method=method, seed=seed,
-                                reference=timezone.localdate(now))
+    return matching_bridge.plan(
+        waiting, mentors, method=method, seed=seed, reference=timezone.localdate(now)
+    )
 
 
-def apply_batch(*, actor: User | None, program: Program, pairs: list[tuple[int, int]]
-                ) -> tuple[list[Mentorship], list[tuple[int, str]]]:
+def apply_batch(
+    *, actor: User | None, program: Program, pairs: list[tuple[int, int]]
+) -> tuple[list[Mentorship], list[tuple[int, str]]]:
     """Save previewed (mentorship id, mentor profile id) pairs one by one; each is checked
     again under lock, so a pair that has become impossible is reported, not forced."""
     if actor is not None:

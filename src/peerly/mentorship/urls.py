@@ -15,8 +15,9 @@ urlpatterns = [
     path("mentor/resign/", views.mentor_resign, name="mentor-resign"),
     path("m/<int:mentorship_id>/", views.mentorship_detail, name="mentorship-detail"),
     path("m/<int:mentorship_id>/reports/new/", views.report_create, name="report-create"),
-    path("m/<int:mentorship_id>/do/<str:action>/", views.mentorship_action,
-         name="mentorship-action"),
+    path(
+        "m/<int:mentorship_id>/do/<str:action>/", views.mentorship_action, name="mentorship-action"
+    ),
     path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
     path("requests/<int:request_id>/decide/", views.request_decide, name="request-decide"),
     path("reviews/", views.review_list, name="review-list"),

@@ -51,13 +51,18 @@ from peerly.programs.selectors import get_enrollment_for_user, is_organizer
 
 M = MentorshipStatus
 STEPS = [
-    (M.SUBMITTED, "Submitted"), (M.ASSIGNED, "Assigned to a mentor"), (M.SCREENING, "Screening"),
-    (M.ORIENTATION, "Orientation"), (M.ACTIVE, "Active (graduated)"), (M.ENDED, "Ended"),
+    (M.SUBMITTED, "Submitted"),
+    (M.ASSIGNED, "Assigned to a mentor"),
+    (M.SCREENING, "Screening"),
+    (M.ORIENTATION, "Orientation"),
+    (M.ACTIVE, "Active (graduated)"),
+    (M.ENDED, "Ended"),
 ]
 
 
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str,
-             form: Any = None) -> bool:
+def _attempt(
+    request: HttpRequest, action: Callable[[], Any], success: str, form: Any = None
+) -> bool:
     """Run one service call; show its ServiceError as a message or on the form."""
     try:
         action()
@@ -75,8 +80,10 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str,
 def _timeline(ms: Mentorship) -> list[dict[str, object]]:
     order = [s for s, _ in STEPS]
     position = order.index(ms.status) if ms.status in order else -1
-    return [{"label": label, "done": i < position, "current": i == position}
-            for i, (_, label) in enumerate(STEPS)]
+    return [
+        {"label": label, "done": i < position, "current": i == position}
+        for i, (_, label) in enumerate(STEPS)
+    ]
 
 
 def _partner_fields(user: User) -> dict[str, Any]:
@@ -85,8 +92,11 @@ def _partner_fields(user: User) -> dict[str, Any]:
     if profile is None:
         return {}
     fields = visible_fields(profile, "programmes")
-    return {name.replace("_", " ").capitalize(): ", ".join(value) if isinstance(value, list)
-            else value for name, value in fields.items() if value}
+    return {
+        name.replace("_", " ").capitalize(): ", ".join(value) if isinstance(value, list) else value
+        for name, value in fields.items()
+        if value
+    }
 
 
 # ----------------------------------------------------------------------------- members
@@ -96,23 +106,30 @@ def program_home(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     mentorship = selectors.get_current_mentorship(user=request.user, program=program)
     mentor_profile = selectors.get_mentor_profile(user=request.user, program=program)
-    nominations = MentorNomination.objects.filter(program=program, nominee=request.user,
-                                                  status__in=("evaluation", "training",
-                                                              "review"))
-    reviews_due = Review.objects.filter(round__program=program, reviewer=request.user,
-                                        submitted_at__isnull=True,
-                                        round__closes_on__gte=today).select_related("reviewee")
-    return render(request, "mentorship/program_home.html", {
-        "program": program,
-        "enrollment": get_enrollment_for_user(user=request.user, program=program),
-        "mentorship": mentorship,
-        "timeline": _timeline(mentorship) if mentorship else [],
-        "mentor_profile": mentor_profile,
-        "is_organizer": is_organizer(request.user, program),
-        "nominations": list(nominations),
-        "reviews_due": list(reviews_due),
-        "can_apply": mentor_profile is None and (mentorship is None or not mentorship.is_open),
-    })
+    nominations = MentorNomination.objects.filter(
+        program=program, nominee=request.user, status__in=("evaluation", "training", "review")
+    )
+    reviews_due = Review.objects.filter(
+        round__program=program,
+        reviewer=request.user,
+        submitted_at__isnull=True,
+        round__closes_on__gte=today,
+    ).select_related("reviewee")
+    return render(
+        request,
+        "mentorship/program_home.html",
+        {
+            "program": program,
+            "enrollment": get_enrollment_for_user(user=request.user, program=program),
+            "mentorship": mentorship,
+            "timeline": _timeline(mentorship) if mentorship else [],
+            "mentor_profile": mentor_profile,
+            "is_organizer": is_organizer(request.user, program),
+            "nominations": list(nominations),
+            "reviews_due": list(reviews_due),
+            "can_apply": mentor_profile is None and (mentorship is None or not mentorship.is_open),
+        },
+    )
 
 
 @login_required
@@ -121,17 +138,32 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     enrollment = get_enrollment_for_user(user=request.user, program=program)
     enrolled = enrollment is not None and enrollment.status in (
-        EnrollmentStatus.ACTIVE, EnrollmentStatus.APPLIED, EnrollmentStatus.PAUSED)
+        EnrollmentStatus.ACTIVE,
+        EnrollmentStatus.APPLIED,
+        EnrollmentStatus.PAUSED,
+    )
     form = ApplicationForm(request.POST or None, program=program, with_questions=not enrolled)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(request, lambda: services.submit_application(
-                user=request.user, program=program, goals=data["goals"], wants=data["wants"],
-                answers=form.answers(), accept_agreement=data.get("agreement", False)),
-                "Application sent. You can follow it on this page.", form):
+        if _attempt(
+            request,
+            lambda: services.submit_application(
+                user=request.user,
+                program=program,
+                goals=data["goals"],
+                wants=data["wants"],
+                answers=form.answers(),
+                accept_agreement=data.get("agreement", False),
+            ),
+            "Application sent. You can follow it on this page.",
+            form,
+        ):
             return redirect("mentorship:program", slug=slug)
-    return render(request, "mentorship/application_form.html",
-                  {"program": program, "form": form, "enrolled": enrolled})
+    return render(
+        request,
+        "mentorship/application_form.html",
+        {"program": program, "form": form, "enrolled": enrolled},
+    )
 
 
 def _shared_timezone(user: User) -> str:
@@ -145,32 +177,49 @@ def _shared_timezone(user: User) -> str:
 def mentor_list(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     mentors = selectors.list_mentors_for_member(user=request.user, program=program)
-    rows = [{"mentor": m, "timezone": _shared_timezone(m.user),
-             "languages": matching_bridge.mentor_languages(m)} for m in mentors]
+    rows = [
+        {
+            "mentor": m,
+            "timezone": _shared_timezone(m.user),
+            "languages": matching_bridge.mentor_languages(m),
+        }
+        for m in mentors
+    ]
     return render(request, "mentorship/mentor_list.html", {"program": program, "rows": rows})
 
 
 @login_required
 def mentorship_detail(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    ms = selectors.get_mentorship_for_user(user=request.user, program=program,
-                                           mentorship_id=mentorship_id)
+    ms = selectors.get_mentorship_for_user(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
     is_mentor = ms.mentor is not None and ms.mentor.user_id == request.user.pk
     partner = ms.mentee if is_mentor else (ms.mentor.user if ms.mentor else None)
-    return render(request, "mentorship/mentorship_detail.html", {
-        "program": program, "ms": ms, "is_mentor": is_mentor, "is_mentee": not is_mentor,
-        "partner": partner, "partner_fields": _partner_fields(partner) if partner else {},
-        "timeline": _timeline(ms),
-        "reports": selectors.reports_for(ms),
-        "requests": ms.requests.all(),
-        "history": selectors.mentorship_history(ms),
-        "answers": _answers(ms) if is_mentor else [],
-        "reason_form": ReasonForm(), "request_form": RequestForm(),
-        "recognition_form": RecognitionForm(), "term_form": TermForm(),
-        "goals_form": GoalsForm(initial={"goals": ms.goals}),
-        "term_asked": ms.term_asked_for is not None and ms.term_asked_for == ms.term_ends_on,
-        "my_term_choice": ms.mentor_term_choice if is_mentor else ms.mentee_term_choice,
-    })
+    return render(
+        request,
+        "mentorship/mentorship_detail.html",
+        {
+            "program": program,
+            "ms": ms,
+            "is_mentor": is_mentor,
+            "is_mentee": not is_mentor,
+            "partner": partner,
+            "partner_fields": _partner_fields(partner) if partner else {},
+            "timeline": _timeline(ms),
+            "reports": selectors.reports_for(ms),
+            "requests": ms.requests.all(),
+            "history": selectors.mentorship_history(ms),
+            "answers": _answers(ms) if is_mentor else [],
+            "reason_form": ReasonForm(),
+            "request_form": RequestForm(),
+            "recognition_form": RecognitionForm(),
+            "term_form": TermForm(),
+            "goals_form": GoalsForm(initial={"goals": ms.goals}),
+            "term_asked": ms.term_asked_for is not None and ms.term_asked_for == ms.term_ends_on,
+            "my_term_choice": ms.mentor_term_choice if is_mentor else ms.mentee_term_choice,
+        },
+    )
 
 
 def _answers(ms: Mentorship) -> list[tuple[str, object]]:
@@ -180,68 +229,117 @@ def _answers(ms: Mentorship) -> list[tuple[str, object]]:
 
 @login_required
 @require_POST
-def mentorship_action(request: HttpRequest, slug: str, mentorship_id: int, action: str
-                      ) -> HttpResponse:
+def mentorship_action(
+    request: HttpRequest, slug: str, mentorship_id: int, action: str
+) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    ms = selectors.get_mentorship_for_user(user=request.user, program=program,
-                                           mentorship_id=mentorship_id)
+    ms = selectors.get_mentorship_for_user(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
     user, post = request.user, request.POST
     back = redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
     if action == "start_screening":
-        _attempt(request, lambda: services.start_screening(actor=user, mentorship=ms),
-                 "Screening started.")
+        _attempt(
+            request,
+            lambda: services.start_screening(actor=user, mentorship=ms),
+            "Screening started.",
+        )
     elif action == "accept":
-        _attempt(request, lambda: services.accept_application(actor=user, mentorship=ms),
-                 f"{ms.mentee.name} is accepted: orientation starts now.")
+        _attempt(
+            request,
+            lambda: services.accept_application(actor=user, mentorship=ms),
+            f"{ms.mentee.name} is accepted: orientation starts now.",
+        )
     elif action == "decline":
         back_to_pool = post.get("outcome", "pool") != "close"
-        if _attempt(request, lambda: services.decline_application(
-                actor=user, mentorship=ms, reason=post.get("reason", ""),
-                back_to_pool=back_to_pool), "Application declined."):
+        if _attempt(
+            request,
+            lambda: services.decline_application(
+                actor=user, mentorship=ms, reason=post.get("reason", ""), back_to_pool=back_to_pool
+            ),
+            "Application declined.",
+        ):
             return redirect("mentorship:mentor-dashboard", slug=slug)
     elif action == "withdraw":
-        if _attempt(request, lambda: services.withdraw_application(
-                actor=user, mentorship=ms, reason=post.get("reason", "")),
-                "Application withdrawn."):
+        if _attempt(
+            request,
+            lambda: services.withdraw_application(
+                actor=user, mentorship=ms, reason=post.get("reason", "")
+            ),
+            "Application withdrawn.",
+        ):
             return redirect("mentorship:program", slug=slug)
     elif action == "orientation":
         done = post.get("done") == "1"
-        _attempt(request, lambda: services.set_orientation_item(
-            actor=user, mentorship=ms, item=post.get("item", ""), done=done), "Checklist saved.")
+        _attempt(
+            request,
+            lambda: services.set_orientation_item(
+                actor=user, mentorship=ms, item=post.get("item", ""), done=done
+            ),
+            "Checklist saved.",
+        )
     elif action == "goals":
-        _attempt(request, lambda: services.update_goals(actor=user, mentorship=ms,
-                                                        goals=post.get("goals", "")),
-                 "Goals saved.")
+        _attempt(
+            request,
+            lambda: services.update_goals(actor=user, mentorship=ms, goals=post.get("goals", "")),
+            "Goals saved.",
+        )
     elif action == "graduate":
-        _attempt(request, lambda: services.graduate_mentee(actor=user, mentorship=ms),
-                 f"{ms.mentee.name} has graduated from orientation.")
+        _attempt(
+            request,
+            lambda: services.graduate_mentee(actor=user, mentorship=ms),
+            f"{ms.mentee.name} has graduated from orientation.",
+        )
     elif action == "request":
         form = RequestForm(post)
         if not form.is_valid():
-            messages.error(request, "Check the request: " + "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            messages.error(
+                request,
+                "Check the request: "
+                + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            )
         else:
-            _attempt(request, lambda: services.file_request(
-                actor=user, mentorship=ms, kind=form.cleaned_data["kind"],
-                amount=form.cleaned_data["amount"],
-                justification=form.cleaned_data["justification"]),
-                "Request sent to your mentor.")
+            _attempt(
+                request,
+                lambda: services.file_request(
+                    actor=user,
+                    mentorship=ms,
+                    kind=form.cleaned_data["kind"],
+                    amount=form.cleaned_data["amount"],
+                    justification=form.cleaned_data["justification"],
+                ),
+                "Request sent to your mentor.",
+            )
     elif action == "recognise":
-        _attempt(request, lambda: services.recognise_mentee(
-            actor=user, mentorship=ms, kind=post.get("kind", ""), note=post.get("note", "")),
-            "Sent to the organisers.")
+        _attempt(
+            request,
+            lambda: services.recognise_mentee(
+                actor=user, mentorship=ms, kind=post.get("kind", ""), note=post.get("note", "")
+            ),
+            "Sent to the organisers.",
+        )
     elif action == "change":
-        _attempt(request, lambda: services.request_mentor_change(
-            actor=user, mentorship=ms, reason=post.get("reason", "")),
-            "The organisers will find a new mentor.")
+        _attempt(
+            request,
+            lambda: services.request_mentor_change(
+                actor=user, mentorship=ms, reason=post.get("reason", "")
+            ),
+            "The organisers will find a new mentor.",
+        )
     elif action == "term":
-        _attempt(request, lambda: services.answer_term(actor=user, mentorship=ms,
-                                                       choice=post.get("choice", "")),
-                 "Thank you, your answer is saved.")
+        _attempt(
+            request,
+            lambda: services.answer_term(actor=user, mentorship=ms, choice=post.get("choice", "")),
+            "Thank you, your answer is saved.",
+        )
     elif action == "end":
-        if _attempt(request, lambda: services.end_mentorship(
-                actor=user, mentorship=ms, reason=post.get("reason", "")),
-                "The mentorship has ended."):
+        if _attempt(
+            request,
+            lambda: services.end_mentorship(
+                actor=user, mentorship=ms, reason=post.get("reason", "")
+            ),
+            "The mentorship has ended.",
+        ):
             return redirect("mentorship:program", slug=slug)
     else:
         raise PermissionDenied
@@ -252,59 +350,94 @@ def mentorship_action(request: HttpRequest, slug: str, mentorship_id: int, actio
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    ms = selectors.get_mentorship_for_user(user=request.user, program=program,
-                                           mentorship_id=mentorship_id)
+    ms = selectors.get_mentorship_for_user(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
     if ms.mentee_id != request.user.pk:
         raise PermissionDenied("Only the mentee files reports.")
     today = timezone.localdate()
     since = timezone.localdate(ms.accepted_at or ms.submitted_at)
     filed = set(ms.reports.values_list("month", flat=True))
     months = [m for m in month_choices(today, since) if m not in filed]
-    form = ReportForm(request.POST or None, months=months,
-                      initial={"month": services.previous_month(today).isoformat()
-                               if services.previous_month(today) in months else None})
+    form = ReportForm(
+        request.POST or None,
+        months=months,
+        initial={
+            "month": services.previous_month(today).isoformat()
+            if services.previous_month(today) in months
+            else None
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(request, lambda: services.file_report(
-                actor=request.user, mentorship=ms, month=data["month"], did=data["did"],
-                next_steps=data["next_steps"], blockers=data["blockers"]),
-                "Report filed. Your mentor has been told.", form):
+        if _attempt(
+            request,
+            lambda: services.file_report(
+                actor=request.user,
+                mentorship=ms,
+                month=data["month"],
+                did=data["did"],
+                next_steps=data["next_steps"],
+                blockers=data["blockers"],
+            ),
+            "Report filed. Your mentor has been told.",
+            form,
+        ):
             return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
-    return render(request, "mentorship/report_form.html",
-                  {"program": program, "ms": ms, "form": form})
+    return render(
+        request, "mentorship/report_form.html", {"program": program, "ms": ms, "form": form}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    report = selectors.get_report_for_user(user=request.user, program=program,
-                                           report_id=report_id)
+    report = selectors.get_report_for_user(user=request.user, program=program, report_id=report_id)
     form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(
-            request, lambda: services.comment_on_report(actor=request.user, report=report,
-                                                        body=form.cleaned_data["body"]),
-            "Comment added.", form):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            lambda: services.comment_on_report(
+                actor=request.user, report=report, body=form.cleaned_data["body"]
+            ),
+            "Comment added.",
+            form,
+        )
+    ):
         return redirect("mentorship:report-detail", slug=slug, report_id=report.pk)
-    return render(request, "mentorship/report_detail.html", {
-        "program": program, "report": report, "ms": report.mentorship, "form": form,
-        "comments": report.comments.select_related("author"),
-    })
+    return render(
+        request,
+        "mentorship/report_detail.html",
+        {
+            "program": program,
+            "report": report,
+            "ms": report.mentorship,
+            "form": form,
+            "comments": report.comments.select_related("author"),
+        },
+    )
 
 
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    item = selectors.get_request_for_user(user=request.user, program=program,
-                                          request_id=request_id)
+    item = selectors.get_request_for_user(user=request.user, program=program, request_id=request_id)
     validate = request.POST.get("decision") == "validate"
-    _attempt(request, lambda: services.decide_request(
-        actor=request.user, request=item, validate=validate,
-        reason=request.POST.get("reason", "")),
-        "Request validated." if validate else "Request declined.")
-    return redirect("mentorship:mentorship-detail", slug=slug,
-                    mentorship_id=item.mentorship_id)
+    _attempt(
+        request,
+        lambda: services.decide_request(
+            actor=request.user,
+            request=item,
+            validate=validate,
+            reason=request.POST.get("reason", ""),
+        ),
+        "Request validated." if validate else "Request declined.",
+    )
+    return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=item.mentorship_id)
 
 
 # ----------------------------------------------------------------------------- mentors
@@ -313,8 +446,11 @@ def mentor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     board = selectors.mentor_dashboard(profile=profile, today=timezone.localdate())
-    return render(request, "mentorship/mentor_dashboard.html",
-                  {"program": program, "board": board, "profile": profile})
+    return render(
+        request,
+        "mentorship/mentor_dashboard.html",
+        {"program": program, "board": board, "profile": profile},
+    )
 
 
 @login_required
@@ -326,15 +462,30 @@ def mentor_profile(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile.refresh_from_db()
-        if _attempt(request, lambda: services.update_mentor_profile(
-                actor=request.user, profile=profile, expertise=data["expertise"],
-                languages=data["languages"], capacity=data["capacity"],
-                is_accepting=data["is_accepting"]), "Mentor profile saved.", form):
+        if _attempt(
+            request,
+            lambda: services.update_mentor_profile(
+                actor=request.user,
+                profile=profile,
+                expertise=data["expertise"],
+                languages=data["languages"],
+                capacity=data["capacity"],
+                is_accepting=data["is_accepting"],
+            ),
+            "Mentor profile saved.",
+            form,
+        ):
             return redirect("mentorship:mentor-dashboard", slug=slug)
-    return render(request, "mentorship/mentor_form.html", {
-        "program": program, "form": form, "profile": profile,
-        "resign_form": ResignForm(profile=profile),
-    })
+    return render(
+        request,
+        "mentorship/mentor_form.html",
+        {
+            "program": program,
+            "form": form,
+            "profile": profile,
+            "resign_form": ResignForm(profile=profile),
+        },
+    )
 
 
 @login_required
@@ -346,10 +497,16 @@ def mentor_resign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Please give a reason.")
         return redirect("mentorship:mentor-profile", slug=slug)
-    if _attempt(request, lambda: services.resign_mentor(
-            actor=request.user, profile=profile, reason=form.cleaned_data["reason"],
-            replacement=form.cleaned_data["replacement"]),
-            "You have stepped down. Thank you for mentoring."):
+    if _attempt(
+        request,
+        lambda: services.resign_mentor(
+            actor=request.user,
+            profile=profile,
+            reason=form.cleaned_data["reason"],
+            replacement=form.cleaned_data["replacement"],
+        ),
+        "You have stepped down. Thank you for mentoring.",
+    ):
         return redirect("mentorship:program", slug=slug)
     return redirect("mentorship:mentor-profile", slug=slug)
 
@@ -366,26 +523,40 @@ def nominate(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         nominee: User | None = request.user
         if data.get("nominee_email"):
-            nominee = User.objects.filter(email__iexact=data["nominee_email"],
-                                          is_active=True).first()
+            nominee = User.objects.filter(
+                email__iexact=data["nominee_email"], is_active=True
+            ).first()
             if nominee is None:
                 form.add_error("nominee_email", "Nobody with this email has a Peerly account.")
         evaluator = data["evaluator"].user if data.get("evaluator") else None
-        if nominee is not None and _attempt(request, lambda: services.nominate_mentor(
-                actor=request.user, program=program, nominee=nominee,
-                statement=data["statement"], expertise=data["expertise"],
-                evaluator=evaluator), "Nomination sent.", form):
+        if nominee is not None and _attempt(
+            request,
+            lambda: services.nominate_mentor(
+                actor=request.user,
+                program=program,
+                nominee=nominee,
+                statement=data["statement"],
+                expertise=data["expertise"],
+                evaluator=evaluator,
+            ),
+            "Nomination sent.",
+            form,
+        ):
             return redirect("mentorship:program", slug=slug)
-    return render(request, "mentorship/nomination_form.html",
-                  {"program": program, "form": form, "is_mentor": is_mentor})
+    return render(
+        request,
+        "mentorship/nomination_form.html",
+        {"program": program, "form": form, "is_mentor": is_mentor},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def nomination_detail(request: HttpRequest, slug: str, nomination_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    nom = selectors.get_nomination_for_user(user=request.user, program=program,
-                                            nomination_id=nomination_id)
+    nom = selectors.get_nomination_for_user(
+        user=request.user, program=program, nomination_id=nomination_id
+    )
     user, post = request.user, request.POST
     organiser = is_organizer(user, program)
     if request.method == "POST":
@@ -393,42 +564,72 @@ def nomination_detail(request: HttpRequest, slug: str, nomination_id: int) -> Ht
         if action == "evaluate":
             form = EvaluationForm(post)
             if form.is_valid():
-                _attempt(request, lambda: services.evaluate_nomination(
-                    actor=user, nomination=nom, recommend=form.cleaned_data["recommend"],
-                    evaluation=form.cleaned_data["evaluation"]), "Evaluation saved.")
+                _attempt(
+                    request,
+                    lambda: services.evaluate_nomination(
+                        actor=user,
+                        nomination=nom,
+                        recommend=form.cleaned_data["recommend"],
+                        evaluation=form.cleaned_data["evaluation"],
+                    ),
+                    "Evaluation saved.",
+                )
             else:
                 messages.error(request, "Choose a recommendation and write an evaluation.")
         elif action == "training":
-            _attempt(request, lambda: services.set_training_item(
-                actor=user, nomination=nom, index=int(post.get("item", "-1") or -1),
-                done=post.get("done") == "1"), "Training checklist saved.")
+            _attempt(
+                request,
+                lambda: services.set_training_item(
+                    actor=user,
+                    nomination=nom,
+                    index=int(post.get("item", "-1") or -1),
+                    done=post.get("done") == "1",
+                ),
+                "Training checklist saved.",
+            )
         elif action == "approve":
             form = ApproveNominationForm(post)
             capacity = form.cleaned_data.get("capacity") if form.is_valid() else None
-            _attempt(request, lambda: services.approve_nomination(
-                actor=user, nomination=nom, capacity=capacity),
-                f"{nom.nominee.name} is now a mentor.")
+            _attempt(
+                request,
+                lambda: services.approve_nomination(actor=user, nomination=nom, capacity=capacity),
+                f"{nom.nominee.name} is now a mentor.",
+            )
         elif action == "decline":
-            _attempt(request, lambda: services.decline_nomination(
-                actor=user, nomination=nom, reason=post.get("reason", "")),
-                "Nomination declined.")
+            _attempt(
+                request,
+                lambda: services.decline_nomination(
+                    actor=user, nomination=nom, reason=post.get("reason", "")
+                ),
+                "Nomination declined.",
+            )
         elif action == "withdraw":
-            _attempt(request, lambda: services.withdraw_nomination(actor=user, nomination=nom),
-                     "Nomination withdrawn.")
+            _attempt(
+                request,
+                lambda: services.withdraw_nomination(actor=user, nomination=nom),
+                "Nomination withdrawn.",
+            )
         else:
             raise PermissionDenied
         return redirect("mentorship:nomination-detail", slug=slug, nomination_id=nom.pk)
     items = services.get_settings(program).training_items
-    return render(request, "mentorship/nomination_detail.html", {
-        "program": program, "nom": nom, "is_nominee": nom.nominee_id == user.pk,
-        "is_organizer": organiser,
-        "can_evaluate": nom.status == NominationStatus.EVALUATION
-        and nom.nominee_id != user.pk
-        and nom.evaluator_id in (None, user.pk)
-        and selectors.get_mentor_profile(user=user, program=program) is not None,
-        "training": [(i, label, i in nom.training_done) for i, label in enumerate(items)],
-        "evaluation_form": EvaluationForm(), "approve_form": ApproveNominationForm(),
-    })
+    return render(
+        request,
+        "mentorship/nomination_detail.html",
+        {
+            "program": program,
+            "nom": nom,
+            "is_nominee": nom.nominee_id == user.pk,
+            "is_organizer": organiser,
+            "can_evaluate": nom.status == NominationStatus.EVALUATION
+            and nom.nominee_id != user.pk
+            and nom.evaluator_id in (None, user.pk)
+            and selectors.get_mentor_profile(user=user, program=program) is not None,
+            "training": [(i, label, i in nom.training_done) for i, label in enumerate(items)],
+            "evaluation_form": EvaluationForm(),
+            "approve_form": ApproveNominationForm(),
+        },
+    )
 
 
 # ----------------------------------------------------------------------------- reviews
@@ -443,19 +644,31 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, slug: str, review_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    review = selectors.get_review_for_reviewer(user=request.user, program=program,
-                                               review_id=review_id)
-    form = ReviewForm(request.POST or None, initial={
-        "strengths": review.strengths, "improve": review.improve, "rating": review.rating})
+    review = selectors.get_review_for_reviewer(
+        user=request.user, program=program, review_id=review_id
+    )
+    form = ReviewForm(
+        request.POST or None,
+        initial={"strengths": review.strengths, "improve": review.improve, "rating": review.rating},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(request, lambda: services.submit_review(
-                actor=request.user, review=review, strengths=data["strengths"],
-                improve=data["improve"], rating=data["rating"]),
-                "Thank you: your feedback is saved.", form):
+        if _attempt(
+            request,
+            lambda: services.submit_review(
+                actor=request.user,
+                review=review,
+                strengths=data["strengths"],
+                improve=data["improve"],
+                rating=data["rating"],
+            ),
+            "Thank you: your feedback is saved.",
+            form,
+        ):
             return redirect("mentorship:review-list", slug=slug)
-    return render(request, "mentorship/review_form.html",
-                  {"program": program, "review": review, "form": form})
+    return render(
+        request, "mentorship/review_form.html", {"program": program, "review": review, "form": form}
+    )
 
 
 # ----------------------------------------------------------------------------- organisers
@@ -463,8 +676,7 @@ def review_edit(request: HttpRequest, slug: str, review_id: int) -> HttpResponse
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     board = selectors.organiser_dashboard(program=program, now=timezone.now())
-    return render(request, "mentorship/manage_dashboard.html",
-                  {"program": program, "board": board})
+    return render(request, "mentorship/manage_dashboard.html", {"program": program, "board": board})
 
 
 @login_required
@@ -473,28 +685,43 @@ def manage_assign(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     if request.method == "POST":
         ms = selectors.get_mentorship_for_organizer(
-            user=request.user, program=program,
-            mentorship_id=int(request.POST.get("mentorship") or 0))
+            user=request.user,
+            program=program,
+            mentorship_id=int(request.POST.get("mentorship") or 0),
+        )
         mentor = MentorProfile.objects.filter(
-            program=program, pk=int(request.POST.get("mentor") or 0)).first()
+            program=program, pk=int(request.POST.get("mentor") or 0)
+        ).first()
         if mentor is None:
             messages.error(request, "Choose a mentor.")
         else:
-            _attempt(request, lambda: services.assign_mentor(
-                actor=request.user, mentorship=ms, mentor=mentor),
-                f"{ms.mentee.name} is assigned to {mentor.user.name}.")
+            _attempt(
+                request,
+                lambda: services.assign_mentor(actor=request.user, mentorship=ms, mentor=mentor),
+                f"{ms.mentee.name} is assigned to {mentor.user.name}.",
+            )
         return redirect("mentorship:manage-assign", slug=slug)
     waiting = list(selectors.list_unassigned(program=program)[:50])
     mentors = selectors.list_mentors_for_matching(program=program)
     today = timezone.localdate()
     now = timezone.now()
-    rows = [{"ms": ms, "waiting_days": (now - ms.submitted_at).days,
-             "suggestions": matching_bridge.suggest(ms, mentors, limit=3, reference=today)}
-            for ms in waiting]
-    return render(request, "mentorship/manage_assign.html", {
-        "program": program, "rows": rows,
-        "mentors": [m for m in mentors if m.free > 0 and m.is_accepting],
-    })
+    rows = [
+        {
+            "ms": ms,
+            "waiting_days": (now - ms.submitted_at).days,
+            "suggestions": matching_bridge.suggest(ms, mentors, limit=3, reference=today),
+        }
+        for ms in waiting
+    ]
+    return render(
+        request,
+        "mentorship/manage_assign.html",
+        {
+            "program": program,
+            "rows": rows,
+            "mentors": [m for m in mentors if m.free > 0 and m.is_accepting],
+        },
+    )
 
 
 @login_required
@@ -516,51 +743,82 @@ def manage_auto_assign(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("mentorship:manage-assign", slug=slug)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_batch(program=program, method=form.cleaned_data["method"],
-                                       seed=form.cleaned_data.get("seed") or 0)
+            plan = services.plan_batch(
+                program=program,
+                method=form.cleaned_data["method"],
+                seed=form.cleaned_data.get("seed") or 0,
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
-    return render(request, "mentorship/manage_auto_assign.html", {
-        "program": program, "form": form, "plan": plan,
-        "assigned": sum(1 for p in plan or [] if p.mentor is not None),
-    })
+    return render(
+        request,
+        "mentorship/manage_auto_assign.html",
+        {
+            "program": program,
+            "form": form,
+            "plan": plan,
+            "assigned": sum(1 for p in plan or [] if p.mentor is not None),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
-    ms = selectors.get_mentorship_for_organizer(user=request.user, program=program,
-                                                mentorship_id=mentorship_id)
-    reassign_form = ReassignForm(request.POST or None, program=program,
-                                 exclude=ms.mentor_id)
+    ms = selectors.get_mentorship_for_organizer(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
+    reassign_form = ReassignForm(request.POST or None, program=program, exclude=ms.mentor_id)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "reassign":
             if reassign_form.is_valid():
-                _attempt(request, lambda: services.reassign_mentor(
-                    actor=request.user, mentorship=ms, mentor=reassign_form.cleaned_data["mentor"],
-                    reason=reassign_form.cleaned_data["reason"]), "Mentor changed.")
+                _attempt(
+                    request,
+                    lambda: services.reassign_mentor(
+                        actor=request.user,
+                        mentorship=ms,
+                        mentor=reassign_form.cleaned_data["mentor"],
+                        reason=reassign_form.cleaned_data["reason"],
+                    ),
+                    "Mentor changed.",
+                )
             else:
                 messages.error(request, "Choose a new mentor and give a reason.")
         elif action == "close":
-            _attempt(request, lambda: services.close_application(
-                actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")),
-                "Application closed.")
+            _attempt(
+                request,
+                lambda: services.close_application(
+                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
+                ),
+                "Application closed.",
+            )
         elif action == "end":
-            _attempt(request, lambda: services.end_mentorship(
-                actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")),
-                "Mentorship ended.")
+            _attempt(
+                request,
+                lambda: services.end_mentorship(
+                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
+                ),
+                "Mentorship ended.",
+            )
         else:
             raise PermissionDenied
         return redirect("mentorship:manage-mentorship", slug=slug, mentorship_id=ms.pk)
-    return render(request, "mentorship/manage_mentorship.html", {
-        "program": program, "ms": ms, "timeline": _timeline(ms),
-        "history": selectors.mentorship_history(ms), "answers": _answers(ms),
-        "report_count": ms.reports.count(),
-        "reassign_form": ReassignForm(program=program, exclude=ms.mentor_id),
-        "reason_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "mentorship/manage_mentorship.html",
+        {
+            "program": program,
+            "ms": ms,
+            "timeline": _timeline(ms),
+            "history": selectors.mentorship_history(ms),
+            "answers": _answers(ms),
+            "report_count": ms.reports.count(),
+            "reassign_form": ReassignForm(program=program, exclude=ms.mentor_id),
+            "reason_form": ReasonForm(),
+        },
+    )
 
 
 @login_required
@@ -568,23 +826,36 @@ def manage_mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> Ht
 def manage_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     if request.method == "POST":
-        _attempt(request, lambda: services.open_review_round(
-            actor=request.user, program=program, now=timezone.now()),
-            "Feedback round opened: everyone has been asked.")
+        _attempt(
+            request,
+            lambda: services.open_review_round(
+                actor=request.user, program=program, now=timezone.now()
+            ),
+            "Feedback round opened: everyone has been asked.",
+        )
         return redirect("mentorship:manage-reviews", slug=slug)
-    return render(request, "mentorship/manage_reviews.html", {
-        "program": program, "aggregates": selectors.review_aggregates(program=program),
-        "rounds": program.review_rounds.all(),
-    })
+    return render(
+        request,
+        "mentorship/manage_reviews.html",
+        {
+            "program": program,
+            "aggregates": selectors.review_aggregates(program=program),
+            "rounds": program.review_rounds.all(),
+        },
+    )
 
 
 @login_required
 def manage_requests(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
-    return render(request, "mentorship/manage_requests.html", {
-        "program": program,
-        "requests": selectors.list_requests_for_organizer(program=program)[:200],
-    })
+    return render(
+        request,
+        "mentorship/manage_requests.html",
+        {
+            "program": program,
+            "requests": selectors.list_requests_for_organizer(program=program)[:200],
+        },
+    )
 
 
 @login_required

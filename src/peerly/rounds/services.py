@@ -579,12 +579,11 @@ def _group_met(group_id: int, answers: Mapping[int, list[str]]) -> bool:
 # ------------------------------------------------------------------------- periodic work
 def publish_due_rounds(*, now: dt.datetime) -> int:
     count = 0
-    rows = CoffeeSettings.objects.filter(
-        program__kind=ProgramKind.COFFEE,
-        program__status=ProgramStatus.ACTIVE,
-        auto_publish=True,
-    ).select_related("program")
-    for settings_row in rows:
+    programs = Program.objects.filter(kind=ProgramKind.COFFEE, status=ProgramStatus.ACTIVE)
+    for program in programs.order_by("pk"):
+        settings_row = get_settings(program)
+        if not settings_row.auto_publish:
+            continue
         slot = schedule.last_slot(cadence_of(settings_row), now)
         if slot is None:
             continue
