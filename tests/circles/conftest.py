@@ -25,14 +25,20 @@ def organizer(db) -> User:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def program(organizer) -> Program:  # type: ignore[no-untyped-def]
-    return ProgramFactory(kind=ProgramKind.CIRCLE, group_size=3, organizers=[organizer],
-                          slug="circles")
+    return ProgramFactory(
+        kind=ProgramKind.CIRCLE, group_size=3, organizers=[organizer], slug="circles"
+    )
 
 
 @pytest.fixture
 def add_members(program) -> Callable[..., list[User]]:  # type: ignore[no-untyped-def]
-    def _add(n: int, windows: Sequence[tuple[int, int, int]] = MONDAY_9_17,
-             tz: str = "UTC", target: Program | None = None, **profile: object) -> list[User]:
+    def _add(
+        n: int,
+        windows: Sequence[tuple[int, int, int]] = MONDAY_9_17,
+        tz: str = "UTC",
+        target: Program | None = None,
+        **profile: object,
+    ) -> list[User]:
         users = []
         for _ in range(n):
             user = UserFactory()
@@ -41,8 +47,7 @@ def add_members(program) -> Callable[..., list[User]]:  # type: ignore[no-untype
                 setattr(user.profile, key, value)
             user.profile.save()
             for day, start, end in windows:
-                WindowFactory(profile=user.profile, weekday=day, start_minute=start,
-                              end_minute=end)
+                WindowFactory(profile=user.profile, weekday=day, start_minute=start, end_minute=end)
             EnrollmentFactory(program=target or program, user=user)
             users.append(user)
         return users
@@ -55,9 +60,14 @@ def publish(program, organizer, django_capture_on_commit_callbacks):  # type: ig
     def _publish(seed: int = 1, starts_on: dt.date = SEASON_START, **kw: object):  # type: ignore[no-untyped-def]
         number = services.next_season_number(program=program)
         with django_capture_on_commit_callbacks(execute=True):
-            season, _ = services.publish_season(actor=organizer, program=program,
-                                                number=number, seed=seed, starts_on=starts_on,
-                                                **kw)
+            season, _ = services.publish_season(
+                actor=organizer,
+                program=program,
+                number=number,
+                seed=seed,
+                starts_on=starts_on,
+                **kw,
+            )
         return season
 
     return _publish
@@ -70,8 +80,7 @@ def scheduled_circle(add_members, publish, django_capture_on_commit_callbacks) -
     season = publish()
     circle = season.circles.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_vote(actor=circle.memberships.first().user, circle=circle,
-                            now=BEFORE_SEASON)
+        services.close_vote(actor=circle.memberships.first().user, circle=circle, now=BEFORE_SEASON)
     circle.refresh_from_db()
     return circle
 

@@ -24,11 +24,19 @@ def sizes(plan) -> list[int]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("n", "expected", "left"),
-    [(3, [3], 0), (4, [4], 0), (5, [4], 1), (6, [3, 3], 0), (7, [3, 4], 0), (8, [4, 4], 0),
-     (9, [3, 3, 3], 0), (10, [3, 3, 4], 0), (2, [], 2)],
+    [
+        (3, [3], 0),
+        (4, [4], 0),
+        (5, [4], 1),
+        (6, [3, 3], 0),
+        (7, [3, 4], 0),
+        (8, [4, 4], 0),
+        (9, [3, 3, 3], 0),
+        (10, [3, 3, 4], 0),
+        (2, [], 2),
+    ],
 )
-def test_remainder_is_absorbed_never_groups_of_one_or_two(program, add_members, n, expected,
-                                                           left):
+def test_remainder_is_absorbed_never_groups_of_one_or_two(program, add_members, n, expected, left):
     add_members(n)
     plan = services.preview_season(program=program, seed=1, starts_on=SEASON_START)
     assert sizes(plan) == expected
@@ -69,29 +77,36 @@ def test_familiar_strategy_groups_people_who_named_each_other(program, add_membe
     for owner, other in [(a, b), (b, c), (a, c)]:
         KnownPerson.objects.create(owner=owner, program=program, other=other)
     for seed in range(3):
-        plan = services.preview_season(program=program, seed=seed, starts_on=SEASON_START,
-                                       strategy="familiar")
+        plan = services.preview_season(
+            program=program, seed=seed, starts_on=SEASON_START, strategy="familiar"
+        )
         assert {a.pk, b.pk, c.pk} in [set(x.user_ids) for x in plan.circles]
-        strangers = services.preview_season(program=program, seed=seed,
-                                            starts_on=SEASON_START, strategy="strangers")
+        strangers = services.preview_season(
+            program=program, seed=seed, starts_on=SEASON_START, strategy="strangers"
+        )
         together = [set(x.user_ids) & {a.pk, b.pk, c.pk} for x in strangers.circles]
         assert max(len(t) for t in together) <= 2
 
 
 def test_random_strategy_depends_on_the_seed_only(program, add_members):
     add_members(12)
-    first = services.preview_season(program=program, seed=5, starts_on=SEASON_START,
-                                    strategy="random")
-    again = services.preview_season(program=program, seed=5, starts_on=SEASON_START,
-                                    strategy="random")
+    first = services.preview_season(
+        program=program, seed=5, starts_on=SEASON_START, strategy="random"
+    )
+    again = services.preview_season(
+        program=program, seed=5, starts_on=SEASON_START, strategy="random"
+    )
     assert first.circles == again.circles
-    others = {services.preview_season(program=program, seed=s, starts_on=SEASON_START,
-                                      strategy="random").circles for s in range(6, 10)}
+    others = {
+        services.preview_season(
+            program=program, seed=s, starts_on=SEASON_START, strategy="random"
+        ).circles
+        for s in range(6, 10)
+    }
     assert len(others | {first.circles}) > 1
 
 
-def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_members,
-                                                               publish):
+def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_members, publish):
     users = add_members(6)
     loner = add_members(1, windows=((6, 60, 120),))[0]
     season = publish(seed=2)
@@ -107,21 +122,23 @@ def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_memb
     assert "could not place you" in loner_mail.body
 
 
-def test_publish_is_idempotent(program, add_members, organizer,
-                               django_capture_on_commit_callbacks):
+def test_publish_is_idempotent(program, add_members, organizer, django_capture_on_commit_callbacks):
     add_members(6)
     with django_capture_on_commit_callbacks(execute=True):
-        first, created = services.publish_season(actor=organizer, program=program, number=1,
-                                                 seed=1, starts_on=SEASON_START)
+        first, created = services.publish_season(
+            actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        )
         again, created_again = services.publish_season(
-            actor=organizer, program=program, number=1, seed=9, starts_on=SEASON_START)
+            actor=organizer, program=program, number=1, seed=9, starts_on=SEASON_START
+        )
     assert created and not created_again
     assert first.pk == again.pk
     assert Season.objects.count() == 1 and Circle.objects.count() == 2
     assert len(mail.outbox) == 6
     with pytest.raises(ServiceError, match="next season is number 2"):
-        services.publish_season(actor=organizer, program=program, number=3, seed=1,
-                                starts_on=SEASON_START)
+        services.publish_season(
+            actor=organizer, program=program, number=3, seed=1, starts_on=SEASON_START
+        )
 
 
 def test_new_season_avoids_earlier_circle_mates(program, add_members, publish):
@@ -140,16 +157,18 @@ def test_new_season_avoids_earlier_circle_mates(program, add_members, publish):
 def test_publish_with_nobody_to_place_refuses(program, add_members, organizer):
     add_members(2)
     with pytest.raises(ServiceError, match="No circle"):
-        services.publish_season(actor=organizer, program=program, number=1, seed=1,
-                                starts_on=SEASON_START)
+        services.publish_season(
+            actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        )
     assert not Season.objects.exists()
 
 
 def test_cli_dry_run_and_publish(program, add_members):
     add_members(6)
     out = io.StringIO()
-    call_command("circles", "form", "--program", program.slug, "--dry-run", "--seed", "3",
-                 stdout=out)
+    call_command(
+        "circles", "form", "--program", program.slug, "--dry-run", "--seed", "3", stdout=out
+    )
     assert "2 circles" in out.getvalue() and "dry run" in out.getvalue()
     assert not Season.objects.exists()
     call_command("circles", "form", "--program", program.slug, "--seed", "3", stdout=out)

@@ -103,7 +103,7 @@ def test_calendar_is_valid_icalendar_with_stable_uid_and_sequence():
         )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_demo_loads_once_and_refuses_or_resets(capsys):
     call_command("demo", "--members", "40", "--seed", "3")
     out = capsys.readouterr().out

@@ -29,6 +29,8 @@ PEOPLE = [
     ("Cy", "Community", "Europe/London", "running"),
     ("Di", "Support", "Africa/Lagos", "climbing, film"),
     ("Ed", "Engineering", "Asia/Kolkata", "poetry"),
+    ("Fay", "Design", "America/Sao_Paulo", "film"),
+    ("Gus", "Support", "Europe/Madrid", "cycling"),
 ]
 
 

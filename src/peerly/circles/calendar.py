@@ -58,27 +58,35 @@ def series_calendar(circle: Circle, sessions: list[CircleSession]) -> bytes:
         raise ValueError("a circle without sessions has no calendar")
     first = ordered[0]
     interval = circle.program.circle_settings.interval_weeks
-    common = {
-        "uid": circle_uid(circle),
-        "summary": _summary(circle),
-        "description": _description(circle),
-        "sequence": circle.calendar_sequence,
-        "organizer": _organizer(),
-        "attendees": _attendees(circle),
-        "url": _url(circle),
-    }
+    organizer, attendees = _organizer(), _attendees(circle)
+
+    def event(
+        start: dt.datetime, end: dt.datetime, rrule: dict[str, object] | None = None
+    ) -> CalendarEvent:
+        return CalendarEvent(
+            uid=circle_uid(circle),
+            summary=_summary(circle),
+            start=start,
+            end=end,
+            description=_description(circle),
+            sequence=circle.calendar_sequence,
+            organizer=organizer,
+            attendees=attendees,
+            rrule=rrule,
+            url=_url(circle),
+        )
+
     events = [
-        CalendarEvent(
-            start=first.original_starts_at,
-            end=first.original_starts_at + dt.timedelta(minutes=first.duration_minutes),
-            rrule={"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)},
-            **common,
+        event(
+            first.original_starts_at,
+            first.original_starts_at + dt.timedelta(minutes=first.duration_minutes),
+            {"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)},
         )
     ]
     moved = [s for s in ordered if s.is_rescheduled and s.status != SessionStatus.CANCELLED]
-    events.extend(CalendarEvent(start=s.starts_at, end=s.ends_at, **common) for s in moved)
+    events.extend(event(s.starts_at, s.ends_at) for s in moved)
     cal = Calendar.from_ical(build_calendar(events, method="REQUEST"))
-    vevents = [c for c in cal.walk("VEVENT")]
+    vevents = list(cal.walk("VEVENT"))
     cancelled = [
         s.original_starts_at.astimezone(dt.UTC)
         for s in ordered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -69,7 +70,7 @@ class VoteForm(forms.Form):
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["options"].choices = choices
+        cast(forms.ChoiceField, self.fields["options"]).choices = choices
 
 
 class AttendanceForm(forms.Form):
@@ -79,7 +80,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["present"].choices = choices
+        cast(forms.ChoiceField, self.fields["present"]).choices = choices
 
 
 class BlockForm(forms.ModelForm):
@@ -110,7 +111,7 @@ class NewActionForm(forms.Form):
 
     def __init__(self, *args: object, owners: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = owners
+        cast(forms.ChoiceField, self.fields["owner"]).choices = owners
 
 
 class ActionStatusForm(forms.Form):
@@ -152,4 +153,4 @@ class KnownPersonForm(forms.Form):
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["other"].choices = choices
+        cast(forms.ChoiceField, self.fields["other"]).choices = choices

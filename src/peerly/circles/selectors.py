@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -96,8 +97,11 @@ def get_circle_for_member(*, user: User, program: Program, circle_id: int) -> Ci
 
 def get_circle_for_organizer(*, program: Program, circle_id: int) -> Circle:
     """For organisers' actions on a circle's metadata (caller checked organiser rights)."""
-    circle = Circle.objects.select_related("program", "season").filter(
-        program=program, pk=circle_id).first()
+    circle = (
+        Circle.objects.select_related("program", "season")
+        .filter(program=program, pk=circle_id)
+        .first()
+    )
     if circle is None:
         raise Http404("No such circle.")
     return circle
@@ -158,7 +162,7 @@ def list_sessions_for_circle(*, circle: Circle) -> list[CircleSession]:
     )
 
 
-def get_session_page(*, session: CircleSession) -> dict[str, object]:
+def get_session_page(*, session: CircleSession) -> dict[str, Any]:
     """Everything the session page shows (caller has checked membership)."""
     circle = session.circle
     blocks = list(
@@ -206,7 +210,7 @@ def list_sessions_for_user(
 
 
 def list_slot_options(*, circle: Circle, user: User) -> list[SlotOption]:
-    options = list(
+    options: list[SlotOption] = list(
         circle.slot_options.annotate(n=Count("votes")).prefetch_related(
             Prefetch("votes", to_attr="all_votes")
         )

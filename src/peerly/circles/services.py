@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -579,7 +580,7 @@ def reschedule_session(
         for n in sorted(ordered)
         if ordered[n].status != SessionStatus.CANCELLED
     ]
-    if any(b <= a for a, b in zip(times, times[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(times)):
         raise ServiceError(
             "Sessions must stay in order: pick a time before the next one.", field="starts_at"
         )

@@ -14,7 +14,7 @@ STEP = 60  # one option per hour inside a window
 
 
 def _spans(windows: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
-    spans = [(int(s), int(e)) for s, e in sorted(windows)]
+    spans = sorted((int(s), int(e)) for s, e in windows)
     if len(spans) > 1 and spans[0][0] == 0 and spans[-1][1] == WEEK_MINUTES:
         first, last = spans.pop(0), spans.pop()
         spans.append((last[0], WEEK_MINUTES + first[1]))  # Sunday night into Monday

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,6 @@ from peerly.circles.forms import (
     AttendanceForm,
     BlockForm,
     CancelForm,
-    FormationForm,
     KnownPersonForm,
     NewActionForm,
     PublishForm,
@@ -32,13 +31,15 @@ from peerly.circles.forms import (
 from peerly.circles.method import GUIDES, STEPS, step_minutes
 from peerly.circles.models import ActionStatus, SessionStatus, SlotStatus
 from peerly.core.errors import ServiceError
+from peerly.core.http import AuthedHttpRequest
 from peerly.programs.selectors import get_enrollment_for_user, is_organizer
 
 NEW_ACTION_ROWS = 2
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: AuthedHttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     zone = selectors.user_zone(request.user)
     with timezone.override(zone):
         return render(request, template, {"zone": zone, **context}, status=status)
@@ -57,7 +58,7 @@ def _slot_label(option: Any, zone: Any, interval: int) -> str:
 
 # ------------------------------------------------------------------------------ members
 @login_required
-def program(request: HttpRequest, slug: str) -> HttpResponse:
+def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     enrollment = get_enrollment_for_user(user=request.user, program=prog)
     organizer = is_organizer(request.user, prog)
@@ -67,27 +68,41 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
     circles = list(selectors.list_circles_for_member(user=request.user, program=prog))
     current = [c for c in circles if season and c.season_id == season.pk]
     now = timezone.now()
-    return _render(request, "circles/program_detail.html", {
-        "program": prog, "season": season, "circles": circles, "current": current,
-        "enrollment": enrollment, "is_organizer": organizer,
-        "unmatched": selectors.unmatched_message(season=season, user=request.user),
-        "sessions": list(selectors.list_sessions_for_user(
-            user=request.user, program=prog, since=now - dt.timedelta(hours=3)
-        ).exclude(status=SessionStatus.CANCELLED)[:5]),
-        "actions": list(selectors.list_actions_for_user(user=request.user, program=prog,
-                                                        open_only=True)),
-        "settings": selectors.get_settings_or_default(program=prog),
-        "guides": GUIDES,
-    })
+    return _render(
+        request,
+        "circles/program_detail.html",
+        {
+            "program": prog,
+            "season": season,
+            "circles": circles,
+            "current": current,
+            "enrollment": enrollment,
+            "is_organizer": organizer,
+            "unmatched": selectors.unmatched_message(season=season, user=request.user),
+            "sessions": list(
+                selectors.list_sessions_for_user(
+                    user=request.user, program=prog, since=now - dt.timedelta(hours=3)
+                ).exclude(status=SessionStatus.CANCELLED)[:5]
+            ),
+            "actions": list(
+                selectors.list_actions_for_user(user=request.user, program=prog, open_only=True)
+            ),
+            "settings": selectors.get_settings_or_default(program=prog),
+            "guides": GUIDES,
+        },
+    )
 
 
 @login_required
-def circle(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse:
+def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
     zone = selectors.user_zone(request.user)
-    options = selectors.list_slot_options(circle=obj, user=request.user) \
-        if obj.slot_status == SlotStatus.VOTING else []
+    options = (
+        selectors.list_slot_options(circle=obj, user=request.user)
+        if obj.slot_status == SlotStatus.VOTING
+        else []
+    )
     interval = selectors.get_settings_or_default(program=prog).interval_weeks
     vote_form = VoteForm(
         initial={"options": [o.pk for o in options if o.mine]},  # type: ignore[attr-defined]
@@ -96,21 +111,35 @@ def circle(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse:
     me = next(m for m in obj.memberships.all() if m.user_id == request.user.pk)
     sessions = selectors.list_sessions_for_circle(circle=obj)
     now = timezone.now()
-    return _render(request, "circles/circle_detail.html", {
-        "program": prog, "circle": obj, "options": options, "vote_form": vote_form, "me": me,
-        "sessions": sessions, "now": now,
-        "missed": [s for s in sessions if s.is_missed(now)],
-        "next_session": next((s for s in sessions if s.status == SessionStatus.SCHEDULED
-                              and s.ends_at >= now), None),
-        "actions": list(obj.actions.select_related("owner", "block__session")
-                        .order_by("owner_id", "status", "due_on")),
-        "waiting": [m for m in obj.memberships.all() if m.voted_at is None],
-    })
+    return _render(
+        request,
+        "circles/circle_detail.html",
+        {
+            "program": prog,
+            "circle": obj,
+            "options": options,
+            "vote_form": vote_form,
+            "me": me,
+            "sessions": sessions,
+            "now": now,
+            "missed": [s for s in sessions if s.is_missed(now)],
+            "next_session": next(
+                (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at >= now),
+                None,
+            ),
+            "actions": list(
+                obj.actions.select_related("owner", "block__session").order_by(
+                    "owner_id", "status", "due_on"
+                )
+            ),
+            "waiting": [m for m in obj.memberships.all() if m.voted_at is None],
+        },
+    )
 
 
 @login_required
 @require_POST
-def circle_vote(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse:
+def circle_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
     form = VoteForm(request.POST, choices=[(o.pk, "") for o in obj.slot_options.all()])
@@ -118,11 +147,15 @@ def circle_vote(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse
         messages.error(request, "Choose among the offered slots.")
     else:
         try:
-            obj = services.vote_slots(user=request.user, circle=obj,
-                                      option_ids=form.cleaned_data["options"])
+            obj = services.vote_slots(
+                user=request.user, circle=obj, option_ids=form.cleaned_data["options"]
+            )
             if obj.slot_status == SlotStatus.SCHEDULED:
-                messages.success(request, "Everyone voted: the slot is decided and the "
-                                          "calendar invitation is on its way.")
+                messages.success(
+                    request,
+                    "Everyone voted: the slot is decided and the "
+                    "calendar invitation is on its way.",
+                )
             else:
                 messages.success(request, "Thanks, your choice is saved.")
         except ServiceError as exc:
@@ -132,14 +165,13 @@ def circle_vote(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def circle_close_vote(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse:
+def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     if is_organizer(request.user, prog):
         obj = selectors.get_circle_for_organizer(program=prog, circle_id=circle_id)
         back = reverse("circles:manage", kwargs={"slug": slug})
     else:
-        obj = selectors.get_circle_for_member(user=request.user, program=prog,
-                                              circle_id=circle_id)
+        obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
         back = reverse("circles:circle", kwargs={"slug": slug, "circle_id": circle_id})
     try:
         services.close_vote(actor=request.user, circle=obj)
@@ -150,19 +182,20 @@ def circle_close_vote(request: HttpRequest, slug: str, circle_id: int) -> HttpRe
 
 
 @login_required
-def circle_ics(request: HttpRequest, slug: str, circle_id: int) -> HttpResponse:
+def circle_ics(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
     sessions = list(obj.sessions.all())
     if not sessions:
         raise Http404("The slot is not decided yet.")
-    response = HttpResponse(calendar.series_calendar(obj, sessions),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        calendar.series_calendar(obj, sessions), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="circle-{obj.pk}.ics"'
     return response
 
 
-def _session_context(request: HttpRequest, prog: Any, session: Any) -> dict[str, Any]:
+def _session_context(request: AuthedHttpRequest, prog: Any, session: Any) -> dict[str, Any]:
     obj = session.circle
     members = list(obj.memberships.all())
     names = {m.user_id: m.user for m in members}
@@ -171,8 +204,12 @@ def _session_context(request: HttpRequest, prog: Any, session: Any) -> dict[str,
     planned = []
     if not blocks and session.status == SessionStatus.SCHEDULED:
         planned = [
-            {"position": r.position, "coachee": names[r.coachee], "coach": names[r.coach],
-             "note_taker": names[r.note_taker]}
+            {
+                "position": r.position,
+                "coachee": names[r.coachee],
+                "coach": names[r.coach],
+                "note_taker": names[r.note_taker],
+            }
             for r in services.planned_roles(session, [m.user_id for m in members])
         ]
     block_minutes = session.duration_minutes // max(len(blocks) or len(planned) or 3, 1)
@@ -184,21 +221,33 @@ def _session_context(request: HttpRequest, prog: Any, session: Any) -> dict[str,
         if can_edit:
             block.form = BlockForm(instance=block, prefix=f"b{block.pk}")
             block.new_actions = [
-                NewActionForm(prefix=f"b{block.pk}-a{i}", owners=owners,
-                              initial={"owner": block.coachee_id})
+                NewActionForm(
+                    prefix=f"b{block.pk}-a{i}", owners=owners, initial={"owner": block.coachee_id}
+                )
                 for i in range(NEW_ACTION_ROWS)
             ]
             editors.append(block)
     return {
-        "program": prog, "circle": obj, "session": session, "members": members,
-        "blocks": blocks, "planned": planned, "review": page["review"],
-        "attendance": page["attendance"], "previous": page["previous"],
-        "steps": step_minutes(block_minutes), "block_minutes": block_minutes,
+        "program": prog,
+        "circle": obj,
+        "session": session,
+        "members": members,
+        "blocks": blocks,
+        "planned": planned,
+        "review": page["review"],
+        "attendance": page["attendance"],
+        "previous": page["previous"],
+        "steps": step_minutes(block_minutes),
+        "block_minutes": block_minutes,
         "attendance_form": AttendanceForm(
             choices=[(m.user_id, m.user.name) for m in members],
-            initial={"present": [uid for uid, st in page["attendance"].items()
-                                 if st == "present"] or [m.user_id for m in members]}),
-        "status_choices": ActionStatus.choices, "now": timezone.now(),
+            initial={
+                "present": [uid for uid, st in page["attendance"].items() if st == "present"]
+                or [m.user_id for m in members]
+            },
+        ),
+        "status_choices": ActionStatus.choices,
+        "now": timezone.now(),
         "can_record": session.status != SessionStatus.CANCELLED
         and session.starts_at - timezone.now() <= dt.timedelta(hours=1),
         "all_steps": STEPS,
@@ -206,28 +255,30 @@ def _session_context(request: HttpRequest, prog: Any, session: Any) -> dict[str,
 
 
 @login_required
-def session_detail(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+def session_detail(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    session = selectors.get_session_for_member(user=request.user, program=prog,
-                                               session_id=session_id)
-    return _render(request, "circles/session_detail.html",
-                   _session_context(request, prog, session))
+    session = selectors.get_session_for_member(
+        user=request.user, program=prog, session_id=session_id
+    )
+    return _render(request, "circles/session_detail.html", _session_context(request, prog, session))
 
 
 @login_required
 @require_POST
-def session_attendance(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    session = selectors.get_session_for_member(user=request.user, program=prog,
-                                               session_id=session_id)
+    session = selectors.get_session_for_member(
+        user=request.user, program=prog, session_id=session_id
+    )
     members = list(session.circle.memberships.all())
     form = AttendanceForm(request.POST, choices=[(m.user_id, "") for m in members])
     if not form.is_valid():
         messages.error(request, "Tick at least two people who are here.")
     else:
         try:
-            services.record_attendance(actor=request.user, session=session,
-                                       present_ids=form.cleaned_data["present"])
+            services.record_attendance(
+                actor=request.user, session=session, present_ids=form.cleaned_data["present"]
+            )
             messages.success(request, "Attendance saved; roles are set for each block.")
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -236,24 +287,34 @@ def session_attendance(request: HttpRequest, slug: str, session_id: int) -> Http
 
 @login_required
 @require_POST
-def block_save(request: HttpRequest, slug: str, block_id: int) -> HttpResponse:
+def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     block = selectors.get_block_for_member(user=request.user, program=prog, block_id=block_id)
     owners = [(m.user_id, "") for m in block.session.circle.memberships.all()]
     form = BlockForm(request.POST, instance=block, prefix=f"b{block.pk}")
-    rows = [NewActionForm(request.POST, prefix=f"b{block.pk}-a{i}", owners=owners)
-            for i in range(NEW_ACTION_ROWS)]
+    rows = [
+        NewActionForm(request.POST, prefix=f"b{block.pk}-a{i}", owners=owners)
+        for i in range(NEW_ACTION_ROWS)
+    ]
     if not form.is_valid() or not all(r.is_valid() for r in rows):
         messages.error(request, "Please check the block's form.")
     else:
         try:
             services.save_block(
-                actor=request.user, block=block,
+                actor=request.user,
+                block=block,
                 notes={f: form.cleaned_data[f] for f in form.fields},
-                new_actions=[{"text": r.cleaned_data["text"], "owner_id": r.cleaned_data["owner"],
-                              "due_on": r.cleaned_data["due_on"]} for r in rows],
-                delete_action_ids=[int(x) for x in request.POST.getlist(f"b{block.pk}-delete")
-                                   if x.isdigit()],
+                new_actions=[
+                    {
+                        "text": r.cleaned_data["text"],
+                        "owner_id": r.cleaned_data["owner"],
+                        "due_on": r.cleaned_data["due_on"],
+                    }
+                    for r in rows
+                ],
+                delete_action_ids=[
+                    int(x) for x in request.POST.getlist(f"b{block.pk}-delete") if x.isdigit()
+                ],
             )
             messages.success(request, f"Block {block.position} saved.")
         except ServiceError as exc:
@@ -264,7 +325,7 @@ def block_save(request: HttpRequest, slug: str, block_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
+def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     action = selectors.get_action_for_member(user=request.user, action_id=action_id)
     if action.circle.program_id != prog.pk:
@@ -273,12 +334,17 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     session = None
     session_id = request.POST.get("session", "")
     if session_id.isdigit():
-        session = selectors.get_session_for_member(user=request.user, program=prog,
-                                                   session_id=int(session_id))
+        session = selectors.get_session_for_member(
+            user=request.user, program=prog, session_id=int(session_id)
+        )
     if form.is_valid():
         try:
-            services.update_action(actor=request.user, action=action,
-                                   status=form.cleaned_data["status"], session=session)
+            services.update_action(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                session=session,
+            )
             messages.success(request, "Action updated.")
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -294,37 +360,54 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_reschedule(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    session = selectors.get_session_for_member(user=request.user, program=prog,
-                                               session_id=session_id)
+    session = selectors.get_session_for_member(
+        user=request.user, program=prog, session_id=session_id
+    )
     zone = selectors.user_zone(request.user)
-    form = RescheduleForm(request.POST or None, zone=zone, initial={
-        "starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")})
+    form = RescheduleForm(
+        request.POST or None,
+        zone=zone,
+        initial={"starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reschedule_session(actor=request.user, session=session,
-                                        starts_at=form.cleaned_data["starts_at"],
-                                        scope=form.cleaned_data["scope"])
+            services.reschedule_session(
+                actor=request.user,
+                session=session,
+                starts_at=form.cleaned_data["starts_at"],
+                scope=form.cleaned_data["scope"],
+            )
             messages.success(request, "Moved; everyone gets the updated calendar.")
             return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return _render(request, "circles/session_reschedule.html",
-                   {"program": prog, "session": session, "circle": session.circle,
-                    "form": form, "cancel_form": CancelForm()})
+    return _render(
+        request,
+        "circles/session_reschedule.html",
+        {
+            "program": prog,
+            "session": session,
+            "circle": session.circle,
+            "form": form,
+            "cancel_form": CancelForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def session_cancel(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+def session_cancel(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    session = selectors.get_session_for_member(user=request.user, program=prog,
-                                               session_id=session_id)
+    session = selectors.get_session_for_member(
+        user=request.user, program=prog, session_id=session_id
+    )
     form = CancelForm(request.POST)
     try:
-        services.cancel_session(actor=request.user, session=session,
-                                reason=form.data.get("reason", ""))
+        services.cancel_session(
+            actor=request.user, session=session, reason=form.data.get("reason", "")
+        )
         messages.success(request, f"Session {session.number} cancelled; everyone is told.")
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -333,16 +416,18 @@ def session_cancel(request: HttpRequest, slug: str, session_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def known_people(request: HttpRequest, slug: str) -> HttpResponse:
+def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     enrollment = get_enrollment_for_user(user=request.user, program=prog)
     if enrollment is None:
         raise PermissionDenied("Join the programme first.")
     known = list(selectors.list_known_people(user=request.user, program=prog))
     taken = {k.other_id for k in known}
-    candidates = [(e.user_id, e.user.name) for e in
-                  selectors.list_known_candidates(user=request.user, program=prog)
-                  if e.user_id not in taken]
+    candidates = [
+        (e.user_id, e.user.name)
+        for e in selectors.list_known_candidates(user=request.user, program=prog)
+        if e.user_id not in taken
+    ]
     form = KnownPersonForm(request.POST or None, choices=candidates)
     if request.method == "POST":
         remove = request.POST.get("remove", "")
@@ -360,46 +445,64 @@ def known_people(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("circles:known", slug=slug)
             except ServiceError as exc:
                 form.add_error("other", exc.message)
-    return _render(request, "circles/known_list.html",
-                   {"program": prog, "known": known, "form": form,
-                    "settings": selectors.get_settings_or_default(program=prog)})
+    return _render(
+        request,
+        "circles/known_list.html",
+        {
+            "program": prog,
+            "known": known,
+            "form": form,
+            "settings": selectors.get_settings_or_default(program=prog),
+        },
+    )
 
 
 @login_required
-def guide(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+def guide(request: AuthedHttpRequest, slug: str, name: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
     if name not in GUIDES:
         raise Http404("No such guide.")
-    return _render(request, f"circles/guide_{name.replace('-', '_')}.html",
-                   {"program": prog, "title": GUIDES[name], "guides": GUIDES,
-                    "steps": step_minutes(30)})
+    return _render(
+        request,
+        f"circles/guide_{name.replace('-', '_')}.html",
+        {"program": prog, "title": GUIDES[name], "guides": GUIDES, "steps": step_minutes(30)},
+    )
 
 
 # ---------------------------------------------------------------------------- organisers
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
     circle_settings = services.get_settings(program=prog)
     season = selectors.latest_season(program=prog)
     rows = selectors.list_circle_health(season=season, now=timezone.now()) if season else []
-    return _render(request, "circles/manage_detail.html", {
-        "program": prog, "settings": circle_settings, "season": season, "rows": rows,
-        "totals": selectors.season_totals(rows),
-        "members_by_circle": selectors.list_circle_members_for_organizer(season=season)
-        if season else {},
-        "seasons": list(prog.circle_seasons.all()),
-    })
+    return _render(
+        request,
+        "circles/manage_detail.html",
+        {
+            "program": prog,
+            "settings": circle_settings,
+            "season": season,
+            "rows": rows,
+            "totals": selectors.season_totals(rows),
+            "members_by_circle": selectors.list_circle_members_for_organizer(season=season)
+            if season
+            else {},
+            "seasons": list(prog.circle_seasons.all()),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
     current = services.get_settings(program=prog)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.update_settings(actor=request.user, program=prog, values={
-            f: form.cleaned_data[f] for f in form.fields})
+        services.update_settings(
+            actor=request.user, program=prog, values={f: form.cleaned_data[f] for f in form.fields}
+        )
         messages.success(request, "Circle settings saved.")
         return redirect("circles:manage", slug=slug)
     return _render(request, "circles/manage_settings.html", {"program": prog, "form": form})
@@ -407,7 +510,7 @@ def manage_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_form(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
     circle_settings = services.get_settings(program=prog)
     number = services.next_season_number(program=prog)
@@ -416,39 +519,60 @@ def manage_form(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 season, created = services.publish_season(
-                    actor=request.user, program=prog, number=form.cleaned_data["number"],
-                    seed=form.cleaned_data["seed"], starts_on=form.cleaned_data["starts_on"],
-                    strategy=form.cleaned_data["strategy"])
+                    actor=request.user,
+                    program=prog,
+                    number=form.cleaned_data["number"],
+                    seed=form.cleaned_data["seed"],
+                    starts_on=form.cleaned_data["starts_on"],
+                    strategy=form.cleaned_data["strategy"],
+                )
                 if created:
-                    messages.success(request, f"Season {season.number} published: "
-                                              f"{season.circles.count()} circles.")
+                    messages.success(
+                        request,
+                        f"Season {season.number} published: {season.circles.count()} circles.",
+                    )
                 else:
-                    messages.info(request, f"Season {season.number} was already published; "
-                                           "nothing changed.")
+                    messages.info(
+                        request, f"Season {season.number} was already published; nothing changed."
+                    )
                 return redirect("circles:manage", slug=slug)
             except ServiceError as exc:
                 form.add_error(None, exc.message)
     else:
-        data = {"seed": request.GET.get("seed", "1"),
-                "starts_on": request.GET.get("starts_on",
-                                             services.default_start().isoformat()),
-                "strategy": request.GET.get("strategy", circle_settings.strategy)}
+        data = {
+            "seed": request.GET.get("seed", "1"),
+            "starts_on": request.GET.get("starts_on", services.default_start().isoformat()),
+            "strategy": request.GET.get("strategy", circle_settings.strategy),
+        }
         form = PublishForm({**data, "number": number})
     plan = None
     people: dict[int, Any] = {}
     if form.is_valid():
-        plan = services.preview_season(program=prog, seed=form.cleaned_data["seed"],
-                                       starts_on=form.cleaned_data["starts_on"],
-                                       strategy=form.cleaned_data["strategy"])
+        plan = services.preview_season(
+            program=prog,
+            seed=form.cleaned_data["seed"],
+            starts_on=form.cleaned_data["starts_on"],
+            strategy=form.cleaned_data["strategy"],
+        )
         ids = {u for c in plan.circles for u in c.user_ids} | {u.user_id for u in plan.unmatched}
         people = User.objects.select_related("profile").in_bulk(ids)
     redraw = None
     if form.is_valid():
-        redraw = {"seed": form.cleaned_data["seed"] + 1,
-                  "starts_on": form.cleaned_data["starts_on"].isoformat(),
-                  "strategy": form.cleaned_data["strategy"]}
-    return _render(request, "circles/manage_form.html", {
-        "program": prog, "settings": circle_settings, "form": form, "plan": plan,
-        "people": people, "number": number, "redraw": redraw,
-        "preview_form": FormationForm(initial=form.data if form.is_bound else None),
-    })
+        redraw = {
+            "seed": form.cleaned_data["seed"] + 1,
+            "starts_on": form.cleaned_data["starts_on"].isoformat(),
+            "strategy": form.cleaned_data["strategy"],
+        }
+    return _render(
+        request,
+        "circles/manage_form.html",
+        {
+            "program": prog,
+            "settings": circle_settings,
+            "form": form,
+            "plan": plan,
+            "people": people,
+            "number": number,
+            "redraw": redraw,
+        },
+    )

@@ -17,7 +17,7 @@ from .solver import Reasons, solve_round
 from .types import Group, GroupingResult, GroupOptions, Member, PastGroup, RoundPlan, Unmatched
 
 Plan = tuple[list[list[int]], Reasons]
-SEQUENTIAL_LIMIT = 400_000  # members x rounds solved one round at a time before designs win
+SEQUENTIAL_LIMIT = 60_000  # members x rounds solved one round at a time before designs win
 
 
 def form_groups(
@@ -37,18 +37,15 @@ def form_groups(
         raise ValueError(f"duplicate member id {dup!r}")
     first = max((h.round for h in history), default=0) + 1
     base = Problem(members, history, options, round_no=first)
-    plans = _plan(base, members, history, options, first)
+    plans, problems = _plan(base, members, history, options, first)
     rounds: list[RoundPlan] = []
     metrics_rows: list[dict[str, object]] = []
-    planned: list[PastGroup] = []
     for offset, (groups, unmatched) in enumerate(plans):
         round_no = first + offset
         clock = time.perf_counter()
-        problem = (
-            base
-            if offset == 0
-            else _problem_for(members, history, options, round_no, planned, base)
-        )
+        # design rounds never repeat a pair within the season and were checked against the
+        # history, so the first round's problem explains them all
+        problem = problems[offset] if problems else base
         row = round_metrics(problem, groups, unmatched)
         row["round"] = round_no
         row["seed"] = options.seed
@@ -66,10 +63,6 @@ def form_groups(
                 metrics=MappingProxyType(row),
             )
         )
-        planned.extend(
-            PastGroup(round_no, tuple(base.ids[i] for i in g), str(n + 1))
-            for n, g in enumerate(groups)
-        )
     season = season_metrics(metrics_rows)
     season["rounds"] = len(rounds)
     season["seed"] = options.seed
@@ -86,8 +79,6 @@ def _problem_for(
     planned: Sequence[PastGroup],
     base: Problem,
 ) -> Problem:
-    if len(planned) * options.size > SEQUENTIAL_LIMIT:
-        return base  # long design seasons: intra-season repeats are 0 by construction
     window = options.history_window
     recent = [p for p in planned if window is None or p.round >= round_no - window]
     return Problem(members, history, options, round_no=round_no, extra_history=recent)
@@ -100,20 +91,39 @@ def _plan(
     history: Sequence[PastGroup],
     options: GroupOptions,
     first: int,
-) -> list[Plan]:
+) -> tuple[list[Plan], list[Problem] | None]:
+    """The season's plans, and the problem of each round (None: use ``base`` for all)."""
     rounds = options.rounds
-    candidates: list[list[Plan]] = []
     design = _design_season(base, history, rounds)
-    if design is not None:
-        candidates.append(design)
-    if design is None or (rounds <= base.n // 2 and base.n * rounds <= SEQUENTIAL_LIMIT):
-        sequential = _sequential(base, members, history, options, first)
-        if options.size >= 3 and rounds > 1 and _season_repeats(base, sequential) > 0:
-            sequential = improve_season(base, sequential, options)
-        candidates.append(sequential)
-    if len(candidates) == 1:
-        return candidates[0]
-    return min(candidates, key=lambda plan: _season_key(base, plan))
+    if design is not None and (rounds > base.n // 2 or base.n * rounds > SEQUENTIAL_LIMIT):
+        return design, None
+    sequential, problems = _sequential(base, members, history, options, first)
+    if options.size >= 3 and rounds > 1 and _season_repeats(base, sequential) > 0:
+        sequential = improve_season(base, sequential, options)
+        problems = _problems_for(base, members, history, options, first, sequential)
+    if design is not None and _season_key(base, design) < _season_key(base, sequential):
+        return design, None
+    return sequential, problems
+
+
+def _problems_for(
+    base: Problem,
+    members: Sequence[Member],
+    history: Sequence[PastGroup],
+    options: GroupOptions,
+    first: int,
+    plans: Sequence[Plan],
+) -> list[Problem]:
+    """Each round's problem, with the earlier planned rounds as history."""
+    problems = [base]
+    planned: list[PastGroup] = []
+    for offset in range(1, len(plans)):
+        planned.extend(
+            PastGroup(first + offset - 1, tuple(base.ids[i] for i in g), str(n + 1))
+            for n, g in enumerate(plans[offset - 1][0])
+        )
+        problems.append(_problem_for(members, history, options, first + offset, planned, base))
+    return problems
 
 
 def _sequential(
@@ -122,8 +132,9 @@ def _sequential(
     history: Sequence[PastGroup],
     options: GroupOptions,
     first: int,
-) -> list[Plan]:
+) -> tuple[list[Plan], list[Problem]]:
     plans: list[Plan] = []
+    problems: list[Problem] = []
     planned: list[PastGroup] = []
     for offset in range(options.rounds):
         round_no = first + offset
@@ -135,11 +146,12 @@ def _sequential(
         rng = np.random.default_rng([options.seed, round_no])
         plan = _continue_design(problem, [*history, *planned]) or solve_round(problem, rng)
         plans.append(plan)
+        problems.append(problem)
         planned.extend(
             PastGroup(round_no, tuple(base.ids[i] for i in g), str(n + 1))
             for n, g in enumerate(plan[0])
         )
-    return plans
+    return plans, problems
 
 
 def _season_repeats(base: Problem, plans: Sequence[Plan]) -> int:

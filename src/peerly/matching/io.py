@@ -33,7 +33,12 @@ class InputError(Exception):
 @dataclass
 class Row:
     line: int
-    values: dict[str, str]
+    cells: list[str]
+    names: list[str]
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {n: c for n, c in zip(self.names, self.cells, strict=False) if n}
 
 
 class Table:
@@ -82,19 +87,20 @@ def read_table(path: str) -> Table:
                 raise InputError(path, 1, i + 1, f"duplicate column {name!r}")
             seen.add(name)
         rows: list[Row] = []
+        width = len(header)
         for record in reader:
-            if not any(cell.strip() for cell in record):
+            cells = [c.strip() for c in record]
+            if not any(cells):
                 continue
-            if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-                raise InputError(
-                    path, reader.line_num, len(header) + 1, "more fields than header columns"
-                )
-            values = {
-                name: (record[i].strip() if i < len(record) else "")
-                for i, name in enumerate(header)
-                if name
-            }
-            rows.append(Row(reader.line_num, values))
+            if len(cells) > width:
+                if any(cells[width:]):
+                    raise InputError(
+                        path, reader.line_num, width + 1, "more fields than header columns"
+                    )
+                del cells[width:]
+            elif len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            rows.append(Row(reader.line_num, cells, header))
     except csv.Error as exc:
         raise InputError(path, reader.line_num, 1, f"malformed CSV: {exc}") from None
     return Table(path, header, rows)
@@ -193,18 +199,28 @@ def read_history(path: str, known_ids: Iterable[str]) -> list[PastGroup]:
     known = set(known_ids)
     groups: dict[tuple[int, str], list[str]] = {}
     seen: set[tuple[int, str]] = set()
+    c_round, c_group, c_member = (table.columns[c] - 1 for c in ("round", "group", "member_id"))
     for row in table:
-        round_no = _int(table, row, "round", minimum=1)
-        member = row.values["member_id"]
+        cells = row.cells
+        text = cells[c_round]
+        round_no = int(text) if text.isdigit() else _int(table, row, "round", minimum=1)
+        if round_no < 1:
+            raise table.error(row, "round", f"must be >= 1, got {round_no}")
+        member = cells[c_member]
         if member not in known:
             raise table.error(row, "member_id", f"unknown member id {member!r}")
-        if (round_no, member) in seen:
+        key = (round_no, member)
+        if key in seen:
             raise table.error(row, "member_id", f"{member!r} is twice in round {round_no}")
-        seen.add((round_no, member))
-        groups.setdefault((round_no, row.values["group"]), []).append(member)
+        seen.add(key)
+        group_key = (round_no, cells[c_group])
+        bucket = groups.get(group_key)
+        if bucket is None:
+            groups[group_key] = [member]
+        else:
+            bucket.append(member)
     return [
-        PastGroup(round=r, member_ids=tuple(sorted(ids)), group=g)
-        for (r, g), ids in sorted(groups.items())
+        PastGroup(round=r, member_ids=tuple(sorted(ids)), group=g) for (r, g), ids in groups.items()
     ]
 
 

@@ -171,7 +171,8 @@ def _builtin_scores(
         sem_m = np.asarray(
             encode([", ".join(sorted(m.skills)) for m in mentors], normalize_embeddings=True)
         )
-    langs = sorted({x for p in [*mentors, *mentees] for x in p.languages})
+    people: list[Mentor | Mentee] = [*mentors, *mentees]
+    langs = sorted({x for p in people for x in p.languages})
     l_code = {x: i for i, x in enumerate(langs)}
     lang_m = np.zeros((n_m, max(len(langs), 1)), dtype=np.float32)
     lang_e = np.zeros((n_e, lang_m.shape[1]), dtype=np.float32)
@@ -181,9 +182,9 @@ def _builtin_scores(
     for i, e in enumerate(mentees):
         for x in e.languages:
             lang_e[i, l_code[x]] = 1
-    has_lang_m = lang_m.any(axis=1)
-    has_lang_e = lang_e.any(axis=1)
-    zones = sorted({p.timezone for p in [*mentors, *mentees]})
+    has_lang_m: np.ndarray = np.asarray(lang_m.any(axis=1))
+    has_lang_e: np.ndarray = np.asarray(lang_e.any(axis=1))
+    zones = sorted({p.timezone for p in people})
     offsets = {z: _offset_hours(z) for z in zones}
     off_m = np.array([offsets[m.timezone] for m in mentors])
     off_e = np.array([offsets[e.timezone] for e in mentees])
@@ -250,14 +251,14 @@ def _builtin_scores(
 def _covers(
     mentors: Sequence[Mentor], mentees: Sequence[Mentee]
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
-    people = [*mentors, *mentees]
+    people: list[Mentor | Mentee] = [*mentors, *mentees]
     if not any(p.availability for p in mentors) or not any(p.availability for p in mentees):
         return None, None, np.zeros(0)
     bounds = sorted({0, 10080} | {x for p in people for w in p.availability for x in w})
     edges = np.array(bounds)
     lengths = np.diff(edges).astype(np.float64)
 
-    def cover(group: Sequence[Mentor] | Sequence[Mentee]) -> np.ndarray:
+    def cover(group: Sequence[Mentor | Mentee]) -> np.ndarray:
         out = np.zeros((len(group), len(lengths)))
         for i, p in enumerate(group):
             for s, e in p.availability:

@@ -139,7 +139,7 @@ def season_metrics(rounds: Sequence[dict[str, object]]) -> dict[str, object]:
     pairs = total("pairs")
     sizes: Counter[str] = Counter()
     for r in rounds:
-        sizes.update(r["group_sizes"])  # type: ignore[arg-type]
+        sizes.update(dict(r["group_sizes"]))  # type: ignore[call-overload]
     rates = [float(r["achievable_cross_team_rate"]) * int(r["pairs"]) for r in rounds]  # type: ignore[call-overload, arg-type]
     overlaps = [float(r["mean_overlap_hours"]) * int(r["groups"]) for r in rounds]  # type: ignore[call-overload, arg-type]
     groups = total("groups")

@@ -9,7 +9,6 @@ the vectorised :meth:`Problem.pair_matrix` (used by the solvers) and the scalar
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -132,10 +131,10 @@ class Problem:
         )
         self.keys_int = [int(x) for x in self.keys]
         self.history = self._index_history([*history, *extra_history])
-        hist_pairs = sorted(self.history.penalty.items())
-        self.hist_a = np.array([p[0][0] for p in hist_pairs], dtype=np.int64)
-        self.hist_b = np.array([p[0][1] for p in hist_pairs], dtype=np.int64)
-        self.hist_pen = np.array([p[1] for p in hist_pairs], dtype=np.float64)
+        pairs = list(self.history.penalty)
+        self.hist_a = np.array([p[0] for p in pairs], dtype=np.int64)
+        self.hist_b = np.array([p[1] for p in pairs], dtype=np.int64)
+        self.hist_pen = np.array(list(self.history.penalty.values()), dtype=np.float64)
         self._slot_cache: dict[tuple[int, ...], bool] = {}
         self.has_rules = bool(
             any(self.dnp)
@@ -149,24 +148,49 @@ class Problem:
         n, k = self.n, self.k
         window = self.options.history_window
         oldest = self.round_no - window if window else None
-        penalty: dict[tuple[int, int], float] = defaultdict(float)
+        index = self.index
         bigger = np.zeros(n, dtype=np.int64)
         smaller = np.zeros(n, dtype=np.int64)
+        first: list[int] = []
+        second: list[int] = []
+        ages: list[int] = []
         last = 0
         for past in history:
-            last = max(last, past.round)
-            if past.round >= self.round_no or (oldest is not None and past.round < oldest):
+            r = past.round
+            if r > last:
+                last = r
+            if r >= self.round_no or (oldest is not None and r < oldest):
                 continue
-            idx = sorted({self.index[m] for m in past.member_ids if m in self.index})
-            if len(past.member_ids) > k:
+            idx = [index[m] for m in past.member_ids if m in index]
+            size = len(past.member_ids)
+            if size > k:
                 bigger[idx] += 1
-            elif len(past.member_ids) < k:
+            elif size < k:
                 smaller[idx] += 1
-            cost = repeat_penalty(self.round_no - past.round)
-            for a_pos, a in enumerate(idx):
-                for b in idx[a_pos + 1 :]:
-                    penalty[(a, b)] += cost
-        return HistoryIndex(dict(penalty), last, bigger, smaller)
+            age = self.round_no - r
+            for pos, a in enumerate(idx):
+                for b in idx[pos + 1 :]:
+                    if a < b:
+                        first.append(a)
+                        second.append(b)
+                    elif b < a:
+                        first.append(b)
+                        second.append(a)
+                    else:
+                        continue
+                    ages.append(age)
+        if not first:
+            return HistoryIndex({}, last, bigger, smaller)
+        age_arr = np.array(ages, dtype=np.int64)
+        cost = REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** np.maximum(age_arr - 1, 0)
+        keys = np.array(first, dtype=np.int64) * n + np.array(second, dtype=np.int64)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        totals = np.bincount(inverse, weights=cost)
+        a_arr, b_arr = np.divmod(unique, n)
+        penalty = dict(
+            zip(zip(a_arr.tolist(), b_arr.tolist(), strict=True), totals.tolist(), strict=True)
+        )
+        return HistoryIndex(penalty, last, bigger, smaller)
 
     # ------------------------------------------------------------ scalar path
     def pair_infeasible_reason(self, i: int, j: int) -> str:

@@ -137,7 +137,7 @@ def _stamp(moment: dt.datetime) -> str:
 
 def _lock(ms: Mentorship) -> Mentorship:
     return (
-        Mentorship.objects.select_for_update()
+        Mentorship.objects.select_for_update(of=("self",))
         .select_related("program", "mentee", "mentor", "mentor__user", "enrollment")
         .get(pk=ms.pk)
     )
@@ -335,9 +335,9 @@ def assign_mentor(
 ) -> Mentorship:
     """Organiser assigns an applicant to a mentor with a free place (actor None = the CLI)."""
     ms = _lock(mentorship)
+    _require(ms, "assign")
     if actor is not None:
         _require_organizer(actor, ms.program)
-    _require(ms, "assign")
     if mentor.pk in [int(i) for i in ms.declined_mentor_ids]:
         raise ServiceError(
             "This mentor already declined or let this application lapse.", field="mentor"
@@ -389,8 +389,8 @@ def assign_mentor(
 @transaction.atomic
 def start_screening(*, actor: User, mentorship: Mentorship) -> Mentorship:
     ms = _lock(mentorship)
-    profile = _require_mentor_of(actor, ms)
     _require(ms, "start_screening")
+    profile = _require_mentor_of(actor, ms)
     ms.status = M.SCREENING
     ms.save()
     _touch_mentor(profile, timezone.now())
@@ -402,8 +402,8 @@ def start_screening(*, actor: User, mentorship: Mentorship) -> Mentorship:
 def accept_application(*, actor: User, mentorship: Mentorship) -> Mentorship:
     """The mentor accepts: orientation starts and the term clock begins."""
     ms = _lock(mentorship)
-    profile = _require_mentor_of(actor, ms)
     _require(ms, "accept")
+    profile = _require_mentor_of(actor, ms)
     now = timezone.now()
     cfg = get_settings(ms.program)
     ms.status = M.ORIENTATION
@@ -453,8 +453,8 @@ def decline_application(
     if not reason:
         raise ServiceError("Please give a reason.", field="reason")
     ms = _lock(mentorship)
-    profile = _require_mentor_of(actor, ms)
     _require(ms, "decline")
+    profile = _require_mentor_of(actor, ms)
     now = timezone.now()
     _touch_mentor(profile, now)
     if back_to_pool:
@@ -508,8 +508,7 @@ def decline_application(
 def expire_screening(*, mentorship: Mentorship, now: dt.datetime) -> Mentorship | None:
     """Unanswered screening past its deadline returns to the organisers (for `tick`)."""
     ms = _lock(mentorship)
-    if ms.status not in TRANSITIONS["expire_screening"]:
-        return None
+    _require(ms, "expire_screening")
     if ms.screening_due_at is None or ms.screening_due_at > now:
         return None
     mentor_user = ms.mentor.user  # type: ignore[union-attr]
@@ -550,8 +549,8 @@ def close_application(*, actor: User, mentorship: Mentorship, reason: str) -> Me
     if not reason:
         raise ServiceError("Please give a reason: the applicant will read it.", field="reason")
     ms = _lock(mentorship)
-    _require_organizer(actor, ms.program)
     _require(ms, "close")
+    _require_organizer(actor, ms.program)
     now = timezone.now()
     ms.status = M.DECLINED
     ms.closing_reason = reason
@@ -573,8 +572,8 @@ def close_application(*, actor: User, mentorship: Mentorship, reason: str) -> Me
 @transaction.atomic
 def withdraw_application(*, actor: User, mentorship: Mentorship, reason: str = "") -> Mentorship:
     ms = _lock(mentorship)
-    _require_mentee_of(actor, ms)
     _require(ms, "withdraw")
+    _require_mentee_of(actor, ms)
     now = timezone.now()
     profile = ms.mentor
     ms.status = M.WITHDRAWN
@@ -603,9 +602,9 @@ def set_orientation_item(
     *, actor: User, mentorship: Mentorship, item: str, done: bool
 ) -> Mentorship:
     ms = _lock(mentorship)
+    _require(ms, "orientation_item")
     if _is_party(actor, ms) is None:
         raise PermissionDenied("Only the mentee and the mentor can do that.")
-    _require(ms, "orientation_item")
     keys = [key for key, _ in ORIENTATION_ITEMS]
     if item not in keys:
         raise ServiceError(f"“{item}” is not an orientation item.")
@@ -650,8 +649,8 @@ def update_goals(*, actor: User, mentorship: Mentorship, goals: str) -> Mentorsh
 def graduate_mentee(*, actor: User, mentorship: Mentorship) -> Mentorship:
     """The mentor decides the orientation is over: the mentee becomes active."""
     ms = _lock(mentorship)
-    profile = _require_mentor_of(actor, ms)
     _require(ms, "graduate")
+    profile = _require_mentor_of(actor, ms)
     missing = [label for key, label in ORIENTATION_ITEMS if key not in ms.orientation]
     if missing:
         raise ServiceError("The orientation checklist is not complete: " + "; ".join(missing) + ".")
@@ -695,8 +694,8 @@ def file_report(
     blockers: str = "",
 ) -> MonthlyReport:
     ms = _lock(mentorship)
-    _require_mentee_of(actor, ms)
     _require(ms, "file_report")
+    _require_mentee_of(actor, ms)
     did = did.strip()
     if not did:
         raise ServiceError("Please say what you did this month.", field="did")
@@ -797,8 +796,8 @@ def file_request(
     *, actor: User, mentorship: Mentorship, kind: str, amount: Any, justification: str
 ) -> SupportRequest:
     ms = _lock(mentorship)
-    _require_mentee_of(actor, ms)
     _require(ms, "file_request")
+    _require_mentee_of(actor, ms)
     if kind not in RequestKind.values:
         raise ServiceError(f"“{kind}” is not a kind of request.", field="kind")
     value = parse_amount(amount)
@@ -875,8 +874,8 @@ def decide_request(
 @transaction.atomic
 def recognise_mentee(*, actor: User, mentorship: Mentorship, kind: str, note: str) -> Recognition:
     ms = _lock(mentorship)
-    profile = _require_mentor_of(actor, ms)
     _require(ms, "recognise")
+    profile = _require_mentor_of(actor, ms)
     if kind not in RecognitionKind.values:
         raise ServiceError(f"“{kind}” is not a kind of recognition.", field="kind")
     note = note.strip()
@@ -910,10 +909,10 @@ def request_mentor_change(*, actor: User, mentorship: Mentorship, reason: str) -
     if not reason:
         raise ServiceError("Please say why, for the organisers.", field="reason")
     ms = _lock(mentorship)
+    _require(ms, "request_change")
     role = _is_party(actor, ms)
     if role is None:
         raise PermissionDenied("Only the mentee and the mentor can ask for a change.")
-    _require(ms, "request_change")
     now = timezone.now()
     ms.reassignment_reason = f"The {role} asked for a change: {reason}"[:2000]
     ms.reassignment_requested_at = now
@@ -944,10 +943,10 @@ def answer_term(*, actor: User, mentorship: Mentorship, choice: str) -> Mentorsh
     if choice not in TermChoice.values:
         raise ServiceError("Choose renew or change.", field="choice")
     ms = _lock(mentorship)
+    _require(ms, "answer_term")
     role = _is_party(actor, ms)
     if role is None:
         raise PermissionDenied("Only the mentee and the mentor can answer.")
-    _require(ms, "answer_term")
     now = timezone.now()
     if role == "mentee":
         ms.mentee_term_choice = choice
@@ -995,8 +994,8 @@ def reassign_mentor(
     if not reason:
         raise ServiceError("Please give a reason for the change.", field="reason")
     ms = _lock(mentorship)
-    _require_organizer(actor, ms.program)
     _require(ms, "reassign")
+    _require_organizer(actor, ms.program)
     old = ms.mentor
     assert old is not None  # noqa: S101 - running mentorships always have a mentor
     if old.pk == mentor.pk:
@@ -1054,10 +1053,10 @@ def end_mentorship(*, actor: User, mentorship: Mentorship, reason: str) -> Mento
     if not reason:
         raise ServiceError("Please give a reason.", field="reason")
     ms = _lock(mentorship)
+    _require(ms, "end")
     role = _is_party(actor, ms)
     if role is None and not is_organizer(actor, ms.program):
         raise PermissionDenied("Only the mentee, the mentor or organisers can end it.")
-    _require(ms, "end")
     now = timezone.now()
     profile = ms.mentor
     ms.status = M.ENDED

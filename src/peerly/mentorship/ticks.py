@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import F, Q
 from django.utils import timezone
 
+from peerly.core.errors import TransitionError
 from peerly.mentorship import selectors, services
 from peerly.mentorship.models import (
     RUNNING_STATUSES,
@@ -74,8 +75,11 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
     counts["screening_reminders"] = reminded
     expired = 0
     for ms in base.filter(status__in=SCREENING_STATUSES, screening_due_at__lte=now):
-        if services.expire_screening(mentorship=ms, now=now) is not None:
-            expired += 1
+        try:
+            if services.expire_screening(mentorship=ms, now=now) is not None:
+                expired += 1
+        except TransitionError:  # answered meanwhile
+            continue
     counts["screenings_expired"] = expired
 
     # Monthly reports: remind at the start of the month, flag once overdue.

@@ -45,6 +45,7 @@ from peerly.rounds.suggestions import pick_suggestions
 
 REASK_AFTER = dt.timedelta(days=2)
 REMINDER_DAYS_BEFORE = 2  # remind groups without a time this many days before meet-by
+DUE_GRACE = dt.timedelta(days=2)  # a missed draw still happens if cron is back this soon
 CLOSE_AFTER_DAYS = 14  # a round closes this many days after meet-by (answers still accepted)
 SILENT_ROUNDS = 3
 RESUME_SALT = "peerly.rounds.resume"
@@ -585,8 +586,8 @@ def publish_due_rounds(*, now: dt.datetime) -> int:
         if not settings_row.auto_publish:
             continue
         slot = schedule.last_slot(cadence_of(settings_row), now)
-        if slot is None:
-            continue
+        if slot is None or now - slot > DUE_GRACE:
+            continue  # no slot yet, or it passed long ago: wait for the next one
         if Round.objects.filter(program=settings_row.program, published_at__gte=slot).exists():
             continue
         _, created = publish_round(
@@ -723,7 +724,7 @@ def resume_token(enrollment: Enrollment) -> str:
     return signing.dumps({"e": enrollment.pk}, salt=RESUME_SALT)
 
 
-def resume_from_token(*, token: str, max_age_days: int = 90) -> Enrollment:
+def resume_from_token(*, token: str, slug: str = "", max_age_days: int = 90) -> Enrollment:
     try:
         data = signing.loads(token, salt=RESUME_SALT, max_age=max_age_days * 86400)
     except signing.BadSignature:
@@ -731,7 +732,7 @@ def resume_from_token(*, token: str, max_age_days: int = 90) -> Enrollment:
     enrollment = (
         Enrollment.objects.filter(pk=data.get("e")).select_related("user", "program").first()
     )
-    if enrollment is None:
+    if enrollment is None or (slug and enrollment.program.slug != slug):
         raise ServiceError("This resume link is not valid or has expired.")
     if enrollment.status == EnrollmentStatus.ACTIVE:
         return enrollment

@@ -204,7 +204,7 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link in the 'we paused you' email: one button, no login needed (the token is)."""
     if request.method == "POST":
         try:
-            enrollment = services.resume_from_token(token=token)
+            enrollment = services.resume_from_token(token=token, slug=slug)
         except ServiceError as exc:
             return render(request, "rounds/resume.html", {"error": exc.message}, status=400)
         return render(request, "rounds/resume.html", {"done": True,

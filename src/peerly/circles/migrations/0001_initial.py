@@ -6,260 +6,659 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Circle',
+            name="Circle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField()),
-                ('common_windows', models.JSONField(blank=True, default=list)),
-                ('shared_interests', models.JSONField(blank=True, default=list)),
-                ('overlap_hours', models.FloatField(default=0)),
-                ('repeat_pairs', models.PositiveIntegerField(default=0)),
-                ('slot_status', models.CharField(choices=[('voting', 'Choosing a slot'), ('scheduled', 'Scheduled')], default='voting', max_length=20)),
-                ('slot_minute', models.PositiveIntegerField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('calendar_sequence', models.PositiveIntegerField(default=0)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circles', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField()),
+                ("common_windows", models.JSONField(blank=True, default=list)),
+                ("shared_interests", models.JSONField(blank=True, default=list)),
+                ("overlap_hours", models.FloatField(default=0)),
+                ("repeat_pairs", models.PositiveIntegerField(default=0)),
+                (
+                    "slot_status",
+                    models.CharField(
+                        choices=[("voting", "Choosing a slot"), ("scheduled", "Scheduled")],
+                        default="voting",
+                        max_length=20,
+                    ),
+                ),
+                ("slot_minute", models.PositiveIntegerField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("calendar_sequence", models.PositiveIntegerField(default=0)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circles",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['season', 'number'],
+                "ordering": ["season", "number"],
             },
         ),
         migrations.CreateModel(
-            name='CircleSession',
+            name="CircleSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('original_starts_at', models.DateTimeField()),
-                ('starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=90)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20)),
-                ('cancel_reason', models.TextField(blank=True, default='')),
-                ('held_at', models.DateTimeField(blank=True, null=True)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='circles.circle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveSmallIntegerField()),
+                ("original_starts_at", models.DateTimeField()),
+                ("starts_at", models.DateTimeField()),
+                ("duration_minutes", models.PositiveSmallIntegerField(default=90)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("cancel_reason", models.TextField(blank=True, default="")),
+                ("held_at", models.DateTimeField(blank=True, null=True)),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="circles.circle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['circle', 'number'],
+                "ordering": ["circle", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Block',
+            name="Block",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('issue', models.TextField(blank=True, default='', verbose_name='1. Current issue')),
-                ('outcome', models.TextField(blank=True, default='', verbose_name='2. Desired outcome')),
-                ('ideas', models.TextField(blank=True, default='', verbose_name='Ideas noted (not solved yet)')),
-                ('obstacles_self', models.TextField(blank=True, default='', verbose_name='3a. Blocks in the coachee')),
-                ('obstacles_others', models.TextField(blank=True, default='', verbose_name='3b. Blocks in others')),
-                ('obstacles_situation', models.TextField(blank=True, default='', verbose_name='3c. Blocks in the situation')),
-                ('brainstorm', models.TextField(blank=True, default='', verbose_name='4. Ways around the blocks, next steps')),
-                ('approach', models.TextField(blank=True, default='', verbose_name='5. Agreed approach')),
-                ('timing', models.TextField(blank=True, default='', verbose_name='Timing')),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('coachee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note_taker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocks', to='circles.circlesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "issue",
+                    models.TextField(blank=True, default="", verbose_name="1. Current issue"),
+                ),
+                (
+                    "outcome",
+                    models.TextField(blank=True, default="", verbose_name="2. Desired outcome"),
+                ),
+                (
+                    "ideas",
+                    models.TextField(
+                        blank=True, default="", verbose_name="Ideas noted (not solved yet)"
+                    ),
+                ),
+                (
+                    "obstacles_self",
+                    models.TextField(
+                        blank=True, default="", verbose_name="3a. Blocks in the coachee"
+                    ),
+                ),
+                (
+                    "obstacles_others",
+                    models.TextField(blank=True, default="", verbose_name="3b. Blocks in others"),
+                ),
+                (
+                    "obstacles_situation",
+                    models.TextField(
+                        blank=True, default="", verbose_name="3c. Blocks in the situation"
+                    ),
+                ),
+                (
+                    "brainstorm",
+                    models.TextField(
+                        blank=True, default="", verbose_name="4. Ways around the blocks, next steps"
+                    ),
+                ),
+                (
+                    "approach",
+                    models.TextField(blank=True, default="", verbose_name="5. Agreed approach"),
+                ),
+                ("timing", models.TextField(blank=True, default="", verbose_name="Timing")),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "coachee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "note_taker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blocks",
+                        to="circles.circlesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'position'],
+                "ordering": ["session", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent')], max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='circles.circlesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "Present"), ("absent", "Absent")], max_length=10
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="circles.circlesession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ActionItem',
+            name="ActionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('text', models.CharField(max_length=500)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=20)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circle_actions', to=settings.AUTH_USER_MODEL)),
-                ('block', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='circles.block')),
-                ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='circles.circle')),
-                ('reviewed_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewed_actions', to='circles.circlesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("text", models.CharField(max_length=500)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circle_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "block",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="circles.block",
+                    ),
+                ),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="circles.circle",
+                    ),
+                ),
+                (
+                    "reviewed_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviewed_actions",
+                        to="circles.circlesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CircleSettings',
+            name="CircleSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('season_weeks', models.PositiveSmallIntegerField(default=12)),
-                ('interval_weeks', models.PositiveSmallIntegerField(default=2, help_text='2 = every two weeks.', verbose_name='weeks between sessions')),
-                ('session_minutes', models.PositiveSmallIntegerField(default=90)),
-                ('group_size', models.PositiveSmallIntegerField(default=3, help_text='Circles of this size; one more only to absorb a remainder.')),
-                ('strategy', models.CharField(choices=[('strangers', 'Strangers: people not grouped before who do not know each other'), ('familiar', 'Familiar: favour people members already know and named'), ('random', 'Random')], default='strangers', max_length=20)),
-                ('team_rule', models.CharField(choices=[('none', 'No team rule'), ('cross', 'Prefer mixing teams'), ('same', 'Prefer the same team')], default='none', max_length=10)),
-                ('reminder_hours', models.PositiveSmallIntegerField(default=24, help_text='Members get a reminder this many hours before each session.')),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='circle_settings', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("season_weeks", models.PositiveSmallIntegerField(default=12)),
+                (
+                    "interval_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="2 = every two weeks.",
+                        verbose_name="weeks between sessions",
+                    ),
+                ),
+                ("session_minutes", models.PositiveSmallIntegerField(default=90)),
+                (
+                    "group_size",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Circles of this size; one more only to absorb a remainder.",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.CharField(
+                        choices=[
+                            (
+                                "strangers",
+                                "Strangers: people not grouped before who do not know each other",
+                            ),
+                            ("familiar", "Familiar: favour people members already know and named"),
+                            ("random", "Random"),
+                        ],
+                        default="strangers",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "team_rule",
+                    models.CharField(
+                        choices=[
+                            ("none", "No team rule"),
+                            ("cross", "Prefer mixing teams"),
+                            ("same", "Prefer the same team"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reminder_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="Members get a reminder this many hours before each session.",
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circle_settings",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'circle settings',
+                "verbose_name_plural": "circle settings",
             },
         ),
         migrations.CreateModel(
-            name='KnownPerson',
+            name="KnownPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='known_people', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="known_people",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Season',
+            name="Season",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField()),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('seed', models.BigIntegerField(default=0)),
-                ('strategy', models.CharField(choices=[('strangers', 'Strangers: people not grouped before who do not know each other'), ('familiar', 'Familiar: favour people members already know and named'), ('random', 'Random')], max_length=20)),
-                ('unmatched', models.JSONField(blank=True, default=list)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circle_seasons', to='programs.program')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField()),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("seed", models.BigIntegerField(default=0)),
+                (
+                    "strategy",
+                    models.CharField(
+                        choices=[
+                            (
+                                "strangers",
+                                "Strangers: people not grouped before who do not know each other",
+                            ),
+                            ("familiar", "Familiar: favour people members already know and named"),
+                            ("random", "Random"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("unmatched", models.JSONField(blank=True, default=list)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circle_seasons",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', '-number'],
+                "ordering": ["program", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='CircleMember',
+            name="CircleMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('voted_at', models.DateTimeField(blank=True, null=True)),
-                ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='circles.circle')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circle_memberships', to=settings.AUTH_USER_MODEL)),
-                ('season', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='circles.season')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("voted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="circles.circle",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circle_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "season",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="circles.season",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['circle', 'position', 'id'],
+                "ordering": ["circle", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='circle',
-            name='season',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circles', to='circles.season'),
+            model_name="circle",
+            name="season",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="circles",
+                to="circles.season",
+            ),
         ),
         migrations.CreateModel(
-            name='SlotOption',
+            name="SlotOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minute_of_week', models.PositiveIntegerField()),
-                ('first_start_at', models.DateTimeField()),
-                ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slot_options', to='circles.circle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("minute_of_week", models.PositiveIntegerField()),
+                ("first_start_at", models.DateTimeField()),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slot_options",
+                        to="circles.circle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['circle', 'first_start_at'],
+                "ordering": ["circle", "first_start_at"],
             },
         ),
         migrations.CreateModel(
-            name='SlotVote',
+            name="SlotVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='circles.slotoption')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="circles.slotoption",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='circlesession',
-            index=models.Index(fields=['status', 'starts_at'], name='circles_cir_status_00847c_idx'),
+            model_name="circlesession",
+            index=models.Index(
+                fields=["status", "starts_at"], name="circles_cir_status_00847c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circlesession',
-            constraint=models.UniqueConstraint(fields=('circle', 'number'), name='circle_session_unique'),
+            model_name="circlesession",
+            constraint=models.UniqueConstraint(
+                fields=("circle", "number"), name="circle_session_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='block',
-            constraint=models.UniqueConstraint(fields=('session', 'position'), name='block_unique'),
+            model_name="block",
+            constraint=models.UniqueConstraint(fields=("session", "position"), name="block_unique"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'user'), name='attendance_unique'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("session", "user"), name="attendance_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='actionitem',
-            index=models.Index(fields=['owner', 'status'], name='circles_act_owner_i_a56211_idx'),
+            model_name="actionitem",
+            index=models.Index(fields=["owner", "status"], name="circles_act_owner_i_a56211_idx"),
         ),
         migrations.AddConstraint(
-            model_name='circlesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('season_weeks__gte', 2), ('season_weeks__lte', 52)), name='circle_settings_season'),
+            model_name="circlesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("season_weeks__gte", 2), ("season_weeks__lte", 52)),
+                name="circle_settings_season",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circlesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_weeks__gte', 1), ('interval_weeks__lte', 4)), name='circle_settings_interval'),
+            model_name="circlesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_weeks__gte", 1), ("interval_weeks__lte", 4)),
+                name="circle_settings_interval",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circlesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('session_minutes__gte', 30), ('session_minutes__lte', 240)), name='circle_settings_minutes'),
+            model_name="circlesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("session_minutes__gte", 30), ("session_minutes__lte", 240)),
+                name="circle_settings_minutes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circlesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('group_size__gte', 3), ('group_size__lte', 4)), name='circle_settings_size'),
+            model_name="circlesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("group_size__gte", 3), ("group_size__lte", 4)),
+                name="circle_settings_size",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='knownperson',
-            constraint=models.UniqueConstraint(fields=('owner', 'program', 'other'), name='known_unique'),
+            model_name="knownperson",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "program", "other"), name="known_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='knownperson',
-            constraint=models.CheckConstraint(condition=models.Q(('owner', models.F('other')), _negated=True), name='known_not_self'),
+            model_name="knownperson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("owner", models.F("other")), _negated=True),
+                name="known_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='season',
-            constraint=models.UniqueConstraint(fields=('program', 'number'), name='circle_season_unique'),
+            model_name="season",
+            constraint=models.UniqueConstraint(
+                fields=("program", "number"), name="circle_season_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='season',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='circle_season_dates'),
+            model_name="season",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                name="circle_season_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circlemember',
-            constraint=models.UniqueConstraint(fields=('season', 'user'), name='circle_member_once'),
+            model_name="circlemember",
+            constraint=models.UniqueConstraint(
+                fields=("season", "user"), name="circle_member_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circle',
-            constraint=models.UniqueConstraint(fields=('season', 'number'), name='circle_number_unique'),
+            model_name="circle",
+            constraint=models.UniqueConstraint(
+                fields=("season", "number"), name="circle_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slotoption',
-            constraint=models.UniqueConstraint(fields=('circle', 'minute_of_week'), name='slot_unique'),
+            model_name="slotoption",
+            constraint=models.UniqueConstraint(
+                fields=("circle", "minute_of_week"), name="slot_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slotvote',
-            constraint=models.UniqueConstraint(fields=('option', 'user'), name='slot_vote_unique'),
+            model_name="slotvote",
+            constraint=models.UniqueConstraint(fields=("option", "user"), name="slot_vote_unique"),
         ),
     ]

@@ -30,26 +30,31 @@ class Command(BaseCommand):
         if program is None:
             raise CommandError(f"unknown programme '{options['program']}'", returncode=2)
         if program.kind != ProgramKind.CIRCLE:
-            raise CommandError(f"programme '{program.slug}' does not run circles",
-                               returncode=2)
+            raise CommandError(f"programme '{program.slug}' does not run circles", returncode=2)
         try:
-            starts_on = (dt.date.fromisoformat(options["starts_on"]) if options["starts_on"]
-                         else services.default_start())
+            starts_on = (
+                dt.date.fromisoformat(options["starts_on"])
+                if options["starts_on"]
+                else services.default_start()
+            )
         except ValueError:
-            raise CommandError("--starts-on must be a date like 2030-01-07",
-                               returncode=2) from None
+            raise CommandError("--starts-on must be a date like 2030-01-07", returncode=2) from None
         seed, strategy = options["seed"], options["strategy"]
         number = services.next_season_number(program=program)
-        plan = services.preview_season(program=program, seed=seed, starts_on=starts_on,
-                                       strategy=strategy)
+        plan = services.preview_season(
+            program=program, seed=seed, starts_on=starts_on, strategy=strategy
+        )
         m = plan.metrics
         self.stdout.write(
             f"season {number} of {program.slug}: {m['circles']} circles, {m['placed']}/"
             f"{m['members']} members placed, {m['repeat_pairs']} repeat pairs, "
-            f"{m['never_met_circles']} circles never met before (seed {seed})")
+            f"{m['never_met_circles']} circles never met before (seed {seed})"
+        )
         for index, circle in enumerate(plan.circles, start=1):
-            self.stdout.write(f"  circle {index}: users {', '.join(map(str, circle.user_ids))}"
-                              f" · {circle.overlap_hours} h common")
+            self.stdout.write(
+                f"  circle {index}: users {', '.join(map(str, circle.user_ids))}"
+                f" · {circle.overlap_hours} h common"
+            )
         for item in plan.unmatched:
             self.stdout.write(f"  not placed: user {item.user_id}: {item.reason} ({item.detail})")
         if options["dry_run"]:
@@ -57,8 +62,13 @@ class Command(BaseCommand):
             return
         try:
             season, created = services.publish_season(
-                actor=None, program=program, number=number, seed=seed, starts_on=starts_on,
-                strategy=strategy)
+                actor=None,
+                program=program,
+                number=number,
+                seed=seed,
+                starts_on=starts_on,
+                strategy=strategy,
+            )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None
         verb = "published" if created else "already published"

@@ -1,0 +1,76 @@
+"""Home-dashboard items: a slot to vote on, a session today, open actions (few queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from peerly.circles.models import (
+    ActionItem,
+    ActionStatus,
+    CircleMember,
+    CircleSession,
+    SessionStatus,
+    SlotStatus,
+)
+from peerly.core.attention import AttentionItem
+
+
+def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated:
+        return []
+    items = []
+    for m in CircleMember.objects.filter(
+        user=user, voted_at__isnull=True, circle__slot_status=SlotStatus.VOTING
+    ).select_related("circle__program"):
+        items.append(
+            AttentionItem(
+                f"{m.circle.program.name}: pick the weekly slots that suit you "
+                f"for {m.circle.name}.",
+                reverse(
+                    "circles:circle",
+                    kwargs={"slug": m.circle.program.slug, "circle_id": m.circle_id},
+                ),
+                "action",
+            )
+        )
+    now = timezone.now()
+    for s in (
+        CircleSession.objects.filter(
+            circle__memberships__user=user,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=now - dt.timedelta(hours=2),
+            starts_at__lte=now + dt.timedelta(days=2),
+        )
+        .select_related("circle__program")
+        .order_by("starts_at")[:3]
+    ):
+        items.append(
+            AttentionItem(
+                f"{s.circle.program.name}: {s.circle.name} session {s.number} is coming up.",
+                reverse(
+                    "circles:session", kwargs={"slug": s.circle.program.slug, "session_id": s.pk}
+                ),
+                "info",
+            )
+        )
+    overdue = (
+        ActionItem.objects.filter(
+            owner=user,
+            status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS],
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("circle__program")
+        .first()
+    )
+    if overdue is not None:
+        items.append(
+            AttentionItem(
+                f"You have overdue circle action items (e.g. “{overdue.text[:60]}”).",
+                reverse("circles:program", kwargs={"slug": overdue.circle.program.slug}),
+                "warning",
+            )
+        )
+    return items

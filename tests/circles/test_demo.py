@@ -1,0 +1,27 @@
+"""The demo leaves the circle programme mid-season with real history."""
+
+from __future__ import annotations
+
+import pytest
+
+from peerly.circles.models import ActionItem, Attendance, Block, Circle, CircleSession
+from peerly.programs.demo import MEMBER_EMAIL, build_demo
+from peerly.programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_circles_mid_season_with_the_demo_member():
+    build_demo(seed=0)
+    program = Program.objects.get(kind="circle")
+    circles = Circle.objects.filter(program=program)
+    assert circles.count() >= 5
+    assert not circles.filter(slot_minute__isnull=True).exists()
+    mine = circles.get(memberships__user__email=MEMBER_EMAIL)
+    held = CircleSession.objects.filter(circle=mine, status="held")
+    assert held.count() >= 3
+    assert Block.objects.filter(session__circle=mine).count() >= 9
+    assert Attendance.objects.filter(session__circle=mine).exists()
+    assert ActionItem.objects.filter(circle=mine, owner__email=MEMBER_EMAIL).exists()
+    assert CircleSession.objects.filter(circle=mine, status="scheduled").exists()
+    assert mine.memberships.count() in (3, 4)

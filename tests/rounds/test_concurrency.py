@@ -1,0 +1,75 @@
+"""Two organisers pressing Publish at once, or two cron ticks at once, give one round."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import close_old_connections, connection
+
+from peerly.notifications.models import OutboundEmail
+from peerly.rounds import services
+from peerly.rounds.models import GroupMember, Round
+from peerly.rounds.ticks import tick
+from tests.factories import UserFactory
+
+NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL)")
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            results[i] = exc
+        finally:
+            close_old_connections()
+            connection.close()  # each thread has its own connection: close it
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_two_organisers_publish_at_once(coffee):  # type: ignore[no-untyped-def]
+    second = UserFactory()
+    coffee.program.organizers.add(second)
+    services.get_settings(coffee.program)
+    results = race(
+        lambda: services.publish_round(program=coffee.program, actor=coffee.organizer,
+                                       number=1, seed=1, now=NOW),
+        lambda: services.publish_round(program=coffee.program, actor=second, number=1,
+                                       seed=2, now=NOW),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({r.pk for r, _ in results}) == 1
+    assert Round.objects.count() == 1
+    assert GroupMember.objects.count() == 7
+    assert OutboundEmail.objects.filter(key__startswith="round-published:").count() == 7
+
+
+def test_two_ticks_at_once(coffee):  # type: ignore[no-untyped-def]
+    services.get_settings(coffee.program)
+    results = race(lambda: tick(now=NOW), lambda: tick(now=NOW), lambda: tick(now=NOW))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r["rounds_published"] for r in results) == 1
+    assert Round.objects.count() == 1 and GroupMember.objects.count() == 7

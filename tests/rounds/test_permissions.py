@@ -1,0 +1,200 @@
+"""Who may see and do what, as tables (persona × url × method), and pinned query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from peerly.accounts.models import DoNotPair
+from peerly.rounds import services
+from peerly.rounds.models import RoundGroup
+from tests.factories import EnrollmentFactory, UserFactory
+from tests.rounds.conftest import make_member
+
+NOW = dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.UTC)
+PERSONAS = ("anonymous", "outsider", "member", "other_member", "other_organizer", "organizer",
+            "admin")
+
+
+@pytest.fixture
+def world(personas):  # type: ignore[no-untyped-def]
+    """A published round: member + other_member in one pair, two strangers in another."""
+    program = personas.program
+    member, other = personas.member, personas.other_member
+    member.profile.team = "Secret Team"
+    member.profile.field_visibility = {"team": "private", "interests": "private"}
+    member.profile.interests = "hidden-hobby"
+    member.profile.save()
+    other.profile.team = "Design"
+    other.profile.interests = "origami"
+    other.profile.field_visibility = {"bio": "private"}
+    other.profile.bio = "PRIVATE-BIO"
+    other.profile.save()
+    a = make_member(program, "Xan", team="Design", windows=False)
+    b = make_member(program, "Yu", team="Support", windows=False)
+    for x in (a, b):  # keep the two strangers together, the personas together
+        DoNotPair.objects.create(owner=member, other=x)
+        DoNotPair.objects.create(owner=other, other=x)
+    with time_machine.travel(NOW, tick=False):
+        round_, _ = services.publish_round(program=program, actor=personas.organizer)
+    mine = RoundGroup.objects.get(round=round_, members__user=member)
+    theirs = RoundGroup.objects.get(round=round_, members__user=a)
+    assert {m.user_id for m in mine.members.all()} == {member.pk, other.pk}
+    return {"round": round_, "mine": mine, "theirs": theirs, "slug": program.slug}
+
+
+def _urls(world):  # type: ignore[no-untyped-def]
+    slug, mine, theirs = world["slug"], world["mine"].pk, world["theirs"].pk
+    return {
+        "program": reverse("rounds:program", args=[slug]),
+        "group": reverse("rounds:group-detail", args=[slug, mine]),
+        "other_group": reverse("rounds:group-detail", args=[slug, theirs]),
+        "ics": reverse("rounds:suggestion-ics", args=[slug, mine, 1]),
+        "checkin": reverse("rounds:checkin", args=[slug, mine]),
+        "manage": reverse("rounds:manage", args=[slug]),
+        "settings": reverse("rounds:settings", args=[slug]),
+        "preview": reverse("rounds:preview", args=[slug]),
+        "round": reverse("rounds:round-detail", args=[slug, 1]),
+        "report": reverse("rounds:report", args=[slug]),
+        "api_mine": f"/api/v1/rounds/programs/{slug}/my-groups",
+        "api_rounds": f"/api/v1/rounds/programs/{slug}/rounds",
+    }
+
+
+MEMBER_PAGE = {"anonymous": 302, "outsider": 403, "member": 200, "other_member": 200,
+               "other_organizer": 403, "organizer": 403, "admin": 403}
+OWN_GROUP = {**MEMBER_PAGE}
+OTHER_GROUP = {**MEMBER_PAGE, "member": 404, "other_member": 404}
+ORGANISER = {"anonymous": 302, "outsider": 403, "member": 403, "other_member": 403,
+             "other_organizer": 403, "organizer": 200, "admin": 200}
+API_MEMBER = {**MEMBER_PAGE, "anonymous": 401}
+API_ORGANISER = {**ORGANISER, "anonymous": 401}
+TABLE = {
+    "program": MEMBER_PAGE, "group": OWN_GROUP, "other_group": OTHER_GROUP, "ics": OWN_GROUP,
+    "checkin": OWN_GROUP, "manage": ORGANISER, "settings": ORGANISER, "preview": ORGANISER,
+    "round": ORGANISER, "report": ORGANISER, "api_mine": API_MEMBER,
+    "api_rounds": API_ORGANISER,
+}
+CASES = [(p, name, expected[p]) for name, expected in TABLE.items() for p in PERSONAS]
+
+
+@pytest.mark.parametrize(("persona", "name", "status"), CASES)
+def test_get_permissions(personas, world, persona, name, status):  # type: ignore[no-untyped-def]
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        response = personas.client(persona).get(_urls(world)[name])
+    assert response.status_code == status
+
+
+POSTS = {
+    "anonymous": 302, "outsider": 403, "member": 302, "other_organizer": 403,
+    "organizer": 403, "admin": 403,
+}
+
+
+@pytest.mark.parametrize(("persona", "status"), POSTS.items())
+def test_post_checkin_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
+    url = _urls(world)["checkin"]
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        response = personas.client(persona).post(url, {"answer": "all"})
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("anonymous", 401), ("outsider", 403), ("member", 200), ("organizer", 403),
+    ("other_organizer", 403),
+])
+def test_api_checkin_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
+    url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['mine'].pk}/checkin"
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        response = personas.client(persona).post(
+            url, json.dumps({"answer": "some", "rating": 4}), content_type="application/json")
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["answer"] == "some"
+
+
+def test_api_checkin_on_someone_elses_group_is_404(personas, world):  # type: ignore[no-untyped-def]
+    url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['theirs'].pk}/checkin"
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        response = personas.client("member").post(
+            url, json.dumps({"answer": "all"}), content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_api_checkin_rejects_bad_answer(personas, world):  # type: ignore[no-untyped-def]
+    url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['mine'].pk}/checkin"
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        response = personas.client("member").post(
+            url, json.dumps({"answer": "maybe"}), content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("anonymous", 302), ("outsider", 403), ("member", 403), ("other_organizer", 403),
+    ("organizer", 302), ("admin", 302),
+])
+def test_publish_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
+    url = reverse("rounds:publish", args=[world["slug"]])
+    response = personas.client(persona).post(url, {"number": 2, "seed": 3})
+    assert response.status_code == status
+
+
+def test_members_see_partner_highlights_but_not_private_fields(personas, world):  # type: ignore[no-untyped-def]
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        page = personas.client("other_member").get(_urls(world)["group"]).content.decode()
+        own = personas.client("member").get(_urls(world)["group"]).content.decode()
+    assert "Mia Member" in page
+    assert "Secret Team" not in page and "hidden-hobby" not in page  # member hid them
+    assert "origami" in own and "Design" in own
+    assert "PRIVATE-BIO" not in own
+
+
+def test_organisers_see_groups_and_answers_but_not_private_fields(personas, world):  # type: ignore[no-untyped-def]
+    services.submit_checkin(user=personas.member, group=world["mine"], answer="all", rating=5,
+                            now=NOW + dt.timedelta(days=3))
+    page = personas.client("organizer").get(_urls(world)["round"]).content.decode()
+    assert "Mia Member" in page and "Noor Neighbour" in page
+    assert "Yes, all of us met" in page
+    assert "Secret Team" not in page and "hidden-hobby" not in page
+    assert "PRIVATE-BIO" not in page
+
+
+def test_do_not_pair_lists_stay_private(personas, world):  # type: ignore[no-untyped-def]
+    """Member and other_member listed Xan and Yu privately; nobody else learns it."""
+    organiser = personas.client("organizer")
+    for url in (_urls(world)["round"], _urls(world)["report"], _urls(world)["preview"]):
+        body = organiser.get(url).content.decode().lower()
+        assert "do-not-pair" not in body and "do not pair" not in body
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        for url in (_urls(world)["group"], _urls(world)["program"]):
+            body = personas.client("other_member").get(url).content.decode()
+            assert "Xan" not in body and "Yu" not in body
+
+
+# ------------------------------------------------------------------ pinned query counts
+def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped-def]
+    for i in range(extra):
+        EnrollmentFactory(program=personas.program, user=UserFactory(display_name=f"M{i}"))
+    for n in range(rounds):
+        with time_machine.travel(NOW + dt.timedelta(days=30 * (n + 1)), tick=False):
+            services.publish_round(program=personas.program, actor=None)
+
+
+@pytest.mark.parametrize(("persona", "name", "limit"), [
+    ("member", "program", 11), ("organizer", "manage", 7), ("organizer", "round", 8),
+    ("organizer", "report", 7), ("member", "api_mine", 6), ("organizer", "api_rounds", 7),
+    ("member", "group", 9),
+])
+@pytest.mark.parametrize("size", [0, 1])
+def test_query_counts_do_not_grow(personas, world, django_assert_max_num_queries, persona,
+                                  name, limit, size):  # type: ignore[no-untyped-def]
+    if size:
+        _grow(personas, rounds=3, extra=8)
+    client = personas.client(persona)
+    url = _urls(world)[name]
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200

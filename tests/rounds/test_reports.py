@@ -1,0 +1,60 @@
+"""Round and programme reports: figures (PRODUCT.md §5) and the inline SVG chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from peerly.rounds import reports, services
+from peerly.rounds.models import GroupMember
+
+NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
+
+
+def _two_rounds(coffee):  # type: ignore[no-untyped-def]
+    for n in range(2):
+        when = NOW + dt.timedelta(days=28 * n)
+        with time_machine.travel(when, tick=False):
+            round_, _ = services.publish_round(program=coffee.program, actor=None)
+        groups = list(round_.groups.order_by("number"))
+        first = groups[0].members.order_by("user_id").first()
+        services.submit_checkin(user=first.user, group=groups[0], answer="all", rating=4,
+                                now=when + dt.timedelta(days=8))
+        second = groups[1].members.order_by("user_id").first()
+        services.submit_checkin(user=second.user, group=groups[1], answer="no",
+                                now=when + dt.timedelta(days=8))
+
+
+def test_figures_follow_the_metrics_dictionary(coffee):  # type: ignore[no-untyped-def]
+    _two_rounds(coffee)
+    rows = reports.program_figures(coffee.program)
+    assert [r["number"] for r in rows] == [1, 2]
+    for row in rows:
+        assert (row["participants"], row["matched"], row["groups"]) == (7, 7, 3)
+        assert (row["met"], row["reported"], row["unknown"]) == (1, 2, 1)
+        assert row["met_rate"] == 0.333 and row["report_rate"] == 0.667
+        assert row["mean_rating"] == 4 and row["ratings"] == 1
+        assert 0 <= row["cross_team_rate"] <= 1
+    assert GroupMember.objects.filter(answer="").count() == 10  # unknown stays unknown
+
+
+def test_report_page_has_an_accessible_chart(coffee):  # type: ignore[no-untyped-def]
+    _two_rounds(coffee)
+    client = Client()
+    client.force_login(coffee.organizer)
+    body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
+    assert '<svg' in body and 'role="img"' in body
+    assert "<title>Participants and met rate per round</title>" in body
+    assert "round 2: 7 participants, 7 matched, met rate 33 %" in body
+    assert "<?xml" not in body
+
+
+def test_chart_is_empty_without_rounds(coffee):  # type: ignore[no-untyped-def]
+    assert reports.chart_svg([]) == ""
+    client = Client()
+    client.force_login(coffee.organizer)
+    body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
+    assert "No rounds yet." in body
