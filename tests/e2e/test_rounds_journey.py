@@ -18,7 +18,9 @@ from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory, Wind
 def test_rounds_journey(page, login):  # type: ignore[no-untyped-def]
     organiser = UserFactory(display_name="Olga Organiser")
     ProgramFactory(
-        slug="coffee", name="Coffee Roulette", organizers=[organiser],
+        slug="coffee",
+        name="Coffee Roulette",
+        organizers=[organiser],
         expectations="One conversation of 30–60 minutes each round.",
     )
     from peerly.programs.models import Program
@@ -31,8 +33,9 @@ def test_rounds_journey(page, login):  # type: ignore[no-untyped-def]
         user.profile.interests = "chess, climbing"
         user.profile.save()
         for day in range(7):
-            WindowFactory(profile=user.profile, weekday=day, start_minute=8 * 60,
-                          end_minute=20 * 60)
+            WindowFactory(
+                profile=user.profile, weekday=day, start_minute=8 * 60, end_minute=20 * 60
+            )
     EnrollmentFactory(program=program, user=noor)
 
     # 1. Mia joins, accepting the commitment
@@ -75,7 +78,8 @@ def test_rounds_journey(page, login):  # type: ignore[no-untyped-def]
     # 5. the meeting week passes; Mia answers the check-in
     today = timezone.localdate()
     Round.objects.filter(program=program).update(
-        meets_from=today - dt.timedelta(days=8), meet_by=today - dt.timedelta(days=1))
+        meets_from=today - dt.timedelta(days=8), meet_by=today - dt.timedelta(days=1)
+    )
     login(mia)
     page.goto("/programs/coffee/coffee/")
     page.get_by_role("link", name="Open my match").click()

@@ -47,8 +47,14 @@ class Coffee:
         return get_settings(self.program)
 
 
-def make_member(program: Program, name: str, team: str = "Engineering", tz: str = "UTC",
-                interests: str = "chess", windows: bool = True) -> User:
+def make_member(
+    program: Program,
+    name: str,
+    team: str = "Engineering",
+    tz: str = "UTC",
+    interests: str = "chess",
+    windows: bool = True,
+) -> User:
     user = UserFactory(display_name=name, email=f"{name.lower()}@example.org", profile=None)
     profile = ProfileFactory(user=user, team=team, timezone=tz, interests=interests)
     if windows:
@@ -62,12 +68,17 @@ def make_member(program: Program, name: str, team: str = "Engineering", tz: str 
 def coffee(db) -> Coffee:  # type: ignore[no-untyped-def]
     organizer = UserFactory(display_name="Olive Organiser")
     program = ProgramFactory(
-        organizers=[organizer], slug="coffee", name="Coffee Roulette",
-        starts_on=dt.date(2026, 1, 1), cadence="monthly",
+        organizers=[organizer],
+        slug="coffee",
+        name="Coffee Roulette",
+        starts_on=dt.date(2026, 1, 1),
+        cadence="monthly",
         expectations="One conversation of 30–60 minutes each round.",
     )
-    members = {name: make_member(program, name, team, tz, interests)
-               for name, team, tz, interests in PEOPLE}
+    members = {
+        name: make_member(program, name, team, tz, interests)
+        for name, team, tz, interests in PEOPLE
+    }
     return Coffee(program=program, organizer=organizer, members=members)
 
 
@@ -87,5 +98,4 @@ def parse_ics(content: str | bytes) -> Calendar:
 
 
 def ics_attachments(message: Any) -> list[Calendar]:
-    return [parse_ics(content) for name, content, _ in message.attachments
-            if name.endswith(".ics")]
+    return [parse_ics(content) for name, content, _ in message.attachments if name.endswith(".ics")]

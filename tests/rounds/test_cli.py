@@ -31,7 +31,8 @@ def test_dry_run_saves_nothing(coffee):  # type: ignore[no-untyped-def]
 def test_run_then_list_then_run_again(coffee):  # type: ignore[no-untyped-def]
     with time_machine.travel(NOW, tick=False):
         assert "round 1 published: 3 groups, 0 unmatched" in peerly_rounds(
-            "run", "--program", "coffee", "--seed", "3")
+            "run", "--program", "coffee", "--seed", "3"
+        )
         listing = peerly_rounds("list", "--program", "coffee")
         assert "round   1  2026-02-02  published" in listing
         assert "groups=3 matched=7 unmatched=0" in listing and "met=0%" in listing
@@ -47,10 +48,14 @@ def test_tick_is_idempotent(coffee):  # type: ignore[no-untyped-def]
     assert Round.objects.count() == 1
 
 
-@pytest.mark.parametrize("args", [
-    ["run", "--program", "nope"], ["list", "--program", "nope"],
-    ["run", "--program", "nope", "--dry-run"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--program", "nope"],
+        ["list", "--program", "nope"],
+        ["run", "--program", "nope", "--dry-run"],
+    ],
+)
 def test_unknown_programme_exits_2_with_one_line(db, capsys, args):  # type: ignore[no-untyped-def]
     command = load_command_class("peerly.rounds", "rounds")
     with pytest.raises(SystemExit) as exc:
@@ -65,7 +70,8 @@ def test_non_coffee_programme_is_refused(personas, capsys):  # type: ignore[no-u
     personas.other_program.save()
     command = load_command_class("peerly.rounds", "rounds")
     with pytest.raises(SystemExit) as exc:
-        command.run_from_argv(["peerly", "rounds", "list", "--program",
-                               personas.other_program.slug])
+        command.run_from_argv(
+            ["peerly", "rounds", "list", "--program", personas.other_program.slug]
+        )
     assert exc.value.code == 2
     assert "not a coffee programme" in capsys.readouterr().err

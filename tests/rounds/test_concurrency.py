@@ -35,7 +35,7 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             results[i] = exc
         finally:
             close_old_connections()
@@ -54,10 +54,12 @@ def test_two_organisers_publish_at_once(coffee):  # type: ignore[no-untyped-def]
     coffee.program.organizers.add(second)
     services.get_settings(coffee.program)
     results = race(
-        lambda: services.publish_round(program=coffee.program, actor=coffee.organizer,
-                                       number=1, seed=1, now=NOW),
-        lambda: services.publish_round(program=coffee.program, actor=second, number=1,
-                                       seed=2, now=NOW),
+        lambda: services.publish_round(
+            program=coffee.program, actor=coffee.organizer, number=1, seed=1, now=NOW
+        ),
+        lambda: services.publish_round(
+            program=coffee.program, actor=second, number=1, seed=2, now=NOW
+        ),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(created for _, created in results) == [False, True]

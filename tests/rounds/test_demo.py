@@ -18,14 +18,14 @@ def test_populate_gives_reports_real_history(coffee):  # type: ignore[no-untyped
     for i in range(20):
         make_member(coffee.program, f"Demo{i}", team=f"T{i % 4}", tz="Europe/Paris")
     now = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
-    enrollments = list(Enrollment.objects.filter(program=coffee.program).select_related(
-        "user", "user__profile"))
+    enrollments = list(
+        Enrollment.objects.filter(program=coffee.program).select_related("user", "user__profile")
+    )
     populate(program=coffee.program, enrollments=enrollments, rng=random.Random(1), now=now)
     rows = reports.program_figures(coffee.program)
     assert [r["number"] for r in rows] == [1, 2, 3, 4]
     assert all(r["groups"] >= 10 and r["reported"] > 0 for r in rows)
-    assert sum(r["repeat_pairs"] for r in rows) <= sum(r["unavoidable_repeat_pairs"]
-                                                       for r in rows)
+    assert sum(r["repeat_pairs"] for r in rows) <= sum(r["unavoidable_repeat_pairs"] for r in rows)
     assert GroupMember.objects.exclude(rating=None).exists()
     assert Round.objects.filter(status="closed").count() == 3
     assert not OutboundEmail.objects.exists()

@@ -58,9 +58,11 @@ def answer_round(coffee, round_: Round, run, when: dt.datetime) -> None:  # type
         if silent in members:
             continue
         with time_machine.travel(when, tick=False):
-            response = run(client_for(members[0]).post,
-                           reverse("rounds:checkin", args=[coffee.program.slug, group.pk]),
-                           {"answer": "all", "rating": "4", "knew_before": "no"})
+            response = run(
+                client_for(members[0]).post,
+                reverse("rounds:checkin", args=[coffee.program.slug, group.pk]),
+                {"answer": "all", "rating": "4", "knew_before": "no"},
+            )
         assert response.status_code == 302
 
 
@@ -126,9 +128,11 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
         page = client_for(a).get(url)
         assert page.status_code == 200
         assert b.name in page.content.decode()
-        response = run(client_for(a).post, reverse("rounds:group-propose",
-                                                   args=[program.slug, pair.pk]),
-                       {"suggestion": "1"})
+        response = run(
+            client_for(a).post,
+            reverse("rounds:group-propose", args=[program.slug, pair.pk]),
+            {"suggestion": "1"},
+        )
         assert response.status_code == 302
         assert len(outbox_for(b, "proposed a time")) == 1
         run(client_for(b).post, reverse("rounds:group-accept", args=[program.slug, pair.pk]))
@@ -141,11 +145,16 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
     assert int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTART") == dt.datetime.fromisoformat(pair.suggestions[0])
     assert {str(x).lower() for x in event.get("ATTENDEE")} == {
-        f"mailto:{a.email}", f"mailto:{b.email}"}
+        f"mailto:{a.email}",
+        f"mailto:{b.email}",
+    }
 
     with time_machine.travel(at(2026, 2, 3, 12), tick=False):
-        run(client_for(a).post, reverse("rounds:group-propose", args=[program.slug, pair.pk]),
-            {"start": "2026-02-06T15:30"})  # in a's own time zone
+        run(
+            client_for(a).post,
+            reverse("rounds:group-propose", args=[program.slug, pair.pk]),
+            {"start": "2026-02-06T15:30"},
+        )  # in a's own time zone
         run(client_for(b).post, reverse("rounds:group-accept", args=[program.slug, pair.pk]))
     moved = [m for m in mail.outbox if m.subject.startswith("Changed: coffee on")]
     assert len(moved) == 2
@@ -163,7 +172,10 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
     assert str(cal["METHOD"]) == "CANCEL"
     (event,) = cal.walk("VEVENT")
     assert (str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"])) == (
-        uid, 2, "CANCELLED")
+        uid,
+        2,
+        "CANCELLED",
+    )
 
     # ------------------------------------------------- reminder, check-in and the re-ask
     with time_machine.travel(at(2026, 2, 7, 9), tick=False):
@@ -181,8 +193,11 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
     answered = next(g for g in groups1 if not g.members.filter(user=ed).exists())
     asker = answered.members.order_by("user_id").first().user
     with time_machine.travel(at(2026, 2, 10, 10), tick=False):
-        run(client_for(asker).post, reverse("rounds:checkin", args=[program.slug, answered.pk]),
-            {"answer": "not_yet"})
+        run(
+            client_for(asker).post,
+            reverse("rounds:checkin", args=[program.slug, answered.pk]),
+            {"answer": "not_yet"},
+        )
     with time_machine.travel(at(2026, 2, 12, 9, 59), tick=False):
         assert run(tick)["reasks"] == 0
     with time_machine.travel(at(2026, 2, 12, 10, 5), tick=False):
@@ -190,12 +205,19 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
         assert_quiet_second_tick(run)
     assert len(outbox_for(asker, "Did you manage to meet?")) == 1
     with time_machine.travel(at(2026, 2, 13, 10), tick=False):
-        run(client_for(asker).post, reverse("rounds:checkin", args=[program.slug, answered.pk]),
-            {"answer": "all", "rating": "5", "knew_before": "no"})
+        run(
+            client_for(asker).post,
+            reverse("rounds:checkin", args=[program.slug, answered.pk]),
+            {"answer": "all", "rating": "5", "knew_before": "no"},
+        )
 
     figures = reports.program_figures(program)[0]
     assert (figures["groups"], figures["met"], figures["reported"], figures["unknown"]) == (
-        3, 1, 1, 2)  # silent groups are unknown, not "no"
+        3,
+        1,
+        1,
+        2,
+    )  # silent groups are unknown, not "no"
     assert figures["met_rate"] == 0.333 and figures["mean_rating"] == 5
 
     with time_machine.travel(at(2026, 2, 24, 9), tick=False):
@@ -205,10 +227,13 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
 
     # ---------------------------------------------------------------- rounds 2 and 3
     trios = [frozenset(names(trio1))]
-    for number, (draw, checkin, close) in enumerate([
-        (at(2026, 3, 2, 9, 5), at(2026, 3, 10, 9), at(2026, 3, 24, 9)),
-        (at(2026, 4, 6, 9, 5), at(2026, 4, 14, 9), at(2026, 4, 28, 9)),
-    ], start=2):
+    for number, (draw, checkin, close) in enumerate(
+        [
+            (at(2026, 3, 2, 9, 5), at(2026, 3, 10, 9), at(2026, 3, 24, 9)),
+            (at(2026, 4, 6, 9, 5), at(2026, 4, 14, 9), at(2026, 4, 28, 9)),
+        ],
+        start=2,
+    ):
         with time_machine.travel(draw, tick=False):
             assert run(tick)["rounds_published"] == 1
             assert_quiet_second_tick(run)
@@ -230,8 +255,9 @@ def test_three_monthly_rounds(coffee, run):  # type: ignore[no-untyped-def]
     assert paused_now == 1
     enrollment = Enrollment.objects.get(program=program, user=ed)
     assert enrollment.status == EnrollmentStatus.PAUSED
-    assert AuditEvent.objects.filter(action="enrollment.pause",
-                                     object_id=str(enrollment.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="enrollment.pause", object_id=str(enrollment.pk)
+    ).exists()
     others = Enrollment.objects.filter(program=program).exclude(user=ed)
     assert set(others.values_list("status", flat=True)) == {EnrollmentStatus.ACTIVE}
     (paused_mail,) = outbox_for(ed, "paused")

@@ -16,8 +16,15 @@ from tests.factories import EnrollmentFactory, UserFactory
 from tests.rounds.conftest import make_member
 
 NOW = dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.UTC)
-PERSONAS = ("anonymous", "outsider", "member", "other_member", "other_organizer", "organizer",
-            "admin")
+PERSONAS = (
+    "anonymous",
+    "outsider",
+    "member",
+    "other_member",
+    "other_organizer",
+    "organizer",
+    "admin",
+)
 
 
 @pytest.fixture
@@ -65,18 +72,40 @@ def _urls(world):  # type: ignore[no-untyped-def]
     }
 
 
-MEMBER_PAGE = {"anonymous": 302, "outsider": 403, "member": 200, "other_member": 200,
-               "other_organizer": 403, "organizer": 403, "admin": 403}
+MEMBER_PAGE = {
+    "anonymous": 302,
+    "outsider": 403,
+    "member": 200,
+    "other_member": 200,
+    "other_organizer": 403,
+    "organizer": 403,
+    "admin": 403,
+}
 OWN_GROUP = {**MEMBER_PAGE}
 OTHER_GROUP = {**MEMBER_PAGE, "member": 404, "other_member": 404}
-ORGANISER = {"anonymous": 302, "outsider": 403, "member": 403, "other_member": 403,
-             "other_organizer": 403, "organizer": 200, "admin": 200}
+ORGANISER = {
+    "anonymous": 302,
+    "outsider": 403,
+    "member": 403,
+    "other_member": 403,
+    "other_organizer": 403,
+    "organizer": 200,
+    "admin": 200,
+}
 API_MEMBER = {**MEMBER_PAGE, "anonymous": 401}
 API_ORGANISER = {**ORGANISER, "anonymous": 401}
 TABLE = {
-    "program": MEMBER_PAGE, "group": OWN_GROUP, "other_group": OTHER_GROUP, "ics": OWN_GROUP,
-    "checkin": OWN_GROUP, "manage": ORGANISER, "settings": ORGANISER, "preview": ORGANISER,
-    "round": ORGANISER, "report": ORGANISER, "api_mine": API_MEMBER,
+    "program": MEMBER_PAGE,
+    "group": OWN_GROUP,
+    "other_group": OTHER_GROUP,
+    "ics": OWN_GROUP,
+    "checkin": OWN_GROUP,
+    "manage": ORGANISER,
+    "settings": ORGANISER,
+    "preview": ORGANISER,
+    "round": ORGANISER,
+    "report": ORGANISER,
+    "api_mine": API_MEMBER,
     "api_rounds": API_ORGANISER,
 }
 CASES = [(p, name, expected[p]) for name, expected in TABLE.items() for p in PERSONAS]
@@ -90,8 +119,12 @@ def test_get_permissions(personas, world, persona, name, status):  # type: ignor
 
 
 POSTS = {
-    "anonymous": 302, "outsider": 403, "member": 302, "other_organizer": 403,
-    "organizer": 403, "admin": 403,
+    "anonymous": 302,
+    "outsider": 403,
+    "member": 302,
+    "other_organizer": 403,
+    "organizer": 403,
+    "admin": 403,
 }
 
 
@@ -103,15 +136,22 @@ def test_post_checkin_permissions(personas, world, persona, status):  # type: ig
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("anonymous", 401), ("outsider", 403), ("member", 200), ("organizer", 403),
-    ("other_organizer", 403),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 401),
+        ("outsider", 403),
+        ("member", 200),
+        ("organizer", 403),
+        ("other_organizer", 403),
+    ],
+)
 def test_api_checkin_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
     url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['mine'].pk}/checkin"
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         response = personas.client(persona).post(
-            url, json.dumps({"answer": "some", "rating": 4}), content_type="application/json")
+            url, json.dumps({"answer": "some", "rating": 4}), content_type="application/json"
+        )
     assert response.status_code == status
     if status == 200:
         assert response.json()["answer"] == "some"
@@ -121,7 +161,8 @@ def test_api_checkin_on_someone_elses_group_is_404(personas, world):  # type: ig
     url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['theirs'].pk}/checkin"
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         response = personas.client("member").post(
-            url, json.dumps({"answer": "all"}), content_type="application/json")
+            url, json.dumps({"answer": "all"}), content_type="application/json"
+        )
     assert response.status_code == 404
 
 
@@ -129,14 +170,22 @@ def test_api_checkin_rejects_bad_answer(personas, world):  # type: ignore[no-unt
     url = f"/api/v1/rounds/programs/{world['slug']}/groups/{world['mine'].pk}/checkin"
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         response = personas.client("member").post(
-            url, json.dumps({"answer": "maybe"}), content_type="application/json")
+            url, json.dumps({"answer": "maybe"}), content_type="application/json"
+        )
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("anonymous", 302), ("outsider", 403), ("member", 403), ("other_organizer", 403),
-    ("organizer", 302), ("admin", 302),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 302),
+        ("outsider", 403),
+        ("member", 403),
+        ("other_organizer", 403),
+        ("organizer", 302),
+        ("admin", 302),
+    ],
+)
 def test_publish_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
     url = reverse("rounds:publish", args=[world["slug"]])
     response = personas.client(persona).post(url, {"number": 2, "seed": 3})
@@ -154,8 +203,13 @@ def test_members_see_partner_highlights_but_not_private_fields(personas, world):
 
 
 def test_organisers_see_groups_and_answers_but_not_private_fields(personas, world):  # type: ignore[no-untyped-def]
-    services.submit_checkin(user=personas.member, group=world["mine"], answer="all", rating=5,
-                            now=NOW + dt.timedelta(days=3))
+    services.submit_checkin(
+        user=personas.member,
+        group=world["mine"],
+        answer="all",
+        rating=5,
+        now=NOW + dt.timedelta(days=3),
+    )
     page = personas.client("organizer").get(_urls(world)["round"]).content.decode()
     assert "Mia Member" in page and "Noor Neighbour" in page
     assert "Yes, all of us met" in page
@@ -184,14 +238,22 @@ def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped
             services.publish_round(program=personas.program, actor=None)
 
 
-@pytest.mark.parametrize(("persona", "name", "limit"), [
-    ("member", "program", 11), ("organizer", "manage", 7), ("organizer", "round", 8),
-    ("organizer", "report", 7), ("member", "api_mine", 6), ("organizer", "api_rounds", 7),
-    ("member", "group", 9),
-])
+@pytest.mark.parametrize(
+    ("persona", "name", "limit"),
+    [
+        ("member", "program", 11),
+        ("organizer", "manage", 7),
+        ("organizer", "round", 8),
+        ("organizer", "report", 7),
+        ("member", "api_mine", 6),
+        ("organizer", "api_rounds", 7),
+        ("member", "group", 9),
+    ],
+)
 @pytest.mark.parametrize("size", [0, 1])
-def test_query_counts_do_not_grow(personas, world, django_assert_max_num_queries, persona,
-                                  name, limit, size):  # type: ignore[no-untyped-def]
+def test_query_counts_do_not_grow(
+    personas, world, django_assert_max_num_queries, persona, name, limit, size
+):  # type: ignore[no-untyped-def]
     if size:
         _grow(personas, rounds=3, extra=8)
     client = personas.client(persona)

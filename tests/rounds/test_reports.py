@@ -21,11 +21,17 @@ def _two_rounds(coffee):  # type: ignore[no-untyped-def]
             round_, _ = services.publish_round(program=coffee.program, actor=None)
         groups = list(round_.groups.order_by("number"))
         first = groups[0].members.order_by("user_id").first()
-        services.submit_checkin(user=first.user, group=groups[0], answer="all", rating=4,
-                                now=when + dt.timedelta(days=8))
+        services.submit_checkin(
+            user=first.user,
+            group=groups[0],
+            answer="all",
+            rating=4,
+            now=when + dt.timedelta(days=8),
+        )
         second = groups[1].members.order_by("user_id").first()
-        services.submit_checkin(user=second.user, group=groups[1], answer="no",
-                                now=when + dt.timedelta(days=8))
+        services.submit_checkin(
+            user=second.user, group=groups[1], answer="no", now=when + dt.timedelta(days=8)
+        )
 
 
 def test_figures_follow_the_metrics_dictionary(coffee):  # type: ignore[no-untyped-def]
@@ -46,7 +52,7 @@ def test_report_page_has_an_accessible_chart(coffee):  # type: ignore[no-untyped
     client = Client()
     client.force_login(coffee.organizer)
     body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
-    assert '<svg' in body and 'role="img"' in body
+    assert "<svg" in body and 'role="img"' in body
     assert "<title>Participants and met rate per round</title>" in body
     assert "round 2: 7 participants, 7 matched, met rate 33 %" in body
     assert "<?xml" not in body

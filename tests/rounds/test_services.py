@@ -43,18 +43,24 @@ def frozen():  # type: ignore[no-untyped-def]
 def test_settings_are_created_with_defaults(coffee):  # type: ignore[no-untyped-def]
     row = services.get_settings(coffee.program)
     assert (row.cadence, row.group_size, row.team_rule, row.meet_window_days) == (
-        "monthly", 2, "cross", 7)
+        "monthly",
+        2,
+        "cross",
+        7,
+    )
     assert [p.split(" ")[0] for p in row.prompt_list] == ["Think", "Do", "Share"]
     assert services.get_settings(coffee.program).pk == row.pk
     assert CoffeeSettings.objects.count() == 1
 
 
 def test_publishing_twice_gives_one_round(coffee, run, frozen):  # type: ignore[no-untyped-def]
-    first, created = run(services.publish_round, program=coffee.program,
-                         actor=coffee.organizer, number=1, seed=7)
+    first, created = run(
+        services.publish_round, program=coffee.program, actor=coffee.organizer, number=1, seed=7
+    )
     sent = len(mail.outbox)
-    again, created_again = run(services.publish_round, program=coffee.program,
-                               actor=coffee.organizer, number=1, seed=8)
+    again, created_again = run(
+        services.publish_round, program=coffee.program, actor=coffee.organizer, number=1, seed=8
+    )
     assert (created, created_again) == (True, False)
     assert first.pk == again.pk and Round.objects.count() == 1
     assert len(mail.outbox) == sent == 7
@@ -83,8 +89,7 @@ def test_who_is_not_drawn(coffee, frozen):  # type: ignore[no-untyped-def]
     round_, _ = services.publish_round(program=coffee.program, actor=None)
     assert drawn_ids(round_) == {m["Bo"].pk, m["Fay"].pk, m["Gus"].pk}
     reasons = {row["user_id"]: row["reason"] for row in round_.metrics["not_drawn"]}
-    assert reasons == {m["Ada"].pk: "profile_paused", m["Cy"].pk: "paused",
-                       m["Di"].pk: "skipped"}
+    assert reasons == {m["Ada"].pk: "profile_paused", m["Cy"].pk: "paused", m["Di"].pk: "skipped"}
 
 
 def test_skip_applies_to_the_next_round_only(coffee, frozen):  # type: ignore[no-untyped-def]
@@ -98,10 +103,12 @@ def test_skip_applies_to_the_next_round_only(coffee, frozen):  # type: ignore[no
 
 def test_per_round_opt_in(coffee, frozen):  # type: ignore[no-untyped-def]
     CoffeeSettings.objects.filter(pk=services.get_settings(coffee.program).pk).update(
-        opt_in_mode=OptInMode.PER_ROUND)
+        opt_in_mode=OptInMode.PER_ROUND
+    )
     for name in ("Ada", "Bo", "Cy"):
-        services.set_round_choice(user=coffee.members[name], program=coffee.program,
-                                  choice="opt_in")
+        services.set_round_choice(
+            user=coffee.members[name], program=coffee.program, choice="opt_in"
+        )
     services.set_round_choice(user=coffee.members["Cy"], program=coffee.program, choice=None)
     round_, _ = services.publish_round(program=coffee.program, actor=None)
     assert drawn_ids(round_) == {coffee.members["Ada"].pk, coffee.members["Bo"].pk}
@@ -110,8 +117,12 @@ def test_per_round_opt_in(coffee, frozen):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("seed", range(6))
 def test_do_not_pair_is_never_broken(coffee, seed):  # type: ignore[no-untyped-def]
     m = list(coffee.members.values())
-    banned = {frozenset((m[0].pk, m[1].pk)), frozenset((m[0].pk, m[2].pk)),
-              frozenset((m[3].pk, m[4].pk)), frozenset((m[5].pk, m[6].pk))}
+    banned = {
+        frozenset((m[0].pk, m[1].pk)),
+        frozenset((m[0].pk, m[2].pk)),
+        frozenset((m[3].pk, m[4].pk)),
+        frozenset((m[5].pk, m[6].pk)),
+    }
     for pair in banned:
         a, b = sorted(pair)
         DoNotPair.objects.create(owner_id=a, other_id=b)
@@ -140,8 +151,9 @@ def test_unmatched_member_is_told_why_and_gets_priority(coffee, run, frozen):  #
     (message,) = [x for x in mail.outbox if x.to == [loner.email]]
     assert "could not match you" in message.body
     assert "shares a language" in message.body and "priority" in message.body
-    candidates, _, _ = services.collect_candidates(program=coffee.program, number=2,
-                                                   draw_day=NOW.date())
+    candidates, _, _ = services.collect_candidates(
+        program=coffee.program, number=2, draw_day=NOW.date()
+    )
     priorities = {c.user_id: c.priority for c in candidates}
     assert priorities[loner.pk] == 1 and set(priorities.values()) == {0, 1}
 
@@ -150,8 +162,7 @@ def test_meeting_rules(coffee, run, frozen):  # type: ignore[no-untyped-def]
     round_, _ = services.publish_round(program=coffee.program, actor=None)
     group = round_.groups.filter(members__user=coffee.members["Ada"]).get()
     ada = coffee.members["Ada"]
-    outsider = next(u for u in coffee.members.values()
-                    if not group.members.filter(user=u).exists())
+    outsider = next(u for u in coffee.members.values() if not group.members.filter(user=u).exists())
     with pytest.raises(TransitionError):
         services.accept_time(user=ada, group=group)
     with pytest.raises(ServiceError, match="future"):
@@ -181,8 +192,7 @@ def test_checkin_rules(coffee, frozen):  # type: ignore[no-untyped-def]
         services.submit_checkin(user=ada, group=group, answer="maybe", now=later)
     with pytest.raises(ServiceError):
         services.submit_checkin(user=ada, group=group, answer="all", rating=6, now=later)
-    row = services.submit_checkin(user=ada, group=group, answer="no", knew_before=True,
-                                  now=later)
+    row = services.submit_checkin(user=ada, group=group, answer="no", knew_before=True, now=later)
     assert (row.answer, row.rating, row.knew_before) == ("no", None, True)
 
 
@@ -201,15 +211,29 @@ def test_settings_page_saves_and_audits(coffee):  # type: ignore[no-untyped-def]
     client.force_login(coffee.organizer)
     url = reverse("rounds:settings", args=[coffee.program.slug])
     assert client.get(url).status_code == 200
-    data = {"cadence": "weekly", "draw_weekday": "2", "draw_week_of_month": "1",
-            "draw_time": "07:30", "meet_window_days": "5", "group_size": "3",
-            "team_rule": "same", "min_overlap_hours": "2.0", "meeting_minutes": "45",
-            "opt_in_mode": "per_round", "auto_publish": "on",
-            "prompts": "What surprised you?\nWhat are you proud of?"}
+    data = {
+        "cadence": "weekly",
+        "draw_weekday": "2",
+        "draw_week_of_month": "1",
+        "draw_time": "07:30",
+        "meet_window_days": "5",
+        "group_size": "3",
+        "team_rule": "same",
+        "min_overlap_hours": "2.0",
+        "meeting_minutes": "45",
+        "opt_in_mode": "per_round",
+        "auto_publish": "on",
+        "prompts": "What surprised you?\nWhat are you proud of?",
+    }
     assert client.post(url, data).status_code == 302
     row = services.get_settings(coffee.program)
-    assert (row.cadence, row.draw_weekday, row.group_size, row.team_rule,
-            row.meeting_minutes) == ("weekly", 2, 3, "same", 45)
+    assert (row.cadence, row.draw_weekday, row.group_size, row.team_rule, row.meeting_minutes) == (
+        "weekly",
+        2,
+        3,
+        "same",
+        45,
+    )
     assert row.prompt_list == ["What surprised you?", "What are you proud of?"]
     assert AuditEvent.objects.filter(action="rounds.settings").count() == 1
 
@@ -226,7 +250,21 @@ def test_preview_page_explains_groups_and_redraw_changes_seed(coffee, frozen):  
     assert "Seed 1." in body
     assert "Seed 5." in client.get(url + "?seed=5").content.decode()
     assert not Round.objects.exists() and not OutboundEmail.objects.exists()
-    response = client.post(reverse("rounds:publish", args=[coffee.program.slug]),
-                           {"number": 1, "seed": 5})
+    response = client.post(
+        reverse("rounds:publish", args=[coffee.program.slug]), {"number": 1, "seed": 5}
+    )
     assert response.status_code == 302
     assert Round.objects.get().seed == 5
+
+
+def test_home_dashboard_shows_match_and_checkin(coffee):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    ada = coffee.members["Ada"]
+    client = Client()
+    client.force_login(ada)
+    with time_machine.travel(NOW, tick=False):
+        services.publish_round(program=coffee.program, actor=None)
+        assert "agree a time for your round 1 coffee" in client.get("/home/").content.decode()
+    with time_machine.travel(NOW + dt.timedelta(days=9), tick=False):
+        assert "did you meet in round 1?" in client.get("/home/").content.decode()

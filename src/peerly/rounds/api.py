@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from peerly.core.http import AuthedHttpRequest
 from peerly.rounds import reports, selectors, services
 
 router = Router(tags=["coffee rounds"])
@@ -58,41 +58,57 @@ class CheckinOut(Schema):
 
 
 @router.get("/programs/{slug}/my-groups", response=list[MyGroupOut])
-def my_groups(request: HttpRequest, slug: str) -> list[dict[str, object]]:
+def my_groups(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """The viewer's own groups in this programme, newest round first."""
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
     out = []
     for m in selectors.list_memberships_for_user(user=request.user, program=program):
         group = m.group
-        out.append({
-            "round": m.round.number, "group_id": group.pk, "status": m.round.status,
-            "meets_from": m.round.meets_from, "meet_by": m.round.meet_by,
-            "partners": [gm.user.name for gm in group.members.all()
-                         if gm.user_id != request.user.pk],
-            "suggestions": [dt.datetime.fromisoformat(s) for s in group.suggestions],
-            "proposed_start": group.proposed_start, "confirmed_start": group.confirmed_start,
-            "my_answer": m.answer or None, "my_rating": m.rating,
-        })
+        out.append(
+            {
+                "round": m.round.number,
+                "group_id": group.pk,
+                "status": m.round.status,
+                "meets_from": m.round.meets_from,
+                "meet_by": m.round.meet_by,
+                "partners": [
+                    gm.user.name for gm in group.members.all() if gm.user_id != request.user.pk
+                ],
+                "suggestions": [dt.datetime.fromisoformat(s) for s in group.suggestions],
+                "proposed_start": group.proposed_start,
+                "confirmed_start": group.confirmed_start,
+                "my_answer": m.answer or None,
+                "my_rating": m.rating,
+            }
+        )
     return out
 
 
 @router.get("/programs/{slug}/rounds", response=list[RoundOut])
-def list_rounds(request: HttpRequest, slug: str) -> list[dict[str, object]]:
+def list_rounds(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """Organisers only: every round with its figures (PRODUCT.md §5), newest first."""
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     return list(reversed(reports.program_figures(program)))
 
 
 @router.post("/programs/{slug}/groups/{group_id}/checkin", response=CheckinOut)
-def submit_checkin(request: HttpRequest, slug: str, group_id: int, payload: CheckinIn
-                   ) -> dict[str, object]:
+def submit_checkin(
+    request: AuthedHttpRequest, slug: str, group_id: int, payload: CheckinIn
+) -> dict[str, object]:
     """Answer "did you meet?" for one of your own groups (answer again to change it)."""
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     membership = services.submit_checkin(
-        user=request.user, group=group, answer=payload.answer, rating=payload.rating,
+        user=request.user,
+        group=group,
+        answer=payload.answer,
+        rating=payload.rating,
         knew_before=payload.knew_before,
     )
-    return {"group_id": group.pk, "answer": membership.answer, "rating": membership.rating,
-            "knew_before": membership.knew_before, "answered_at": membership.answered_at}
+    return {
+        "group_id": group.pk,
+        "answer": membership.answer,
+        "rating": membership.rating,
+        "knew_before": membership.knew_before,
+        "answered_at": membership.answered_at,
+    }

@@ -11,9 +11,20 @@ from peerly.rounds.models import CheckinAnswer, CoffeeSettings
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = CoffeeSettings
-        fields = ["cadence", "draw_weekday", "draw_week_of_month", "draw_time",
-                  "meet_window_days", "group_size", "team_rule", "min_overlap_hours",
-                  "meeting_minutes", "opt_in_mode", "auto_publish", "prompts"]
+        fields = [
+            "cadence",
+            "draw_weekday",
+            "draw_week_of_month",
+            "draw_time",
+            "meet_window_days",
+            "group_size",
+            "team_rule",
+            "min_overlap_hours",
+            "meeting_minutes",
+            "opt_in_mode",
+            "auto_publish",
+            "prompts",
+        ]
         widgets = {
             "draw_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "prompts": forms.Textarea(attrs={"rows": 4}),
@@ -21,17 +32,22 @@ class SettingsForm(forms.ModelForm):
         }
 
     group_size = forms.TypedChoiceField(
-        choices=[(2, "2 (pairs)"), (3, "3"), (4, "4")], coerce=int, label="Group size")
+        choices=[(2, "2 (pairs)"), (3, "3"), (4, "4")], coerce=int, label="Group size"
+    )
     meeting_minutes = forms.TypedChoiceField(
-        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "60 minutes")], coerce=int,
-        label="Meeting length (for suggested times and invitations)")
+        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "60 minutes")],
+        coerce=int,
+        label="Meeting length (for suggested times and invitations)",
+    )
 
 
 class ProposeForm(forms.Form):
-    suggestion = forms.TypedChoiceField(label="Suggested time", required=False, coerce=int,
-                                        empty_value=None)
+    suggestion = forms.TypedChoiceField(
+        label="Suggested time", required=False, coerce=int, empty_value=None
+    )
     start = forms.DateTimeField(
-        label="Or another time (your time zone)", required=False,
+        label="Or another time (your time zone)",
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -39,12 +55,12 @@ class ProposeForm(forms.Form):
     def __init__(self, *args: Any, suggestions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
-        self.fields["suggestion"].choices = [("", "—")] + [
-            (s.index, s.mine) for s in suggestions
-        ]
+        field = self.fields["suggestion"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [("", "—")] + [(s.index, s.mine) for s in suggestions]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("suggestion") is None and data.get("start") is None:
             raise forms.ValidationError("Pick a suggested time or enter another one.")
         return data
@@ -63,15 +79,23 @@ class ProposeForm(forms.Form):
 
 
 class CheckinForm(forms.Form):
-    answer = forms.ChoiceField(label="Did you meet?", choices=CheckinAnswer.choices,
-                               widget=forms.RadioSelect)
+    answer = forms.ChoiceField(
+        label="Did you meet?", choices=CheckinAnswer.choices, widget=forms.RadioSelect
+    )
     rating = forms.TypedChoiceField(
-        label="How was it? (optional)", required=False, coerce=int, empty_value=None,
-        choices=[("", "—"), (5, "5 — great"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — poor")])
+        label="How was it? (optional)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), (5, "5 — great"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — poor")],
+    )
     knew_before = forms.TypedChoiceField(
-        label="Did you know each other before? (optional)", required=False,
+        label="Did you know each other before? (optional)",
+        required=False,
         choices=[("", "—"), ("yes", "Yes"), ("no", "No")],
-        coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None)
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+    )
 
 
 class PublishForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from peerly.matching import (
     GroupOptions,
@@ -60,7 +61,7 @@ class Draw:
 
 
 def candidate_from_user(
-    user: object, *, do_not_pair: Iterable[int] = (), priority: int = 0
+    user: Any, *, do_not_pair: Iterable[int] = (), priority: int = 0
 ) -> Candidate:
     """Build a Candidate from a User with `profile` and `profile.windows` loaded."""
     profile = getattr(user, "profile", None)

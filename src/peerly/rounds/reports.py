@@ -45,28 +45,37 @@ def preview_rows(preview: Preview) -> dict[str, Any]:
         if reasons.get("never_met"):
             tags.append("never met before")
         else:
-            tags.append(f"{len(reasons.get('repeat_pairs', []))} repeat pair(s)")
+            repeats = reasons.get("repeat_pairs") or []
+            tags.append(f"{len(repeats)} repeat pair(s)")  # type: ignore[arg-type]
         if reasons.get("crosses_teams"):
             tags.append("crosses teams")
         if reasons.get("shared_interests"):
             tags.append("shares " + ", ".join(reasons["shared_interests"]))  # type: ignore[arg-type]
         if reasons.get("has_availability"):
             tags.append(f"{reasons.get('overlap_hours')} h/week overlap")
-        groups.append({
-            "number": n,
-            "people": [(users[u].name, profile_team[u]) for u in g.user_ids],
-            "tags": tags, "is_repeat": not reasons.get("never_met"),
-        })
-    unmatched = [(users[u.user_id].name, reason_label(u.reason, u.detail))
-                 for u in preview.draw.unmatched]
+        groups.append(
+            {
+                "number": n,
+                "people": [(users[u].name, profile_team[u]) for u in g.user_ids],
+                "tags": tags,
+                "is_repeat": not reasons.get("never_met"),
+            }
+        )
+    unmatched = [
+        (users[u.user_id].name, reason_label(u.reason, u.detail)) for u in preview.draw.unmatched
+    ]
     not_drawn_users = User.objects.in_bulk([u for u, _ in preview.not_drawn])
-    not_drawn = [(not_drawn_users[u].name if u in not_drawn_users else f"#{u}",
-                  NOT_DRAWN_LABELS.get(code, code)) for u, code in preview.not_drawn]
+    not_drawn = [
+        (
+            not_drawn_users[u].name if u in not_drawn_users else f"#{u}",
+            NOT_DRAWN_LABELS.get(code, code),
+        )
+        for u, code in preview.not_drawn
+    ]
     return {"groups": groups, "unmatched": unmatched, "not_drawn": not_drawn}
 
 
-def _figures(round_: Round, groups: list[list[dict[str, Any]]], unmatched: int
-             ) -> dict[str, Any]:
+def _figures(round_: Round, groups: list[list[dict[str, Any]]], unmatched: int) -> dict[str, Any]:
     matched = sum(len(g) for g in groups)
     met = sum(1 for g in groups if any(m["answer"] in MET_ANSWERS for m in g))
     reported = sum(1 for g in groups if any(m["answer"] for m in g))
@@ -98,8 +107,14 @@ def _figures(round_: Round, groups: list[list[dict[str, Any]]], unmatched: int
 def round_report(round_: Round) -> dict[str, Any]:
     groups = list(
         RoundGroup.objects.filter(round=round_)
-        .prefetch_related(Prefetch("members", queryset=GroupMember.objects.select_related(
-            "user", "user__profile").order_by("user_id")))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=GroupMember.objects.select_related("user", "user__profile").order_by(
+                    "user_id"
+                ),
+            )
+        )
         .order_by("number")
     )
     unmatched = list(UnmatchedMember.objects.filter(round=round_).select_related("user"))
@@ -108,17 +123,25 @@ def round_report(round_: Round) -> dict[str, Any]:
     for g in groups:
         members = list(g.members.all())
         plain.append([{"answer": m.answer, "rating": m.rating} for m in members])
-        rows.append({
-            "group": g,
-            "members": [{
-                "name": m.user.name, "team": organiser_team(getattr(m.user, "profile", None)),
-                "answer": m.get_answer_display() if m.answer else "unknown",
-                "rating": m.rating,
-                "knew_before": {True: "yes", False: "no"}.get(m.knew_before, "—"),
-            } for m in members],
-            "confirmed": g.confirmed_start,
-            "reasons": g.reasons,
-        })
+        rows.append(
+            {
+                "group": g,
+                "members": [
+                    {
+                        "name": m.user.name,
+                        "team": organiser_team(getattr(m.user, "profile", None)),
+                        "answer": m.get_answer_display() if m.answer else "unknown",
+                        "rating": m.rating,
+                        "knew_before": "—"
+                        if m.knew_before is None
+                        else ("yes" if m.knew_before else "no"),
+                    }
+                    for m in members
+                ],
+                "confirmed": g.confirmed_start,
+                "reasons": g.reasons,
+            }
+        )
     not_drawn_ids = [row["user_id"] for row in (round_.metrics or {}).get("not_drawn", [])]
     names = User.objects.in_bulk(not_drawn_ids)
     return {
@@ -126,8 +149,10 @@ def round_report(round_: Round) -> dict[str, Any]:
         "groups": rows,
         "unmatched": [(u.user.name, reason_label(u.reason, u.detail)) for u in unmatched],
         "not_drawn": [
-            (names[row["user_id"]].name if row["user_id"] in names else "—",
-             NOT_DRAWN_LABELS.get(row["reason"], row["reason"]))
+            (
+                names[row["user_id"]].name if row["user_id"] in names else "—",
+                NOT_DRAWN_LABELS.get(row["reason"], row["reason"]),
+            )
             for row in (round_.metrics or {}).get("not_drawn", [])
         ],
     }
@@ -141,7 +166,7 @@ def program_figures(program: Program) -> list[dict[str, Any]]:
     for row in GroupMember.objects.filter(round__program=program).values(
         "group_id", "round_id", "answer", "rating"
     ):
-        by_group[row["group_id"]].append(row)
+        by_group[row["group_id"]].append(dict(row))
         group_round[row["group_id"]] = row["round_id"]
     groups_of: dict[int, list[list[dict[str, Any]]]] = defaultdict(list)
     for gid, members in by_group.items():
@@ -168,7 +193,8 @@ def program_report(program: Program) -> dict[str, Any]:
         "repeat_pairs": sum(r["repeat_pairs"] for r in rows),
         "unavoidable_repeat_pairs": sum(r["unavoidable_repeat_pairs"] for r in rows),
         "mean_rating": round(sum(m * n for m, n in ratings) / sum(n for _, n in ratings), 2)
-        if ratings else None,
+        if ratings
+        else None,
     }
     return {"rows": list(reversed(rows)), "totals": totals, "chart": chart_svg(rows)}
 
@@ -190,23 +216,51 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
     fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=100)
     try:
         x = list(range(len(rows)))
-        ax.bar([i - 0.2 for i in x], [r["participants"] for r in rows], width=0.4,
-               label="participants", color="#9db4de")
-        ax.bar([i + 0.2 for i in x], [r["matched"] for r in rows], width=0.4,
-               label="matched", color="#2b5cb8")
+        ax.bar(
+            [i - 0.2 for i in x],
+            [r["participants"] for r in rows],
+            width=0.4,
+            label="participants",
+            color="#9db4de",
+        )
+        ax.bar(
+            [i + 0.2 for i in x],
+            [r["matched"] for r in rows],
+            width=0.4,
+            label="matched",
+            color="#2b5cb8",
+        )
         ax.set_xticks(x, labels)
         ax.set_ylabel("members")
         ax2 = ax.twinx()
-        ax2.plot(x, [100 * (r["met_rate"] or 0) for r in rows], marker="o", color="#1c7a45",
-                 label="met rate %")
-        ax2.plot(x, [100 * (r["report_rate"] or 0) for r in rows], marker="s",
-                 color="#8a5a00", linestyle="--", label="report rate %")
+        ax2.plot(
+            x,
+            [100 * (r["met_rate"] or 0) for r in rows],
+            marker="o",
+            color="#1c7a45",
+            label="met rate %",
+        )
+        ax2.plot(
+            x,
+            [100 * (r["report_rate"] or 0) for r in rows],
+            marker="s",
+            color="#8a5a00",
+            linestyle="--",
+            label="report rate %",
+        )
         ax2.set_ylim(0, 105)
         ax2.set_ylabel("%")
         handles = ax.get_legend_handles_labels()
         handles2 = ax2.get_legend_handles_labels()
-        ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="upper left",
-                  fontsize=8, ncol=4, frameon=False, bbox_to_anchor=(0, 1.15))
+        ax.legend(
+            handles[0] + handles2[0],
+            handles[1] + handles2[1],
+            loc="upper left",
+            fontsize=8,
+            ncol=4,
+            frameon=False,
+            bbox_to_anchor=(0, 1.15),
+        )
         for spine in ("top",):
             ax.spines[spine].set_visible(False)
             ax2.spines[spine].set_visible(False)
@@ -216,15 +270,14 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
     finally:
         plt.close(fig)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     summary = "; ".join(
         f"round {r['number']}: {r['participants']} participants, {r['matched']} matched, "
         f"met rate {_pct(r['met_rate'])}, report rate {_pct(r['report_rate'])}"
         for r in rows
     )
     title = f"<title>Participants and met rate per round</title><desc>{escape(summary)}</desc>"
-    svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg,
-                 count=1)
+    svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg, count=1)
     svg = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', svg, count=1)
     return svg
 

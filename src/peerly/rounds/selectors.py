@@ -224,7 +224,7 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         profile = getattr(m.user, "profile", None)
         fields = visible_fields(profile, Visibility.PROGRAMMES) if profile else {}
         fields = {k: v for k, v in fields.items() if k in HIGHLIGHT_FIELDS and v}
-        shared = []
+        shared: list[str] = []
         for name in ("interests", "skills", "languages"):
             shared.extend(t for t in _tags(str(fields.get(name, ""))) if t.lower() in mine)
         tz = str(fields.get("timezone", ""))  # "" when the partner hides it

@@ -676,13 +676,14 @@ def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]
     """Pause members with no answer and no meeting in their last three closed rounds."""
     if not user_ids:
         return 0
-    memberships = list(
-        GroupMember.objects.filter(
+    memberships: list[dict[str, Any]] = [
+        dict(row)
+        for row in GroupMember.objects.filter(
             round__program=program, user_id__in=user_ids, round__status=RoundStatus.CLOSED
         )
         .order_by("user_id", "-round__number")
         .values("pk", "user_id", "group_id", "answer", "paused_after", "round_id")
-    )
+    ]
     group_ids = {m["group_id"] for m in memberships}
     answers: dict[int, list[str]] = defaultdict(list)
     for gid, answer in GroupMember.objects.filter(group_id__in=group_ids).values_list(
@@ -709,8 +710,8 @@ def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]
         if enrollment is None or enrollment.status != EnrollmentStatus.ACTIVE:
             continue
         program_services.pause_enrollment(
-            user=None,
-            enrollment=enrollment,  # type: ignore[arg-type]
+            user=None,  # type: ignore[arg-type]  # the system pauses: no human actor
+            enrollment=enrollment,
             until=None,
         )
         GroupMember.objects.filter(pk=rows[0]["pk"]).update(paused_after=True)

@@ -12,8 +12,11 @@ urlpatterns = [
     path("groups/<int:group_id>/accept/", views.group_accept, name="group-accept"),
     path("groups/<int:group_id>/cancel/", views.group_cancel, name="group-cancel"),
     path("groups/<int:group_id>/check-in/", views.checkin, name="checkin"),
-    path("groups/<int:group_id>/suggestions/<int:index>.ics", views.suggestion_ics,
-         name="suggestion-ics"),
+    path(
+        "groups/<int:group_id>/suggestions/<int:index>.ics",
+        views.suggestion_ics,
+        name="suggestion-ics",
+    ),
     path("groups/<int:group_id>/meeting.ics", views.meeting_ics, name="meeting-ics"),
     path("resume/<str:token>/", views.resume, name="resume"),
     path("manage/", views.manage, name="manage"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerly.core.errors import ServiceError
+from peerly.core.http import AuthedHttpRequest
 from peerly.programs.models import EnrollmentStatus
 from peerly.rounds import calendars, reports, selectors, services
 from peerly.rounds.forms import CheckinForm, ProposeForm, PublishForm, SettingsForm
@@ -21,89 +22,116 @@ def _tz(user: object) -> str:
 
 # ------------------------------------------------------------------------------- members
 @login_required
-def program(request: HttpRequest, slug: str) -> HttpResponse:
+def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program, enrollment = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
     settings_row = services.get_settings(program)
     number = services.next_round_number(program)
     next_draw = services.schedule.next_slot(services.cadence_of(settings_row), timezone.now())
     memberships = list(selectors.list_memberships_for_user(user=request.user, program=program))
-    unmatched = selectors.list_unmatched_for_user(user=request.user, program=program).filter(
-        round__number=number - 1).first()
-    return render(request, "rounds/program_detail.html", {
-        "program": program, "enrollment": enrollment, "settings": settings_row,
-        "next_number": number, "next_draw": next_draw if settings_row.auto_publish else None,
-        "choice": selectors.get_choice_for_user(user=request.user, program=program,
-                                                number=number),
-        "per_round": settings_row.opt_in_mode == OptInMode.PER_ROUND,
-        "memberships": memberships,
-        "current": [m for m in memberships if m.round.status == "published"],
-        "unmatched": unmatched,
-        "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
-        "is_active": enrollment.status == EnrollmentStatus.ACTIVE,
-        "is_organizer": selectors.is_coffee_organizer(request.user, program),
-    })
+    unmatched = (
+        selectors.list_unmatched_for_user(user=request.user, program=program)
+        .filter(round__number=number - 1)
+        .first()
+    )
+    return render(
+        request,
+        "rounds/program_detail.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "settings": settings_row,
+            "next_number": number,
+            "next_draw": next_draw if settings_row.auto_publish else None,
+            "choice": selectors.get_choice_for_user(
+                user=request.user, program=program, number=number
+            ),
+            "per_round": settings_row.opt_in_mode == OptInMode.PER_ROUND,
+            "memberships": memberships,
+            "current": [m for m in memberships if m.round.status == "published"],
+            "unmatched": unmatched,
+            "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
+            "is_active": enrollment.status == EnrollmentStatus.ACTIVE,
+            "is_organizer": selectors.is_coffee_organizer(request.user, program),
+        },
+    )
 
 
 @login_required
 @require_POST
-def choice(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def choice(request: AuthedHttpRequest, slug: str, action: str) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
     mapping = {"skip": ChoiceKind.SKIP, "opt-in": ChoiceKind.OPT_IN, "clear": None}
     if action not in mapping:
         raise Http404
     try:
-        number = services.set_round_choice(user=request.user, program=program,
-                                           choice=mapping[action])
+        number = services.set_round_choice(
+            user=request.user, program=program, choice=mapping[action]
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        text = {"skip": f"You will skip round {number}.",
-                "opt-in": f"You are in for round {number}.",
-                "clear": f"Your choice for round {number} is undone."}[action]
+        text = {
+            "skip": f"You will skip round {number}.",
+            "opt-in": f"You are in for round {number}.",
+            "clear": f"Your choice for round {number} is undone.",
+        }[action]
         messages.success(request, text)
     return redirect("rounds:program", slug=slug)
 
 
-def _group_page(request: HttpRequest, slug: str, group_id: int, *,
-                propose_form: ProposeForm | None = None,
-                checkin_form: CheckinForm | None = None,
-                template: str = "rounds/group_detail.html") -> HttpResponse:
+def _group_page(
+    request: AuthedHttpRequest,
+    slug: str,
+    group_id: int,
+    *,
+    propose_form: ProposeForm | None = None,
+    checkin_form: CheckinForm | None = None,
+    template: str = "rounds/group_detail.html",
+) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     view = selectors.match_view(group, request.user)
     me = view["me"]
     checkin_open = group.round.meets_from <= timezone.localdate()
     if checkin_form is None:
         initial = {}
         if me is not None and me.answer:
-            initial = {"answer": me.answer, "rating": me.rating,
-                       "knew_before": {True: "yes", False: "no"}.get(me.knew_before, "")}
+            initial = {
+                "answer": me.answer,
+                "rating": me.rating,
+                "knew_before": {True: "yes", False: "no"}.get(me.knew_before, ""),
+            }
         checkin_form = CheckinForm(initial=initial)
-    return render(request, template, {
-        **view, "program": program,
-        "propose_form": propose_form or ProposeForm(suggestions=view["suggestions"]),
-        "checkin_form": checkin_form, "checkin_open": checkin_open,
-    })
+    return render(
+        request,
+        template,
+        {
+            **view,
+            "program": program,
+            "propose_form": propose_form or ProposeForm(suggestions=view["suggestions"]),
+            "checkin_form": checkin_form,
+            "checkin_open": checkin_open,
+        },
+    )
 
 
 @login_required
-def group_detail(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def group_detail(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     return _group_page(request, slug, group_id)
 
 
 @login_required
 @require_POST
-def group_propose(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     view = selectors.match_view(group, request.user)
     form = ProposeForm(request.POST, suggestions=view["suggestions"])
     if form.is_valid():
         try:
-            group = services.propose_time(user=request.user, group=group,
-                                          start=form.chosen(_tz(request.user)))
+            group = services.propose_time(
+                user=request.user, group=group, start=form.chosen(_tz(request.user))
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -117,27 +145,28 @@ def group_propose(request: HttpRequest, slug: str, group_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def group_accept(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     try:
         group = services.accept_time(user=request.user, group=group)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Confirmed: the calendar invitation is in your email."
-                         if group.confirmed_start and not group.proposed_start
-                         else "Accepted. Waiting for the others.")
+        messages.success(
+            request,
+            "Confirmed: the calendar invitation is in your email."
+            if group.confirmed_start and not group.proposed_start
+            else "Accepted. Waiting for the others.",
+        )
     return redirect("rounds:group-detail", slug=slug, group_id=group_id)
 
 
 @login_required
 @require_POST
-def group_cancel(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     try:
         services.cancel_meeting(user=request.user, group=group)
     except ServiceError as exc:
@@ -149,17 +178,18 @@ def group_cancel(request: HttpRequest, slug: str, group_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     if request.method == "GET":
         return _group_page(request, slug, group_id, template="rounds/checkin_form.html")
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     form = CheckinForm(request.POST)
     if form.is_valid():
         try:
             services.submit_checkin(
-                user=request.user, group=group, answer=form.cleaned_data["answer"],
+                user=request.user,
+                group=group,
+                answer=form.cleaned_data["answer"],
                 rating=form.cleaned_data.get("rating"),
                 knew_before=form.cleaned_data.get("knew_before"),
             )
@@ -168,8 +198,9 @@ def checkin(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you! Your answer is saved.")
             return redirect("rounds:group-detail", slug=slug, group_id=group_id)
-    return _group_page(request, slug, group_id, checkin_form=form,
-                       template="rounds/checkin_form.html")
+    return _group_page(
+        request, slug, group_id, checkin_form=form, template="rounds/checkin_form.html"
+    )
 
 
 def _ics_response(content: str, filename: str) -> HttpResponse:
@@ -179,21 +210,20 @@ def _ics_response(content: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def suggestion_ics(request: HttpRequest, slug: str, group_id: int, index: int) -> HttpResponse:
+def suggestion_ics(
+    request: AuthedHttpRequest, slug: str, group_id: int, index: int
+) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     if not 1 <= index <= len(group.suggestions):
         raise Http404("No such suggestion.")
-    return _ics_response(calendars.suggestion_ics(group, index),
-                         f"coffee-suggestion-{index}.ics")
+    return _ics_response(calendars.suggestion_ics(group, index), f"coffee-suggestion-{index}.ics")
 
 
 @login_required
-def meeting_ics(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+def meeting_ics(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    group = selectors.get_group_for_member(user=request.user, program=program,
-                                           group_id=group_id)
+    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     if group.confirmed_start is None:
         raise Http404("No meeting is confirmed yet.")
     return _ics_response(calendars.meeting_ics(group), "coffee-meeting.ics")
@@ -207,35 +237,40 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             enrollment = services.resume_from_token(token=token, slug=slug)
         except ServiceError as exc:
             return render(request, "rounds/resume.html", {"error": exc.message}, status=400)
-        return render(request, "rounds/resume.html", {"done": True,
-                                                      "program": enrollment.program})
+        return render(request, "rounds/resume.html", {"done": True, "program": enrollment.program})
     return render(request, "rounds/resume.html", {"token": token, "slug": slug})
 
 
 # ---------------------------------------------------------------------------- organisers
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     settings_row = services.get_settings(program)
     rounds = list(selectors.list_rounds_for_organizer(program=program)[:24])
-    return render(request, "rounds/manage.html", {
-        "program": program, "settings": settings_row, "rounds": rounds,
-        "next_number": services.next_round_number(program),
-        "next_draw": services.schedule.next_slot(services.cadence_of(settings_row),
-                                                 timezone.now()),
-    })
+    return render(
+        request,
+        "rounds/manage.html",
+        {
+            "program": program,
+            "settings": settings_row,
+            "rounds": rounds,
+            "next_number": services.next_round_number(program),
+            "next_draw": services.schedule.next_slot(
+                services.cadence_of(settings_row), timezone.now()
+            ),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def settings_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     settings_row = services.get_settings(program)
     form = SettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_settings(actor=request.user, program=program,
-                                     data=form.cleaned_data)
+            services.update_settings(actor=request.user, program=program, data=form.cleaned_data)
         except ServiceError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -245,7 +280,7 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def preview(request: HttpRequest, slug: str) -> HttpResponse:
+def preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     try:
         seed = int(request.GET["seed"]) if request.GET.get("seed") else None
@@ -256,16 +291,22 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("rounds:manage", slug=slug)
-    return render(request, "rounds/round_preview.html", {
-        "program": program, "preview": result, "figures": result.figures,
-        "rows": reports.preview_rows(result),
-        "publish_form": PublishForm(initial={"number": result.number, "seed": result.seed}),
-    })
+    return render(
+        request,
+        "rounds/round_preview.html",
+        {
+            "program": program,
+            "preview": result,
+            "figures": result.figures,
+            "rows": reports.preview_rows(result),
+            "publish_form": PublishForm(initial={"number": result.number, "seed": result.seed}),
+        },
+    )
 
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, slug: str) -> HttpResponse:
+def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -273,7 +314,9 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("rounds:preview", slug=slug)
     try:
         round_, created = services.publish_round(
-            program=program, actor=request.user, number=form.cleaned_data["number"],
+            program=program,
+            actor=request.user,
+            number=form.cleaned_data["number"],
             seed=form.cleaned_data["seed"],
         )
     except ServiceError as exc:
@@ -287,17 +330,23 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def round_detail(request: AuthedHttpRequest, slug: str, number: int) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     round_ = selectors.get_round_for_organizer(program=program, number=number)
     report = reports.round_report(round_)
-    return render(request, "rounds/round_detail.html", {
-        "program": program, "round": round_, "report": report,
-    })
+    return render(
+        request,
+        "rounds/round_detail.html",
+        {
+            "program": program,
+            "round": round_,
+            "report": report,
+        },
+    )
 
 
 @login_required
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def report(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
     data = reports.program_report(program)
     return render(request, "rounds/program_report.html", {"program": program, **data})

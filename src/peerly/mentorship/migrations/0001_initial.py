@@ -6,288 +6,808 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MentorProfile',
+            name="MentorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('expertise', models.TextField(blank=True, default='', help_text='Comma-separated: what you can help with.')),
-                ('languages', models.CharField(blank=True, default='', help_text='Comma-separated; empty means the languages of your profile.', max_length=300)),
-                ('capacity', models.PositiveSmallIntegerField(default=2, help_text='How many mentees at once.')),
-                ('load', models.PositiveSmallIntegerField(default=0)),
-                ('is_accepting', models.BooleanField(default=True, verbose_name='accepting new mentees')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('resigned', 'Resigned')], default='active', max_length=20)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('last_activity_at', models.DateTimeField(blank=True, null=True)),
-                ('inactive_flagged_at', models.DateTimeField(blank=True, null=True)),
-                ('resigned_at', models.DateTimeField(blank=True, null=True)),
-                ('resignation_reason', models.TextField(blank=True, default='')),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_profile', to='programs.enrollment')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentors', to='programs.program')),
-                ('recommended_replacement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mentorship.mentorprofile')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_profiles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "expertise",
+                    models.TextField(
+                        blank=True, default="", help_text="Comma-separated: what you can help with."
+                    ),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Comma-separated; empty means the languages of your profile.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=2, help_text="How many mentees at once."
+                    ),
+                ),
+                ("load", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "is_accepting",
+                    models.BooleanField(default=True, verbose_name="accepting new mentees"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("resigned", "Resigned")],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("last_activity_at", models.DateTimeField(blank=True, null=True)),
+                ("inactive_flagged_at", models.DateTimeField(blank=True, null=True)),
+                ("resigned_at", models.DateTimeField(blank=True, null=True)),
+                ("resignation_reason", models.TextField(blank=True, default="")),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentor_profile",
+                        to="programs.enrollment",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentors",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "recommended_replacement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="mentorship.mentorprofile",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentor_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__display_name', 'user__email'],
+                "ordering": ["user__display_name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='Mentorship',
+            name="Mentorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('assigned', 'Assigned to a mentor'), ('screening', 'Screening'), ('orientation', 'Accepted: orientation'), ('active', 'Active'), ('declined', 'Declined'), ('ended', 'Ended'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=20)),
-                ('goals', models.TextField(blank=True, default='')),
-                ('wants', models.TextField(blank=True, default='', verbose_name='areas I want help with')),
-                ('submitted_at', models.DateTimeField()),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('screening_due_at', models.DateTimeField(blank=True, null=True)),
-                ('screening_reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('matched_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('graduated_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('closing_reason', models.TextField(blank=True, default='')),
-                ('declined_mentor_ids', models.JSONField(blank=True, default=list)),
-                ('orientation', models.JSONField(blank=True, default=dict)),
-                ('term_ends_on', models.DateField(blank=True, null=True)),
-                ('term_asked_for', models.DateField(blank=True, null=True)),
-                ('mentee_term_choice', models.CharField(blank=True, choices=[('renew', 'Renew for another term'), ('change', 'Change mentor')], default='', max_length=10)),
-                ('mentor_term_choice', models.CharField(blank=True, choices=[('renew', 'Renew for another term'), ('change', 'Change mentor')], default='', max_length=10)),
-                ('reassignment_reason', models.TextField(blank=True, default='')),
-                ('reassignment_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.enrollment')),
-                ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships', to=settings.AUTH_USER_MODEL)),
-                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='mentorships', to='mentorship.mentorprofile')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("assigned", "Assigned to a mentor"),
+                            ("screening", "Screening"),
+                            ("orientation", "Accepted: orientation"),
+                            ("active", "Active"),
+                            ("declined", "Declined"),
+                            ("ended", "Ended"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("goals", models.TextField(blank=True, default="")),
+                (
+                    "wants",
+                    models.TextField(blank=True, default="", verbose_name="areas I want help with"),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("screening_due_at", models.DateTimeField(blank=True, null=True)),
+                ("screening_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("matched_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("graduated_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("closing_reason", models.TextField(blank=True, default="")),
+                ("declined_mentor_ids", models.JSONField(blank=True, default=list)),
+                ("orientation", models.JSONField(blank=True, default=dict)),
+                ("term_ends_on", models.DateField(blank=True, null=True)),
+                ("term_asked_for", models.DateField(blank=True, null=True)),
+                (
+                    "mentee_term_choice",
+                    models.CharField(
+                        blank=True,
+                        choices=[("renew", "Renew for another term"), ("change", "Change mentor")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "mentor_term_choice",
+                    models.CharField(
+                        blank=True,
+                        choices=[("renew", "Renew for another term"), ("change", "Change mentor")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("reassignment_reason", models.TextField(blank=True, default="")),
+                ("reassignment_requested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.enrollment",
+                    ),
+                ),
+                (
+                    "mentee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="mentorships",
+                        to="mentorship.mentorprofile",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='MentorAssignment',
+            name="MentorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, default='', max_length=300)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentorship.mentorprofile')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='mentorship.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="mentorship.mentorprofile",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="mentorship.mentorship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MentorshipSettings',
+            name="MentorshipSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('screening_days', models.PositiveSmallIntegerField(default=7, help_text='Days a mentor has to accept or decline an assigned applicant.')),
-                ('screening_reminder_days', models.PositiveSmallIntegerField(default=2, help_text='Send the mentor a reminder this many days before the deadline.')),
-                ('term_days', models.PositiveSmallIntegerField(default=365, help_text='Length of a mentorship term in days.')),
-                ('term_notice_days', models.PositiveSmallIntegerField(default=30, help_text='Ask mentor and mentee to renew or change this many days before.')),
-                ('report_grace_days', models.PositiveSmallIntegerField(default=7, help_text="A month's report is overdue this many days into the next month.")),
-                ('inactivity_days', models.PositiveSmallIntegerField(default=60, help_text='A mentor with no activity for this many days is flagged.')),
-                ('review_month', models.PositiveSmallIntegerField(default=11, help_text='Month (1–12) in which the yearly feedback round opens.')),
-                ('review_days', models.PositiveSmallIntegerField(default=30, help_text='Days the feedback round stays open.')),
-                ('default_capacity', models.PositiveSmallIntegerField(default=2)),
-                ('training_checklist', models.TextField(blank=True, default="Read the mentoring guide and the mentor's responsibilities\nAttended the coaching training session\nPractised a coaching conversation with an experienced mentor\nRead how applications are screened and how monthly reports are reviewed", help_text='Coaching-training items a mentor nominee completes, one per line.')),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mentorship_settings', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "screening_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        help_text="Days a mentor has to accept or decline an assigned applicant.",
+                    ),
+                ),
+                (
+                    "screening_reminder_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Send the mentor a reminder this many days before the deadline.",
+                    ),
+                ),
+                (
+                    "term_days",
+                    models.PositiveSmallIntegerField(
+                        default=365, help_text="Length of a mentorship term in days."
+                    ),
+                ),
+                (
+                    "term_notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="Ask mentor and mentee to renew or change this many days before.",
+                    ),
+                ),
+                (
+                    "report_grace_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        help_text="A month's report is overdue this many days into the next month.",
+                    ),
+                ),
+                (
+                    "inactivity_days",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        help_text="A mentor with no activity for this many days is flagged.",
+                    ),
+                ),
+                (
+                    "review_month",
+                    models.PositiveSmallIntegerField(
+                        default=11,
+                        help_text="Month (1–12) in which the yearly feedback round opens.",
+                    ),
+                ),
+                (
+                    "review_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, help_text="Days the feedback round stays open."
+                    ),
+                ),
+                ("default_capacity", models.PositiveSmallIntegerField(default=2)),
+                (
+                    "training_checklist",
+                    models.TextField(
+                        blank=True,
+                        default="Read the mentoring guide and the mentor's responsibilities\nAttended the coaching training session\nPractised a coaching conversation with an experienced mentor\nRead how applications are screened and how monthly reports are reviewed",
+                        help_text="Coaching-training items a mentor nominee completes, one per line.",
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorship_settings",
+                        to="programs.program",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MonthlyReport',
+            name="MonthlyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('month', models.DateField(help_text='First day of the month reported on.')),
-                ('did', models.TextField(verbose_name='what I did')),
-                ('next_steps', models.TextField(blank=True, default='', verbose_name="what's next")),
-                ('blockers', models.TextField(blank=True, default='', verbose_name='what blocks me')),
-                ('submitted_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='mentorship.mentorship')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("month", models.DateField(help_text="First day of the month reported on.")),
+                ("did", models.TextField(verbose_name="what I did")),
+                (
+                    "next_steps",
+                    models.TextField(blank=True, default="", verbose_name="what's next"),
+                ),
+                (
+                    "blockers",
+                    models.TextField(blank=True, default="", verbose_name="what blocks me"),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="mentorship.mentorship",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month'],
+                "ordering": ["-month"],
             },
         ),
         migrations.CreateModel(
-            name='Recognition',
+            name="Recognition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('recognition', 'Nominated for recognition'), ('leader', 'Emerging leader')], max_length=20)),
-                ('note', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recognitions', to='mentorship.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("recognition", "Nominated for recognition"),
+                            ("leader", "Emerging leader"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recognitions",
+                        to="mentorship.mentorship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReportComment',
+            name="ReportComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='mentorship.monthlyreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="mentorship.monthlyreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewRound',
+            name="ReviewRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('opened_at', models.DateTimeField()),
-                ('closes_on', models.DateField()),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_rounds', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("opened_at", models.DateTimeField()),
+                ("closes_on", models.DateField()),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_rounds",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year'],
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('of_mentee', 'Mentor reviews mentee'), ('of_mentor', 'Mentee reviews mentor')], max_length=10)),
-                ('strengths', models.TextField(blank=True, default='')),
-                ('improve', models.TextField(blank=True, default='', verbose_name='what to improve')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='mentorship.mentorship')),
-                ('reviewee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews_received', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews_written', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='mentorship.reviewround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("of_mentee", "Mentor reviews mentee"),
+                            ("of_mentor", "Mentee reviews mentor"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("strengths", models.TextField(blank=True, default="")),
+                (
+                    "improve",
+                    models.TextField(blank=True, default="", verbose_name="what to improve"),
+                ),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="mentorship.mentorship",
+                    ),
+                ),
+                (
+                    "reviewee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews_received",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews_written",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="mentorship.reviewround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-round__year', 'id'],
+                "ordering": ["-round__year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SupportRequest',
+            name="SupportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('budget', 'Budget'), ('swag', 'Swag'), ('other', 'Other')], max_length=10)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('justification', models.TextField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the mentor'), ('validated', 'Validated'), ('declined', 'Declined')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True, default='')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='mentorship.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("budget", "Budget"), ("swag", "Swag"), ("other", "Other")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("justification", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the mentor"),
+                            ("validated", "Validated"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True, default="")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="mentorship.mentorship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MentorNomination',
+            name="MentorNomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('direct', 'Nominated by a mentor'), ('self', 'Self-nominated')], max_length=10)),
-                ('status', models.CharField(choices=[('evaluation', "Waiting for a mentor's evaluation"), ('training', 'Coaching training'), ('review', 'Waiting for the organisers'), ('approved', 'Approved'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('statement', models.TextField(blank=True, default='', verbose_name='why a good mentor')),
-                ('expertise', models.TextField(blank=True, default='')),
-                ('is_recommended', models.BooleanField(blank=True, null=True)),
-                ('evaluation', models.TextField(blank=True, default='')),
-                ('training_done', models.JSONField(blank=True, default=list)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True, default='')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nominated_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nominee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_nominations', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("direct", "Nominated by a mentor"), ("self", "Self-nominated")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("evaluation", "Waiting for a mentor's evaluation"),
+                            ("training", "Coaching training"),
+                            ("review", "Waiting for the organisers"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.TextField(blank=True, default="", verbose_name="why a good mentor"),
+                ),
+                ("expertise", models.TextField(blank=True, default="")),
+                ("is_recommended", models.BooleanField(blank=True, null=True)),
+                ("evaluation", models.TextField(blank=True, default="")),
+                ("training_done", models.JSONField(blank=True, default=list)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True, default="")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nominated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nominee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentor_nominations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['evaluation', 'training', 'review'])), fields=('program', 'nominee'), name='nomination_open_unique')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["evaluation", "training", "review"])),
+                        fields=("program", "nominee"),
+                        name="nomination_open_unique",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='mentorprofile',
-            constraint=models.UniqueConstraint(fields=('program', 'user'), name='mentor_profile_unique'),
+            model_name="mentorprofile",
+            constraint=models.UniqueConstraint(
+                fields=("program", "user"), name="mentor_profile_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('load__lte', models.F('capacity'))), name='mentor_profile_load_within_capacity'),
+            model_name="mentorprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("load__lte", models.F("capacity"))),
+                name="mentor_profile_load_within_capacity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__lte', 50)), name='mentor_profile_capacity'),
+            model_name="mentorprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__lte", 50)), name="mentor_profile_capacity"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mentorship',
-            index=models.Index(fields=['program', 'status'], name='mentorship__program_dfe88e_idx'),
+            model_name="mentorship",
+            index=models.Index(fields=["program", "status"], name="mentorship__program_dfe88e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('submitted', 'assigned', 'screening', 'orientation', 'active'))), fields=('program', 'mentee'), name='mentorship_one_open_per_mentee'),
+            model_name="mentorship",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ("submitted", "assigned", "screening", "orientation", "active"))
+                ),
+                fields=("program", "mentee"),
+                name="mentorship_one_open_per_mentee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=models.CheckConstraint(condition=models.Q(('mentor__isnull', False), models.Q(('status__in', ('assigned', 'screening', 'orientation', 'active')), _negated=True), _connector='OR'), name='mentorship_mentor_when_assigned'),
+            model_name="mentorship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mentor__isnull", False),
+                    models.Q(
+                        ("status__in", ("assigned", "screening", "orientation", "active")),
+                        _negated=True,
+                    ),
+                    _connector="OR",
+                ),
+                name="mentorship_mentor_when_assigned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('mentorship',), name='mentor_assignment_one_current'),
+            model_name="mentorassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("mentorship",),
+                name="mentor_assignment_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorshipsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('review_month__gte', 1), ('review_month__lte', 12)), name='mentorship_settings_review_month'),
+            model_name="mentorshipsettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_month__gte", 1), ("review_month__lte", 12)),
+                name="mentorship_settings_review_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorshipsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('screening_days__gte', 1), ('term_days__gte', 30)), name='mentorship_settings_minimums'),
+            model_name="mentorshipsettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("screening_days__gte", 1), ("term_days__gte", 30)),
+                name="mentorship_settings_minimums",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monthlyreport',
-            constraint=models.UniqueConstraint(fields=('mentorship', 'month'), name='report_one_per_month'),
+            model_name="monthlyreport",
+            constraint=models.UniqueConstraint(
+                fields=("mentorship", "month"), name="report_one_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monthlyreport',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='report_month_first_day'),
+            model_name="monthlyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)), name="report_month_first_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewround',
-            constraint=models.UniqueConstraint(fields=('program', 'year'), name='review_round_one_per_year'),
+            model_name="reviewround",
+            constraint=models.UniqueConstraint(
+                fields=("program", "year"), name="review_round_one_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('round', 'mentorship', 'direction'), name='review_one_per_direction'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("round", "mentorship", "direction"), name="review_one_per_direction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='review_rating_range'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="review_rating_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supportrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='request_amount_positive'),
+            model_name="supportrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                name="request_amount_positive",
+            ),
         ),
     ]

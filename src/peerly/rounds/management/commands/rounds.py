@@ -18,22 +18,27 @@ class Command(BaseCommand):
     help = "Coffee rounds: draw and publish a round, list rounds, or run the periodic tick."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True,
-                                    parser_class=type(parser))  # type: ignore[arg-type]
-        run = sub.add_parser("run", help="draw (and publish) the next round",
-                             called_from_command_line=getattr(parser,
-                                                              "called_from_command_line", None))
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))  # type: ignore[arg-type]
+        run = sub.add_parser(
+            "run",
+            help="draw (and publish) the next round",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
         run.add_argument("--program", required=True, help="programme slug")
         run.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
         run.add_argument("--seed", type=int, default=None, help="random seed (default: round)")
-        lst = sub.add_parser("list", help="list the rounds of a programme",
-                             called_from_command_line=getattr(parser,
-                                                              "called_from_command_line", None))
+        lst = sub.add_parser(
+            "list",
+            help="list the rounds of a programme",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
         lst.add_argument("--program", required=True, help="programme slug")
         lst.add_argument("--json", action="store_true", help="JSON output")
-        sub.add_parser("tick", help="publish due rounds, send due reminders and check-ins",
-                       called_from_command_line=getattr(parser, "called_from_command_line",
-                                                        None))
+        sub.add_parser(
+            "tick",
+            help="publish due rounds, send due reminders and check-ins",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
 
     def _program(self, slug: str) -> Program:
         program = Program.objects.filter(slug=slug).first()
@@ -79,13 +84,18 @@ class Command(BaseCommand):
                     names = ", ".join(preview.users[u].name for u in g.user_ids)
                     self.stdout.write(f"  {names}")
                 for u in preview.draw.unmatched:
-                    self.stdout.write(f"  unmatched: {preview.users[u.user_id].name} "
-                                      f"({reports.reason_label(u.reason, u.detail)})")
+                    self.stdout.write(
+                        f"  unmatched: {preview.users[u.user_id].name} "
+                        f"({reports.reason_label(u.reason, u.detail)})"
+                    )
                 return
-            round_, created = services.publish_round(program=program, actor=None,
-                                                     seed=options["seed"])
+            round_, created = services.publish_round(
+                program=program, actor=None, seed=options["seed"]
+            )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=2) from None
         verb = "published" if created else "already published"
-        self.stdout.write(f"round {round_.number} {verb}: {round_.groups.count()} groups, "
-                          f"{round_.unmatched.count()} unmatched")
+        self.stdout.write(
+            f"round {round_.number} {verb}: {round_.groups.count()} groups, "
+            f"{round_.unmatched.count()} unmatched"
+        )

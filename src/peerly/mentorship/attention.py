@@ -1,0 +1,91 @@
+"""Home-page 'needs my attention' items for mentorship (a few queries per user)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from peerly.core.attention import AttentionItem
+from peerly.mentorship.models import (
+    MentorNomination,
+    Mentorship,
+    MentorshipStatus,
+    RequestStatus,
+    Review,
+    SupportRequest,
+)
+
+
+def _url(name: str, slug: str, **kwargs: object) -> str:
+    return reverse(f"mentorship:{name}", kwargs={"slug": slug, **kwargs})
+
+
+def attention_items(user: object) -> list[AttentionItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[AttentionItem] = []
+    today = timezone.localdate()
+    for ms in Mentorship.objects.filter(
+        mentor__user=user, status__in=(MentorshipStatus.ASSIGNED, MentorshipStatus.SCREENING)
+    ).select_related("mentee", "program"):
+        items.append(
+            AttentionItem(
+                f"Screen {ms.mentee.name}'s application by {ms.screening_due_at:%d %b}",
+                _url("mentorship-detail", ms.program.slug, mentorship_id=ms.pk),
+                "action",
+            )
+        )
+    pending = SupportRequest.objects.filter(
+        mentorship__mentor__user=user, status=RequestStatus.PENDING
+    ).select_related("mentorship__program", "mentorship__mentee")
+    for item in pending[:5]:
+        items.append(
+            AttentionItem(
+                f"{item.mentorship.mentee.name} asks for {item.get_kind_display().lower()}",
+                _url(
+                    "mentorship-detail",
+                    item.mentorship.program.slug,
+                    mentorship_id=item.mentorship_id,
+                ),
+                "action",
+            )
+        )
+    for review in Review.objects.filter(
+        reviewer=user, submitted_at__isnull=True, round__closes_on__gte=today
+    ).select_related("reviewee", "round__program")[:5]:
+        items.append(
+            AttentionItem(
+                f"Yearly feedback for {review.reviewee.name}",
+                _url("review-edit", review.round.program.slug, review_id=review.pk),
+                "action",
+            )
+        )
+    for nom in MentorNomination.objects.filter(
+        Q(nominee=user, status="training") | Q(evaluator=user, status="evaluation")
+    ).select_related("program", "nominee")[:5]:
+        text = (
+            "Complete your coaching training"
+            if nom.nominee_id == user.pk  # type: ignore[attr-defined]
+            else f"Evaluate {nom.nominee.name}'s mentor nomination"
+        )
+        items.append(
+            AttentionItem(
+                text, _url("nomination-detail", nom.program.slug, nomination_id=nom.pk), "action"
+            )
+        )
+    organised = Mentorship.objects.filter(
+        program__organizers=user, status=MentorshipStatus.SUBMITTED
+    )
+    waiting: dict[str, int] = {}
+    for slug in organised.values_list("program__slug", flat=True):
+        waiting[slug] = waiting.get(slug, 0) + 1
+    for slug, count in sorted(waiting.items()):
+        items.append(
+            AttentionItem(
+                f"{count} mentorship applicant(s) waiting for a mentor",
+                _url("manage-assign", slug),
+                "warning",
+            )
+        )
+    return items
