@@ -16,12 +16,18 @@ from tests.conftest import Personas
 from tests.factories import EnrollmentFactory, UserFactory
 
 
-def make_mentor(program: Program, user: User | None = None, *, capacity: int = 2,
-                expertise: str = "Python, Public speaking") -> MentorProfile:
+def make_mentor(
+    program: Program,
+    user: User | None = None,
+    *,
+    capacity: int = 2,
+    expertise: str = "Python, Public speaking",
+) -> MentorProfile:
     user = user or UserFactory()
     enrollment = EnrollmentFactory(program=program, user=user, role=Role.MENTOR)
-    return MentorProfile.objects.create(program=program, user=user, enrollment=enrollment,
-                                        capacity=capacity, expertise=expertise)
+    return MentorProfile.objects.create(
+        program=program, user=user, enrollment=enrollment, capacity=capacity, expertise=expertise
+    )
 
 
 @dataclass
@@ -35,11 +41,13 @@ class World:
     organizer: User
 
     def apply(self, user: User | None = None, goals: str = "Learn Python") -> Mentorship:
-        return services.submit_application(user=user or self.mentee, program=self.program,
-                                           goals=goals, wants="Python")
+        return services.submit_application(
+            user=user or self.mentee, program=self.program, goals=goals, wants="Python"
+        )
 
-    def reach(self, status: str, user: User | None = None,
-              mentor: MentorProfile | None = None) -> Mentorship:
+    def reach(
+        self, status: str, user: User | None = None, mentor: MentorProfile | None = None
+    ) -> Mentorship:
         """A mentorship of `user` (default mentee) in `status`, through the services."""
         mentor = mentor or self.mentor
         ms = self.apply(user)
@@ -51,8 +59,9 @@ class World:
         if status == "assigned":
             return ms
         if status == "declined":
-            return services.decline_application(actor=mentor.user, mentorship=ms,
-                                                reason="Not now", back_to_pool=False)
+            return services.decline_application(
+                actor=mentor.user, mentorship=ms, reason="Not now", back_to_pool=False
+            )
         if status == "screening":
             return services.start_screening(actor=mentor.user, mentorship=ms)
         ms = services.accept_application(actor=mentor.user, mentorship=ms)
@@ -76,9 +85,15 @@ def world(personas: Personas) -> World:
     Enrollment.objects.filter(program=program).update(role=Role.MENTEE)
     mentor = make_mentor(program, UserFactory(display_name="Mara Mentor"))
     other_mentor = make_mentor(program, UserFactory(display_name="Otis Othermentor"))
-    return World(personas=personas, program=program, mentor=mentor, other_mentor=other_mentor,
-                 mentee=personas.member, other_mentee=personas.other_member,
-                 organizer=personas.organizer)
+    return World(
+        personas=personas,
+        program=program,
+        mentor=mentor,
+        other_mentor=other_mentor,
+        mentee=personas.member,
+        other_mentee=personas.other_member,
+        organizer=personas.organizer,
+    )
 
 
 @pytest.fixture

@@ -44,9 +44,14 @@ def test_database_constraint_is_the_backstop(world):
 def test_capacity_cannot_drop_below_load(world):
     world.reach("active")
     with pytest.raises(ServiceError, match="cannot go below"):
-        services.update_mentor_profile(actor=world.mentor.user, profile=world.mentor,
-                                       expertise="", languages="", capacity=0,
-                                       is_accepting=True)
+        services.update_mentor_profile(
+            actor=world.mentor.user,
+            profile=world.mentor,
+            expertise="",
+            languages="",
+            capacity=0,
+            is_accepting=True,
+        )
 
 
 @pytest.mark.postgres

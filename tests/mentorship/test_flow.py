@@ -31,7 +31,8 @@ def test_full_flow(world, django_capture_on_commit_callbacks):
     assert ms.status == "assigned" and ms.mentor == world.mentor
     assert ms.screening_due_at == ms.assigned_at + dt.timedelta(days=7)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [world.mentor.user.email, world.mentee.email])
+        [world.mentor.user.email, world.mentee.email]
+    )
     world.mentor.refresh_from_db()
     assert world.mentor.load == 1
     ms = services.start_screening(actor=world.mentor.user, mentorship=ms)
@@ -42,12 +43,12 @@ def test_full_flow(world, django_capture_on_commit_callbacks):
         services.set_orientation_item(actor=world.mentee, mentorship=ms, item=key, done=True)
     with pytest.raises(ServiceError, match="Personal goals set"):
         services.graduate_mentee(actor=world.mentor.user, mentorship=ms)
-    services.set_orientation_item(actor=world.mentor.user, mentorship=ms, item="goals",
-                                  done=True)
+    services.set_orientation_item(actor=world.mentor.user, mentorship=ms, item="goals", done=True)
     ms = services.graduate_mentee(actor=world.mentor.user, mentorship=ms)
     assert ms.status == "active" and ms.graduated_at is not None
-    report = services.file_report(actor=world.mentee, mentorship=ms,
-                                  month=timezone.localdate(), did="Gave a talk")
+    report = services.file_report(
+        actor=world.mentee, mentorship=ms, month=timezone.localdate(), did="Gave a talk"
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_on_report(actor=world.mentor.user, report=report, body="Great work")
@@ -55,11 +56,17 @@ def test_full_flow(world, django_capture_on_commit_callbacks):
     assert report.reviewed_by == world.mentor.user
     assert [m.to for m in mail.outbox] == [[world.mentee.email]]
     assert "commented" in mail.outbox[0].body
-    actions = list(AuditEvent.objects.filter(object_type="mentorship.mentorship",
-                                             object_id=str(ms.pk))
-                   .order_by("id").values_list("action", flat=True))
-    assert actions[:4] == ["mentorship.submit", "mentorship.assign",
-                           "mentorship.start_screening", "mentorship.accept"]
+    actions = list(
+        AuditEvent.objects.filter(object_type="mentorship.mentorship", object_id=str(ms.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[:4] == [
+        "mentorship.submit",
+        "mentorship.assign",
+        "mentorship.start_screening",
+        "mentorship.accept",
+    ]
     assert actions[-1] == "mentorship.graduate"
 
 
@@ -99,8 +106,9 @@ def test_goals_required(world):
 
 def test_decline_back_to_pool_excludes_that_mentor(world):
     ms = world.reach("assigned")
-    ms = services.decline_application(actor=world.mentor.user, mentorship=ms,
-                                      reason="No time", back_to_pool=True)
+    ms = services.decline_application(
+        actor=world.mentor.user, mentorship=ms, reason="No time", back_to_pool=True
+    )
     assert ms.status == "submitted" and ms.mentor is None
     assert ms.declined_mentor_ids == [world.mentor.pk]
     with pytest.raises(ServiceError, match="already declined"):
@@ -114,8 +122,9 @@ def test_decline_closed_tells_the_applicant_the_reason(world, django_capture_on_
     ms = world.reach("assigned")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        ms = services.decline_application(actor=world.mentor.user, mentorship=ms,
-                                          reason="Not a fit yet", back_to_pool=False)
+        ms = services.decline_application(
+            actor=world.mentor.user, mentorship=ms, reason="Not a fit yet", back_to_pool=False
+        )
     assert ms.status == "declined" and ms.closing_reason == "Not a fit yet"
     assert [m.to for m in mail.outbox] == [[world.mentee.email]]
     assert "Not a fit yet" in mail.outbox[0].body
@@ -138,18 +147,22 @@ def test_emails_are_sent_once_per_event(world):
     ms = world.reach("active")
     keys = list(OutboundEmail.objects.values_list("key", flat=True))
     assert len(keys) == len(set(keys))
-    assert OutboundEmail.objects.filter(key__startswith=f"mentorship-graduated:{ms.pk}").count() == 1
+    assert (
+        OutboundEmail.objects.filter(key__startswith=f"mentorship-graduated:{ms.pk}").count() == 1
+    )
 
 
 def test_report_rules(world):
     ms = world.reach("active")
     today = timezone.localdate()
     with pytest.raises(ServiceError, match="not started"):
-        services.file_report(actor=world.mentee, mentorship=ms,
-                             month=today + dt.timedelta(days=40), did="x")
+        services.file_report(
+            actor=world.mentee, mentorship=ms, month=today + dt.timedelta(days=40), did="x"
+        )
     with pytest.raises(ServiceError, match="before your mentorship"):
-        services.file_report(actor=world.mentee, mentorship=ms,
-                             month=today - dt.timedelta(days=400), did="x")
+        services.file_report(
+            actor=world.mentee, mentorship=ms, month=today - dt.timedelta(days=400), did="x"
+        )
     services.file_report(actor=world.mentee, mentorship=ms, month=today, did="x")
     with pytest.raises(ServiceError, match="already filed"):
         services.file_report(actor=world.mentee, mentorship=ms, month=today, did="y")

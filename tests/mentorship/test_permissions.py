@@ -14,32 +14,56 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "member", "other_member", "mentor", "other_mentor",
-            "organizer", "other_organizer", "admin"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "member",
+    "other_member",
+    "mentor",
+    "other_mentor",
+    "organizer",
+    "other_organizer",
+    "admin",
+]
 
 
 @pytest.fixture
 def scene(world):
     ms = world.reach("active")
     other = world.reach("active", user=world.other_mentee, mentor=world.other_mentor)
-    report = services.file_report(actor=world.mentee, mentorship=ms,
-                                  month=timezone.localdate(), did="Secret report text")
-    request = services.file_request(actor=world.mentee, mentorship=ms, kind="budget",
-                                    amount="50", justification="Venue")
+    report = services.file_report(
+        actor=world.mentee, mentorship=ms, month=timezone.localdate(), did="Secret report text"
+    )
+    request = services.file_request(
+        actor=world.mentee, mentorship=ms, kind="budget", amount="50", justification="Venue"
+    )
     services.open_review_round(actor=None, program=world.program, now=timezone.now())
     review = Review.objects.get(mentorship=ms, reviewer=world.mentee)
     nominee = UserFactory()
-    nomination = services.nominate_mentor(actor=world.mentor.user, program=world.program,
-                                          nominee=nominee, statement="Great")
+    nomination = services.nominate_mentor(
+        actor=world.mentor.user, program=world.program, nominee=nominee, statement="Great"
+    )
     users = {
-        "outsider": world.personas.outsider, "member": world.mentee,
-        "other_member": world.other_mentee, "mentor": world.mentor.user,
-        "other_mentor": world.other_mentor.user, "organizer": world.organizer,
-        "other_organizer": world.personas.other_organizer, "admin": world.personas.admin,
+        "outsider": world.personas.outsider,
+        "member": world.mentee,
+        "other_member": world.other_mentee,
+        "mentor": world.mentor.user,
+        "other_mentor": world.other_mentor.user,
+        "organizer": world.organizer,
+        "other_organizer": world.personas.other_organizer,
+        "admin": world.personas.admin,
         "nominee": nominee,
     }
-    return {"world": world, "ms": ms, "other": other, "report": report, "request": request,
-            "review": review, "nomination": nomination, "users": users}
+    return {
+        "world": world,
+        "ms": ms,
+        "other": other,
+        "report": report,
+        "request": request,
+        "review": review,
+        "nomination": nomination,
+        "users": users,
+    }
 
 
 def client_for(scene, persona: str) -> Client:
@@ -65,28 +89,29 @@ def url(scene, name: str) -> str:
 
 #            anon outs memb othm mntr othr org  oorg admin
 TABLE = {
-    "program":           [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "apply":             [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "mentor-list":       [302, 403, 200, 200, 200, 200, 200, 403, 200],
-    "nominate":          [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "program": [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "apply": [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "mentor-list": [302, 403, 200, 200, 200, 200, 200, 403, 200],
+    "nominate": [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "nomination-detail": [302, 404, 404, 404, 200, 200, 200, 404, 200],
-    "mentor-dashboard":  [302, 403, 403, 403, 200, 200, 403, 403, 403],
-    "mentor-profile":    [302, 403, 403, 403, 200, 200, 403, 403, 403],
+    "mentor-dashboard": [302, 403, 403, 403, 200, 200, 403, 403, 403],
+    "mentor-profile": [302, 403, 403, 403, 200, 200, 403, 403, 403],
     "mentorship-detail": [302, 404, 200, 404, 200, 404, 404, 404, 404],
-    "report-create":     [302, 404, 200, 404, 403, 404, 404, 404, 404],
-    "report-detail":     [302, 404, 200, 404, 200, 404, 404, 404, 404],
-    "review-list":       [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "review-edit":       [302, 404, 200, 404, 404, 404, 404, 404, 404],
-    "manage":            [302, 403, 403, 403, 403, 403, 200, 403, 200],
-    "manage-assign":     [302, 403, 403, 403, 403, 403, 200, 403, 200],
+    "report-create": [302, 404, 200, 404, 403, 404, 404, 404, 404],
+    "report-detail": [302, 404, 200, 404, 200, 404, 404, 404, 404],
+    "review-list": [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "review-edit": [302, 404, 200, 404, 404, 404, 404, 404, 404],
+    "manage": [302, 403, 403, 403, 403, 403, 200, 403, 200],
+    "manage-assign": [302, 403, 403, 403, 403, 403, 200, 403, 200],
     "manage-auto-assign": [302, 403, 403, 403, 403, 403, 200, 403, 200],
     "manage-mentorship": [302, 403, 403, 403, 403, 403, 200, 403, 200],
-    "manage-reviews":    [302, 403, 403, 403, 403, 403, 200, 403, 200],
-    "manage-requests":   [302, 403, 403, 403, 403, 403, 200, 403, 200],
-    "manage-settings":   [302, 403, 403, 403, 403, 403, 200, 403, 200],
+    "manage-reviews": [302, 403, 403, 403, 403, 403, 200, 403, 200],
+    "manage-requests": [302, 403, 403, 403, 403, 403, 200, 403, 200],
+    "manage-settings": [302, 403, 403, 403, 403, 403, 200, 403, 200],
 }
-CASES = [(name, persona, codes[i]) for name, codes in TABLE.items()
-         for i, persona in enumerate(PERSONAS)]
+CASES = [
+    (name, persona, codes[i]) for name, codes in TABLE.items() for i, persona in enumerate(PERSONAS)
+]
 
 
 @pytest.mark.parametrize(("name", "persona", "expected"), CASES)
@@ -105,26 +130,34 @@ def test_every_url_is_in_the_table():
 POST_ACTIONS = ["accept", "graduate", "end", "change", "recognise", "request", "goals"]
 
 
-@pytest.mark.parametrize("persona", ["outsider", "other_member", "other_mentor", "organizer",
-                                     "other_organizer", "admin"])
+@pytest.mark.parametrize(
+    "persona", ["outsider", "other_member", "other_mentor", "organizer", "other_organizer", "admin"]
+)
 @pytest.mark.parametrize("action", POST_ACTIONS)
 def test_strangers_cannot_act_on_a_mentorship(scene, persona, action):
     ms = scene["ms"]
-    target = reverse("mentorship:mentorship-action",
-                     kwargs={"slug": ms.program.slug, "mentorship_id": ms.pk, "action": action})
-    response = client_for(scene, persona).post(target, {"reason": "x", "note": "x",
-                                                         "goals": "x", "kind": "leader"})
+    target = reverse(
+        "mentorship:mentorship-action",
+        kwargs={"slug": ms.program.slug, "mentorship_id": ms.pk, "action": action},
+    )
+    response = client_for(scene, persona).post(
+        target, {"reason": "x", "note": "x", "goals": "x", "kind": "leader"}
+    )
     assert response.status_code == 404
     ms.refresh_from_db()
     assert ms.status == "active" and ms.goals == "Learn Python"
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("member", 403), ("other_mentor", 404), ("organizer", 404), ("mentor", 302)])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("member", 403), ("other_mentor", 404), ("organizer", 404), ("mentor", 302)],
+)
 def test_request_decide_permissions(scene, persona, expected):
     request = scene["request"]
-    target = reverse("mentorship:request-decide",
-                     kwargs={"slug": scene["world"].program.slug, "request_id": request.pk})
+    target = reverse(
+        "mentorship:request-decide",
+        kwargs={"slug": scene["world"].program.slug, "request_id": request.pk},
+    )
     response = client_for(scene, persona).post(target, {"decision": "validate"})
     assert response.status_code == expected
     request.refresh_from_db()

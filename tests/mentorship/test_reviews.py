@@ -21,8 +21,9 @@ def reviewed(world):
     world.reach("active", user=world.other_mentee, mentor=world.other_mentor)
     services.open_review_round(actor=world.organizer, program=world.program, now=timezone.now())
     review = Review.objects.get(mentorship=ms, reviewer=world.mentee)  # mentee → mentor
-    services.submit_review(actor=world.mentee, review=review, strengths=SECRET,
-                           improve="Answer faster", rating=4)
+    services.submit_review(
+        actor=world.mentee, review=review, strengths=SECRET, improve="Answer faster", rating=4
+    )
     return review
 
 
@@ -43,12 +44,16 @@ def test_who_can_read_the_review_text(world, reviewed, who):
     client = Client()
     client.force_login(get_user(world))
     slug = world.program.slug
-    pages = [reverse("mentorship:review-list", kwargs={"slug": slug}),
-             reverse("mentorship:review-edit", kwargs={"slug": slug, "review_id": reviewed.pk}),
-             reverse("mentorship:program", kwargs={"slug": slug})]
+    pages = [
+        reverse("mentorship:review-list", kwargs={"slug": slug}),
+        reverse("mentorship:review-edit", kwargs={"slug": slug, "review_id": reviewed.pk}),
+        reverse("mentorship:program", kwargs={"slug": slug}),
+    ]
     if who in ("organiser", "admin"):
-        pages += [reverse("mentorship:manage-reviews", kwargs={"slug": slug}),
-                  reverse("mentorship:manage", kwargs={"slug": slug})]
+        pages += [
+            reverse("mentorship:manage-reviews", kwargs={"slug": slug}),
+            reverse("mentorship:manage", kwargs={"slug": slug}),
+        ]
     seen = any(SECRET in client.get(page).content.decode() for page in pages)
     assert seen is can_read
 
@@ -56,26 +61,30 @@ def test_who_can_read_the_review_text(world, reviewed, who):
 def test_organisers_see_aggregates_only(world, reviewed):
     rows = selectors.review_aggregates(program=world.program)
     assert {r["direction"]: (r["submitted"], r["total"], r["mean"]) for r in rows} == {
-        "of_mentor": (1, 2, 4.0), "of_mentee": (0, 2, None)}
+        "of_mentor": (1, 2, 4.0),
+        "of_mentee": (0, 2, None),
+    }
     client = Client()
     client.force_login(world.organizer)
-    body = client.get(reverse("mentorship:manage-reviews",
-                              kwargs={"slug": world.program.slug})).content.decode()
+    body = client.get(
+        reverse("mentorship:manage-reviews", kwargs={"slug": world.program.slug})
+    ).content.decode()
     assert "4.0" in body and SECRET not in body
 
 
 def test_review_needs_a_rating_and_an_open_round(world, reviewed):
     with pytest.raises(ServiceError, match="rating"):
-        services.submit_review(actor=world.mentee, review=reviewed, strengths="x", improve="",
-                               rating=None)
+        services.submit_review(
+            actor=world.mentee, review=reviewed, strengths="x", improve="", rating=None
+        )
     reviewed.round.closes_on = timezone.localdate().replace(year=2000)
     reviewed.round.save()
     with pytest.raises(ServiceError, match="closed"):
-        services.submit_review(actor=world.mentee, review=reviewed, strengths="x", improve="",
-                               rating=3)
+        services.submit_review(
+            actor=world.mentee, review=reviewed, strengths="x", improve="", rating=3
+        )
 
 
 def test_one_round_per_year(world, reviewed):
     with pytest.raises(ServiceError, match="already open"):
-        services.open_review_round(actor=world.organizer, program=world.program,
-                                   now=timezone.now())
+        services.open_review_round(actor=world.organizer, program=world.program, now=timezone.now())

@@ -26,37 +26,44 @@ def _mentor(world, ms):  # the mentor who acts (the assigned one, else the usual
 
 
 CALLS: dict[str, Callable] = {
-    "assign": lambda w, ms: services.assign_mentor(actor=w.organizer, mentorship=ms,
-                                                   mentor=w.other_mentor),
-    "start_screening": lambda w, ms: services.start_screening(actor=_mentor(w, ms),
-                                                              mentorship=ms),
+    "assign": lambda w, ms: services.assign_mentor(
+        actor=w.organizer, mentorship=ms, mentor=w.other_mentor
+    ),
+    "start_screening": lambda w, ms: services.start_screening(actor=_mentor(w, ms), mentorship=ms),
     "accept": lambda w, ms: services.accept_application(actor=_mentor(w, ms), mentorship=ms),
-    "decline": lambda w, ms: services.decline_application(actor=_mentor(w, ms), mentorship=ms,
-                                                          reason="No"),
+    "decline": lambda w, ms: services.decline_application(
+        actor=_mentor(w, ms), mentorship=ms, reason="No"
+    ),
     "expire_screening": lambda w, ms: services.expire_screening(
-        mentorship=ms, now=timezone.now() + timedelta(days=30)),
-    "close": lambda w, ms: services.close_application(actor=w.organizer, mentorship=ms,
-                                                      reason="Programme full"),
+        mentorship=ms, now=timezone.now() + timedelta(days=30)
+    ),
+    "close": lambda w, ms: services.close_application(
+        actor=w.organizer, mentorship=ms, reason="Programme full"
+    ),
     "withdraw": lambda w, ms: services.withdraw_application(actor=ms.mentee, mentorship=ms),
     "orientation_item": lambda w, ms: services.set_orientation_item(
-        actor=ms.mentee, mentorship=ms, item="agreement",
-        done="agreement" not in ms.orientation),
+        actor=ms.mentee, mentorship=ms, item="agreement", done="agreement" not in ms.orientation
+    ),
     "graduate": lambda w, ms: services.graduate_mentee(actor=_mentor(w, ms), mentorship=ms),
-    "file_report": lambda w, ms: services.file_report(actor=ms.mentee, mentorship=ms,
-                                                      month=timezone.localdate(), did="Work"),
-    "file_request": lambda w, ms: services.file_request(actor=ms.mentee, mentorship=ms,
-                                                        kind="swag", amount=None,
-                                                        justification="Stickers"),
-    "recognise": lambda w, ms: services.recognise_mentee(actor=_mentor(w, ms), mentorship=ms,
-                                                         kind="leader", note="Leads"),
-    "request_change": lambda w, ms: services.request_mentor_change(actor=ms.mentee,
-                                                                   mentorship=ms, reason="Fit"),
-    "answer_term": lambda w, ms: services.answer_term(actor=ms.mentee, mentorship=ms,
-                                                      choice="renew"),
-    "reassign": lambda w, ms: services.reassign_mentor(actor=w.organizer, mentorship=ms,
-                                                       mentor=w.other_mentor, reason="Fit"),
-    "end": lambda w, ms: services.end_mentorship(actor=ms.mentee, mentorship=ms,
-                                                 reason="Done"),
+    "file_report": lambda w, ms: services.file_report(
+        actor=ms.mentee, mentorship=ms, month=timezone.localdate(), did="Work"
+    ),
+    "file_request": lambda w, ms: services.file_request(
+        actor=ms.mentee, mentorship=ms, kind="swag", amount=None, justification="Stickers"
+    ),
+    "recognise": lambda w, ms: services.recognise_mentee(
+        actor=_mentor(w, ms), mentorship=ms, kind="leader", note="Leads"
+    ),
+    "request_change": lambda w, ms: services.request_mentor_change(
+        actor=ms.mentee, mentorship=ms, reason="Fit"
+    ),
+    "answer_term": lambda w, ms: services.answer_term(
+        actor=ms.mentee, mentorship=ms, choice="renew"
+    ),
+    "reassign": lambda w, ms: services.reassign_mentor(
+        actor=w.organizer, mentorship=ms, mentor=w.other_mentor, reason="Fit"
+    ),
+    "end": lambda w, ms: services.end_mentorship(actor=ms.mentee, mentorship=ms, reason="Done"),
 }
 
 
@@ -95,6 +102,9 @@ def test_transition_table(world, action, status):
 
 def test_refused_transition_message_is_clear(world):
     ms = world.reach("submitted")
-    with pytest.raises(TransitionError, match=r"Cannot graduate this mentorship: it is "
-                       r"submitted \(allowed when accepted: orientation\)\."):
+    with pytest.raises(
+        TransitionError,
+        match=r"Cannot graduate this mentorship: it is "
+        r"submitted \(allowed when accepted: orientation\)\.",
+    ):
         services.graduate_mentee(actor=world.mentor.user, mentorship=ms)

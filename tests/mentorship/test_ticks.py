@@ -36,16 +36,24 @@ def test_screening_reminder_then_expiry(world):
     assert run(START + dt.timedelta(days=4))["screening_reminders"] == 0
     counts = run(START + dt.timedelta(days=5, hours=1))
     assert counts["screening_reminders"] == 1
-    assert OutboundEmail.objects.filter(key__startswith="mentorship-screening-reminder",
-                                        to_email=world.mentor.user.email).count() == 1
+    assert (
+        OutboundEmail.objects.filter(
+            key__startswith="mentorship-screening-reminder", to_email=world.mentor.user.email
+        ).count()
+        == 1
+    )
     counts = run(START + dt.timedelta(days=7, minutes=1))
     assert counts["screenings_expired"] == 1
     ms.refresh_from_db()
     assert ms.status == "submitted" and ms.mentor is None
     assert ms.declined_mentor_ids == [world.mentor.pk]
     assert MentorProfile.objects.get(pk=world.mentor.pk).load == 0
-    assert OutboundEmail.objects.filter(key__startswith=f"mentorship-returned:{ms.pk}",
-                                        to_email=world.organizer.email).count() == 1
+    assert (
+        OutboundEmail.objects.filter(
+            key__startswith=f"mentorship-returned:{ms.pk}", to_email=world.organizer.email
+        ).count()
+        == 1
+    )
 
 
 def test_answered_screening_is_not_expired(world):
@@ -72,14 +80,16 @@ def test_monthly_report_reminder_and_overdue(world):
     assert counts["reports_overdue"] == 1
     overdue = OutboundEmail.objects.filter(key__startswith=f"mentorship-report-overdue:{ms.pk}")
     assert sorted(overdue.values_list("to_email", flat=True)) == sorted(
-        [world.mentee.email, world.mentor.user.email])
+        [world.mentee.email, world.mentor.user.email]
+    )
 
 
 def test_filed_report_is_not_reminded_nor_overdue(world):
     ms = _active_in_december(world)
     with time_machine.travel(dt.datetime(2024, 12, 20, tzinfo=dt.UTC), tick=False):
-        services.file_report(actor=world.mentee, mentorship=ms, month=dt.date(2024, 12, 1),
-                             did="Work")
+        services.file_report(
+            actor=world.mentee, mentorship=ms, month=dt.date(2024, 12, 1), did="Work"
+        )
     counts = run(dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC))
     assert counts["report_reminders"] == 0
     assert run(dt.datetime(2025, 1, 9, 8, tzinfo=dt.UTC))["reports_overdue"] == 0
@@ -88,13 +98,18 @@ def test_filed_report_is_not_reminded_nor_overdue(world):
 def test_inactive_mentor_flagged_then_cleared_by_login(world):
     with time_machine.travel(START, tick=False):
         world.reach("active")
-        MentorProfile.objects.filter(pk=world.mentor.pk).update(approved_at=None, created_at=timezone.now(),
-                                                                last_activity_at=None)
+        MentorProfile.objects.filter(pk=world.mentor.pk).update(
+            approved_at=None, created_at=timezone.now(), last_activity_at=None
+        )
     assert run(START + dt.timedelta(days=59))["mentors_flagged_inactive"] == 0
     counts = run(START + dt.timedelta(days=61))
     assert counts["mentors_flagged_inactive"] == 1
-    assert OutboundEmail.objects.filter(key__startswith="mentorship-mentor-inactive",
-                                        to_email=world.organizer.email).count() == 1
+    assert (
+        OutboundEmail.objects.filter(
+            key__startswith="mentorship-mentor-inactive", to_email=world.organizer.email
+        ).count()
+        == 1
+    )
     mentor_user = world.mentor.user
     mentor_user.last_login = START + dt.timedelta(days=62)
     mentor_user.save(update_fields=["last_login"])
@@ -108,8 +123,9 @@ def test_reviewing_a_report_counts_as_activity(world):
         ms = world.reach("active")
         MentorProfile.objects.filter(pk=world.mentor.pk).update(created_at=timezone.now())
     with time_machine.travel(START + dt.timedelta(days=50), tick=False):
-        report = services.file_report(actor=world.mentee, mentorship=ms,
-                                      month=dt.date(2025, 2, 1), did="Work")
+        report = services.file_report(
+            actor=world.mentee, mentorship=ms, month=dt.date(2025, 2, 1), did="Work"
+        )
         services.comment_on_report(actor=world.mentor.user, report=report, body="Good")
     assert run(START + dt.timedelta(days=70))["mentors_flagged_inactive"] == 0
 
@@ -118,18 +134,22 @@ def test_term_end_asks_both_then_renews(world):
     with time_machine.travel(START, tick=False):
         ms = world.reach("active")
     ends = ms.term_ends_on
-    assert run(dt.datetime.combine(ends - dt.timedelta(days=31), dt.time(9), dt.UTC)
-               )["term_asks"] == 0
+    assert (
+        run(dt.datetime.combine(ends - dt.timedelta(days=31), dt.time(9), dt.UTC))["term_asks"] == 0
+    )
     counts = run(dt.datetime.combine(ends - dt.timedelta(days=30), dt.time(9), dt.UTC))
     assert counts["term_asks"] == 1
     asked = OutboundEmail.objects.filter(key__startswith=f"mentorship-term:{ms.pk}")
     assert sorted(asked.values_list("to_email", flat=True)) == sorted(
-        [world.mentee.email, world.mentor.user.email])
+        [world.mentee.email, world.mentor.user.email]
+    )
     services.answer_term(actor=world.mentee, mentorship=ms, choice="renew")
     ms = services.answer_term(actor=world.mentor.user, mentorship=ms, choice="renew")
     assert ms.term_ends_on == ends + dt.timedelta(days=365)
-    assert run(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(9), dt.UTC)
-               )["terms_ended"] == 0
+    assert (
+        run(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(9), dt.UTC))["terms_ended"]
+        == 0
+    )
 
 
 def test_term_change_goes_to_organisers(world):
@@ -137,8 +157,9 @@ def test_term_change_goes_to_organisers(world):
         ms = world.reach("active")
     ms = services.answer_term(actor=world.mentee, mentorship=ms, choice="change")
     assert "change mentor" in ms.reassignment_reason
-    assert OutboundEmail.objects.filter(key__startswith=f"mentorship-change:{ms.pk}",
-                                        to_email=world.organizer.email).exists()
+    assert OutboundEmail.objects.filter(
+        key__startswith=f"mentorship-change:{ms.pk}", to_email=world.organizer.email
+    ).exists()
 
 
 def test_unanswered_term_is_flagged_after_it_ends(world):
@@ -157,9 +178,17 @@ def test_review_round_opens_in_its_month(world):
     counts = run(dt.datetime(2025, 11, 1, 9, tzinfo=dt.UTC))
     assert counts["review_rounds_opened"] == 1
     assert Review.objects.count() == 2
-    assert len({e.to[0] for e in mail.outbox} | set(
-        OutboundEmail.objects.filter(key__startswith="mentorship-review:")
-        .values_list("to_email", flat=True))) >= 2
+    assert (
+        len(
+            {e.to[0] for e in mail.outbox}
+            | set(
+                OutboundEmail.objects.filter(key__startswith="mentorship-review:").values_list(
+                    "to_email", flat=True
+                )
+            )
+        )
+        >= 2
+    )
 
 
 def test_tick_ignores_other_programmes(world):

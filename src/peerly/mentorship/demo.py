@@ -57,17 +57,23 @@ DID = [
 NEXT = ["Find a venue", "Write a blog post", "Ask for a budget", "Pair with a maintainer"]
 BLOCKERS = ["", "", "Waiting for swag", "Not enough time this month", ""]
 
-# (status, how many) for the ~69 demo mentees, in order.
+# (status, share of the ~69 demo mentees); stages that need a mentor come first.
 STAGES = [
-    ("active", 38),
     ("orientation", 6),
     ("screening", 3),
     ("assigned", 4),
+    ("active", 38),
     ("submitted", 9),
     ("ended", 4),
     ("declined", 3),
     ("withdrawn", 2),
 ]
+
+
+def _stage_plan(count: int) -> list[str]:
+    total = sum(n for _, n in STAGES)
+    plan = [s for s, n in STAGES for _ in range(max(1, round(n * count / total)))]
+    return (plan + ["active"] * count)[:count]
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -120,7 +126,7 @@ def populate(
         room[choice.pk] -= 1
         return choice
 
-    plan: list[str] = [s for s, n in STAGES for _ in range(n)]
+    plan = _stage_plan(len(mentee_rows))
     mentorships: list[Mentorship] = []
     for i, enrollment in enumerate(mentee_rows):
         status = plan[i] if i < len(plan) else "submitted"
