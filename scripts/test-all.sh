@@ -18,7 +18,7 @@ step "manage.py check";     $BIN/peerly check --fail-level WARNING
 step "makemigrations --check"; $BIN/peerly makemigrations --check --dry-run
 
 step "matching engine tests (no Django)"
-$BIN/pytest tests/matching -p no:django
+$BIN/pytest tests/matching -p no:django --confcutdir=tests/matching
 
 step "test suite on SQLite"
 $BIN/pytest --ignore=tests/matching -m "not e2e"
