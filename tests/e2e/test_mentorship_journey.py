@@ -16,14 +16,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_mentorship_journey(page, login):
     organiser = UserFactory(display_name="Olga Organiser")
-    program = ProgramFactory(kind=ProgramKind.MENTORSHIP, name="Mentoring", slug="mentoring",
-                             organizers=[organiser])
-    SignupQuestion.objects.create(program=program, label="Why do you want a mentor?",
-                                  kind=QuestionKind.TEXT)
+    program = ProgramFactory(
+        kind=ProgramKind.MENTORSHIP, name="Mentoring", slug="mentoring", organizers=[organiser]
+    )
+    SignupQuestion.objects.create(
+        program=program, label="Why do you want a mentor?", kind=QuestionKind.TEXT
+    )
     mentor = UserFactory(display_name="Mona Mentor")
     MentorProfile.objects.create(
-        program=program, user=mentor, capacity=2, expertise="Public speaking, Python",
-        enrollment=EnrollmentFactory(program=program, user=mentor, role=Role.MENTOR))
+        program=program,
+        user=mentor,
+        capacity=2,
+        expertise="Public speaking, Python",
+        enrollment=EnrollmentFactory(program=program, user=mentor, role=Role.MENTOR),
+    )
     applicant = UserFactory(display_name="Abel Applicant")
     base = f"/programs/{program.slug}/mentorship/"
 
@@ -51,9 +57,13 @@ def test_mentorship_journey(page, login):
     page.get_by_role("link", name="Abel Applicant").first.click()
     page.get_by_role("button", name="Accept Abel Applicant").click()
     assert page.get_by_test_id("mentorship-status").inner_text() == "Accepted: orientation"
-    for label in ("Agreement signed", "Profile completed",
-                  "Responsibilities learned, including monthly reports", "First activity done",
-                  "Personal goals set"):
+    for label in (
+        "Agreement signed",
+        "Profile completed",
+        "Responsibilities learned, including monthly reports",
+        "First activity done",
+        "Personal goals set",
+    ):
         page.get_by_role("button", name=f"Done: {label}").click()
         page.get_by_role("button", name=f"Untick {label}").wait_for()
     page.get_by_role("button", name="Graduate Abel Applicant").click()

@@ -28,14 +28,16 @@ def u(world, name: str, **kwargs) -> str:
 
 
 def test_apply_with_questions_through_the_form(world):
-    question = SignupQuestion.objects.create(program=world.program, label="Why?",
-                                             kind=QuestionKind.TEXT)
+    question = SignupQuestion.objects.create(
+        program=world.program, label="Why?", kind=QuestionKind.TEXT
+    )
     newcomer = UserFactory()
     client = login(newcomer)
     response = client.post(u(world, "apply"), {"goals": "", f"q_{question.pk}": "Because"})
     assert response.status_code == 200 and "This field is required" in response.content.decode()
-    response = client.post(u(world, "apply"), {"goals": "Grow", "wants": "Python",
-                                                f"q_{question.pk}": "Because"})
+    response = client.post(
+        u(world, "apply"), {"goals": "Grow", "wants": "Python", f"q_{question.pk}": "Because"}
+    )
     assert response.status_code == 302
     ms = Mentorship.objects.get(mentee=newcomer)
     assert ms.enrollment.answers == {str(question.pk): "Because"}
@@ -48,8 +50,9 @@ def test_assign_from_suggestions_page(world):
     client = login(world.organizer)
     page = client.get(u(world, "manage-assign")).content.decode()
     assert "Shared expertise: Python" in page and "free place(s)" in page
-    response = client.post(u(world, "manage-assign"), {"mentorship": ms.pk,
-                                                       "mentor": world.mentor.pk})
+    response = client.post(
+        u(world, "manage-assign"), {"mentorship": ms.pk, "mentor": world.mentor.pk}
+    )
     assert response.status_code == 302
     assert Mentorship.objects.get(pk=ms.pk).status == "assigned"
 
@@ -63,8 +66,10 @@ def test_auto_assign_preview_then_confirm(world):
     assert "Preview: 2 of 2" in body
     assert Mentorship.objects.filter(status="submitted").count() == 2  # nothing saved yet
     pairs = response.context["plan"]
-    response = client.post(u(world, "manage-auto-assign"), {
-        "confirm": "1", "pair": [f"{p.mentorship.pk}:{p.mentor.pk}" for p in pairs]})
+    response = client.post(
+        u(world, "manage-auto-assign"),
+        {"confirm": "1", "pair": [f"{p.mentorship.pk}:{p.mentor.pk}" for p in pairs]},
+    )
     assert response.status_code == 302
     assert Mentorship.objects.filter(status="assigned").count() == 2
 
@@ -72,11 +77,15 @@ def test_auto_assign_preview_then_confirm(world):
 def test_mentor_declines_through_the_page(world):
     ms = world.reach("assigned")
     client = login(world.mentor.user)
-    response = client.post(u(world, "mentorship-action", mentorship_id=ms.pk, action="decline"),
-                           {"reason": "", "outcome": "close"})
+    response = client.post(
+        u(world, "mentorship-action", mentorship_id=ms.pk, action="decline"),
+        {"reason": "", "outcome": "close"},
+    )
     assert Mentorship.objects.get(pk=ms.pk).status == "assigned"  # reason missing: refused
-    response = client.post(u(world, "mentorship-action", mentorship_id=ms.pk, action="decline"),
-                           {"reason": "Full", "outcome": "close"})
+    response = client.post(
+        u(world, "mentorship-action", mentorship_id=ms.pk, action="decline"),
+        {"reason": "Full", "outcome": "close"},
+    )
     assert response.status_code == 302
     assert Mentorship.objects.get(pk=ms.pk).status == "declined"
 
@@ -84,8 +93,9 @@ def test_mentor_declines_through_the_page(world):
 def test_invalid_transition_through_the_page_shows_a_message(world):
     ms = world.reach("orientation")
     client = login(world.mentor.user)
-    response = client.post(u(world, "mentorship-action", mentorship_id=ms.pk, action="accept"),
-                           follow=True)
+    response = client.post(
+        u(world, "mentorship-action", mentorship_id=ms.pk, action="accept"), follow=True
+    )
     assert "Cannot accept this mentorship" in response.content.decode()
 
 
@@ -94,51 +104,66 @@ def test_report_and_comment_through_the_pages(world, django_capture_on_commit_ca
     client = login(world.mentee)
     month = services.first_of_month(timezone.localdate()).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(u(world, "report-create", mentorship_id=ms.pk),
-                               {"month": month, "did": "Shipped", "next_steps": "",
-                                "blockers": ""})
+        response = client.post(
+            u(world, "report-create", mentorship_id=ms.pk),
+            {"month": month, "did": "Shipped", "next_steps": "", "blockers": ""},
+        )
     assert response.status_code == 302
     report = ms.reports.get()
     assert mail.outbox[-1].to == [world.mentor.user.email]
-    response = login(world.mentor.user).post(u(world, "report-detail", report_id=report.pk),
-                                             {"body": "Nice"})
+    response = login(world.mentor.user).post(
+        u(world, "report-detail", report_id=report.pk), {"body": "Nice"}
+    )
     assert response.status_code == 302 and report.comments.count() == 1
 
 
 def test_self_nomination_through_the_pages(world):
     candidate = UserFactory()
     client = login(candidate)
-    response = client.post(u(world, "nominate"), {"statement": "I coach",
-                                                   "evaluator": world.mentor.pk})
+    response = client.post(
+        u(world, "nominate"), {"statement": "I coach", "evaluator": world.mentor.pk}
+    )
     assert response.status_code == 302
     nom = MentorNomination.objects.get(nominee=candidate)
     assert nom.evaluator == world.mentor.user
-    login(world.mentor.user).post(u(world, "nomination-detail", nomination_id=nom.pk),
-                                  {"action": "evaluate", "recommend": "yes",
-                                   "evaluation": "Ready"})
+    login(world.mentor.user).post(
+        u(world, "nomination-detail", nomination_id=nom.pk),
+        {"action": "evaluate", "recommend": "yes", "evaluation": "Ready"},
+    )
     nom.refresh_from_db()
     assert nom.status == "training"
 
 
 def test_mentor_profile_edit_and_resign(world):
     client = login(world.mentor.user)
-    response = client.post(u(world, "mentor-profile"), {"expertise": "Rust", "languages": "",
-                                                         "capacity": 4, "is_accepting": ""})
+    response = client.post(
+        u(world, "mentor-profile"),
+        {"expertise": "Rust", "languages": "", "capacity": 4, "is_accepting": ""},
+    )
     assert response.status_code == 302
     profile = MentorProfile.objects.get(pk=world.mentor.pk)
     assert profile.capacity == 4 and not profile.is_accepting and profile.expertise == "Rust"
-    response = client.post(u(world, "mentor-resign"), {"reason": "Busy",
-                                                        "replacement": world.other_mentor.pk})
+    response = client.post(
+        u(world, "mentor-resign"), {"reason": "Busy", "replacement": world.other_mentor.pk}
+    )
     assert response.status_code == 302
     assert MentorProfile.objects.get(pk=world.mentor.pk).status == "resigned"
 
 
 def test_settings_page(world):
     client = login(world.organizer)
-    data = {"screening_days": 5, "screening_reminder_days": 1, "term_days": 180,
-            "term_notice_days": 20, "report_grace_days": 5, "inactivity_days": 30,
-            "review_month": 3, "review_days": 14, "default_capacity": 3,
-            "training_checklist": "One\nTwo"}
+    data = {
+        "screening_days": 5,
+        "screening_reminder_days": 1,
+        "term_days": 180,
+        "term_notice_days": 20,
+        "report_grace_days": 5,
+        "inactivity_days": 30,
+        "review_month": 3,
+        "review_days": 14,
+        "default_capacity": 3,
+        "training_checklist": "One\nTwo",
+    }
     assert client.post(u(world, "manage-settings"), data).status_code == 302
     assert services.get_settings(world.program).training_items == ["One", "Two"]
 
@@ -152,17 +177,21 @@ def _grow(world, n: int) -> None:
         world.apply(UserFactory())
 
 
-@pytest.mark.parametrize(("name", "who", "limit"), [
-    ("mentor-list", "mentee", 14), ("manage", "organizer", 24),
-    ("manage-assign", "organizer", 18), ("manage-requests", "organizer", 12),
-    ("mentor-dashboard", "mentor", 18), ("review-list", "mentee", 12),
-    ("program", "mentee", 14),
-])
-def test_list_pages_have_bounded_queries(world, django_assert_max_num_queries, name, who,
-                                         limit):
+@pytest.mark.parametrize(
+    ("name", "who", "limit"),
+    [
+        ("mentor-list", "mentee", 6),
+        ("manage", "organizer", 18),
+        ("manage-assign", "organizer", 8),
+        ("manage-requests", "organizer", 5),
+        ("mentor-dashboard", "mentor", 12),
+        ("review-list", "mentee", 5),
+        ("program", "mentee", 9),
+    ],
+)
+def test_list_pages_have_bounded_queries(world, django_assert_max_num_queries, name, who, limit):
     world.reach("active")
-    user = {"mentee": world.mentee, "organizer": world.organizer,
-            "mentor": world.mentor.user}[who]
+    user = {"mentee": world.mentee, "organizer": world.organizer, "mentor": world.mentor.user}[who]
     client = login(user)
     _grow(world, 2)
     with django_assert_max_num_queries(limit):
@@ -170,3 +199,13 @@ def test_list_pages_have_bounded_queries(world, django_assert_max_num_queries, n
     _grow(world, 4)
     with django_assert_max_num_queries(limit):
         assert client.get(u(world, name)).status_code == 200
+
+
+def test_member_who_joined_as_mentor_is_pointed_to_a_nomination(world):
+    from peerly.programs.models import Role
+    from tests.factories import EnrollmentFactory
+
+    joined = UserFactory()
+    EnrollmentFactory(program=world.program, user=joined, role=Role.MENTOR)
+    body = login(joined).get(u(world, "program")).content.decode()
+    assert "You joined as a mentor" in body and "Apply for a mentor" not in body

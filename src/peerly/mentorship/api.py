@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from peerly.core.http import AuthedHttpRequest
 from peerly.mentorship import selectors, services
 from peerly.mentorship.models import Mentorship
 
@@ -77,7 +77,7 @@ def _mine(ms: Mentorship) -> dict[str, object]:
 
 
 @router.get("/programs/{slug}/my-mentorship", response=MyMentorshipOut)
-def my_mentorship(request: HttpRequest, slug: str) -> dict[str, object]:
+def my_mentorship(request: AuthedHttpRequest, slug: str) -> dict[str, object]:
     """The caller's application or mentorship as a mentee (404 if they have none)."""
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     ms = selectors.get_current_mentorship(user=request.user, program=program)
@@ -89,7 +89,7 @@ def my_mentorship(request: HttpRequest, slug: str) -> dict[str, object]:
 
 
 @router.get("/programs/{slug}/my-mentees", response=list[MenteeOut])
-def my_mentees(request: HttpRequest, slug: str) -> list[dict[str, object]]:
+def my_mentees(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """Mentors only: their current mentees (never anyone else's)."""
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
@@ -109,7 +109,7 @@ def my_mentees(request: HttpRequest, slug: str) -> list[dict[str, object]]:
 
 @router.post("/programs/{slug}/mentorships/{mentorship_id}/reports", response={201: ReportOut})
 def file_report(
-    request: HttpRequest, slug: str, mentorship_id: int, payload: ReportIn
+    request: AuthedHttpRequest, slug: str, mentorship_id: int, payload: ReportIn
 ) -> tuple[int, object]:
     """The mentee files a monthly report (month: any day of the month reported on)."""
     program = selectors.get_mentorship_program(user=request.user, slug=slug)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ def _url(name: str, slug: str, **kwargs: object) -> str:
     return reverse(f"mentorship:{name}", kwargs={"slug": slug, **kwargs})
 
 
-def attention_items(user: object) -> list[AttentionItem]:
+def attention_items(user: Any) -> list[AttentionItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[AttentionItem] = []
@@ -66,7 +68,7 @@ def attention_items(user: object) -> list[AttentionItem]:
     ).select_related("program", "nominee")[:5]:
         text = (
             "Complete your coaching training"
-            if nom.nominee_id == user.pk  # type: ignore[attr-defined]
+            if nom.nominee_id == user.pk
             else f"Evaluate {nom.nominee.name}'s mentor nomination"
         )
         items.append(

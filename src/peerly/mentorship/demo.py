@@ -176,8 +176,8 @@ def populate(
             ms.orientation = {
                 key: ms.accepted_at.isoformat() for key, _ in ORIENTATION_ITEMS[:done]
             }
-        if status in ("active", "ended"):
-            ms.graduated_at = ms.accepted_at + dt.timedelta(days=rng.randint(14, 40))  # type: ignore[operator]
+        if status in ("active", "ended") and ms.accepted_at is not None:
+            ms.graduated_at = ms.accepted_at + dt.timedelta(days=rng.randint(14, 40))
         if status == "ended":
             ms.ended_at = now - dt.timedelta(days=rng.randint(5, 60))
             ms.closing_reason = "Goals reached; we agreed to end the mentorship."
@@ -248,7 +248,7 @@ def populate(
                         mentorship=ms,
                         kind=rng.choice(["recognition", "leader"]),
                         note="Runs our regional events and brings in new contributors.",
-                        created_by=ms.mentor.user,
+                        created_by=ms.mentor.user,  # type: ignore[union-attr]
                         created_at=now
                         - dt.timedelta(  # type: ignore[union-attr]
                             days=rng.randint(1, 60)
@@ -275,7 +275,7 @@ def populate(
                     report=report,
                     author=report.reviewed_by,
                     body="Great progress — let's talk about it on our call.",
-                    created_at=report.reviewed_at,
+                    created_at=report.reviewed_at or now,
                 )
             )
     ReportComment.objects.bulk_create(comments)

@@ -59,7 +59,7 @@ class ResignForm(forms.Form):
 
     def __init__(self, *args: Any, profile: MentorProfile, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["replacement"]
+        field: Any = self.fields["replacement"]
         field.queryset = (
             MentorProfile.objects.filter(
                 program=profile.program,  # type: ignore[attr-defined]
@@ -97,7 +97,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+        self.fields["month"].choices = [  # type: ignore[attr-defined]
+            (m.isoformat(), f"{m:%B %Y}") for m in months
+        ]
 
     def clean_month(self) -> dt.date:
         return dt.date.fromisoformat(self.cleaned_data["month"])
@@ -160,7 +162,7 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["evaluator"]
+        field: Any = self.fields["evaluator"]
         field.queryset = MentorProfile.objects.filter(  # type: ignore[attr-defined]
             program=program, status="active"
         ).select_related("user")
@@ -220,7 +222,7 @@ class ReassignForm(forms.Form):
         qs = MentorProfile.objects.filter(program=program, status="active").select_related("user")
         if exclude is not None:
             qs = qs.exclude(pk=exclude)
-        field = self.fields["mentor"]
+        field: Any = self.fields["mentor"]
         field.queryset = qs  # type: ignore[attr-defined]
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda m: (
@@ -260,7 +262,7 @@ class SettingsForm(forms.ModelForm):
 
 
 def month_choices(today: dt.date, since: dt.date) -> list[dt.date]:
-    months = []
+    months: list[dt.date] = []
     cursor = today.replace(day=1)
     floor = since.replace(day=1)
     while cursor >= floor and len(months) < 24:

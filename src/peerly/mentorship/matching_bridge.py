@@ -205,7 +205,7 @@ def plan(
     for ms in mentorships:
         a = by_mentee.get(str(ms.mentee_id))
         mentor = by_id.get(a.mentor_id) if a is not None and a.mentor_id else None
-        if mentor is None:
+        if a is None or mentor is None:
             code = a.reason if a is not None else "no_capacity"
             rows.append(PlannedAssignment(ms, None, 0.0, REASON_TEXT.get(code, code), None))
             continue
@@ -214,8 +214,8 @@ def plan(
                 ms,
                 mentor,
                 a.score,
-                "",  # type: ignore[union-attr]
-                explain(ms, mentor, score=a.score, reference=reference),  # type: ignore[union-attr]
+                "",
+                explain(ms, mentor, score=a.score, reference=reference),
             )
         )
     return rows

@@ -333,7 +333,11 @@ def time_to_match_days(*, program: Program) -> float | None:
     rows = Mentorship.objects.filter(program=program, matched_at__isnull=False).values_list(
         "submitted_at", "matched_at"
     )
-    days = [(matched - submitted).total_seconds() / 86400 for submitted, matched in rows]
+    days = [
+        (matched - submitted).total_seconds() / 86400
+        for submitted, matched in rows
+        if matched is not None
+    ]
     return round(statistics.median(days), 1) if days else None
 
 

@@ -62,8 +62,8 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
         ):
             queue_email(
                 key=f"mentorship-screening-reminder:{ms.pk}:{ms.assigned_at:%Y%m%d%H%M%S}",
-                to=ms.mentor.user,
-                template="mentorship_screening_reminder",  # type: ignore[union-attr]
+                to=ms.mentor.user,  # type: ignore[union-attr]
+                template="mentorship_screening_reminder",
                 context={
                     "mentorship": ms,
                     "program": program,

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peerly.accounts.models import User, Visibility
 from peerly.accounts.selectors import visible_fields
 from peerly.core.errors import ServiceError
+from peerly.core.http import AuthedHttpRequest
 from peerly.mentorship import matching_bridge, selectors, services
 from peerly.mentorship.forms import (
     ApplicationForm,
@@ -46,7 +47,7 @@ from peerly.mentorship.models import (
     NominationStatus,
     Review,
 )
-from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import EnrollmentStatus, Role
 from peerly.programs.selectors import get_enrollment_for_user, is_organizer
 
 M = MentorshipStatus
@@ -61,7 +62,7 @@ STEPS = [
 
 
 def _attempt(
-    request: HttpRequest, action: Callable[[], Any], success: str, form: Any = None
+    request: AuthedHttpRequest, action: Callable[[], Any], success: str, form: Any = None
 ) -> bool:
     """Run one service call; show its ServiceError as a message or on the form."""
     try:
@@ -78,7 +79,7 @@ def _attempt(
 
 
 def _timeline(ms: Mentorship) -> list[dict[str, object]]:
-    order = [s for s, _ in STEPS]
+    order: list[str] = [s for s, _ in STEPS]
     position = order.index(ms.status) if ms.status in order else -1
     return [
         {"label": label, "done": i < position, "current": i == position}
@@ -101,13 +102,20 @@ def _partner_fields(user: User) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- members
 @login_required
-def program_home(request: HttpRequest, slug: str) -> HttpResponse:
+def program_home(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     today = timezone.localdate()
     mentorship = selectors.get_current_mentorship(user=request.user, program=program)
     mentor_profile = selectors.get_mentor_profile(user=request.user, program=program)
     nominations = MentorNomination.objects.filter(
         program=program, nominee=request.user, status__in=("evaluation", "training", "review")
+    )
+    enrollment = get_enrollment_for_user(user=request.user, program=program)
+    joined_as_mentor = (
+        mentor_profile is None
+        and enrollment is not None
+        and enrollment.role == Role.MENTOR
+        and enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.APPLIED)
     )
     reviews_due = Review.objects.filter(
         round__program=program,
@@ -120,21 +128,24 @@ def program_home(request: HttpRequest, slug: str) -> HttpResponse:
         "mentorship/program_home.html",
         {
             "program": program,
-            "enrollment": get_enrollment_for_user(user=request.user, program=program),
+            "enrollment": enrollment,
+            "joined_as_mentor": joined_as_mentor,
             "mentorship": mentorship,
             "timeline": _timeline(mentorship) if mentorship else [],
             "mentor_profile": mentor_profile,
             "is_organizer": is_organizer(request.user, program),
             "nominations": list(nominations),
             "reviews_due": list(reviews_due),
-            "can_apply": mentor_profile is None and (mentorship is None or not mentorship.is_open),
+            "can_apply": mentor_profile is None
+            and not joined_as_mentor
+            and (mentorship is None or not mentorship.is_open),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, slug: str) -> HttpResponse:
+def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     enrollment = get_enrollment_for_user(user=request.user, program=program)
     enrolled = enrollment is not None and enrollment.status in (
@@ -174,7 +185,7 @@ def _shared_timezone(user: User) -> str:
 
 
 @login_required
-def mentor_list(request: HttpRequest, slug: str) -> HttpResponse:
+def mentor_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     mentors = selectors.list_mentors_for_member(user=request.user, program=program)
     rows = [
@@ -189,7 +200,7 @@ def mentor_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def mentorship_detail(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+def mentorship_detail(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     ms = selectors.get_mentorship_for_user(
         user=request.user, program=program, mentorship_id=mentorship_id
@@ -230,7 +241,7 @@ def _answers(ms: Mentorship) -> list[tuple[str, object]]:
 @login_required
 @require_POST
 def mentorship_action(
-    request: HttpRequest, slug: str, mentorship_id: int, action: str
+    request: AuthedHttpRequest, slug: str, mentorship_id: int, action: str
 ) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     ms = selectors.get_mentorship_for_user(
@@ -296,7 +307,7 @@ def mentorship_action(
             messages.error(
                 request,
                 "Check the request: "
-                + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+                + "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
             )
         else:
             _attempt(
@@ -348,7 +359,7 @@ def mentorship_action(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_create(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     ms = selectors.get_mentorship_for_user(
         user=request.user, program=program, mentorship_id=mentorship_id
@@ -391,7 +402,7 @@ def report_create(request: HttpRequest, slug: str, mentorship_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     report = selectors.get_report_for_user(user=request.user, program=program, report_id=report_id)
     form = CommentForm(request.POST or None)
@@ -423,7 +434,7 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_decide(request: AuthedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     item = selectors.get_request_for_user(user=request.user, program=program, request_id=request_id)
     validate = request.POST.get("decision") == "validate"
@@ -442,7 +453,7 @@ def request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 
 # ----------------------------------------------------------------------------- mentors
 @login_required
-def mentor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def mentor_dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     board = selectors.mentor_dashboard(profile=profile, today=timezone.localdate())
@@ -455,7 +466,7 @@ def mentor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentor_profile(request: HttpRequest, slug: str) -> HttpResponse:
+def mentor_profile(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     form = MentorProfileForm(request.POST or None, instance=profile)
@@ -490,7 +501,7 @@ def mentor_profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def mentor_resign(request: HttpRequest, slug: str) -> HttpResponse:
+def mentor_resign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     form = ResignForm(request.POST, profile=profile)
@@ -513,7 +524,7 @@ def mentor_resign(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nominate(request: HttpRequest, slug: str) -> HttpResponse:
+def nominate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     is_mentor = selectors.get_mentor_profile(user=request.user, program=program) is not None
     form = NominationForm(request.POST or None, program=program)
@@ -552,7 +563,7 @@ def nominate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nomination_detail(request: HttpRequest, slug: str, nomination_id: int) -> HttpResponse:
+def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     nom = selectors.get_nomination_for_user(
         user=request.user, program=program, nomination_id=nomination_id
@@ -588,8 +599,10 @@ def nomination_detail(request: HttpRequest, slug: str, nomination_id: int) -> Ht
                 "Training checklist saved.",
             )
         elif action == "approve":
-            form = ApproveNominationForm(post)
-            capacity = form.cleaned_data.get("capacity") if form.is_valid() else None
+            approve_form = ApproveNominationForm(post)
+            capacity = (
+                approve_form.cleaned_data.get("capacity") if approve_form.is_valid() else None
+            )
             _attempt(
                 request,
                 lambda: services.approve_nomination(actor=user, nomination=nom, capacity=capacity),
@@ -634,7 +647,7 @@ def nomination_detail(request: HttpRequest, slug: str, nomination_id: int) -> Ht
 
 # ----------------------------------------------------------------------------- reviews
 @login_required
-def review_list(request: HttpRequest, slug: str) -> HttpResponse:
+def review_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     reviews = selectors.list_reviews_for_user(user=request.user, program=program)
     return render(request, "mentorship/review_list.html", {"program": program, **reviews})
@@ -642,7 +655,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_edit(request: HttpRequest, slug: str, review_id: int) -> HttpResponse:
+def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
     review = selectors.get_review_for_reviewer(
         user=request.user, program=program, review_id=review_id
@@ -673,7 +686,7 @@ def review_edit(request: HttpRequest, slug: str, review_id: int) -> HttpResponse
 
 # ----------------------------------------------------------------------------- organisers
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     board = selectors.organiser_dashboard(program=program, now=timezone.now())
     return render(request, "mentorship/manage_dashboard.html", {"program": program, "board": board})
@@ -681,7 +694,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_assign(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     if request.method == "POST":
         ms = selectors.get_mentorship_for_organizer(
@@ -726,7 +739,7 @@ def manage_assign(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_auto_assign(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_auto_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     form = AutoAssignForm(request.POST or None)
     plan = None
@@ -738,8 +751,8 @@ def manage_auto_assign(request: HttpRequest, slug: str) -> HttpResponse:
                 pairs.append((int(ms_id), int(mentor_id)))
         done, failed = services.apply_batch(actor=request.user, program=program, pairs=pairs)
         messages.success(request, f"{len(done)} applicant(s) assigned.")
-        for ms_id, problem in failed:
-            messages.warning(request, f"Application #{ms_id}: {problem}")
+        for failed_id, problem in failed:
+            messages.warning(request, f"Application #{failed_id}: {problem}")
         return redirect("mentorship:manage-assign", slug=slug)
     if request.method == "POST" and form.is_valid():
         try:
@@ -764,7 +777,7 @@ def manage_auto_assign(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     ms = selectors.get_mentorship_for_organizer(
         user=request.user, program=program, mentorship_id=mentorship_id
@@ -823,7 +836,7 @@ def manage_mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_reviews(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_reviews(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     if request.method == "POST":
         _attempt(
@@ -846,7 +859,7 @@ def manage_reviews(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def manage_requests(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_requests(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     return render(
         request,
@@ -860,7 +873,7 @@ def manage_requests(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     form = SettingsForm(request.POST or None, instance=services.get_settings(program))
     if request.method == "POST" and form.is_valid():

@@ -393,12 +393,20 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
         return Enrollment.objects.bulk_create(rows)
 
     rng.shuffle(people)
-    enrol(coffee, [member, *[p for p in people[:150] if p.pk != member.pk]])
-    circle_people = [p for p in people[100:160] if p.pk != member.pk]
-    enrol(circles, [member, *circle_people[:53]], days_ago=45)
-    enrol(circles, circle_people[53:57], status=EnrollmentStatus.APPLIED)
-    mentors = [p for p in people[160:182] if p.pk != member.pk]
-    mentees = [p for p in people[30:100] if p.pk != member.pk]
+    others = [p for p in people if p.pk != member.pk]
+    n = len(others)
+
+    def share(start: float, end: float) -> list[User]:
+        """A slice of the community by proportion, so any --members size gets every role."""
+        return others[int(n * start) : max(int(n * end), int(n * start) + 2)]
+
+    enrol(coffee, [member, *share(0.0, 0.75)])
+    circle_people = share(0.5, 0.8)
+    pending = max(2, len(circle_people) // 15)
+    enrol(circles, [member, *circle_people[:-pending]], days_ago=45)
+    enrol(circles, circle_people[-pending:], status=EnrollmentStatus.APPLIED)
+    mentors = share(0.8, 0.91)
+    mentees = share(0.15, 0.5)
     enrol(mentorship, mentors, role=Role.MENTOR, days_ago=200)
     enrol(mentorship, mentees, role=Role.MENTEE, days_ago=120)
 
