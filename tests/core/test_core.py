@@ -44,7 +44,7 @@ def test_production_settings_pass_check_deploy():
     import secrets
 
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "peerly.example.org",

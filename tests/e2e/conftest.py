@@ -12,9 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in test set-up are
-# still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("PEERLY_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -34,6 +31,9 @@ def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are
+    # still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         yield browser

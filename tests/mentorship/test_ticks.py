@@ -198,3 +198,12 @@ def test_tick_ignores_other_programmes(world):
         world.reach  # noqa: B018 - nothing to do in a closed programme
     assert not any(run(START).values())
     assert Mentorship.objects.count() == 0
+
+
+def test_paused_mentee_is_not_chased_for_reports(world):
+    ms = _active_in_december(world)
+    from peerly.programs.models import Enrollment
+
+    Enrollment.objects.filter(pk=ms.enrollment_id).update(status="paused")
+    assert run(dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC))["report_reminders"] == 0
+    assert run(dt.datetime(2025, 1, 9, 8, tzinfo=dt.UTC))["reports_overdue"] == 0

@@ -253,7 +253,10 @@ def overdue_reports(
     start_of_this = first_of_month(today)
     qs = (
         Mentorship.objects.filter(
-            program=program, status=M.ACTIVE, graduated_at__date__lt=start_of_this
+            program=program,
+            status=M.ACTIVE,
+            graduated_at__date__lt=start_of_this,
+            enrollment__status=EnrollmentStatus.ACTIVE,  # paused mentees are not chased
         )
         .exclude(reports__month=month)
         .select_related("mentee", "mentor__user")

@@ -88,7 +88,11 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
     reminders = 0
     if not overdue:
         missing = (
-            base.filter(status=MentorshipStatus.ACTIVE, graduated_at__date__lt=start_of_this)
+            base.filter(
+                status=MentorshipStatus.ACTIVE,
+                graduated_at__date__lt=start_of_this,
+                enrollment__status="active",
+            )
             .exclude(reports__month=month)
             .select_related("mentee")
         )
