@@ -196,3 +196,11 @@ def test_mentorship_roles():
     with pytest.raises(ServiceError, match="not a role"):
         services.join_program(user=user, program=program, role="participant")
     assert services.join_program(user=user, program=program).role == "mentee"
+
+
+def test_nobody_self_enrols_as_mentor():
+    program = ProgramFactory(kind=ProgramKind.MENTORSHIP)
+    user = UserFactory()
+    with pytest.raises(ServiceError, match="nominated"):
+        services.join_program(user=user, program=program, role="mentor")
+    assert not Enrollment.objects.exists()

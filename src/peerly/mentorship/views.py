@@ -39,7 +39,6 @@ from peerly.mentorship.forms import (
     month_choices,
 )
 from peerly.mentorship.models import (
-    ORIENTATION_ITEMS,
     MentorNomination,
     MentorProfile,
     Mentorship,
@@ -881,6 +880,3 @@ def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("mentorship:manage-settings", slug=slug)
     return render(request, "mentorship/manage_settings.html", {"program": program, "form": form})
-
-
-ORIENTATION_LABELS = dict(ORIENTATION_ITEMS)

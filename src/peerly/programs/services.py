@@ -116,6 +116,11 @@ def join_program(
     role = role or (invitation.role if invitation else default_role(program))
     if role not in roles_for(program):
         raise ServiceError(f"“{role}” is not a role in this programme.", field="role")
+    if role == Role.MENTOR and invitation is None:
+        raise ServiceError(
+            "Mentors are nominated and approved by the organisers; ask a mentor to nominate you.",
+            field="role",
+        )
     if program.expectations.strip() and not accept_agreement:
         raise ServiceError("Please accept the programme's agreement to join.", field="agreement")
     cleaned = clean_answers(program, answers or {})

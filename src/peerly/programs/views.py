@@ -32,6 +32,7 @@ from peerly.programs.models import (
     EnrollmentStatus,
     Invitation,
     Program,
+    ProgramKind,
     Role,
     SignupQuestion,
 )
@@ -73,7 +74,10 @@ def detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 def _join_form(request: AuthedHttpRequest, program: Program) -> JoinForm:
-    return JoinForm(request.POST or None, program=program, roles=services.roles_for(program))
+    roles = services.roles_for(program)
+    if program.kind == ProgramKind.MENTORSHIP:
+        roles = (Role.MENTEE,)  # mentors are nominated, not self-enrolled
+    return JoinForm(request.POST or None, program=program, roles=roles)
 
 
 def _join(
