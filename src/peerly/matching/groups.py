@@ -9,7 +9,7 @@ from types import MappingProxyType
 import numpy as np
 
 from . import designs
-from .availability import FULL_WEEK, WEEK_MINUTES, common_windows, overlap_minutes
+from .availability import common_windows, overlap_minutes
 from .metrics import group_pairs, round_metrics, season_metrics
 from .scoring import COMPONENTS, Problem
 from .season import improve_season
@@ -49,7 +49,7 @@ def form_groups(
         row = round_metrics(problem, groups, unmatched)
         row["round"] = round_no
         row["seed"] = options.seed
-        built = tuple(sorted(explain_groups(problem, groups), key=lambda g: g.member_ids))
+        built = tuple(sorted((_explain(problem, g) for g in groups), key=lambda g: g.member_ids))
         row["seconds"] = round(time.perf_counter() - clock, 4)
         metrics_rows.append(row)
         rounds.append(
@@ -283,61 +283,3 @@ def _explain(problem: Problem, group: Sequence[int]) -> Group:
         common_windows=windows,
         shared_interests=tuple(sorted(interests)),
     )
-
-
-def explain_groups(problem: Problem, groups: Sequence[Sequence[int]]) -> list[Group]:
-    """:func:`_explain` for every group, with the pair components computed as arrays."""
-    out: list[Group | None] = [None] * len(groups)
-    by_size: dict[int, list[int]] = {}
-    for gi, g in enumerate(groups):
-        by_size.setdefault(len(g), []).append(gi)
-    ids = problem.ids
-    for size, which in by_size.items():
-        if size < 2:
-            for gi in which:
-                out[gi] = _explain(problem, groups[gi])
-            continue
-        members = np.sort(np.array([groups[gi] for gi in which], dtype=np.int64), axis=1)
-        p, q = np.triu_indices(size, 1)  # the order of group_pairs
-        a, b = members[:, p], members[:, q]
-        parts = problem.pair_component_arrays(a.ravel(), b.ravel())
-        sums: dict[str, list[float]] = {}
-        for key in COMPONENTS:
-            values = parts[key].reshape(a.shape)
-            total = np.zeros(len(which))
-            for c in range(values.shape[1]):  # pair by pair, as the scalar loop adds them
-                total = total + values[:, c]
-            sums[key] = total.tolist()
-        fairness = problem.fairness_array(members).tolist()
-        cost = problem.history.costs(a.ravel(), b.ravel()).reshape(a.shape)
-        met_rows = set(np.flatnonzero((cost != 0).any(axis=1)).tolist())
-        rows = members.tolist()
-        for r, gi in enumerate(which):
-            group = rows[r]
-            components = {key: sums[key][r] for key in COMPONENTS}
-            components["fairness"] = fairness[r]
-            repeats: list[tuple[str, str]] = []
-            if r in met_rows:
-                repeats = [
-                    (ids[x], ids[y])
-                    for x, y in group_pairs(group)
-                    if problem.history.met(x, y)
-                ]
-            avails = [problem.avail[i] for i in group]
-            if any(avails):
-                windows = common_windows(*avails)
-                hours = round(overlap_minutes(*avails) / 60, 4)
-            else:
-                windows, hours = FULL_WEEK, round(WEEK_MINUTES / 60, 4)
-            interest_sets = [problem.interests[i] for i in group]
-            interests = frozenset.intersection(*interest_sets) if all(interest_sets) else ()
-            out[gi] = Group(
-                member_ids=tuple(sorted(ids[i] for i in group)),
-                score=round(sum(components.values()), 6),
-                components=MappingProxyType({k: round(v, 6) for k, v in components.items()}),
-                repeat_pairs=tuple(sorted(repeats)),
-                overlap_hours=hours,
-                common_windows=windows,
-                shared_interests=tuple(sorted(interests)),
-            )
-    return [g for g in out if g is not None]

@@ -9,20 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 import json
 import math
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from .availability import get_zone, local_windows_to_utc, parse_window
-from .history import HistoryTable
 from .types import Availability, Member, Mentee, Mentor, PastGroup
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -67,7 +62,7 @@ class Table:
         return iter(self.rows)
 
 
-def _read_text(path: str) -> str:
+def read_table(path: str) -> Table:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -77,15 +72,10 @@ def _read_text(path: str) -> str:
     if b"\x00" in data[:65536]:
         raise InputError(path, 1, 1, "binary file, expected CSV text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, line, 1, "not UTF-8 text, expected CSV") from None
-
-
-def read_table(path: str, text: str | None = None) -> Table:
-    if text is None:
-        text = _read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -203,107 +193,8 @@ def _float(table: Table, row: Row, column: str) -> float:
     return value
 
 
-def read_history(path: str, known_ids: Iterable[str]) -> Sequence[PastGroup]:
-    """The groups of a history file (a :class:`HistoryTable`: arrays, not objects).
-
-    Plain files (no quotes, no blank lines, no spaces around cells) take a vectorised path;
-    anything unusual, and every error, goes through the row-by-row reader, so the messages
-    (file, line, column) are the same either way.
-    """
-    text = _read_text(path)
-    known = list(known_ids)
-    fast = _history_fast(text, known)
-    if fast is not None:
-        return fast
-    return _history_rows(path, text, known)
-
-
-_ODD_SPACE = re.compile(r"[^\S\n]")  # whitespace other than a newline: cells would need strip()
-
-
-def _history_fast(text: str, known: list[str]) -> HistoryTable | None:
-    """Vectorised reader; ``None`` when the file is not plain or has any problem."""
-    if '"' in text:
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None
-    newline = text.find("\n")
-    if newline < 0:
-        return None
-    header = text[:newline].split(",")
-    body = text[newline + 1 :]
-    if body.endswith("\n"):
-        body = body[:-1]
-    if not body or body.startswith("\n") or "\n\n" in body or _ODD_SPACE.search(text):
-        return None
-    if len(set(header)) != len(header) or not all(header):
-        return None
-    if not {"round", "group", "member_id"} <= set(header):
-        return None
-    width = len(header)
-    raw = np.frombuffer(body.encode(), dtype=np.uint8)
-    comma_at = np.flatnonzero(raw == ord(","))
-    line_end = np.append(np.flatnonzero(raw == ord("\n")), len(raw))
-    per_line = np.diff(np.searchsorted(comma_at, line_end), prepend=0)
-    del raw, comma_at, line_end
-    if (per_line != width - 1).any():
-        return None
-    cells = body.replace("\n", ",").split(",")
-    del body
-    count = len(cells) // width
-    c_round, c_group, c_member = (header.index(c) for c in ("round", "group", "member_id"))
-    round_text = cells[c_round::width]
-    values: dict[str, int] = {}
-    for t in set(round_text):
-        if not (t.isascii() and t.isdigit()) or not 1 <= int(t) <= 10**9:
-            return None
-        values[t] = int(t)
-    rounds = np.array(list(map(values.__getitem__, round_text)), dtype=np.int64)
-    del round_text
-    code = {m: i for i, m in enumerate(known)}
-    members = np.array(
-        list(map(code.get, cells[c_member::width], itertools.repeat(-1))), dtype=np.int64
-    )
-    if (members < 0).any():
-        return None
-    seen = np.sort(rounds * max(len(known), 1) + members)
-    if (seen[1:] == seen[:-1]).any():
-        return None
-    del seen
-    group_text = cells[c_group::width]
-    del cells
-    label_code = {g: i for i, g in enumerate(dict.fromkeys(group_text))}
-    labels = np.array(list(map(label_code.__getitem__, group_text)), dtype=np.int64)
-    del group_text
-    names = list(label_code)
-    key = rounds * len(names) + labels
-    by_key = np.argsort(key, kind="stable")
-    sorted_key = key[by_key]
-    starts = np.flatnonzero(np.diff(sorted_key, prepend=-1))
-    first = by_key[starts]  # each group's first row (stable sort: smallest row)
-    inverse = np.empty(count, dtype=np.int64)
-    inverse[by_key] = np.cumsum(np.diff(sorted_key, prepend=-1) != 0) - 1
-    order = np.argsort(first, kind="stable")  # groups in order of first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    group_of_row = rank[inverse]
-    rows = np.argsort(group_of_row, kind="stable")
-    offsets = np.zeros(len(order) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group_of_row, minlength=len(order)), out=offsets[1:])
-    heads = first[order]
-    return HistoryTable(
-        known,
-        rounds[heads],
-        [names[int(c)] for c in labels[heads].tolist()],
-        offsets,
-        members[rows],
-    )
-
-
-def _history_rows(path: str, text: str, known_ids: list[str]) -> list[PastGroup]:
-    table = read_table(path, text)
+def read_history(path: str, known_ids: Iterable[str]) -> list[PastGroup]:
+    table = read_table(path)
     table.require("round", "group", "member_id")
     known = set(known_ids)
     groups: dict[tuple[int, str], list[str]] = {}

@@ -96,10 +96,10 @@ def _degree_bound(
     if never_met is not None:
         degree = never_met.sum(axis=1)
     else:
-        n = problem.n
-        degree = np.full(n, n - 1)
-        a, b = np.divmod(problem.history.keys, max(n, 1))
-        degree -= np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+        degree = np.full(problem.n, problem.n - 1)
+        for a, b in problem.history.penalty:
+            degree[a] -= 1
+            degree[b] -= 1
         for i in range(problem.n):
             degree[i] -= len(problem.dnp[i])
     placed = sorted({i for g in groups for i in g})
