@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-
 CHROMIUM = os.environ.get("PEERLY_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
