@@ -2,6 +2,7 @@
 
     python bench/run.py           # full run (several minutes on 2 cores)
     python bench/run.py --quick   # small smoke run
+    python bench/run.py --speed   # only the speed section (whole-command wall times)
 
 Quality scenarios call the Python API; speed scenarios time the whole command
 (`python -m peerly.matching ...`, interpreter start and CSV I/O included) and record the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -497,9 +499,13 @@ def mentors_quality(n_e: int, n_m: int, stable_n: tuple[int, int]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--speed", action="store_true", help="only the speed section")
     args = parser.parse_args()
     q = args.quick
     started = time.perf_counter()
+    if args.speed:
+        run_speed(q, started)
+        return
 
     rows = []
     results = []
@@ -578,8 +584,19 @@ def main() -> None:
         [[k, json.dumps(v)] for k, v in mq["methods"].items()],
     )
 
+    run_speed(q, started)
+
+
+def run_speed(q: bool, started: float) -> None:
+    load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as d:
         sp = speed(Path(d), *((5000, 3000, 1000, 100) if q else (100_000, 30_000, 10_000, 1_000)))
+    # wall times depend on what else runs on the machine: record the load around the run
+    sp["machine"] = {
+        "cpus": os.cpu_count(),
+        "load_average_1min_before": load_before,
+        "load_average_1min_after": round(os.getloadavg()[0], 2),
+    }
     save("speed", sp)
     table(
         "Speed: whole command wall time (python -m peerly.matching ...)",

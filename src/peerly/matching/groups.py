@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from types import MappingProxyType
@@ -9,7 +10,8 @@ from types import MappingProxyType
 import numpy as np
 
 from . import designs
-from .availability import common_windows, overlap_minutes
+from .availability import FULL_WEEK, WEEK_MINUTES, common_windows, overlap_minutes
+from .history import last_round
 from .metrics import group_pairs, round_metrics, season_metrics
 from .scoring import COMPONENTS, Problem
 from .season import improve_season
@@ -35,7 +37,7 @@ def form_groups(
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})[0]
         raise ValueError(f"duplicate member id {dup!r}")
-    first = max((h.round for h in history), default=0) + 1
+    first = last_round(history) + 1
     base = Problem(members, history, options, round_no=first)
     plans, problems = _plan(base, members, history, options, first)
     rounds: list[RoundPlan] = []
@@ -49,7 +51,7 @@ def form_groups(
         row = round_metrics(problem, groups, unmatched)
         row["round"] = round_no
         row["seed"] = options.seed
-        built = tuple(sorted((_explain(problem, g) for g in groups), key=lambda g: g.member_ids))
+        built = tuple(sorted(explain_groups(problem, groups), key=lambda g: g.member_ids))
         row["seconds"] = round(time.perf_counter() - clock, 4)
         metrics_rows.append(row)
         rounds.append(
@@ -144,9 +146,11 @@ def _sequential(
             else _problem_for(members, history, options, round_no, planned, base)
         )
         rng = np.random.default_rng([options.seed, round_no])
-        plan = _continue_design(problem, [*history, *planned]) or solve_round(problem, rng)
+        plan = _continue_design(problem, history, planned) or solve_round(problem, rng)
         plans.append(plan)
         problems.append(problem)
+        if offset == options.rounds - 1:
+            break  # nothing after the last round needs it as history
         planned.extend(
             PastGroup(round_no, tuple(base.ids[i] for i in g), str(n + 1))
             for n, g in enumerate(plan[0])
@@ -230,7 +234,7 @@ def _round_score(problem: Problem, groups: Sequence[Sequence[int]]) -> float:
     )
 
 
-def _continue_design(problem: Problem, history: Sequence[PastGroup]) -> Plan | None:
+def _continue_design(problem: Problem, *histories: Sequence[PastGroup]) -> Plan | None:
     """Triads round by round: if the history follows this seed's Kirkman design, continue it."""
     if problem.k != 3 or designs.kirkman(problem.n) is None:
         return None
@@ -240,7 +244,7 @@ def _continue_design(problem: Problem, history: Sequence[PastGroup]) -> Plan | N
     block_round = {tuple(g): r for r, groups in enumerate(schedule) for g in groups}
     window = problem.options.history_window
     used: set[int] = set()
-    for past in history:
+    for past in itertools.chain(*histories):
         if past.round >= problem.round_no:
             continue
         if window is not None and past.round < problem.round_no - window:
@@ -283,3 +287,59 @@ def _explain(problem: Problem, group: Sequence[int]) -> Group:
         common_windows=windows,
         shared_interests=tuple(sorted(interests)),
     )
+
+
+def explain_groups(problem: Problem, groups: Sequence[Sequence[int]]) -> list[Group]:
+    """:func:`_explain` for every group, with the pair components computed as arrays."""
+    out: list[Group | None] = [None] * len(groups)
+    by_size: dict[int, list[int]] = {}
+    for gi, g in enumerate(groups):
+        by_size.setdefault(len(g), []).append(gi)
+    ids = problem.ids
+    for size, which in by_size.items():
+        if size < 2:
+            for gi in which:
+                out[gi] = _explain(problem, groups[gi])
+            continue
+        members = np.sort(np.array([groups[gi] for gi in which], dtype=np.int64), axis=1)
+        p, q = np.triu_indices(size, 1)  # the order of group_pairs
+        a, b = members[:, p], members[:, q]
+        parts = problem.pair_component_arrays(a.ravel(), b.ravel())
+        sums: dict[str, list[float]] = {}
+        for key in COMPONENTS:
+            values = parts[key].reshape(a.shape)
+            total = np.zeros(len(which))
+            for c in range(len(p)):  # pair by pair, as the scalar loop adds them
+                total = total + values[:, c]
+            sums[key] = total.tolist()
+        fairness = problem.fairness_array(members).tolist()
+        cost = problem.history.costs(a.ravel(), b.ravel()).reshape(a.shape)
+        met_rows = set(np.flatnonzero((cost != 0).any(axis=1)).tolist())
+        rows = members.tolist()
+        for r, gi in enumerate(which):
+            group = rows[r]
+            components = {key: sums[key][r] for key in COMPONENTS}
+            components["fairness"] = fairness[r]
+            repeats: list[tuple[str, str]] = []
+            if r in met_rows:
+                repeats = [
+                    (ids[x], ids[y]) for x, y in group_pairs(group) if problem.history.met(x, y)
+                ]
+            avails = [problem.avail[i] for i in group]
+            if any(avails):
+                windows = common_windows(*avails)
+                hours = round(overlap_minutes(*avails) / 60, 4)
+            else:
+                windows, hours = FULL_WEEK, round(WEEK_MINUTES / 60, 4)
+            interest_sets = [problem.interests[i] for i in group]
+            interests = frozenset.intersection(*interest_sets) if all(interest_sets) else ()
+            out[gi] = Group(
+                member_ids=tuple(sorted(ids[i] for i in group)),
+                score=round(sum(components.values()), 6),
+                components=MappingProxyType({k: round(v, 6) for k, v in components.items()}),
+                repeat_pairs=tuple(sorted(repeats)),
+                overlap_hours=hours,
+                common_windows=windows,
+                shared_interests=tuple(sorted(interests)),
+            )
+    return [g for g in out if g is not None]

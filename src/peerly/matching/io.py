@@ -12,12 +12,16 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .availability import get_zone, local_windows_to_utc, parse_window
+from .history import HistoryTable
 from .types import Availability, Member, Mentee, Mentor, PastGroup
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -62,7 +66,7 @@ class Table:
         return iter(self.rows)
 
 
-def read_table(path: str) -> Table:
+def _read_text(path: str) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -72,10 +76,15 @@ def read_table(path: str) -> Table:
     if b"\x00" in data[:65536]:
         raise InputError(path, 1, 1, "binary file, expected CSV text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, line, 1, "not UTF-8 text, expected CSV") from None
+
+
+def read_table(path: str, text: str | None = None) -> Table:
+    if text is None:
+        text = _read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -106,12 +115,22 @@ def read_table(path: str) -> Table:
     return Table(path, header, rows)
 
 
+_EMPTY: frozenset[str] = frozenset()
+
+
 def _split(text: str) -> frozenset[str]:
+    if not text:
+        return _EMPTY
     return frozenset(p.strip() for p in text.split(";") if p.strip())
 
 
-def _availability(table: Table, row: Row, tz: str, reference: dt.date | None) -> Availability:
-    text = row.values.get("availability", "")
+def _availability(
+    table: Table, row: Row, tz: str, reference: dt.date | None, text: str | None = None
+) -> Availability:
+    if text is None:
+        text = row.values.get("availability", "")
+    if not text:
+        return ()
     windows = []
     for part in text.split(";"):
         if part.strip():
@@ -122,19 +141,28 @@ def _availability(table: Table, row: Row, tz: str, reference: dt.date | None) ->
     return local_windows_to_utc(windows, tz, reference=reference) if windows else ()
 
 
-def _timezone(table: Table, row: Row) -> str:
-    tz = row.values.get("timezone", "") or "UTC"
+def _timezone(
+    table: Table, row: Row, text: str | None = None, valid: set[str] | None = None
+) -> str:
+    if text is None:
+        text = row.values.get("timezone", "")
+    tz = text or "UTC"
+    if valid is not None and tz in valid:
+        return tz
     try:
         get_zone(tz)
     except ValueError as exc:
         raise table.error(row, "timezone", str(exc)) from None
+    if valid is not None:
+        valid.add(tz)
     return tz
 
 
 def _ids(table: Table, column: str = "id") -> None:
     seen: set[str] = set()
+    c = table.columns.get(column)
     for row in table:
-        value = row.values.get(column, "")
+        value = row.cells[c - 1] if c is not None else ""
         if not value:
             raise table.error(row, column, "empty id")
         if value in seen:
@@ -142,29 +170,55 @@ def _ids(table: Table, column: str = "id") -> None:
         seen.add(value)
 
 
+def _cell(table: Table, name: str) -> Callable[[Row], str]:
+    """Reads one column of a row ('' when the file has no such column)."""
+    c = table.columns.get(name)
+    if c is None:
+        return lambda row: ""
+    index = c - 1
+    return lambda row: row.cells[index]
+
+
 def read_members(path: str, *, reference: dt.date | None = None) -> list[Member]:
     table = read_table(path)
     table.require("id")
     _ids(table)
+    cell = {
+        name: _cell(table, name)
+        for name in (
+            "id",
+            "team",
+            "timezone",
+            "languages",
+            "interests",
+            "do_not_pair",
+            "knows",
+            "availability",
+            "priority",
+        )
+    }
+    get_id, get_team, get_tz = cell["id"], cell["team"], cell["timezone"]
+    get_langs, get_interests, get_dnp = cell["languages"], cell["interests"], cell["do_not_pair"]
+    get_knows, get_avail, get_priority = cell["knows"], cell["availability"], cell["priority"]
+    zones: set[str] = set()
     members = []
     for row in table:
-        v = row.values
-        tz = _timezone(table, row)
-        priority_text = v.get("priority", "") or "0"
+        tz = _timezone(table, row, get_tz(row), zones)
+        priority_text = get_priority(row) or "0"
         try:
             priority = int(priority_text)
         except ValueError:
             raise table.error(row, "priority", f"not an integer: {priority_text!r}") from None
         members.append(
             Member(
-                id=v["id"],
-                team=v.get("team", ""),
+                id=get_id(row),
+                team=get_team(row),
                 timezone=tz,
-                languages=_split(v.get("languages", "")),
-                interests=_split(v.get("interests", "")),
-                do_not_pair=_split(v.get("do_not_pair", "")),
-                knows=_split(v.get("knows", "")),
-                availability=_availability(table, row, tz, reference),
+                languages=_split(get_langs(row)),
+                interests=_split(get_interests(row)),
+                do_not_pair=_split(get_dnp(row)),
+                knows=_split(get_knows(row)),
+                availability=_availability(table, row, tz, reference, get_avail(row)),
                 priority=priority,
             )
         )
@@ -193,8 +247,146 @@ def _float(table: Table, row: Row, column: str) -> float:
     return value
 
 
-def read_history(path: str, known_ids: Iterable[str]) -> list[PastGroup]:
-    table = read_table(path)
+def read_history(path: str, known_ids: Iterable[str]) -> Sequence[PastGroup]:
+    """The groups of a history file (a :class:`HistoryTable`: arrays, not objects).
+
+    Plain files (no quotes, no blank lines, no spaces around cells) take a vectorised path;
+    anything unusual, and every error, goes through the row-by-row reader, so the messages
+    (file, line, column) are the same either way.
+    """
+    text = _read_text(path)
+    known = list(known_ids)
+    fast = _history_fast(text, known)
+    if fast is not None:
+        return fast
+    return _history_rows(path, text, known)
+
+
+MAX_FAST_CELL = 64  # bytes; longer ids or labels go through the row reader
+_ODD_SPACE = re.compile(r"[^\S\n]")  # whitespace other than a newline: cells would need strip()
+
+
+def _history_fast(text: str, known: list[str]) -> HistoryTable | None:
+    """Vectorised reader; ``None`` when the file is not plain or has any problem."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    newline = text.find("\n")
+    if newline < 0:
+        return None
+    header = text[:newline].split(",")
+    body = text[newline + 1 :]
+    if body.endswith("\n"):
+        body = body[:-1]
+    if not body or body.startswith("\n") or "\n\n" in body or _ODD_SPACE.search(text):
+        return None
+    if len(set(header)) != len(header) or not all(header):
+        return None
+    if not {"round", "group", "member_id"} <= set(header):
+        return None
+    width = len(header)
+    if "\x00" in body:
+        return None
+    raw = np.frombuffer(body.encode(), dtype=np.uint8)
+    del body
+    # cell t (row-major) ends at the t-th separator; every line must have width - 1 commas
+    is_comma = raw == ord(",")
+    separator = np.flatnonzero(is_comma | (raw == ord("\n")))
+    ends = np.append(separator, len(raw))
+    if len(ends) % width or is_comma[separator[width - 1 :: width]].any():
+        return None
+    if not is_comma[ends[np.arange(len(ends)) % width != width - 1]].all():
+        return None
+    del is_comma, separator
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    count = len(ends) // width
+    c_round, c_group, c_member = (header.index(c) for c in ("round", "group", "member_id"))
+
+    def column(c: int) -> np.ndarray | None:
+        """Column ``c`` as fixed-width byte strings (None: a cell is empty or too long)."""
+        lo, hi = starts[c::width], ends[c::width]
+        size = hi - lo
+        longest = int(size.max())
+        if int(size.min()) < 1 or longest > MAX_FAST_CELL:
+            return None
+        offset = np.arange(longest)
+        pick = lo[:, None] + offset[None, :]
+        cells = np.where(offset[None, :] < size[:, None], raw[np.minimum(pick, len(raw) - 1)], 0)
+        return cells.astype(np.uint8).view(f"S{longest}").ravel()
+
+    round_cells = column(c_round)
+    if round_cells is None or round_cells.dtype.itemsize > 9:
+        return None
+    digits = round_cells.view(np.uint8).reshape(count, -1).astype(np.int64)
+    present = digits != 0
+    if ((digits < ord("0")) | (digits > ord("9")))[present].any():
+        return None
+    rounds = np.zeros(count, dtype=np.int64)
+    for pos in range(digits.shape[1]):  # digits are left-aligned, NUL-padded
+        rounds = np.where(present[:, pos], rounds * 10 + (digits[:, pos] - ord("0")), rounds)
+    del digits, present, round_cells
+    if int(rounds.min()) < 1:
+        return None
+    member_cells = column(c_member)
+    if member_cells is None:
+        return None
+    if not known:
+        return None
+    known_b = np.array([m.encode() for m in known])
+    wide = f"S{max(member_cells.dtype.itemsize, known_b.dtype.itemsize)}"
+    known_b, member_cells = known_b.astype(wide), member_cells.astype(wide)
+    if known_b.dtype.itemsize <= 8:  # compare ids as integers: much faster than bytes
+        known_b = known_b.astype("S8").view("<u8")
+        member_cells = member_cells.astype("S8").view("<u8")
+    by_id = np.argsort(known_b, kind="stable")
+    sorted_ids = known_b[by_id]
+    at = np.minimum(np.searchsorted(sorted_ids, member_cells), len(sorted_ids) - 1)
+    if (sorted_ids[at] != member_cells).any():
+        return None  # an unknown id: the row reader reports it
+    members = by_id[at].astype(np.int64)
+    del member_cells, at
+    seen = np.sort(rounds * max(len(known), 1) + members)
+    if (seen[1:] == seen[:-1]).any():
+        return None
+    del seen
+    group_cells = column(c_group)
+    if group_cells is None:
+        return None
+    unique_labels, labels = np.unique(group_cells, return_inverse=True)
+    labels = labels.ravel().astype(np.int64)
+    try:
+        names = [x.decode() for x in unique_labels.tolist()]
+    except UnicodeDecodeError:  # pragma: no cover - the text was decoded already
+        return None
+    key = rounds * len(names) + labels
+    by_key = np.argsort(key, kind="stable")
+    sorted_key = key[by_key]
+    starts = np.flatnonzero(np.diff(sorted_key, prepend=-1))
+    first = by_key[starts]  # each group's first row (stable sort: smallest row)
+    inverse = np.empty(count, dtype=np.int64)
+    inverse[by_key] = np.cumsum(np.diff(sorted_key, prepend=-1) != 0) - 1
+    order = np.argsort(first, kind="stable")  # groups in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    group_of_row = rank[inverse]
+    rows = np.argsort(group_of_row, kind="stable")
+    offsets = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group_of_row, minlength=len(order)), out=offsets[1:])
+    heads = first[order]
+    return HistoryTable(
+        known,
+        rounds[heads],
+        [names[int(c)] for c in labels[heads].tolist()],
+        offsets,
+        members[rows],
+    )
+
+
+def _history_rows(path: str, text: str, known_ids: list[str]) -> list[PastGroup]:
+    table = read_table(path, text)
     table.require("round", "group", "member_id")
     known = set(known_ids)
     groups: dict[tuple[int, str], list[str]] = {}

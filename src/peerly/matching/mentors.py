@@ -227,20 +227,26 @@ def _builtin_scores(
             top = np.argpartition(-total, keep - 1, axis=1)[:, :keep]
         else:
             top = np.broadcast_to(np.arange(n_m), (hi - lo, n_m))
+        # each row by score (best first), ties by mentor index; ruled-out pairs (-inf) last
+        top_score = np.take_along_axis(total, top, axis=1)
+        order = np.lexsort((top, -top_score), axis=1)
+        cols_all = np.take_along_axis(top, order, axis=1).astype(np.int64)
+        score_all = np.take_along_axis(top_score, order, axis=1)
+        finite = np.isfinite(score_all).sum(axis=1).tolist()
+        skills_all = np.take_along_axis(skills, cols_all, axis=1)
+        goals_all = np.take_along_axis(goals, cols_all, axis=1)
+        when_all = np.take_along_axis(when, cols_all, axis=1)
         for r in range(hi - lo):
             i = lo + r
-            cols = top[r][np.isfinite(total[r, top[r]])]
-            order = np.lexsort((cols, -total[r, cols]))
-            cols = cols[order]
-            out.mentors[i] = cols.astype(np.int64)
-            out.score[i] = total[r, cols]
-            out.mentor_score[i] = out.score[i]
+            m = finite[r]
+            out.mentors[i] = cols_all[r, :m]
+            out.score[i] = out.mentor_score[i] = score_all[r, :m]
             out.parts[i] = {
-                "skills": skills[r, cols],
-                goal_key: goals[r, cols],
-                "time": when[r, cols],
+                "skills": skills_all[r, :m],
+                goal_key: goals_all[r, :m],
+                "time": when_all[r, :m],
             }
-            if len(cols) == 0:
+            if m == 0:
                 out.reason[i] = "no_shared_language" if n_m else "no_capacity"
     if full is not None:
         out.dense = (full, full)

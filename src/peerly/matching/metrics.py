@@ -8,10 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import rustworkx as rx
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
-from .availability import overlap_minutes
+from .availability import WEEK_MINUTES, overlap_minutes
 from .scoring import Problem
 
 EXACT_UNAVOIDABLE_LIMIT = 3000  # members; above this the lower bound is reported
@@ -28,11 +26,18 @@ def round_metrics(
     unmatched: dict[int, tuple[str, str]],
 ) -> dict[str, object]:
     pairs = [p for g in groups for p in group_pairs(g)]
-    repeats = sum(1 for a, b in pairs if problem.history.met(a, b))
+    first = np.array([a for a, _ in pairs], dtype=np.int64)
+    second = np.array([b for _, b in pairs], dtype=np.int64)
+    repeats = int(problem.history.met_pairs(first, second).sum())
     unavoidable, exact = unavoidable_repeats(problem, groups, repeats)
-    team = problem.team
-    cross = sum(1 for a, b in pairs if team[a] >= 0 and team[b] >= 0 and team[a] != team[b])
-    overlaps = [overlap_minutes(*(problem.avail[i] for i in g)) / 60 for g in groups]
+    ta, tb = problem.team[first], problem.team[second]
+    cross = int(((ta >= 0) & (tb >= 0) & (ta != tb)).sum())
+    avail = problem.avail
+    week = WEEK_MINUTES / 60  # nobody in the group states availability
+    overlaps = [
+        overlap_minutes(*(avail[i] for i in g)) / 60 if any(avail[i] for i in g) else week
+        for g in groups
+    ]
     violations = sum(1 for g in groups if problem.group_violations(g) or len(g) < 2)
     sizes = Counter(len(g) for g in groups)
     return {
@@ -77,6 +82,9 @@ def unavoidable_repeats(
     never_met = feasible & (weight >= 0)
     if problem.k != 2:
         return _degree_bound(problem, groups, never_met), False
+    from scipy.sparse import csr_matrix  # imported here: SciPy takes ~0.3 s to import
+    from scipy.sparse.csgraph import connected_components
+
     count, labels = connected_components(csr_matrix(feasible), directed=False)
     sizes = np.bincount(labels, minlength=count)
     upper = int(sum(int(s) // 2 for s in sizes))
@@ -96,10 +104,10 @@ def _degree_bound(
     if never_met is not None:
         degree = never_met.sum(axis=1)
     else:
-        degree = np.full(problem.n, problem.n - 1)
-        for a, b in problem.history.penalty:
-            degree[a] -= 1
-            degree[b] -= 1
+        n = problem.n
+        degree = np.full(n, n - 1)
+        a, b = np.divmod(problem.history.keys, max(n, 1))
+        degree -= np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
         for i in range(problem.n):
             degree[i] -= len(problem.dnp[i])
     placed = sorted({i for g in groups for i in g})

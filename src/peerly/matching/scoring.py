@@ -9,12 +9,12 @@ the vectorised :meth:`Problem.pair_matrix` (used by the solvers) and the scalar
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
 from .availability import WEEK_MINUTES, common_windows, longest_window
+from .history import concat_arrays, group_pairs_arrays, history_arrays
 from .types import GroupOptions, Member, PastGroup
 
 REPEAT_BASE = 50.0  # every earlier meeting costs at least this: more than all bonuses together
@@ -58,17 +58,78 @@ def repeat_penalty(age: int) -> float:
     return REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** max(age - 1, 0)
 
 
-@dataclass
 class HistoryIndex:
-    """Earlier meetings within the window, by member index pair (i < j)."""
+    """Earlier meetings within the window, by member index pair (i < j).
 
-    penalty: dict[tuple[int, int], float]
-    last_round: int
-    bigger: np.ndarray  # times each member was in a group larger than k
-    smaller: np.ndarray  # times each member was in a group smaller than k
+    ``keys`` holds ``i * n + j`` sorted, ``totals`` the summed repeat penalty of each pair.
+    """
+
+    SMALL = 50_000  # up to this many pairs scalar look-ups go through a dict
+
+    def __init__(
+        self,
+        n: int,
+        keys: np.ndarray,
+        totals: np.ndarray,
+        last_round: int,
+        bigger: np.ndarray,
+        smaller: np.ndarray,
+    ) -> None:
+        self.n = n
+        self.keys = keys
+        self.totals = totals
+        self.last_round = last_round
+        self.bigger = bigger  # times each member was in a group larger than k
+        self.smaller = smaller  # times each member was in a group smaller than k
+        self._penalty: dict[tuple[int, int], float] | None = None
+        if len(keys) <= self.SMALL:
+            self._penalty = self.penalty
+
+    @property
+    def penalty(self) -> dict[tuple[int, int], float]:
+        """``{(i, j): penalty}`` (built on first use)."""
+        if self._penalty is None:
+            a, b = np.divmod(self.keys, max(self.n, 1))
+            self._penalty = dict(
+                zip(zip(a.tolist(), b.tolist(), strict=True), self.totals.tolist(), strict=True)
+            )
+        return self._penalty
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def cost(self, i: int, j: int) -> float:
+        a, b = (i, j) if i < j else (j, i)
+        if self._penalty is not None:
+            return self._penalty.get((a, b), 0.0)
+        key = a * self.n + b
+        pos = int(np.searchsorted(self.keys, key))
+        if pos < len(self.keys) and int(self.keys[pos]) == key:
+            return float(self.totals[pos])
+        return 0.0
 
     def met(self, i: int, j: int) -> bool:
-        return (min(i, j), max(i, j)) in self.penalty
+        if self._penalty is not None:
+            return ((i, j) if i < j else (j, i)) in self._penalty
+        return self.cost(i, j) != 0.0  # every meeting costs at least REPEAT_BASE
+
+    def costs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`cost` (0.0 for pairs that never met)."""
+        out = np.zeros(len(a))
+        if not len(self.keys) or not len(a):
+            return out
+        key = np.minimum(a, b) * self.n + np.maximum(a, b)
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        hit = self.keys[pos] == key
+        out[hit] = self.totals[pos[hit]]
+        return out
+
+    def met_pairs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if not len(self.keys) or not len(a):
+            return np.zeros(len(a), dtype=bool)
+        key = np.minimum(a, b) * self.n + np.maximum(a, b)
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return np.asarray(self.keys[pos] == key)
 
 
 class Problem:
@@ -112,6 +173,7 @@ class Problem:
                 self.interest_matrix[i, icode[w]] = 1.0
         self.avail = [m.availability for m in self.members]
         self.any_avail = any(self.avail)
+        self.has_avail = np.array([bool(a) for a in self.avail], dtype=bool)
         self.dnp: list[set[int]] = [set() for _ in range(n)]
         self.knows: list[set[int]] = [set() for _ in range(n)]
         for i, m in enumerate(self.members):
@@ -125,16 +187,15 @@ class Problem:
                 if j is not None and j != i:
                     self.knows[i].add(j)
                     self.knows[j].add(i)
+        self.any_knows = any(self.knows)
+        self.any_dnp = any(self.dnp)
         self.priority = np.array([max(m.priority, 0) for m in self.members], dtype=np.int64)
         self.keys = np.array(
             [member_key(options.seed, round_no, mid) for mid in self.ids], dtype=np.uint64
         )
         self.keys_int = [int(x) for x in self.keys]
-        self.history = self._index_history([*history, *extra_history])
-        pairs = list(self.history.penalty)
-        self.hist_a = np.array([p[0] for p in pairs], dtype=np.int64)
-        self.hist_b = np.array([p[1] for p in pairs], dtype=np.int64)
-        self.hist_pen = np.array(list(self.history.penalty.values()), dtype=np.float64)
+        self.history = self._index_history(history, extra_history)
+        self._adjacency: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._slot_cache: dict[tuple[int, ...], bool] = {}
         self.has_rules = bool(
             any(self.dnp)
@@ -144,53 +205,59 @@ class Problem:
         )
 
     # ----------------------------------------------------------------- history
-    def _index_history(self, history: Iterable[PastGroup]) -> HistoryIndex:
+    def _index_history(self, *histories: Sequence[PastGroup]) -> HistoryIndex:
         n, k = self.n, self.k
         window = self.options.history_window
         oldest = self.round_no - window if window else None
-        index = self.index
         bigger = np.zeros(n, dtype=np.int64)
         smaller = np.zeros(n, dtype=np.int64)
-        first: list[int] = []
-        second: list[int] = []
-        ages: list[int] = []
-        last = 0
-        for past in history:
-            r = past.round
-            if r > last:
-                last = r
-            if r >= self.round_no or (oldest is not None and r < oldest):
+        parts = [history_arrays(h, self.index) for h in histories if len(h)]
+        if not parts:
+            return HistoryIndex(n, np.zeros(0, np.int64), np.zeros(0), 0, bigger, smaller)
+        arrays = concat_arrays(parts)
+        rounds = arrays.rounds
+        last = max(int(rounds.max()), 0) if len(rounds) else 0
+        inside = rounds < self.round_no
+        if oldest is not None:
+            inside &= rounds >= oldest
+        selected = np.flatnonzero(inside)
+        sizes = arrays.sizes
+        for target, mask in ((bigger, sizes[selected] > k), (smaller, sizes[selected] < k)):
+            groups = selected[mask]
+            if not len(groups):
                 continue
-            idx = [index[m] for m in past.member_ids if m in index]
-            size = len(past.member_ids)
-            if size > k:
-                bigger[idx] += 1
-            elif size < k:
-                smaller[idx] += 1
-            age = self.round_no - r
-            for pos, a in enumerate(idx):
-                for b in idx[pos + 1 :]:
-                    if a < b:
-                        first.append(a)
-                        second.append(b)
-                    elif b < a:
-                        first.append(b)
-                        second.append(a)
-                    else:
-                        continue
-                    ages.append(age)
-        if not first:
-            return HistoryIndex({}, last, bigger, smaller)
-        age_arr = np.array(ages, dtype=np.int64)
-        cost = REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** np.maximum(age_arr - 1, 0)
-        keys = np.array(first, dtype=np.int64) * n + np.array(second, dtype=np.int64)
+            counts = arrays.offsets[groups + 1] - arrays.offsets[groups]
+            rows = np.repeat(arrays.offsets[groups] - np.cumsum(counts) + counts, counts)
+            rows += np.arange(int(counts.sum()))
+            owner = np.repeat(groups, counts)
+            member = arrays.members[rows]
+            known = member >= 0
+            # a member listed twice in one group counts once (as ``bigger[idx] += 1`` did)
+            pairs = np.unique(owner[known] * max(n, 1) + member[known]) % max(n, 1)
+            target += np.bincount(pairs, minlength=n)
+        low, high, owner = group_pairs_arrays(arrays, selected)
+        if not len(low):
+            return HistoryIndex(n, np.zeros(0, np.int64), np.zeros(0), last, bigger, smaller)
+        age = self.round_no - rounds[owner]
+        cost = REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** np.maximum(age - 1, 0)
+        keys = low * n + high
         unique, inverse = np.unique(keys, return_inverse=True)
-        totals = np.bincount(inverse, weights=cost)
-        a_arr, b_arr = np.divmod(unique, n)
-        penalty = dict(
-            zip(zip(a_arr.tolist(), b_arr.tolist(), strict=True), totals.tolist(), strict=True)
-        )
-        return HistoryIndex(penalty, last, bigger, smaller)
+        totals = np.bincount(inverse.ravel(), weights=cost)
+        return HistoryIndex(n, unique, totals, last, bigger, smaller)
+
+    def _history_adjacency(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR of the history: ``nbr[indptr[i]:indptr[i + 1]]`` met ``i`` at cost ``pen``."""
+        if self._adjacency is None:
+            n = max(self.n, 1)
+            a, b = np.divmod(self.history.keys, n)
+            src = np.concatenate([a, b])
+            dst = np.concatenate([b, a])
+            pen = np.concatenate([self.history.totals, self.history.totals])
+            order = np.argsort(src, kind="stable")
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(src, minlength=self.n), out=indptr[1:])
+            self._adjacency = (indptr, dst[order], pen[order])
+        return self._adjacency
 
     # ------------------------------------------------------------ scalar path
     def pair_infeasible_reason(self, i: int, j: int) -> str:
@@ -263,7 +330,7 @@ class Problem:
             overlap = w["overlap"] * min(hours, OVERLAP_CAP_HOURS) / OVERLAP_CAP_HOURS
         shared = len(self.interests[i] & self.interests[j])
         return {
-            "novelty": -self.history.penalty.get((a, b), 0.0),
+            "novelty": -self.history.cost(a, b),
             "team": team,
             "familiar": familiar,
             "overlap": overlap,
@@ -281,6 +348,77 @@ class Problem:
         return 0.0
 
     # -------------------------------------------------------- vectorised path
+    def pair_component_arrays(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`pair_components` for the pairs ``(i[t], j[t])``, bit for bit."""
+        w, opts = self.weights, self.options
+        count = len(i)
+        ti, tj = self.team[i], self.team[j]
+        if opts.team_rule == "cross":
+            hit = (ti >= 0) & (tj >= 0) & (ti != tj)
+        elif opts.team_rule == "same":
+            hit = (ti >= 0) & (ti == tj)
+        else:
+            hit = np.zeros(count, dtype=bool)
+        team = np.where(hit, W_TEAM, 0.0)
+        if any(self.knows):
+            knows = np.array(
+                [y in self.knows[x] for x, y in zip(i.tolist(), j.tolist(), strict=True)],
+                dtype=bool,
+            )
+        else:
+            knows = np.zeros(count, dtype=bool)
+        if opts.strategy == "familiar":
+            familiar = w["familiar"] * knows
+        elif opts.strategy == "strangers":
+            familiar = w["familiar"] * ~knows
+        else:
+            familiar = np.zeros(count)
+        overlap = np.zeros(count)
+        if w["overlap"]:
+            if self.any_avail:
+                avail = self.avail
+                hours = (
+                    np.array(
+                        [
+                            sum(e - s for s, e in common_windows(avail[x], avail[y]))
+                            for x, y in zip(i.tolist(), j.tolist(), strict=True)
+                        ],
+                        dtype=np.float64,
+                    )
+                    / 60
+                )
+            else:
+                hours = np.full(count, WEEK_MINUTES / 60)
+            overlap = w["overlap"] * np.minimum(hours, OVERLAP_CAP_HOURS) / OVERLAP_CAP_HOURS
+        if any(self.interests):
+            sets = self.interests
+            shared = np.array(
+                [len(sets[x] & sets[y]) for x, y in zip(i.tolist(), j.tolist(), strict=True)],
+                dtype=np.int64,
+            )
+        else:
+            shared = np.zeros(count, dtype=np.int64)
+        keys = self.keys
+        mixed = _mix_array(keys[i] + keys[j])
+        jitter = (mixed >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+        return {
+            "novelty": -self.history.costs(i, j),
+            "team": team,
+            "familiar": familiar,
+            "overlap": overlap,
+            "interests": w["interests"] * np.minimum(shared, INTEREST_CAP) / INTEREST_CAP,
+            "jitter": w["jitter"] * jitter,
+        }
+
+    def fairness_array(self, members: np.ndarray) -> np.ndarray:
+        """:meth:`fairness` of each row of ``members`` (groups of one size)."""
+        size = members.shape[1]
+        if size > self.k:
+            return -W_FAIR * self.history.bigger[members].sum(axis=1).astype(np.float64)
+        if size < self.k:
+            return -W_FAIR * self.history.smaller[members].sum(axis=1).astype(np.float64)
+        return np.zeros(len(members))
+
     def pair_matrix(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Weights and pair feasibility for the members ``idx`` (sorted index array).
 
@@ -301,23 +439,35 @@ class Problem:
         pos[idx] = np.arange(size)
         knows = np.zeros((size, size), dtype=bool)
         dnp = np.zeros((size, size), dtype=bool)
-        for p, i in enumerate(idx.tolist()):
-            for j in self.knows[i]:
-                if pos[j] >= 0:
-                    knows[p, pos[j]] = True
-            for j in self.dnp[i]:
-                if pos[j] >= 0:
-                    dnp[p, pos[j]] = True
+        if self.any_knows or self.any_dnp:
+            for p, i in enumerate(idx.tolist()):
+                for j in self.knows[i]:
+                    if pos[j] >= 0:
+                        knows[p, pos[j]] = True
+                for j in self.dnp[i]:
+                    if pos[j] >= 0:
+                        dnp[p, pos[j]] = True
+        # in-place and scalar forms below add exactly the same numbers as the matrix forms
         if opts.strategy == "familiar":
-            weight = weight + w["familiar"] * knows
+            if self.any_knows:
+                weight += w["familiar"] * knows
         elif opts.strategy == "strangers":
-            weight = weight + w["familiar"] * (~knows)
-        if len(self.hist_a):
-            pa, pb = pos[self.hist_a], pos[self.hist_b]
-            sel = (pa >= 0) & (pb >= 0)
-            pen = np.zeros((size, size))
-            pen[pa[sel], pb[sel]] = self.hist_pen[sel]
-            weight = weight - pen - pen.T
+            if self.any_knows:
+                weight += w["familiar"] * (~knows)
+            else:
+                weight += w["familiar"]
+        if len(self.history):
+            indptr, nbr, hist_pen = self._history_adjacency()
+            starts = indptr[idx]
+            counts = indptr[idx + 1] - starts
+            total = int(counts.sum())
+            if total:
+                flat = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+                rows = np.repeat(np.arange(size), counts)
+                cols = pos[nbr[flat]]
+                sel = cols >= 0
+                # both directions are stored, so this is pen + pen.T of the pairs i < j
+                weight[rows[sel], cols[sel]] -= hist_pen[flat[sel]]
         feasible = ~dnp
         if self.has_lang[idx].any():
             lm = self.lang_matrix[idx]
@@ -325,21 +475,30 @@ class Problem:
             has = self.has_lang[idx]
             feasible &= shared | ~has[:, None] | ~has[None, :]
         need_overlap = w["overlap"] or opts.min_overlap_hours > 0
-        if need_overlap:
+        if need_overlap and not self.has_avail[idx].any():
+            week = WEEK_MINUTES / 60.0  # nobody states availability: always the whole week
+            if w["overlap"]:
+                weight += w["overlap"] * min(week, OVERLAP_CAP_HOURS) / OVERLAP_CAP_HOURS
+            if (
+                opts.min_overlap_hours > 0
+                and not opts.min_overlap_hours * 60 <= WEEK_MINUTES + 1e-9
+            ):
+                feasible[:] = False
+        elif need_overlap:
             minutes = self.overlap_matrix(idx)
             if w["overlap"]:
                 hours = np.minimum(minutes / 60.0, OVERLAP_CAP_HOURS)
-                weight = weight + w["overlap"] * hours / OVERLAP_CAP_HOURS
+                weight += w["overlap"] * hours / OVERLAP_CAP_HOURS
             if opts.min_overlap_hours > 0:
                 feasible &= minutes + 1e-9 >= opts.min_overlap_hours * 60
         if w["interests"] and self.interest_matrix.shape[1] and self.interest_matrix[idx].any():
             im = self.interest_matrix[idx]
             shared_i = np.minimum(im @ im.T, INTEREST_CAP)
-            weight = weight + w["interests"] * shared_i / INTEREST_CAP
+            weight += w["interests"] * shared_i / INTEREST_CAP
         keys = self.keys[idx]
         mixed = _mix_array(keys[:, None] + keys[None, :])
         jitter = (mixed >> np.uint64(11)).astype(np.float64) / float(1 << 53)
-        weight = weight + w["jitter"] * jitter
+        weight += w["jitter"] * jitter
         np.fill_diagonal(feasible, False)
         return weight, feasible
 

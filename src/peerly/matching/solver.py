@@ -14,12 +14,12 @@ Groups are returned as lists of member indices; unmatched members come with a re
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import rustworkx as rx
 
-from .scoring import Problem
+from .scoring import W_FAIR, Problem
 from .sizes import plan_sizes
 
 PAIR_DENSE_LIMIT = 2500  # up to this many members: one block for pairs
@@ -304,37 +304,106 @@ def _greedy(
     return groups, sorted(remaining)
 
 
+def _group_scorer(state: BlockState) -> Callable[[list[int]], float]:
+    """:meth:`BlockState.score` as a closure over plain lists (same additions, same order)."""
+    problem = state.problem
+    k = problem.k
+    w = state.w
+    block = state.block.tolist()
+    bigger = problem.history.bigger[state.block].tolist()
+    smaller = problem.history.smaller[state.block].tolist()
+    group_check = state.group_check
+    group_ok = problem.group_ok
+    hard = HARD
+    half = -HARD / 2
+
+    def score(group: list[int]) -> float:
+        size = len(group)
+        total = 0.0
+        if size == 3:
+            a, b, c = group
+            row = w[a]
+            total += row[b]
+            total += row[c]
+            total += w[b][c]
+        else:
+            for pos, a in enumerate(group):
+                row = w[a]
+                for b in group[pos + 1 :]:
+                    total += row[b]
+        if size > k:
+            total += -W_FAIR * float(sum(bigger[p] for p in group))
+        elif size < k:
+            total += -W_FAIR * float(sum(smaller[p] for p in group))
+        else:
+            total += 0.0
+        if group_check and size > 2 and total > half and not group_ok([block[p] for p in group]):
+            total -= hard
+        return total
+
+    return score
+
+
 def _local_search(
     state: BlockState, groups: list[list[int]], rnd: random.Random, effort: float
 ) -> None:
     count = len(groups)
     if count < 2:
         return
-    scores = [state.score(g) for g in groups]
+    score = _group_scorer(state)
+    scores = [score(g) for g in groups]
     size = sum(len(g) for g in groups)
     iterations = int(effort * max(4000, 60 * size))
     threshold0 = 1.5
-    bad = [i for i, s in enumerate(scores) if _has_conflict(state, groups[i])]
     best_total = sum(scores)
     best = [list(g) for g in groups]
+    # rnd.choice / rnd.randrange draw with Random._randbelow, i.e. getrandbits(n.bit_length())
+    # until below n; drawing the same way here keeps the stream (and the result) identical
+    getrandbits = rnd.getrandbits
+    uniform = rnd.random
+    bits_count = count.bit_length()
+    other = count - 1
+    bits_other = other.bit_length()
+    bad: list[int] = []
+    n_bad = bits_bad = 0
+    half = -HARD / 2
     for it in range(iterations):
         if it % 512 == 0:
             bad = [i for i in range(count) if _has_conflict(state, groups[i])]
             if not bad and it > iterations // 2:
                 break
-        g1 = rnd.choice(bad) if bad and rnd.random() < 0.7 else rnd.randrange(count)
-        g2 = rnd.randrange(count - 1)
+            n_bad = len(bad)
+            bits_bad = n_bad.bit_length()
+        if bad and uniform() < 0.7:
+            r = getrandbits(bits_bad)
+            while r >= n_bad:
+                r = getrandbits(bits_bad)
+            g1 = bad[r]
+        else:
+            g1 = getrandbits(bits_count)
+            while g1 >= count:
+                g1 = getrandbits(bits_count)
+        g2 = getrandbits(bits_other)
+        while g2 >= other:
+            g2 = getrandbits(bits_other)
         if g2 >= g1:
             g2 += 1
-        a_pos = rnd.randrange(len(groups[g1]))
-        b_pos = rnd.randrange(len(groups[g2]))
         ga, gb = groups[g1], groups[g2]
+        la, lb = len(ga), len(gb)
+        bits = la.bit_length()
+        a_pos = getrandbits(bits)
+        while a_pos >= la:
+            a_pos = getrandbits(bits)
+        bits = lb.bit_length()
+        b_pos = getrandbits(bits)
+        while b_pos >= lb:
+            b_pos = getrandbits(bits)
         a, b = ga[a_pos], gb[b_pos]
         ga[a_pos], gb[b_pos] = b, a
-        s1, s2 = state.score(ga), state.score(gb)
+        s1, s2 = score(ga), score(gb)
         delta = s1 + s2 - scores[g1] - scores[g2]
         threshold = threshold0 * (1.0 - it / iterations)
-        if delta > 1e-9 or (delta > -threshold * rnd.random() and delta > -HARD / 2):
+        if delta > 1e-9 or (delta > -threshold * uniform() and delta > half):
             scores[g1], scores[g2] = s1, s2
             total = sum(scores)
             if total > best_total + 1e-9:
