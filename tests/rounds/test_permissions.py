@@ -41,8 +41,8 @@ def world(personas):  # type: ignore[no-untyped-def]
     other.profile.field_visibility = {"bio": "private"}
     other.profile.bio = "PRIVATE-BIO"
     other.profile.save()
-    a = make_member(program, "Xan", team="Design", windows=False)
-    b = make_member(program, "Yu", team="Support", windows=False)
+    a = make_member(program, "Xanthe Quillfeather", team="Design", windows=False)
+    b = make_member(program, "Yusuf Brightwater", team="Support", windows=False)
     for x in (a, b):  # keep the two strangers together, the personas together
         DoNotPair.objects.create(owner=member, other=x)
         DoNotPair.objects.create(owner=other, other=x)
@@ -218,7 +218,7 @@ def test_organisers_see_groups_and_answers_but_not_private_fields(personas, worl
 
 
 def test_do_not_pair_lists_stay_private(personas, world):  # type: ignore[no-untyped-def]
-    """Member and other_member listed Xan and Yu privately; nobody else learns it."""
+    """Member and other_member listed Xanthe Quillfeather and Yusuf Brightwater privately; nobody else learns it."""
     organiser = personas.client("organizer")
     for url in (_urls(world)["round"], _urls(world)["report"], _urls(world)["preview"]):
         body = organiser.get(url).content.decode().lower()
@@ -226,7 +226,7 @@ def test_do_not_pair_lists_stay_private(personas, world):  # type: ignore[no-unt
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         for url in (_urls(world)["group"], _urls(world)["program"]):
             body = personas.client("other_member").get(url).content.decode()
-            assert "Xan" not in body and "Yu" not in body
+            assert "Quillfeather" not in body and "Brightwater" not in body
 
 
 # ------------------------------------------------------------------ pinned query counts
