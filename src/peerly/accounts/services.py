@@ -94,6 +94,16 @@ def ensure_profile(user: User) -> Profile:
 
 
 @transaction.atomic
+def update_profile(*, profile: Profile, display_name: str, visibility: dict[str, str]) -> Profile:
+    """Save an edited (validated, unsaved) profile, its field visibility and the display name."""
+    profile.field_visibility = visibility
+    profile.save()
+    profile.user.display_name = display_name.strip()
+    profile.user.save(update_fields=["display_name"])
+    return profile
+
+
+@transaction.atomic
 def set_availability(*, profile: Profile, windows: Iterable[tuple[int, int, int]]) -> int:
     """Replace the member's weekly windows (weekday, start_minute, end_minute), merged."""
     merged: list[tuple[int, int, int]] = []

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
@@ -72,12 +71,11 @@ def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     profile = services.ensure_profile(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            profile = form.save(commit=False)
-            profile.field_visibility = form.visibility()
-            profile.save()
-            request.user.display_name = form.cleaned_data["display_name"]
-            request.user.save(update_fields=["display_name"])
+        services.update_profile(
+            profile=form.save(commit=False),
+            display_name=form.cleaned_data["display_name"],
+            visibility=form.visibility(),
+        )
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile")
     return render(

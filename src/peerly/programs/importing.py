@@ -84,12 +84,18 @@ class ImportResult:
     skipped_already_enrolled: int
 
 
+def size_error(size: int) -> str | None:
+    """The message for a file over the import limit, or None when it fits."""
+    if size > settings.IMPORT_MAX_BYTES:
+        return f"the file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes"
+    return None
+
+
 def decode(data: bytes) -> str:
     """Bytes to text, refusing what is not UTF-8 text (the error names the problem)."""
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise ValueError(
-            f"the file is {len(data):,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes"
-        )
+    too_big = size_error(len(data))
+    if too_big:
+        raise ValueError(too_big)
     if b"\x00" in data:
         raise ValueError("the file is not a text CSV file (it contains binary data)")
     try:

@@ -36,9 +36,6 @@ class Cadence(models.TextChoices):
     CONTINUOUS = "continuous", "Continuous (no fixed rounds)"
 
 
-DEFAULT_GROUP_SIZE = {"coffee": 2, "circle": 3, "mentorship": 2}
-
-
 class Program(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=ProgramKind.choices)
     name = models.CharField(max_length=120)

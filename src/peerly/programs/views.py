@@ -27,7 +27,6 @@ from peerly.programs.forms import (
     QuestionForm,
 )
 from peerly.programs.models import (
-    DEFAULT_GROUP_SIZE,
     Enrollment,
     EnrollmentStatus,
     Invitation,
@@ -187,8 +186,6 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             program = form.save(commit=False)
-            if "group_size" not in request.POST:
-                program.group_size = DEFAULT_GROUP_SIZE[program.kind]
             program.save()
             program.organizers.add(request.user)
         messages.success(request, "Programme created. Add sign-up questions and invite members.")
@@ -315,9 +312,9 @@ def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: st
             services.approve_enrollment(actor=request.user, enrollment=enrollment)
             messages.success(request, f"{enrollment.user.name} approved.")
         elif action == "decline":
-            form = DeclineForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.decline_enrollment(actor=request.user, enrollment=enrollment, reason=reason)
+            services.decline_enrollment(
+                actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
+            )
             messages.success(request, f"{enrollment.user.name} declined.")
         else:
             raise PermissionDenied
@@ -371,17 +368,9 @@ def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         if upload is not None:
-            if upload.size > importing.settings.IMPORT_MAX_BYTES:
-                preview = importing.ImportPreview(
-                    errors=[
-                        importing.RowError(
-                            0,
-                            "",
-                            f"the file is {upload.size:,} bytes; the limit is "
-                            f"{importing.settings.IMPORT_MAX_BYTES:,} bytes",
-                        )
-                    ]
-                )
+            too_big = importing.size_error(upload.size)
+            if too_big:  # refuse without reading a huge file into memory
+                preview = importing.ImportPreview(errors=[importing.RowError(0, "", too_big)])
             else:
                 data = upload.read()
                 preview = importing.parse_members_csv(data, program=program)
