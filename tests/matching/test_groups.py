@@ -112,25 +112,55 @@ def test_pairs_season_is_repeat_free(n):
     assert result.season_metrics["repeat_pairs"] == 0
 
 
-@pytest.mark.parametrize(("n", "rounds"), [(9, 4), (27, 13)])
-def test_triads_follow_kirkman_round_by_round(n, rounds):
+# Kirkman (n = 3 mod 6) and nearly Kirkman (n = 0 mod 6) orders, built every way designs.py
+# knows: AG(m, 3), F_q x Z_3, cyclic starters (15, 18, 30, 33, 51), product (45 = 3 x 15)
+TRIAD_BOUND = [(9, 4), (15, 7), (18, 8), (21, 10), (27, 13), (30, 14), (33, 16), (45, 22), (51, 25)]
+
+
+def _all_pairs(plans):
+    return [p for plan in plans for g in plan.groups for p in combinations(g.member_ids, 2)]
+
+
+@pytest.mark.parametrize(("n", "rounds"), TRIAD_BOUND)
+def test_triads_reach_the_bound_round_by_round(n, rounds):
+    assert rounds == (n - 1) // 2
     results = _feed(_members(n), GroupOptions(size=3), rounds)
+    assert all(len(r.rounds[0].groups) == n // 3 for r in results)
     assert sum(r.metrics["repeat_pairs"] for r in results) == 0
+    pairs = _all_pairs(r.rounds[0] for r in results)
+    assert len(pairs) == len(set(pairs)) == rounds * n  # 3 pairs per triad, n/3 triads
 
 
-@pytest.mark.parametrize(("n", "rounds"), [(9, 4), (21, 10), (27, 13)])
-def test_triad_season_uses_design(n, rounds):
+@pytest.mark.parametrize(("n", "rounds"), TRIAD_BOUND)
+def test_triad_season_reaches_the_bound(n, rounds):
     members = _members(n)
-    result = form_groups(members, (), GroupOptions(size=3, rounds=rounds))
-    pairs = [
-        p for plan in result.rounds for g in plan.groups for p in combinations(g.member_ids, 2)
+    options = GroupOptions(size=3, rounds=rounds)
+    result = form_groups(members, (), options)
+    check_result(result, members, options)
+    pairs = _all_pairs(result.rounds)
+    assert len(pairs) == len(set(pairs)) == rounds * n
+    assert result.season_metrics["repeat_pairs"] == 0
+    if n % 6 == 3:
+        assert len(pairs) == n * (n - 1) // 2  # everyone met everyone once
+
+
+def test_triad_season_after_a_design_season_goes_on_with_what_is_left():
+    members = _members(15)
+    first = form_groups(members, (), GroupOptions(size=3, rounds=4))
+    history = [
+        PastGroup(p.round, g.member_ids, str(i))
+        for p in first.rounds
+        for i, g in enumerate(p.groups)
     ]
-    assert len(pairs) == len(set(pairs)) == n * (n - 1) // 2
+    rest = form_groups(members, history, GroupOptions(size=3, rounds=3))
+    assert [p.round for p in rest.rounds] == [5, 6, 7]
+    assert rest.season_metrics["repeat_pairs"] == 0
 
 
 def test_triad_season_without_design_is_searched():
-    members = _members(15)
+    members = _members(16)  # 3+3+3+3+4: no design; round by round repeats in round 5
     options = GroupOptions(size=3, rounds=5, time_limit_seconds=3)
+    assert sum(r.metrics["repeat_pairs"] for r in _feed(members, GroupOptions(size=3), 5)) > 0
     result = form_groups(members, (), options)
     check_result(result, members, options)
     assert result.season_metrics["repeat_pairs"] == 0
@@ -139,12 +169,12 @@ def test_triad_season_without_design_is_searched():
 def test_designs_are_valid():
     for n in (4, 10, 20):
         assert check_schedule(n, round_robin(n))
-    for n in (9, 21, 27, 39, 81):
+    for n in (9, 15, 21, 27, 39, 81):
         schedule = kirkman(n)
         assert schedule is not None
         assert len(schedule) == (n - 1) // 2
         assert check_schedule(n, schedule)
-    assert kirkman(15) is None
+    assert kirkman(12) is None
     assert round_robin(7) is None
 
 

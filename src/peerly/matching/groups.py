@@ -185,7 +185,7 @@ def _schedule(problem: Problem) -> designs.Schedule | None:
     if problem.k == 2:
         return designs.round_robin(problem.n)
     if problem.k == 3:
-        return designs.kirkman(problem.n)
+        return designs.triads(problem.n)
     return None
 
 
@@ -235,8 +235,8 @@ def _round_score(problem: Problem, groups: Sequence[Sequence[int]]) -> float:
 
 
 def _continue_design(problem: Problem, *histories: Sequence[PastGroup]) -> Plan | None:
-    """Triads round by round: if the history follows this seed's Kirkman design, continue it."""
-    if problem.k != 3 or designs.kirkman(problem.n) is None:
+    """Triads round by round: if the history follows this seed's (nearly) Kirkman design, go on."""
+    if problem.k != 3 or designs.triads(problem.n) is None:
         return None
     schedule = _labelled_schedule(problem)
     if schedule is None:
