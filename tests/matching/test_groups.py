@@ -144,6 +144,26 @@ def test_triad_season_reaches_the_bound(n, rounds):
         assert len(pairs) == n * (n - 1) // 2  # everyone met everyone once
 
 
+@pytest.mark.parametrize("n", [15, 30, 33])
+def test_triads_reach_the_bound_round_by_round_when_the_seed_changes(n):
+    # the coffee app seeds every round with its number
+    members, history, pairs = _members(n), [], []
+    for r in range(1, (n - 1) // 2 + 1):
+        plan = form_groups(members, history, GroupOptions(size=3, seed=r)).rounds[0]
+        history += [PastGroup(plan.round, g.member_ids, str(i)) for i, g in enumerate(plan.groups)]
+        pairs += [p for g in plan.groups for p in combinations(g.member_ids, 2)]
+    assert len(pairs) == len(set(pairs)) == (n - 1) // 2 * n
+
+
+def test_triad_designs_start_differently_with_different_seeds():
+    members = _members(27)
+    firsts = {
+        repr(signature(form_groups(members, (), GroupOptions(size=3, seed=seed))))
+        for seed in range(4)
+    }
+    assert len(firsts) > 1
+
+
 def test_triad_season_after_a_design_season_goes_on_with_what_is_left():
     members = _members(15)
     first = form_groups(members, (), GroupOptions(size=3, rounds=4))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import zlib
 from collections.abc import Sequence
 from types import MappingProxyType
 
@@ -190,11 +191,17 @@ def _schedule(problem: Problem) -> designs.Schedule | None:
 
 
 def _labelled_schedule(problem: Problem) -> list[list[list[int]]] | None:
-    """The design relabelled by the seed; among a few labellings the one with most valid rounds."""
+    """The design relabelled; among a few labellings the one with most valid rounds.
+
+    The labelling depends on who the members are, not on the seed, so that a round drawn with
+    another seed (the coffee app seeds each round with its number) still continues the design;
+    the seed picks which of the design's rounds come first (:func:`_ranked`).
+    """
     schedule = _schedule(problem)
     if schedule is None:
         return None
-    rng = np.random.default_rng([problem.options.seed, problem.n, 7])
+    who = zlib.crc32("\n".join(sorted(problem.ids)).encode())
+    rng = np.random.default_rng([who, problem.n, 7])
     best: tuple[int, list[list[list[int]]]] | None = None
     tries = 16 if problem.n <= 300 else 1
     for _ in range(tries):
@@ -222,16 +229,24 @@ def _design_season(base: Problem, history: Sequence[PastGroup], rounds: int) -> 
     ]
     if len(usable) < rounds:
         return None
-    if len(usable) == rounds:
-        return [(r, {}) for r in usable]
-    ranked = sorted(usable, key=lambda r: -_round_score(base, r))
-    return [(r, {}) for r in ranked[:rounds]]
+    return [(r, {}) for r in _ranked(base, usable)[:rounds]]
 
 
 def _round_score(problem: Problem, groups: Sequence[Sequence[int]]) -> float:
     return sum(
         sum(problem.pair_components(a, b).values()) for g in groups for a, b in group_pairs(g)
     )
+
+
+def _ranked(problem: Problem, candidates: list[list[list[int]]]) -> list[list[list[int]]]:
+    """Best score first; rounds that score the same in a seeded order."""
+    rng = np.random.default_rng([problem.options.seed, problem.round_no, problem.n, 11])
+    order = rng.permutation(len(candidates)).tolist()
+    keyed = sorted(
+        zip(candidates, order, strict=True),
+        key=lambda c: (-round(_round_score(problem, c[0]), 6), c[1]),
+    )
+    return [c for c, _ in keyed]
 
 
 def _continue_design(problem: Problem, *histories: Sequence[PastGroup]) -> Plan | None:
@@ -260,7 +275,7 @@ def _continue_design(problem: Problem, *histories: Sequence[PastGroup]) -> Plan 
     ]
     if not options:
         return None
-    best = max(options, key=lambda groups: _round_score(problem, groups))
+    best = _ranked(problem, options)[0]
     return [list(g) for g in best], {}
 
 
