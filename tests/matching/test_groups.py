@@ -322,3 +322,21 @@ def test_large_blocks_path():
     tri = form_groups(members[:1500], (), GroupOptions(size=3))
     assert tri.metrics["placed"] == 1500
     assert tri.metrics["hard_rule_violations"] == 0
+
+
+def test_no_design_is_built_for_large_populations(monkeypatch):
+    # 2,019 = 3 x 673 (673 prime = 1 mod 6) has a Kirkman system of 1,009 rounds x 673 triples;
+    # above DESIGN_LIMIT it must not be built (a 30,000-member one would not fit in memory)
+    from peerly.matching import designs, groups
+
+    def boom(n):
+        raise AssertionError(f"design built for {n}")
+
+    monkeypatch.setattr(designs, "triads", boom)
+    monkeypatch.setattr(designs, "round_robin", boom)
+    assert groups.DESIGN_LIMIT < 2019
+    members = _members(2019)
+    result = form_groups(members, (), GroupOptions(size=3, rounds=2, time_limit_seconds=0.1))
+    assert result.season_metrics["repeat_pairs"] == 0
+    pairs = form_groups(members[:2018], (), GroupOptions(size=2, rounds=2))
+    assert pairs.season_metrics["repeat_pairs"] == 0
