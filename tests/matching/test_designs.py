@@ -27,7 +27,13 @@ def test_check_schedule_catches_a_repeat_and_a_missing_point():
     assert not check_schedule(15, schedule[:1] + schedule[:1])
 
 
-@pytest.mark.parametrize("n", range(3, starters.LIMIT + 1, 6))
+KTS_ORDERS = sorted(set(range(3, starters.LIMIT + 1, 6)) | {v for v in starters.TABLE if v % 2})
+NKTS_ORDERS = sorted(
+    set(range(18, starters.LIMIT + 1, 6)) | {v for v in starters.TABLE if v % 2 == 0}
+)
+
+
+@pytest.mark.parametrize("n", KTS_ORDERS)
 def test_kirkman_every_order_up_to_the_table_limit(n):
     schedule = kirkman(n)
     assert schedule is not None, n
@@ -36,7 +42,7 @@ def test_kirkman_every_order_up_to_the_table_limit(n):
     assert len(_met(schedule)) == n * (n - 1) // 2  # everyone meets everyone
 
 
-@pytest.mark.parametrize("n", range(18, starters.LIMIT + 1, 6))
+@pytest.mark.parametrize("n", NKTS_ORDERS)
 def test_nearly_kirkman_every_order_from_18(n):
     schedule = nearly_kirkman(n)
     assert schedule is not None, n
