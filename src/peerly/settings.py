@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
+    "ninja",  # serves the API docs UI from its own static files instead of a CDN
     "django_tasks",
     "django_tasks_db",
     "peerly.core",
@@ -87,10 +89,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "peerly.core.middleware.RejectNulMiddleware",  # 400 for %00 before sessions or views see it
+    "peerly.core.middleware.DatabaseUnavailableMiddleware",  # a view without a database: 503
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peerly.core.security.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -122,6 +128,8 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=60
     )
 }
+# A persistent connection the server closed (restart, failover) is replaced, not a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -153,10 +161,17 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 ACCOUNT_CONFIRM_DAYS = int(env("ACCOUNT_CONFIRM_DAYS", "3"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+INVITATION_DAYS = int(env("INVITATION_DAYS", "30"))  # programme invitation links expire
 
+# Failed log-ins: an account locks after AXES_FAILURE_LIMIT from anywhere (email compared
+# case-insensitively), an IP address after AXES_IP_FAILURE_LIMIT across accounts; see
+# peerly/accounts/lockout.py.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(env("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "peerly.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "peerly.accounts.lockout.username_from"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -202,12 +217,34 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only when the operator says a TLS proxy is in front; otherwise
+# any client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PEERLY_BEHIND_PROXY", False) else None
+)
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading is hard to undo (browsers ship the list), so it is the operator's opt-in.
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload not set": a choice, not a mistake
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: page behaviour lives in static/peerly/*.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The OpenAPI document and the docs UI need a signed-in user unless this is on.
+PEERLY_API_DOCS_PUBLIC = env_bool("PEERLY_API_DOCS_PUBLIC", False)
 
 IMPORT_MAX_BYTES = int(env("PEERLY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("PEERLY_IMPORT_MAX_ROWS", "5000"))

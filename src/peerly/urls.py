@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/<slug:slug>/circles/", include("peerly.circles.urls")),
     path("programs/<slug:slug>/mentorship/", include("peerly.mentorship.urls")),
     path("programs/", include("peerly.programs.urls")),
+    path("notifications/", include("peerly.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

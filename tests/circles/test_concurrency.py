@@ -88,3 +88,52 @@ def test_concurrent_votes_decide_once(program, add_members, organizer):
     circle.refresh_from_db()
     assert circle.slot_status == "scheduled"
     assert circle.sessions.count() == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_overlapping_seasons_never_seat_anyone_twice(program, add_members, organizer):
+    """Two organisers publish season 2 while season 1 runs, at once: one season 2, formed
+    under the programme lock, places only members who are not in a running circle."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    first = add_members(3)
+    services.publish_season(
+        actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+    )
+    late = add_members(3)
+    second = UserFactory()
+    program.organizers.add(second)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def press(actor) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            results.append(
+                services.publish_season(
+                    actor=actor,
+                    program=program,
+                    number=2,
+                    seed=3,
+                    starts_on=SEASON_START + dt.timedelta(weeks=4),
+                    allow_overlap=True,
+                )
+            )
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(u,)) for u in (organizer, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(created for _, created in results) == [False, True]  # type: ignore[misc]
+    season2 = Season.objects.get(number=2)
+    placed = set(CircleMember.objects.filter(season=season2).values_list("user_id", flat=True))
+    assert placed == {u.pk for u in late}
+    assert not placed & {u.pk for u in first}

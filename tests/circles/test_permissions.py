@@ -49,7 +49,7 @@ def world(personas):  # type: ignore[no-untyped-def]
         actor=block.note_taker,
         block=block,
         notes={"issue": SECRET},
-        new_actions=[{"text": ACTION, "owner_id": None}],
+        new_actions=[{"text": ACTION, "owner_id": personas.member.pk}],
     )
     return {
         "personas": personas,
@@ -182,3 +182,102 @@ def test_organiser_can_close_a_vote_but_not_read_the_circle(world):
     response = client.post(url(world, "close-vote"))
     assert response.status_code == 302
     assert client.get(url(world, "circle")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected", "status_after"),
+    [
+        ("owner", REDIRECT, "done"),
+        ("co_member", MISSING, "open"),
+        ("note_taker", MISSING, "open"),
+        ("other_circle", MISSING, "open"),
+    ],
+)
+def test_only_the_owner_changes_an_action_items_status(world, who, expected, status_after):
+    action = world["action"]
+    block = world["block"]
+    personas = world["personas"]
+    circle = world["circle"]
+    mates = [m.user for m in circle.memberships.exclude(user=personas.member)]
+    user = {
+        "owner": personas.member,
+        "co_member": mates[0],
+        "note_taker": block.note_taker if block.note_taker_id != action.owner_id else mates[1],
+        "other_circle": personas.other_circle,
+    }[who]
+    assert who == "owner" or user.pk != action.owner_id
+    client = Client()
+    client.force_login(user)
+    for data in ({"status": "done"}, {"status": "done", "session": world["session"].pk}):
+        response = client.post(url(world, "action"), data)
+        assert response.status_code == expected
+    action.refresh_from_db()
+    assert action.status == status_after
+    page = client.get(url(world, "circle"))
+    if page.status_code == 200:
+        form = f'action="/programs/{world["program"].slug}/circles/actions/{action.pk}/"'
+        assert (form in page.content.decode()) == (who == "owner")
+
+
+@pytest.mark.django_db
+def test_update_action_service_refuses_co_members(world):
+    from peerly.core.errors import ServiceError
+
+    action = world["action"]
+    mate = world["circle"].memberships.exclude(user=world["personas"].member).first().user
+    with pytest.raises(ServiceError, match="owner"):
+        services.update_action(actor=mate, action=action, status="done")
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+# ------------------------------------------------------- profile field visibility ("Only me")
+def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
+    personas, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    """Two members hide every field (and share a hidden interest): the organiser's preview,
+    the circle page and the emails show none of it, not even as a 'shared interest'."""
+    from django.core import mail
+    from django.urls import reverse
+
+    from tests.privacy import MINE, THEIRS, hide_everything, leaks
+
+    program = personas.program
+    program.kind = ProgramKind.CIRCLE
+    program.group_size = 3
+    program.save()
+    hide_everything(personas.member, secret=MINE)
+    hide_everything(personas.other_member, secret=THEIRS)
+    extra = UserFactory(display_name="Esme Extra")
+    EnrollmentFactory(program=program, user=extra)
+    for day, start, end in MONDAY_9_17:
+        WindowFactory(profile=extra.profile, weekday=day, start_minute=start, end_minute=end)
+    organiser = Client()
+    organiser.force_login(personas.organizer)
+    preview = organiser.get(reverse("circles:manage-form", args=[program.slug]))
+    assert preview.status_code == 200
+    assert "Esme Extra" in preview.content.decode()
+    assert leaks(preview.content.decode(), MINE, THEIRS) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        season, _ = services.publish_season(
+            actor=personas.organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        )
+    circle = season.circles.get(memberships__user=personas.member)
+    assert circle.memberships.count() == 3
+    for message in mail.outbox:
+        bodies = [message.body] + [alt[0] for alt in getattr(message, "alternatives", [])]
+        hidden = {personas.member.email: (THEIRS,), personas.other_member.email: (MINE,)}
+        assert leaks(" ".join(bodies), *hidden.get(message.to[0], (MINE, THEIRS))) == []
+    for user, hidden in (
+        (personas.member, (THEIRS,)),
+        (extra, (MINE, THEIRS)),
+        (personas.organizer, (MINE, THEIRS)),
+    ):
+        client = Client()
+        client.force_login(user)
+        for name in ("program", "manage"):
+            response = client.get(reverse(f"circles:{name}", args=[program.slug]))
+            assert leaks(response.content.decode(), *hidden) == [], (user, name)
+        response = client.get(reverse("circles:circle", args=[program.slug, circle.pk]))
+        assert leaks(response.content.decode(), *hidden) == [], user

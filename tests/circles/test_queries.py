@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from peerly.circles import services
-from tests.circles.conftest import BEFORE_SEASON, member_users
+from tests.circles.conftest import BEFORE_SEASON, SEASON_START, member_users
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +20,9 @@ def count(client, url: str) -> int:  # type: ignore[no-untyped-def]
     return len(ctx.captured_queries)
 
 
-def grow(program, add_members, publish, n: int):  # type: ignore[no-untyped-def]
+def grow(program, add_members, publish, n: int, weeks_later: int = 0):  # type: ignore[no-untyped-def]
     add_members(n)
-    season = publish()
+    season = publish(starts_on=SEASON_START + dt.timedelta(weeks=weeks_later))
     for circle in season.circles.all():
         services.close_vote(actor=member_users(circle)[0], circle=circle, now=BEFORE_SEASON)
         for session in circle.sessions.order_by("number")[:2]:
@@ -56,7 +58,7 @@ def test_pages_do_not_grow_with_data(
         "session": f"/programs/circles/circles/sessions/{circle.sessions.get(number=2).pk}/",
     }
     small = count(client, urls[page])
-    publish_more = grow(program, add_members, publish, 12)  # a second, bigger season
+    publish_more = grow(program, add_members, publish, 12, 12)  # a second, bigger season
     if page == "manage":
         big = count(client, urls[page])
         assert publish_more.circles.count() > season.circles.count()

@@ -29,19 +29,44 @@ def calendars(outbox, *, to=None):  # type: ignore[no-untyped-def]
     return out
 
 
-def test_slot_starts_fit_the_session_inside_the_windows():
-    assert slots.slot_starts([(540, 720)], 90) == [540, 600]
-    assert slots.slot_starts([(545, 720)], 90) == [570, 630]
-    assert slots.slot_starts([(540, 600)], 90) == []
-    # Sunday 23:00 into Monday 01:00 UTC is one window across the week's end
-    assert slots.slot_starts([(0, 60), (10020, 10080)], 90) == [10020]
-    many = slots.slot_starts([(0, 10080)], 60, limit=8)
+def offered(windows, minutes=90, zone="UTC", **kw):  # type: ignore[no-untyped-def]
+    member = slots.MemberHours(user_id=1, zone=zone, windows=tuple(windows))
+    return [
+        o.minute_of_week
+        for o in slots.offer_slots(
+            [member],
+            zone=zone,
+            minutes=minutes,
+            season_start=SEASON_START,
+            season_end=SEASON_START + dt.timedelta(weeks=4),
+            **kw,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("windows", "minutes", "expected"),
+    [
+        (((0, 540, 720),), 90, [540, 600]),  # Mon 09:00-12:00: 09:00 and 10:00
+        (((0, 545, 720),), 90, [570, 630]),  # starts on :00/:30 where the window allows
+        (((0, 540, 600),), 90, []),  # too short
+        (((6, 1380, 1440), (0, 0, 60)), 90, [6 * 1440 + 1380]),  # Sunday night into Monday
+    ],
+)
+def test_offered_slots_fit_the_session_inside_the_windows(windows, minutes, expected):
+    assert offered(windows, minutes) == expected
+
+
+def test_offered_slots_are_spread_and_limited():
+    many = offered([(d, 0, 1440) for d in range(7)], 60, limit=8)
     assert len(many) == 8 and many == sorted(many)
+    assert len({m // 1440 for m in many}) > 1
 
 
 def test_session_starts_every_interval_until_the_season_ends():
     starts = slots.session_starts(
         9 * 60,
+        zone="UTC",
         season_start=SEASON_START,
         season_end=SEASON_START + dt.timedelta(weeks=12),
         interval_weeks=2,

@@ -41,11 +41,18 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A fresh page; the journey fails if the browser refused anything under the CSP."""
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused)
 
 
 @pytest.fixture

@@ -182,3 +182,41 @@ def test_nomination_visible_to_nominee(scene):
     response = client_for(scene, "nominee").get(url(scene, "nomination-detail"))
     assert response.status_code == 200
     assert MentorNomination.objects.count() == 1
+
+
+# ------------------------------------------------------- profile field visibility ("Only me")
+def test_only_me_fields_never_reach_mentors_mentees_organisers_or_emails(
+    world, django_capture_on_commit_callbacks
+):
+    """Mentor and mentee hide every field (and share a hidden language): the mentor list, the
+    organiser's suggestions, the mentorship page and the emails show none of it."""
+    from django.core import mail
+
+    from tests.privacy import MINE, THEIRS, hide_everything, leaks
+
+    hide_everything(world.mentor.user, secret=MINE)
+    hide_everything(world.mentee, secret=THEIRS)
+    slug = world.program.slug
+
+    def get(user, name, **kwargs):  # type: ignore[no-untyped-def]
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse(f"mentorship:{name}", kwargs={"slug": slug, **kwargs}))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ms = world.apply()
+        assert leaks(get(world.mentee, "mentor-list"), MINE) == []
+        assert leaks(get(world.organizer, "manage-assign"), MINE, THEIRS) == []
+        assert leaks(get(world.organizer, "manage"), MINE, THEIRS) == []
+        ms = services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+        ms = services.accept_application(actor=world.mentor.user, mentorship=ms)
+    assert leaks(get(world.mentee, "mentorship-detail", mentorship_id=ms.pk), MINE) == []
+    assert leaks(get(world.mentor.user, "mentorship-detail", mentorship_id=ms.pk), THEIRS) == []
+    assert leaks(get(world.organizer, "manage-mentorship", mentorship_id=ms.pk), MINE, THEIRS) == []
+    assert mail.outbox
+    for message in mail.outbox:
+        bodies = [message.body] + [alt[0] for alt in getattr(message, "alternatives", [])]
+        hidden = {world.mentee.email: (MINE,), world.mentor.user.email: (THEIRS,)}
+        assert leaks(" ".join(bodies), *hidden.get(message.to[0], (MINE, THEIRS))) == []

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from peerly.accounts.models import Profile, User
 from peerly.programs.importing import apply_import, parse_members_csv
-from peerly.programs.models import Enrollment
+from peerly.programs.models import Enrollment, EnrollmentStatus, Invitation
 from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,18 +34,26 @@ def test_valid_file_imports_accounts_profiles_and_enrolments(django_capture_on_c
     assert preview.ok and preview.new_accounts == 1
     with django_capture_on_commit_callbacks(execute=True):
         result = apply_import(preview=preview, program=program, actor=None)
-    assert (result.created_accounts, result.enrolled) == (1, 2)
+    assert (result.created_accounts, result.enrolled, result.invited) == (1, 1, 1)
     ana = User.objects.get(email="ana@example.org")
     assert not ana.has_usable_password()
     assert Profile.objects.get(user=ana).languages == "Portuguese, English"
     assert Profile.objects.get(user=existing).team == "Engineering"  # existing profile untouched
-    assert Enrollment.objects.filter(program=program, status="active").count() == 2
+    # The new account is enrolled; the existing one is only invited (it must accept).
+    assert list(
+        Enrollment.objects.filter(program=program).values_list("user__email", "status")
+    ) == [("ana@example.org", "active")]
+    assert Invitation.objects.get(program=program).email == "ben@example.org"
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
-    # Importing the same file again changes nothing and enrols nobody twice.
-    result = apply_import(
-        preview=parse_members_csv(GOOD, program=program), program=program, actor=None
-    )
-    assert (result.created_accounts, result.enrolled, result.skipped_already_enrolled) == (0, 0, 2)
+    # Importing the same file again changes nothing: nobody enrolled or invited twice.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = apply_import(
+            preview=parse_members_csv(GOOD, program=program), program=program, actor=None
+        )
+    assert (result.created_accounts, result.enrolled, result.skipped_already_enrolled) == (0, 0, 1)
+    assert Invitation.objects.filter(program=program).count() == 1
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(
@@ -128,8 +136,8 @@ def test_cli_import_dry_run_and_errors(tmp_path, capsys):
     with pytest.raises(CommandError) as exc:
         call_command("import_members", str(bad), "--program", "coffee")
     assert exc.value.returncode == 2
-    assert "line 4, column email" in str(exc.value)
-    assert "line 2, column timezone" in capsys.readouterr().err
+    assert "line 2, column timezone" in str(exc.value) and "2 error(s)" in str(exc.value)
+    assert "line 4, column email" in capsys.readouterr().out
     assert not User.objects.filter(email="y@example.org").exists()
     with pytest.raises(CommandError, match="unknown programme 'nope'"):
         call_command("import_members", str(good), "--program", "nope")
@@ -175,3 +183,104 @@ def test_peerly_command_exits_2_with_one_line(tmp_path):
         [sys.executable, "-m", "peerly", "import"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 2
+
+
+# ------------------------------------------- existing accounts are invited, never enrolled
+EXISTING = b"email,display_name,team,role\nroot@example.org,Hacked,Ops,\nleft@example.org,,,\n"
+
+
+@pytest.fixture
+def existing_accounts(personas):  # type: ignore[no-untyped-def]
+    admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    gone = UserFactory(email="left@example.org")
+    EnrollmentFactory(program=personas.program, user=gone, status=EnrollmentStatus.LEFT)
+    return admin, gone
+
+
+def test_import_preview_says_existing_accounts_will_be_invited(personas, existing_accounts):
+    client = personas.client("organizer")
+    upload = io.BytesIO(EXISTING)
+    upload.name = "members.csv"
+    page = client.post(
+        reverse("programs:manage-import", args=[personas.program.slug]), {"file": upload}
+    ).content.decode()
+    assert page.count("existing account: will be invited") == 2
+    assert not Invitation.objects.exists()
+
+
+def test_web_import_of_existing_accounts_shows_the_organiser_nothing_more(
+    personas, existing_accounts, django_capture_on_commit_callbacks
+):
+    admin, gone = existing_accounts
+    client = personas.client("organizer")
+    url = reverse("programs:manage-import", args=[personas.program.slug])
+    upload = io.BytesIO(EXISTING)
+    upload.name = "members.csv"
+    page = client.post(url, {"file": upload}).content.decode()
+    import re
+
+    content = re.search(r'name="content" value="([^"]+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"content": content, "confirm": "1"}, follow=True)
+    assert "2 invited" in response.content.decode()
+    # No enrolment for the admin; the one who left stays left.
+    assert not Enrollment.objects.filter(user=admin).exists()
+    assert Enrollment.objects.get(user=gone).status == EnrollmentStatus.LEFT
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "left@example.org",
+        "root@example.org",
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["left@example.org", "root@example.org"]
+    admin.refresh_from_db()
+    assert admin.display_name != "Hacked"
+    # The organiser sees neither in the member list nor the export, nor the admin's profile.
+    members = client.get(reverse("programs:manage", args=[personas.program.slug]))
+    assert "root@example.org" not in members.content.decode()
+    export = client.get(reverse("programs:manage-export", args=[personas.program.slug]))
+    assert "root@example.org" not in export.content.decode()
+    profile = client.get(reverse("accounts:member", args=[admin.pk]))
+    assert profile.status_code == 404
+
+
+def test_invited_existing_account_joins_by_accepting_the_agreement(
+    personas, existing_accounts, django_capture_on_commit_callbacks
+):
+    admin, _ = existing_accounts
+    program = personas.program
+    program.expectations = "Keep what you hear confidential."
+    program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_import(
+            preview=parse_members_csv(EXISTING, program=program),
+            program=program,
+            actor=personas.organizer,
+        )
+    import re
+
+    body = next(m.body for m in mail.outbox if m.to == ["root@example.org"])
+    link = re.search(r"/programs/invitations/\S+/", body).group(0)
+    client = personas.client("admin")
+    client.force_login(admin)
+    page = client.get(link).content.decode()
+    assert "Keep what you hear confidential." in page
+    refused = client.post(link, {})
+    assert refused.status_code == 200
+    assert not Enrollment.objects.filter(user=admin).exists()
+    assert client.post(link, {"agreement": "on"}).status_code == 302
+    enrollment = Enrollment.objects.get(user=admin, program=program)
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+    assert enrollment.agreement_accepted_at is not None
+
+
+def test_cli_import_invites_existing_accounts(tmp_path, capsys, existing_accounts, personas):
+    admin, _ = existing_accounts
+    path = tmp_path / "members.csv"
+    path.write_bytes(EXISTING + b"newbie@example.org,,,\n")
+    call_command("import_members", str(path), "--program", personas.program.slug, "--dry-run")
+    out = capsys.readouterr().out
+    assert "1 new account(s), 2 existing account(s) to invite" in out
+    call_command("import_members", str(path), "--program", personas.program.slug)
+    out = capsys.readouterr().out
+    assert "1 enrolled" in out and "2 invited" in out
+    assert not Enrollment.objects.filter(user=admin).exists()
+    assert Enrollment.objects.get(user__email="newbie@example.org").status == "active"

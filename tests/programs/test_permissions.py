@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from peerly.accounts.models import Visibility
 from peerly.programs.models import EnrollmentStatus, ProgramStatus
-from tests.factories import EnrollmentFactory
+from tests.factories import EnrollmentFactory, UserFactory
+from tests.privacy import HIDDEN_TZ, MARK, hide_everything, leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +336,190 @@ def test_post_permission_table(personas, name, args, data, persona, status):
         assert not SignupQuestion.objects.exists()
         assert not Invitation.objects.exists()
         assert Program.objects.get(pk=personas.program.pk).name != "Hijacked"
+
+
+# ------------------------------------------------------- profile field visibility ("Only me")
+def _fetch_cli_export(personas, fmt):  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_members", "--program", personas.program.slug, "--format", fmt, stdout=out)
+    return out.getvalue()
+
+
+def _admin_profile(personas, which):  # type: ignore[no-untyped-def]
+    profile = personas.member.profile
+    urls = {
+        "change": reverse("admin:accounts_profile_change", args=[profile.pk]),
+        "list": reverse("admin:accounts_profile_changelist"),
+        "search": reverse("admin:accounts_profile_changelist") + f"?q={MARK}",
+    }
+    body = personas.client("admin").get(urls[which]).content.decode()
+    assert (which != "search") or "0 profiles" in body
+    return body.replace(MARK, "") if which == "search" else body  # the echoed search box
+
+
+def _get(persona, name, query=""):  # type: ignore[no-untyped-def]
+    def fetch(personas):  # type: ignore[no-untyped-def]
+        kwargs = {"slug": personas.program.slug}
+        if name == "accounts:member":
+            kwargs = {"user_id": personas.member.pk}
+        response = personas.client(persona).get(reverse(name, kwargs=kwargs) + query)
+        assert response.status_code == 200
+        body = response.content.decode()
+        return body.replace(f"q={MARK}", "").replace(f'value="{MARK}"', "")  # the echoed query
+
+    return fetch
+
+
+# (what, fetch) -> the text an organiser / other member / admin can get
+HIDDEN_FIELD_ROWS = [
+    ("manage-page", _get("organizer", "programs:manage")),
+    ("manage-page-admin", _get("admin", "programs:manage")),
+    ("manage-search", _get("organizer", "programs:manage", f"?q={MARK}")),
+    ("manage-team-filter", _get("organizer", "programs:manage", f"?team={MARK}-team")),
+    ("approvals", _get("organizer", "programs:manage-approvals")),
+    ("export-csv", _get("organizer", "programs:manage-export")),
+    ("api-members", _get("organizer", "api:list_members")),
+    ("api-members-search", _get("organizer", "api:list_members", f"?q={MARK}")),
+    ("profile-page-organiser", _get("organizer", "accounts:member")),
+    ("profile-page-member", _get("other_member", "accounts:member")),
+    ("cli-export-csv", lambda p: _fetch_cli_export(p, "csv")),
+    ("cli-export-json", lambda p: _fetch_cli_export(p, "json")),
+    ("admin-profile-change", lambda p: _admin_profile(p, "change")),
+    ("admin-profile-list", lambda p: _admin_profile(p, "list")),
+    ("admin-profile-search", lambda p: _admin_profile(p, "search")),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "fetch"), HIDDEN_FIELD_ROWS, ids=[r[0] for r in HIDDEN_FIELD_ROWS]
+)
+def test_only_me_fields_never_reach_organisers_or_members(personas, what, fetch):
+    hide_everything(personas.member)
+    pending = UserFactory(display_name="Pat Pending")
+    hide_everything(pending)
+    EnrollmentFactory(program=personas.program, user=pending, status=EnrollmentStatus.APPLIED)
+    assert leaks(fetch(personas)) == []
+
+
+@pytest.mark.parametrize(
+    ("what", "query"),
+    [
+        ("skill", f"{MARK}-skill"),
+        ("interest", f"{MARK}-interest"),
+        ("team", f"{MARK}-team"),
+        ("python", "Python"),  # a hidden skill that is not unusual
+    ],
+)
+def test_searching_for_a_hidden_value_does_not_find_the_member(personas, what, query):
+    hide_everything(personas.member)
+    organiser = personas.client("organizer")
+    page = organiser.get(reverse("programs:manage", args=[personas.program.slug]), {"q": query})
+    assert personas.member.name not in page.content.decode()
+    api = organiser.get(reverse("api:list_members", args=[personas.program.slug]), {"q": query})
+    assert personas.member.pk not in [row["user_id"] for row in api.json()]
+
+
+def test_fields_shown_to_organisers_stay_visible_and_searchable(personas):
+    """The other side of the rule: 'organisers' and 'programmes' fields are still shown."""
+    hide_everything(personas.member, level=Visibility.ORGANISERS)
+    organiser = personas.client("organizer")
+    slug = personas.program.slug
+    page = organiser.get(reverse("programs:manage", args=[slug]), {"q": f"{MARK}-skill"})
+    assert personas.member.name in page.content.decode()
+    assert f"{MARK}-team" in page.content.decode()
+    api = organiser.get(reverse("api:list_members", args=[slug])).json()
+    row = next(r for r in api if r["user_id"] == personas.member.pk)
+    assert row["team"] == f"{MARK}-team"
+    assert row["timezone"] == HIDDEN_TZ
+    export = organiser.get(reverse("programs:manage-export", args=[slug])).content.decode()
+    assert f"{MARK}-team" in export and f"{MARK}-language" in export
+    # ...but not to other members
+    body = personas.client("other_member").get(
+        reverse("accounts:member", args=[personas.member.pk])
+    )
+    assert leaks(body.content.decode()) == []
+
+
+def test_api_members_reports_hidden_fields_as_null(personas):
+    hide_everything(personas.member)
+    api = (
+        personas.client("organizer")
+        .get(reverse("api:list_members", args=[personas.program.slug]))
+        .json()
+    )
+    row = next(r for r in api if r["user_id"] == personas.member.pk)
+    assert row["team"] is None and row["timezone"] is None
+
+
+def test_admin_change_page_says_which_fields_are_hidden_and_saving_keeps_them(personas):
+    hide_everything(personas.member)
+    profile = personas.member.profile
+    url = reverse("admin:accounts_profile_change", args=[profile.pk])
+    admin = personas.client("admin")
+    page = admin.get(url).content.decode()
+    assert "Hidden by the member" in page
+    response = admin.post(
+        url,
+        {
+            "paused_until": "",
+            "windows-TOTAL_FORMS": "0",
+            "windows-INITIAL_FORMS": "0",
+            "field_visibility": "{}",
+        },
+    )
+    assert response.status_code in (200, 302)
+    profile.refresh_from_db()
+    assert profile.skills == f"{MARK}-skill, Python"
+    assert profile.windows.count() == 6
+
+
+def test_member_list_queries_do_not_grow_with_hidden_profiles(personas):
+    def count(n):  # type: ignore[no-untyped-def]
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for _ in range(n):
+            user = UserFactory()
+            hide_everything(user, level=Visibility.ORGANISERS)
+            EnrollmentFactory(program=personas.program, user=user)
+        organiser = personas.client("organizer")
+        counts = []
+        for name in ("programs:manage", "programs:manage-export", "api:list_members"):
+            with CaptureQueriesContext(connection) as ctx:
+                organiser.get(reverse(name, args=[personas.program.slug]))
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    small = count(1)
+    big = count(20)
+    assert all(b <= s + 1 for s, b in zip(small, big, strict=True)), (small, big)
+
+
+# ------------------------------------------------------------------ CSV formula injection
+@pytest.mark.parametrize("where", ["web", "cli"])
+def test_member_exports_neutralise_formulas(personas, where):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    personas.member.display_name = '=HYPERLINK("http://evil.example","click")'
+    personas.member.save()
+    personas.member.profile.team = "+cmd|' /C calc'!A0"
+    personas.member.profile.languages = "@SUM(A1)"
+    personas.member.profile.save()
+    if where == "web":
+        url = reverse("programs:manage-export", args=[personas.program.slug])
+        text = personas.client("organizer").get(url).content.decode()
+    else:
+        out = io.StringIO()
+        call_command("export_members", "--program", personas.program.slug, stdout=out)
+        text = out.getvalue()
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["email"] == personas.member.email)
+    assert row["display_name"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["team"] == "'+cmd|' /C calc'!A0"
+    assert row["languages"] == "'@SUM(A1)"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection
 
+from peerly.core.errors import ServiceError
 from peerly.notifications.models import OutboundEmail
 from peerly.rounds import services
 from peerly.rounds.models import GroupMember, Round
@@ -75,3 +76,18 @@ def test_two_ticks_at_once(coffee):  # type: ignore[no-untyped-def]
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r["rounds_published"] for r in results) == 1
     assert Round.objects.count() == 1 and GroupMember.objects.count() == 7
+
+
+def test_two_cli_runs_at_once_give_one_round(coffee):  # type: ignore[no-untyped-def]
+    """Issue 10: two `peerly rounds run` (no round number) 0.36 s apart made two rounds."""
+    services.get_settings(coffee.program)
+    results = race(
+        lambda: services.publish_round(program=coffee.program, actor=None, now=NOW),
+        lambda: services.publish_round(program=coffee.program, actor=None, now=NOW),
+    )
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    done = [r for r in results if not isinstance(r, Exception)]
+    assert len(refused) == 1 and "Round 1 is still open" in refused[0].message, results
+    assert [(r.number, created) for r, created in done] == [(1, True)]
+    assert Round.objects.count() == 1
+    assert OutboundEmail.objects.filter(key__startswith="round-published:").count() == 7

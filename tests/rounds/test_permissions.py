@@ -260,3 +260,47 @@ def test_query_counts_do_not_grow(
     url = _urls(world)[name]
     with django_assert_max_num_queries(limit):
         assert client.get(url).status_code == 200
+
+
+# ------------------------------------------------------- profile field visibility ("Only me")
+def test_only_me_fields_never_reach_partners_organisers_or_emails(
+    personas, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    """Both personas hide every field (they share the hidden interest, too): nothing of it
+    reaches the partner's page or email, nor the organiser's preview, round page or report."""
+    from django.core import mail
+
+    from tests.privacy import MINE, THEIRS, hide_everything, leaks
+
+    hide_everything(personas.member, secret=MINE)
+    hide_everything(personas.other_member, secret=THEIRS)
+    slug = personas.program.slug
+    organiser = personas.client("organizer")
+    preview = organiser.get(reverse("rounds:preview", args=[slug]))
+    assert preview.status_code == 200 and leaks(preview.content.decode(), MINE, THEIRS) == []
+    with (
+        time_machine.travel(NOW, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        round_, _ = services.publish_round(program=personas.program, actor=personas.organizer)
+    group = RoundGroup.objects.get(round=round_, members__user=personas.member)
+    assert mail.outbox, "members are told about their match"
+    for message in mail.outbox:
+        bodies = [message.body] + [alt[0] for alt in getattr(message, "alternatives", [])]
+        partner = THEIRS if message.to == [personas.member.email] else MINE
+        assert leaks(" ".join(bodies), partner) == [], message.subject
+    pages = [
+        ("organizer", reverse("rounds:manage", args=[slug])),
+        ("organizer", reverse("rounds:round-detail", args=[slug, round_.number])),
+        ("organizer", reverse("rounds:report", args=[slug])),
+        ("organizer", f"/api/v1/rounds/programs/{slug}/rounds"),
+        ("other_member", reverse("rounds:group-detail", args=[slug, group.pk])),
+        ("other_member", reverse("rounds:program", args=[slug])),
+        ("other_member", f"/api/v1/rounds/programs/{slug}/my-groups"),
+    ]
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        for persona, url in pages:
+            response = personas.client(persona).get(url)
+            assert response.status_code == 200, url
+            hidden = (MINE, THEIRS) if persona == "organizer" else (MINE,)  # not their own
+            assert leaks(response.content.decode(), *hidden) == [], url

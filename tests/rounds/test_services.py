@@ -97,7 +97,8 @@ def test_skip_applies_to_the_next_round_only(coffee, frozen):  # type: ignore[no
     assert services.set_round_choice(user=di, program=coffee.program, choice="skip") == 1
     r1, _ = services.publish_round(program=coffee.program, actor=None)
     assert di.pk not in drawn_ids(r1)
-    r2, _ = services.publish_round(program=coffee.program, actor=None, now=NOW)
+    after_round_1 = NOW + dt.timedelta(days=8)  # round 1's meeting window is over
+    r2, _ = services.publish_round(program=coffee.program, actor=None, now=after_round_1)
     assert di.pk in drawn_ids(r2)
 
 

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from peerly.accounts.lockout import normalise_email
 from peerly.accounts.models import (
     VISIBLE_FIELDS,
     AvailabilityWindow,
     Channel,
     Profile,
+    User,
     Visibility,
     all_timezones,
     split_tags,
@@ -24,6 +28,10 @@ class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
+
+    def clean_username(self) -> str:
+        # Stored emails are lower-case; axes counts the same form (accounts/lockout.py).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class SignUpForm(forms.Form):
@@ -150,6 +158,12 @@ class DoNotPairForm(forms.Form):
     email = forms.EmailField(label="Their email address")
 
 
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 class PauseForm(forms.Form):
     paused_until = forms.DateField(
         label="Pause until",
@@ -160,7 +174,15 @@ class PauseForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes through the queue (sent once, by a task)."""
+    """Django's reset form, but the email goes through the queue (sent once, by a task).
+
+    Unlike Django's, it also serves active accounts without a usable password: members an
+    organiser imported who never chose one (their welcome link expires after a day).
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        email = User.objects.normalize_email(email).strip().lower()
+        yield from User.objects.filter(email__iexact=email, is_active=True)
 
     def send_mail(  # type: ignore[override]
         self,
@@ -174,9 +196,30 @@ class QueuedPasswordResetForm(PasswordResetForm):
         from peerly.notifications.services import queue_email
 
         user = context["user"]
+        # The key is visible to staff in the admin: a digest of the token, never the token.
+        digest = hashlib.sha256(context["token"].encode()).hexdigest()[:24]
         queue_email(
-            key=f"password-reset:{user.pk}:{context['token']}",
+            key=f"password-reset:{user.pk}:{digest}",
             to=user,
             template="password_reset",
             context=context,
         )
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account needs the current password (a stolen session is not enough)."""
+
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        return password

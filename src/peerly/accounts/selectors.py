@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from peerly.accounts.models import VISIBLE_FIELDS, Profile, User, Visibility
-from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Enrollment, EnrollmentStatus, Program
 
 LIVE_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.APPLIED)
 
@@ -58,11 +59,26 @@ class ProfileView:
     is_own: bool
 
 
-def visible_fields(profile: Profile, level: str) -> dict[str, Any]:
-    allowed = _ALLOWED[level]  # type: ignore[index]
+def can_see(profile: Profile, name: str, level: str | None) -> bool:
+    """May someone at `level` (see `viewer_level`) see field `name` of `profile`?"""
+    if level is None:
+        return False
+    return profile.visibility_of(name) in _ALLOWED[level]  # type: ignore[index]
+
+
+def visible_fields(
+    profile: Profile, level: str | None, names: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The fields of `profile` someone at `level` may see (of `names`, default all).
+
+    THE rule for every page, list, search, export, API and email that shows profile fields.
+    Availability costs a query unless `profile.windows` was prefetched: leave it out of
+    `names` on list pages that do not show it.
+    """
+    wanted = VISIBLE_FIELDS if names is None else [n for n in VISIBLE_FIELDS if n in set(names)]
     result: dict[str, Any] = {}
-    for name in VISIBLE_FIELDS:
-        if profile.visibility_of(name) not in allowed:
+    for name in wanted:
+        if not can_see(profile, name, level):
             continue
         if name == "availability":
             result[name] = [str(w) for w in profile.windows.all()]
@@ -73,6 +89,112 @@ def visible_fields(profile: Profile, level: str) -> dict[str, Any]:
         else:
             result[name] = getattr(profile, name)
     return result
+
+
+def visible_profile_fields(
+    *, viewer: User, profile: Profile, names: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """What `viewer` may see of one `profile` ({} when they share nothing)."""
+    return visible_fields(profile, viewer_level(viewer, profile.user), names)
+
+
+def program_level(*, viewer: User, program: Program) -> str | None:
+    """The level `viewer` has for the members of `program`: organisers (and site admins, who
+    can manage every programme) see what members show organisers; fellow members what members
+    show their programmes. Never "Only me": that is for the member alone."""
+    if not viewer.is_authenticated:
+        return None
+    if viewer.is_superuser:
+        return Visibility.ORGANISERS
+    flags = (
+        Program.objects.filter(pk=program.pk)
+        .annotate(
+            organises=Exists(
+                Program.organizers.through.objects.filter(
+                    program_id=OuterRef("pk"), user_id=viewer.pk
+                )
+            ),
+            takes_part=Exists(
+                Enrollment.objects.filter(
+                    program_id=OuterRef("pk"), user_id=viewer.pk, status__in=LIVE_STATUSES
+                )
+            ),
+        )
+        .values("organises", "takes_part")
+        .first()
+    )  # one query
+    if flags and flags["organises"]:
+        return Visibility.ORGANISERS
+    if flags and flags["takes_part"]:
+        return Visibility.PROGRAMMES
+    return None
+
+
+def viewer_levels(*, viewer: User, user_ids: Iterable[int]) -> dict[int, str | None]:
+    """`viewer_level` for many members at once (three queries whatever their number)."""
+    ids = set(user_ids)
+    levels: dict[int, str | None] = dict.fromkeys(ids)
+    if not viewer.is_authenticated or not ids:
+        return levels
+    mine = viewer.enrollments.filter(status__in=LIVE_STATUSES).values("program_id")
+    for uid in set(
+        Enrollment.objects.filter(
+            user_id__in=ids, status__in=LIVE_STATUSES, program_id__in=mine
+        ).values_list("user_id", flat=True)
+    ):
+        levels[uid] = Visibility.PROGRAMMES
+    for uid in set(
+        Enrollment.objects.filter(user_id__in=ids, program__organizers=viewer).values_list(
+            "user_id", flat=True
+        )
+    ):
+        levels[uid] = Visibility.ORGANISERS
+    if viewer.pk in levels:
+        levels[viewer.pk] = Visibility.PRIVATE
+    return levels
+
+
+def profile_fields_for_viewer(
+    *,
+    viewer: User | None,
+    users: Iterable[User],
+    program: Program | None = None,
+    names: Iterable[str] | None = None,
+    level: str | None = None,
+) -> dict[int, dict[str, Any]]:
+    """{user id: the fields `viewer` may see} for a page of members, without a query per
+    member (load `users` with `select_related("profile")`). With `program`, `viewer` sees the
+    members at `program_level` (or at `level`, when the caller already knows it: a page only
+    members and organisers reach can pass Visibility.PROGRAMMES); `viewer=None` means an
+    operator export (organiser level)."""
+    users = list(users)
+    names = None if names is None else tuple(names)
+    if viewer is None:
+        levels: dict[int, str | None] = {u.pk: Visibility.ORGANISERS for u in users}
+    elif program is not None:
+        if level is None:
+            level = program_level(viewer=viewer, program=program)
+        levels = {u.pk: Visibility.PRIVATE if u.pk == viewer.pk else level for u in users}
+    else:
+        levels = viewer_levels(viewer=viewer, user_ids=[u.pk for u in users])
+    result: dict[int, dict[str, Any]] = {}
+    for user in users:
+        profile = getattr(user, "profile", None)
+        result[user.pk] = visible_fields(profile, levels[user.pk], names) if profile else {}
+    return result
+
+
+def visible_q(*, field: str, level: str | None, prefix: str = "") -> Q:
+    """A filter that is true only where `field` is visible at `level`, so that searching or
+    filtering on a hidden value never finds the member (`prefix` reaches the Profile, e.g.
+    "user__profile__")."""
+    if level is None:
+        return Q(pk__in=[])
+    allowed = sorted(_ALLOWED[level])  # type: ignore[index]
+    chosen = Q(**{f"{prefix}field_visibility__{field}__in": allowed})
+    if VISIBLE_FIELDS[field] in allowed:  # members who never chose get the default
+        return chosen | ~Q(**{f"{prefix}field_visibility__has_key": field})
+    return chosen
 
 
 def get_profile_for_user(*, viewer: User, member_id: int) -> ProfileView:

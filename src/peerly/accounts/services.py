@@ -75,9 +75,14 @@ def sign_up(
 
 @transaction.atomic
 def confirm_email(*, user: User, token: str) -> bool:
-    """Activate the account if the token is valid. Idempotent for an already-confirmed user."""
-    if user.email_confirmed_at is not None and user.is_active:
-        return True
+    """Activate a pending account when `token` is valid for it; True only then.
+
+    The token is checked first, always: an account confirmed already, a used, expired or
+    foreign token all give False and change nothing (callers log in only on True).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_confirmed_at is not None:
+        return False
     if not email_confirmation_token.check_token(user, token):
         return False
     user.is_active = True
@@ -86,6 +91,38 @@ def confirm_email(*, user: User, token: str) -> bool:
     Profile.objects.get_or_create(user=user)
     audit.record(actor=user, action="user.confirm_email", obj=user)
     return True
+
+
+@transaction.atomic
+def resend_confirmation(*, email: str) -> bool:
+    """Queue a fresh confirmation link for a pending sign-up (at most one an hour).
+
+    Says nothing to the visitor: the caller shows the same page whether or not the address
+    has an account. Only accounts that signed up and never confirmed (nor ever logged in) get
+    a link; confirmed, imported or deactivated accounts get nothing. True when one was queued.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    user = (
+        User.objects.select_for_update()
+        .filter(
+            email__iexact=email,
+            email_confirmed_at__isnull=True,
+            is_active=False,
+            last_login__isnull=True,
+        )
+        .first()
+    )
+    if user is None or not user.has_usable_password():  # imported, then deactivated
+        return False
+    queued = queue_email(
+        key=f"confirm-email:{user.pk}:{timezone.now():%Y%m%d%H}",
+        to=user,
+        template="confirm_email",
+        context={"confirm_url": confirmation_url(user), "days": settings.ACCOUNT_CONFIRM_DAYS},
+    )
+    if queued is not None:
+        audit.record(actor=None, action="user.resend_confirmation", obj=user)
+    return queued is not None
 
 
 def ensure_profile(user: User) -> Profile:

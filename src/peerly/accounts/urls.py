@@ -8,6 +8,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("confirm/resend/", views.confirm_resend, name="confirm-resend"),
     path("confirm/<uidb64>/<token>/", views.confirm, name="confirm"),
     path(
         "login/",
@@ -72,4 +73,7 @@ urlpatterns = [
     ),
     path("profile/pause/", views.pause, name="pause"),
     path("members/<int:user_id>/", views.profile_detail, name="member"),
+    path("profile/data/", views.data_overview, name="data"),
+    path("profile/data/export/", views.data_export, name="data-export"),
+    path("profile/delete/", views.account_delete, name="delete"),
 ]

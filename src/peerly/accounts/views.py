@@ -16,6 +16,7 @@ from peerly.accounts.forms import (
     DoNotPairForm,
     PauseForm,
     ProfileForm,
+    ResendConfirmationForm,
     SignUpForm,
     timezone_choices,
 )
@@ -48,10 +49,23 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not services.confirm_email(user=user, token=token):
-        return render(request, "accounts/confirm_invalid.html", status=400)
+        # Used, expired, foreign or made up: nobody is logged in; offer a fresh link.
+        return render(
+            request, "accounts/confirm_invalid.html", {"form": ResendConfirmationForm()}, status=400
+        )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, "Your email is confirmed. Tell us a little about yourself.")
     return redirect("accounts:profile-edit")
+
+
+@require_POST
+def confirm_resend(request: HttpRequest) -> HttpResponse:
+    """'Send me a new confirmation link': the same answer whether or not the address exists."""
+    form = ResendConfirmationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/confirm_invalid.html", {"form": form}, status=400)
+    services.resend_confirmation(email=form.cleaned_data["email"])
+    return render(request, "accounts/confirm_resent.html")
 
 
 @login_required
@@ -173,3 +187,43 @@ def pause(request: AuthedHttpRequest) -> HttpResponse:
             )
             return redirect("core:home")
     return render(request, "accounts/pause_form.html", {"form": form, "profile": profile})
+
+
+# ----------------------------------------------------------------------------- your data
+@login_required
+@require_http_methods(["GET"])
+def data_overview(request: AuthedHttpRequest) -> HttpResponse:
+    from peerly.accounts.forms import DeleteAccountForm
+
+    return render(
+        request, "accounts/data_overview.html", {"form": DeleteAccountForm(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def data_export(request: AuthedHttpRequest) -> HttpResponse:
+    from peerly.accounts import ownership
+
+    ownership.record_export(user=request.user)
+    response = HttpResponse(ownership.export_zip(user=request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="peerly-data.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: AuthedHttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    from peerly.accounts import ownership
+    from peerly.accounts.forms import DeleteAccountForm
+
+    form = DeleteAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "accounts/data_overview.html", {"form": form}, status=400)
+    ownership.delete_account(user=request.user)
+    logout(request)
+    messages.success(request, "Your account is deleted. Thank you for taking part.")
+    return redirect("core:index")

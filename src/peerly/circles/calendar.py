@@ -1,10 +1,16 @@
 """Calendar files for a circle's season (RFC 5545/5546), on top of peerly.core.ics.
 
-One UID per circle. The series is a master VEVENT (DTSTART = first session as planned,
-RRULE FREQ=WEEKLY;INTERVAL=n;COUNT=k, EXDATE for cancelled sessions) plus one override VEVENT
-(RECURRENCE-ID = the planned time) for each session that was moved. Every change increases
-SEQUENCE and re-sends this complete state with METHOD:REQUEST; cancelling one session sends
-METHOD:CANCEL for that occurrence.
+One UID per circle. The series is a master VEVENT (DTSTART = first session as planned, in
+the circle's zone with TZID and a VTIMEZONE; RRULE FREQ=WEEKLY;INTERVAL=n;COUNT=k; EXDATE for
+cancelled sessions) plus one override VEVENT (RECURRENCE-ID = the occurrence it replaces) for
+each session that was moved. Clients expand the RRULE at the same wall-clock time in that
+zone, which is how the app schedules the sessions, across daylight-saving changes.
+
+E-mailed invitations and updates are METHOD:REQUEST (every change increases SEQUENCE and
+re-sends this complete state). The download is METHOD:PUBLISH: importing it shows the current
+series without acting as a new invitation. Cancelling one session e-mails only METHOD:CANCEL
+for that occurrence (RECURRENCE-ID, STATUS:CANCELLED), the form RFC 5546 §3.2.5 defines and
+clients apply to the one instance; later updates and the download carry its EXDATE.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
-from icalendar import Calendar
 
+from peerly.circles import slots
 from peerly.circles.models import Circle, CircleSession, SessionStatus
 from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
 
@@ -51,68 +57,101 @@ def _description(circle: Circle) -> str:
     )
 
 
-def series_calendar(circle: Circle, sessions: list[CircleSession]) -> bytes:
-    """The whole season as one recurring event (METHOD:REQUEST)."""
+def occurrences(circle: Circle, sessions: list[CircleSession]) -> list[dt.datetime]:
+    """What the series' RRULE expands to (UTC), one per session in number order: the first
+    planned start, then every `interval` weeks at the same wall-clock time in the circle's
+    zone."""
+    ordered = sorted(sessions, key=lambda s: s.number)
+    zone = slots.zone_of(circle.timezone)
+    interval = circle.program.circle_settings.interval_weeks
+    first = ordered[0].original_starts_at.astimezone(zone)
+    wall = first.replace(tzinfo=None)
+    return [
+        (wall + dt.timedelta(weeks=interval * i)).replace(tzinfo=zone).astimezone(dt.UTC)
+        for i in range(len(ordered))
+    ]
+
+
+def _event(
+    circle: Circle,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    rrule: dict[str, object] | None = None,
+    exdates: tuple[dt.datetime, ...] = (),
+    recurrence_id: dt.datetime | None = None,
+    cancelled: bool = False,
+    with_attendees: bool = True,
+) -> CalendarEvent:
+    return CalendarEvent(
+        uid=circle_uid(circle),
+        summary=_summary(circle),
+        start=start,
+        end=end,
+        description=_description(circle),
+        sequence=circle.calendar_sequence,
+        organizer=_organizer(),
+        attendees=_attendees(circle) if with_attendees else (),
+        url=_url(circle),
+        tzid=slots.zone_of(circle.timezone).key,
+        rrule=rrule,
+        exdates=exdates,
+        recurrence_id=recurrence_id,
+        cancelled=cancelled,
+    )
+
+
+def series_calendar(
+    circle: Circle, sessions: list[CircleSession], *, method: str = "REQUEST"
+) -> bytes:
+    """The whole season as one recurring event: METHOD:REQUEST for e-mailed invitations and
+    updates, METHOD:PUBLISH for the download (without ATTENDEEs, which RFC 5546 forbids in
+    PUBLISH: some clients would otherwise treat the import as an invitation)."""
     ordered = sorted(sessions, key=lambda s: s.number)
     if not ordered:
         raise ValueError("a circle without sessions has no calendar")
-    first = ordered[0]
+    planned = occurrences(circle, ordered)
     interval = circle.program.circle_settings.interval_weeks
-    organizer, attendees = _organizer(), _attendees(circle)
-
-    def event(
-        start: dt.datetime, end: dt.datetime, rrule: dict[str, object] | None = None
-    ) -> CalendarEvent:
-        return CalendarEvent(
-            uid=circle_uid(circle),
-            summary=_summary(circle),
-            start=start,
-            end=end,
-            description=_description(circle),
-            sequence=circle.calendar_sequence,
-            organizer=organizer,
-            attendees=attendees,
-            rrule=rrule,
-            url=_url(circle),
-        )
-
+    length = dt.timedelta(minutes=ordered[0].duration_minutes)
+    invite = method != "PUBLISH"
     events = [
-        event(
-            first.original_starts_at,
-            first.original_starts_at + dt.timedelta(minutes=first.duration_minutes),
-            {"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)},
+        _event(
+            circle,
+            planned[0],
+            planned[0] + length,
+            rrule={"FREQ": "WEEKLY", "INTERVAL": interval, "COUNT": len(ordered)},
+            exdates=tuple(
+                when
+                for when, s in zip(planned, ordered, strict=True)
+                if s.status == SessionStatus.CANCELLED
+            ),
+            with_attendees=invite,
         )
     ]
-    moved = [s for s in ordered if s.is_rescheduled and s.status != SessionStatus.CANCELLED]
-    events.extend(event(s.starts_at, s.ends_at) for s in moved)
-    cal = Calendar.from_ical(build_calendar(events, method="REQUEST"))
-    vevents = list(cal.walk("VEVENT"))
-    cancelled = [
-        s.original_starts_at.astimezone(dt.UTC)
-        for s in ordered
-        if s.status == SessionStatus.CANCELLED
-    ]
-    if cancelled:
-        vevents[0].add("exdate", cancelled)
-    for vevent, session in zip(vevents[1:], moved, strict=True):
-        vevent.add("recurrence-id", session.original_starts_at.astimezone(dt.UTC))
-    return cal.to_ical()
+    events.extend(
+        _event(circle, s.starts_at, s.ends_at, recurrence_id=when, with_attendees=invite)
+        for when, s in zip(planned, ordered, strict=True)
+        if s.status != SessionStatus.CANCELLED
+        and (s.starts_at != when or s.duration_minutes != ordered[0].duration_minutes)
+    )
+    return build_calendar(events, method=method)
 
 
 def cancel_occurrence_calendar(circle: Circle, session: CircleSession) -> bytes:
     """METHOD:CANCEL for one session of the series."""
-    event = CalendarEvent(
-        uid=circle_uid(circle),
-        summary=_summary(circle),
-        start=session.starts_at,
-        end=session.ends_at,
-        sequence=circle.calendar_sequence,
-        organizer=_organizer(),
-        attendees=_attendees(circle),
-        cancelled=True,
-        url=_url(circle),
+    sessions = list(circle.sessions.all())
+    planned = dict(
+        zip(
+            [s.pk for s in sorted(sessions, key=lambda s: s.number)],
+            occurrences(circle, sessions),
+            strict=True,
+        )
     )
-    cal = Calendar.from_ical(build_calendar([event], method="CANCEL"))
-    vevent = next(iter(cal.walk("VEVENT")))
-    vevent.add("recurrence-id", session.original_starts_at.astimezone(dt.UTC))
-    return cal.to_ical()
+    event = _event(
+        circle,
+        session.starts_at,
+        session.ends_at,
+        cancelled=True,
+        recurrence_id=planned.get(session.pk, session.original_starts_at),
+    )
+    return build_calendar([event], method="CANCEL")

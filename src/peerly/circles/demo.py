@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
+from peerly.accounts.models import Visibility
+from peerly.accounts.selectors import can_see
 from peerly.circles import rotation, services, slots
 from peerly.circles.matching_bridge import plan_formation
 from peerly.circles.models import (
@@ -128,12 +130,20 @@ def populate(
         metrics=plan.metrics,
     )
     season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day, tzinfo=dt.UTC)
+    hours = services.member_hours([u for g in groups for u in g])
+    shown = {  # only zones members show their circle become a circle's zone
+        e.user_id for e in enrollments if can_see(e.user.profile, "timezone", Visibility.PROGRAMMES)
+    }
+    zones = {
+        tuple(g): slots.majority_zone([hours[u].zone for u in g if u in shown]) for g in groups
+    }
     circles = Circle.objects.bulk_create(
         [
             Circle(
                 season=season,
                 program=program,
                 number=i + 1,
+                timezone=zones[tuple(g)],
                 common_windows=[
                     list(w) for w in (windows.get(tuple(g)) or plan.circles[0].common_windows)
                 ],
@@ -160,13 +170,24 @@ def populate(
         ]
     )
     options = []
-    for circle in circles:
-        for minute in slots.slot_starts(circle.common_windows, settings.session_minutes, limit=4):
+    for circle, g in zip(circles, groups, strict=True):
+        for offer in slots.offer_slots(
+            [hours[u] for u in g],
+            zone=circle.timezone,
+            minutes=settings.session_minutes,
+            season_start=starts_on,
+            season_end=season.ends_on,
+            limit=4,
+        ):
             options.append(
                 SlotOption(
                     circle=circle,
-                    minute_of_week=minute,
-                    first_start_at=slots.first_occurrence(minute, season_start),
+                    minute_of_week=offer.minute_of_week,
+                    first_start_at=offer.first_start_at,
+                    conflicts=[
+                        {"on": c.on.isoformat(), "user_ids": list(c.user_ids)}
+                        for c in offer.conflicts
+                    ],
                 )
             )
     SlotOption.objects.bulk_create(options)
@@ -191,6 +212,7 @@ def populate(
         circle.slot_minute = picked.minute_of_week
         starts = slots.session_starts(
             picked.minute_of_week,
+            zone=circle.timezone,
             season_start=starts_on,
             season_end=season.ends_on,
             interval_weeks=settings.interval_weeks,

@@ -61,6 +61,11 @@ class FormationForm(forms.Form):
 
 class PublishForm(FormationForm):
     number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    allow_overlap = forms.BooleanField(
+        required=False,
+        label="Start anyway while a season still runs",
+        help_text="Members of the running season keep their circle and are not placed again.",
+    )
 
 
 class VoteForm(forms.Form):

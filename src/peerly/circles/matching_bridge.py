@@ -8,10 +8,11 @@ planned circles of ``size`` (one more only to absorb a remainder; never fewer).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import DoNotPair, Visibility
+from peerly.accounts.selectors import can_see
 from peerly.circles.models import CircleMember, CircleSettings, KnownPerson
 from peerly.matching import GroupOptions, Member, PastGroup, form_groups, local_windows_to_utc
 from peerly.matching import common_windows as engine_common_windows
@@ -31,6 +32,8 @@ REASONS = {
     "(slot of {minutes} minutes, languages, do-not-pair).",
     "no_feasible_group": "Too few compatible members share a slot of {minutes} minutes with "
     "you to make a circle.",
+    "in_running_circle": "You are in a circle of this programme's season that is still "
+    "running, so you are not placed in a second circle at the same time.",
     "remainder": "The members left over could not be added to another circle (each circle "
     "needs a common slot of {minutes} minutes).",
 }
@@ -100,15 +103,19 @@ def plan_formation(
     starts_on: dt.date,
     seed: int,
     strategy: str | None = None,
+    busy_user_ids: Collection[int] = (),
 ) -> FormationPlan:
-    """Plan the circles of the next season (nothing is saved)."""
-    enrollments = [
+    """Plan the circles of the next season (nothing is saved). Members in `busy_user_ids`
+    (in a circle of a season that overlaps this one) are left out with the reason."""
+    minutes = settings.session_minutes
+    busy = set(busy_user_ids)
+    active = [
         e
         for e in list_active_members(program=program)
         if not e.user.profile.is_paused_on(starts_on)
     ]
+    enrollments = [e for e in active if e.user_id not in busy]
     ids = {e.user_id for e in enrollments}
-    minutes = settings.session_minutes
     knows: dict[int, set[str]] = {}
     for owner_id, other_id in KnownPerson.objects.filter(
         program=program, owner_id__in=ids, other_id__in=ids
@@ -121,8 +128,13 @@ def plan_formation(
         dnp.setdefault(owner_id, set()).add(str(other_id))
 
     members: list[Member] = []
-    left: list[LeftOut] = []
+    left: list[LeftOut] = [
+        _left(e.user_id, "in_running_circle", "in a circle of a running season", minutes)
+        for e in active
+        if e.user_id in busy
+    ]
     avail: dict[str, tuple[tuple[int, int], ...]] = {}
+    shown: dict[str, frozenset[str]] = {}  # interests a circle's explanation may name
     for e in enrollments:
         windows = _utc_windows(e, starts_on)
         if not windows:
@@ -141,6 +153,8 @@ def plan_formation(
         )
         members.append(member)
         avail[member.id] = windows
+        visible = can_see(profile, "interests", Visibility.PROGRAMMES)
+        shown[member.id] = member.interests if visible else frozenset()
 
     history = _history(program)
     met = {
@@ -200,7 +214,7 @@ def plan_formation(
     for g in sorted(full, key=lambda g: sorted(int(x) for x in g)):
         user_ids = tuple(sorted(int(x) for x in g))
         common = engine_common_windows(*(avail[x] for x in g))
-        shared = frozenset.intersection(*(by_id[x].interests for x in g))
+        shared = frozenset.intersection(*(shown[x] for x in g))
         circles.append(
             PlannedCircle(
                 user_ids=user_ids,
@@ -215,7 +229,7 @@ def plan_formation(
     for c in circles:
         sizes[str(len(c.user_ids))] = sizes.get(str(len(c.user_ids)), 0) + 1
     metrics = {
-        "members": len(enrollments),
+        "members": len(active),
         "placed": sum(len(c.user_ids) for c in circles),
         "circles": len(circles),
         "sizes": sizes,

@@ -122,7 +122,11 @@ class Circle(TimeStampedModel):
     slot_status = models.CharField(
         max_length=20, choices=SlotStatus.choices, default=SlotStatus.VOTING
     )
-    slot_minute = models.PositiveIntegerField(null=True, blank=True)  # UTC minute of week
+    # The slot is wall-clock time in `timezone` (minute of the week, Monday 00:00 = 0): the
+    # zone most members live in, chosen at formation; sessions keep that local time across
+    # daylight-saving changes.
+    timezone = models.CharField(max_length=64, default="UTC")
+    slot_minute = models.PositiveIntegerField(null=True, blank=True)  # in `timezone`
     decided_at = models.DateTimeField(null=True, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
 
@@ -158,11 +162,14 @@ class CircleMember(models.Model):
 
 
 class SlotOption(models.Model):
-    """A concrete weekly start time offered to a circle (UTC minute of the week)."""
+    """A concrete weekly start time offered to a circle (minute of the week, wall clock in
+    the circle's zone). `conflicts` lists the dates on which it falls outside someone's hours
+    ([{"on": "2027-03-16", "user_ids": [..]}]); empty when it fits everyone on every date."""
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="slot_options")
     minute_of_week = models.PositiveIntegerField()
     first_start_at = models.DateTimeField()
+    conflicts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["circle", "first_start_at"]
@@ -171,7 +178,7 @@ class SlotOption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.circle}: {self.first_start_at:%a %H:%M} UTC"
+        return f"{self.circle}: {self.first_start_at.astimezone(dt.UTC):%a %H:%M} UTC"
 
 
 class SlotVote(models.Model):

@@ -14,7 +14,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from peerly.accounts.models import User
+from peerly.accounts.models import Profile, User, Visibility
+from peerly.accounts.selectors import visible_q
 from peerly.circles import calendar, rotation, slots
 from peerly.circles.matching_bridge import FormationPlan, plan_formation
 from peerly.circles.models import (
@@ -92,17 +93,59 @@ def default_start(*, today: dt.date | None = None) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
+def running_seasons(*, program: Program, starts_on: dt.date) -> list[Season]:
+    """Seasons of `program` still running on the dates a season starting `starts_on` covers."""
+    weeks = get_settings(program=program).season_weeks
+    ends_on = starts_on + dt.timedelta(weeks=weeks)
+    return list(
+        Season.objects.filter(program=program, starts_on__lt=ends_on, ends_on__gt=starts_on)
+    )
+
+
+def _busy_members(seasons: Sequence[Season]) -> set[int]:
+    return set(
+        CircleMember.objects.filter(season__in=list(seasons)).values_list("user_id", flat=True)
+    )
+
+
+def overlap_warning(seasons: Sequence[Season]) -> str:
+    if not seasons:
+        return ""
+    names = ", ".join(f"season {s.number} (until {s.ends_on:%d %b %Y})" for s in seasons)
+    return (
+        f"A season still runs then: {names}. Its members stay in their circles and are not "
+        "placed in this one; only the others get a circle. Tick “start anyway” to publish."
+    )
+
+
 def preview_season(
     *, program: Program, seed: int, starts_on: dt.date, strategy: str | None = None
 ) -> FormationPlan:
-    """What publishing with this seed would create. Nothing is saved."""
+    """What publishing with this seed would create (members of a season still running then
+    are left out). Nothing is saved."""
     return plan_formation(
         program=program,
         settings=get_settings(program=program),
         starts_on=starts_on,
         seed=seed,
         strategy=strategy,
+        busy_user_ids=_busy_members(running_seasons(program=program, starts_on=starts_on)),
     )
+
+
+def member_hours(user_ids: Sequence[int]) -> dict[int, slots.MemberHours]:
+    users = User.objects.filter(pk__in=list(user_ids)).select_related("profile")
+    users = users.prefetch_related("profile__windows")
+    return {
+        u.pk: slots.MemberHours(
+            user_id=u.pk,
+            zone=u.profile.timezone or "UTC",
+            windows=tuple(
+                (w.weekday, w.start_minute, w.end_minute) for w in u.profile.windows.all()
+            ),
+        )
+        for u in users
+    }
 
 
 def publish_season(
@@ -113,12 +156,18 @@ def publish_season(
     seed: int,
     starts_on: dt.date,
     strategy: str | None = None,
+    allow_overlap: bool = False,
 ) -> tuple[Season, bool]:
     """Form and save season `number`'s circles. Returns (season, created).
 
     Idempotent and safe under concurrency: the programme row is locked, and a season that
     already has this number is returned unchanged (two organisers pressing publish at once get
     one set of circles); the unique constraint on (programme, number) is the backstop.
+
+    A season that overlaps one still running needs `allow_overlap`; then the running
+    season's members are not placed (nobody sits in two circles of a programme at once:
+    checked under the same programme lock, so a concurrent publish cannot slip past it).
+    Each circle's slot zone is the zone most of its members live in.
     """
     circle_settings = get_settings(program=program)
     with transaction.atomic():
@@ -129,15 +178,22 @@ def publish_season(
         expected = next_season_number(program=program)
         if number != expected:
             raise ServiceError(f"The next season is number {expected}; reload the page.")
+        running = running_seasons(program=program, starts_on=starts_on)
+        if running and not allow_overlap:
+            raise ServiceError(overlap_warning(running), field="allow_overlap")
+        busy = _busy_members(running)
         plan = plan_formation(
             program=program,
             settings=circle_settings,
             starts_on=starts_on,
             seed=seed,
             strategy=strategy,
+            busy_user_ids=busy,
         )
         if not plan.circles:
             raise ServiceError("No circle can be formed: see the reasons in the preview.")
+        if busy & {u for c in plan.circles for u in c.user_ids}:  # pragma: no cover - backstop
+            raise ServiceError("Someone would sit in two circles at once; nothing was saved.")
         season = Season.objects.create(
             program=program,
             number=number,
@@ -152,12 +208,21 @@ def publish_season(
             ],
             metrics=plan.metrics,
         )
-        season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day, tzinfo=dt.UTC)
+        hours = member_hours([u for c in plan.circles for u in c.user_ids])
+        zone_shown = set(
+            Profile.objects.filter(user_id__in=list(hours))
+            .filter(visible_q(field="timezone", level=Visibility.PROGRAMMES))
+            .values_list("user_id", flat=True)
+        )
         for index, planned in enumerate(plan.circles, start=1):
+            members = [hours[u] for u in planned.user_ids]
+            # only zones members show their circle: the page names the circle's zone
+            zone = slots.majority_zone([m.zone for m in members if m.user_id in zone_shown])
             circle = Circle.objects.create(
                 season=season,
                 program=program,
                 number=index,
+                timezone=zone,
                 common_windows=[list(w) for w in planned.common_windows],
                 shared_interests=list(planned.shared_interests),
                 overlap_hours=planned.overlap_hours,
@@ -169,16 +234,25 @@ def publish_season(
                     for pos, uid in enumerate(planned.user_ids)
                 ]
             )
+            offers = slots.offer_slots(
+                members,
+                zone=zone,
+                minutes=circle_settings.session_minutes,
+                season_start=season.starts_on,
+                season_end=season.ends_on,
+            )
             SlotOption.objects.bulk_create(
                 [
                     SlotOption(
                         circle=circle,
-                        minute_of_week=m,
-                        first_start_at=slots.first_occurrence(m, season_start),
+                        minute_of_week=o.minute_of_week,
+                        first_start_at=o.first_start_at,
+                        conflicts=[
+                            {"on": c.on.isoformat(), "user_ids": list(c.user_ids)}
+                            for c in o.conflicts
+                        ],
                     )
-                    for m in slots.slot_starts(
-                        planned.common_windows, circle_settings.session_minutes
-                    )
+                    for o in offers
                 ]
             )
         audit.record(
@@ -186,7 +260,7 @@ def publish_season(
             action="circles.season.publish",
             obj=season,
             program_id=program.pk,
-            data={"seed": seed, **plan.metrics},
+            data={"seed": seed, "overlaps": [s.number for s in running], **plan.metrics},
         )
         _email_formed(season)
     return season, True
@@ -307,6 +381,7 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
     circle_settings = get_settings(program=circle.program)
     starts = slots.session_starts(
         option.minute_of_week,
+        zone=circle.timezone,
         season_start=season.starts_on,
         season_end=season.ends_on,
         interval_weeks=circle_settings.interval_weeks,
@@ -335,7 +410,11 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
         action="circles.slot.decide",
         obj=circle,
         program_id=circle.program_id,
-        data={"minute_of_week": option.minute_of_week, "sessions": len(starts)},
+        data={
+            "minute_of_week": option.minute_of_week,
+            "timezone": circle.timezone,
+            "sessions": len(starts),
+        },
     )
     _send_series(circle, reason="invitation")
     return circle
@@ -368,7 +447,7 @@ def _send_series(circle: Circle, *, reason: str) -> None:
                 {
                     "filename": "circle.ics",
                     "content": ics,
-                    "mimetype": "text/calendar; method=REQUEST",
+                    "mimetype": "text/calendar; charset=utf-8; method=REQUEST",
                 }
             ],
         )
@@ -516,10 +595,13 @@ def save_block(
 def update_action(
     *, actor: User, action: ActionItem, status: str, session: CircleSession | None = None
 ) -> ActionItem:
-    """Set an action item's status (its owner, or the circle while reviewing it)."""
+    """Set an action item's status. Only its owner may, on any page and in the API: the
+    circle sees the status, but a co-member (or the note-taker) cannot change it."""
     if status not in ActionStatus.values:
         raise ServiceError(f"“{status}” is not an action status.", field="status")
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if action.owner_id != actor.pk:
+        raise ServiceError("Only the owner of an action item can change its status.")
     _membership(actor, action.circle)
     if action.status == status and (session is None or action.reviewed_in_id == session.pk):
         return action
@@ -548,7 +630,9 @@ def reschedule_session(
     now: dt.datetime | None = None,
 ) -> CircleSession:
     """Move one session ("this") or it and every later scheduled one ("following") by the
-    same amount; members get the updated calendar (SEQUENCE + 1)."""
+    same amount of wall-clock time in the circle's zone (a move from 14:00 to 15:00 is 15:00
+    on every following date, across daylight-saving changes); members get the updated
+    calendar (SEQUENCE + 1)."""
     now = now or timezone.now()
     if scope not in ("this", "following"):
         raise ServiceError("Choose this session or this and the following ones.", field="scope")
@@ -561,8 +645,13 @@ def reschedule_session(
         raise TransitionError("Only a scheduled session can be moved.")
     if starts_at <= now:
         raise ServiceError("Pick a time in the future.", field="starts_at")
-    delta = starts_at - session.starts_at
-    if not delta:
+    zone = slots.zone_of(circle.timezone)
+
+    def wall(moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(zone).replace(tzinfo=None)
+
+    delta = wall(starts_at) - wall(session.starts_at)
+    if starts_at == session.starts_at:
         return session
     targets = [session]
     if scope == "following":
@@ -573,7 +662,11 @@ def reschedule_session(
         )
     ordered = {s.number: s for s in circle.sessions.all()}
     for target in targets:
-        target.starts_at += delta
+        target.starts_at = (
+            starts_at
+            if target is session
+            else (wall(target.starts_at) + delta).replace(tzinfo=zone).astimezone(dt.UTC)
+        )
         ordered[target.number] = target
     times = [
         ordered[n].starts_at
@@ -649,7 +742,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
                 {
                     "filename": "circle-cancel.ics",
                     "content": ics,
-                    "mimetype": "text/calendar; method=CANCEL",
+                    "mimetype": "text/calendar; charset=utf-8; method=CANCEL",
                 }
             ],
         )

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerly.accounts.models import User
-from peerly.circles import calendar, selectors, services
+from peerly.accounts.selectors import profile_fields_for_viewer
+from peerly.circles import calendar, selectors, services, slots
 from peerly.circles.forms import (
     ActionStatusForm,
     AttendanceForm,
@@ -49,11 +50,52 @@ def _when(moment: dt.datetime, zone: Any) -> str:
     return moment.astimezone(zone).strftime("%a %d %b %Y, %H:%M")
 
 
-def _slot_label(option: Any, zone: Any, interval: int) -> str:
+def _slot_label(option: Any, zone: Any, interval: int, circle: Any, names: dict[int, str]) -> str:
+    """ "Tuesday 14:00 Europe/Berlin (your time: Tuesday 08:00), every 2 weeks, first on 02 Mar
+    (1 vote)", plus the dates on which it is outside someone's hours, if any."""
+    circle_zone = slots.zone_of(circle.timezone)
+    there = option.first_start_at.astimezone(circle_zone)
     local = option.first_start_at.astimezone(zone)
+    label = f"{there:%A %H:%M} {circle_zone.key}"
+    if zone.key != circle_zone.key:
+        label += f" (your time: {local:%A %H:%M})"
     every = "every week" if interval == 1 else f"every {interval} weeks"
     votes = f"{option.n} vote" + ("" if option.n == 1 else "s")
-    return f"{local:%A %H:%M}, {every}, first on {local:%d %b} ({votes})"
+    label += f", {every}, first on {local:%d %b} ({votes})"
+    if option.conflicts:
+        clashes = "; ".join(
+            ", ".join(names.get(u, "a member") for u in c["user_ids"])
+            + f" on {dt.date.fromisoformat(c['on']):%d %b}"
+            for c in option.conflicts
+        )
+        label += f". Outside the hours of {clashes}"
+    return label
+
+
+def _series_label(circle: Any, sessions: list[Any], zone: Any, now: dt.datetime) -> str:
+    """ "Tuesdays 14:00 Europe/Berlin (your time: 08:00)": the slot in the circle's zone, and
+    the viewer's local time of the next sessions (which moves when only one side changes
+    clocks)."""
+    if circle.slot_minute is None:
+        return ""
+    circle_zone = slots.zone_of(circle.timezone)
+    weekday, minute = divmod(circle.slot_minute, 24 * 60)
+    day = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+    label = f"{day[weekday]} {minute // 60:02d}:{minute % 60:02d} {circle_zone.key}"
+    if zone.key == circle_zone.key:
+        return label
+    upcoming = [
+        s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at >= now
+    ] or sessions
+    times: list[str] = []
+    for session in upcoming:
+        local = f"{session.starts_at.astimezone(zone):%H:%M}"
+        if local not in times:
+            times.append(local)
+    if len(times) == 1:
+        return f"{label} (your time: {times[0]})"
+    others = ", ".join(times[1:])
+    return f"{label} (your time: {times[0]}; {others} on dates when only one side changed clocks)"
 
 
 # ------------------------------------------------------------------------------ members
@@ -104,11 +146,18 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
         else []
     )
     interval = selectors.get_settings_or_default(program=prog).interval_weeks
+    names = {m.user_id: m.user.name for m in obj.memberships.all()}
     vote_form = VoteForm(
         initial={"options": [o.pk for o in options if o.mine]},  # type: ignore[attr-defined]
-        choices=[(o.pk, _slot_label(o, zone, interval)) for o in options],
+        choices=[(o.pk, _slot_label(o, zone, interval, obj, names)) for o in options],
     )
     me = next(m for m in obj.memberships.all() if m.user_id == request.user.pk)
+    shown = profile_fields_for_viewer(
+        viewer=request.user,
+        users=[m.user for m in obj.memberships.all()],
+        program=prog,
+        names=["timezone"],
+    )
     sessions = selectors.list_sessions_for_circle(circle=obj)
     now = timezone.now()
     return _render(
@@ -117,10 +166,13 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
         {
             "program": prog,
             "circle": obj,
+            "members": [(m, shown[m.user_id]) for m in obj.memberships.all()],
             "options": options,
             "vote_form": vote_form,
             "me": me,
             "sessions": sessions,
+            "series_label": _series_label(obj, sessions, zone, now),
+            "circle_zone": slots.zone_of(obj.timezone).key,
             "now": now,
             "missed": [s for s in sessions if s.is_missed(now)],
             "next_session": next(
@@ -188,8 +240,10 @@ def circle_ics(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRes
     sessions = list(obj.sessions.all())
     if not sessions:
         raise Http404("The slot is not decided yet.")
+    # PUBLISH, not REQUEST: importing the download must not act as a new invitation.
     response = HttpResponse(
-        calendar.series_calendar(obj, sessions), content_type="text/calendar; charset=utf-8"
+        calendar.series_calendar(obj, sessions, method="PUBLISH"),
+        content_type="text/calendar; charset=utf-8; method=PUBLISH",
     )
     response["Content-Disposition"] = f'attachment; filename="circle-{obj.pk}.ics"'
     return response
@@ -327,7 +381,8 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
 @require_POST
 def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> HttpResponse:
     prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    action = selectors.get_action_for_member(user=request.user, action_id=action_id)
+    # Only the owner changes an action item: anyone else gets 404, nothing changes.
+    action = selectors.get_own_action(user=request.user, action_id=action_id)
     if action.circle.program_id != prog.pk:
         raise Http404("No such action item.")
     form = ActionStatusForm(request.POST)
@@ -525,6 +580,7 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     seed=form.cleaned_data["seed"],
                     starts_on=form.cleaned_data["starts_on"],
                     strategy=form.cleaned_data["strategy"],
+                    allow_overlap=form.cleaned_data["allow_overlap"],
                 )
                 if created:
                     messages.success(
@@ -537,7 +593,7 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     )
                 return redirect("circles:manage", slug=slug)
             except ServiceError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     else:
         data = {
             "seed": request.GET.get("seed", "1"),
@@ -547,7 +603,12 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         form = PublishForm({**data, "number": number})
     plan = None
     people: dict[int, Any] = {}
+    shown: dict[int, dict[str, Any]] = {}
+    overlap = ""
     if form.is_valid():
+        overlap = services.overlap_warning(
+            services.running_seasons(program=prog, starts_on=form.cleaned_data["starts_on"])
+        )
         plan = services.preview_season(
             program=prog,
             seed=form.cleaned_data["seed"],
@@ -556,6 +617,9 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         )
         ids = {u for c in plan.circles for u in c.user_ids} | {u.user_id for u in plan.unmatched}
         people = User.objects.select_related("profile").in_bulk(ids)
+        shown = profile_fields_for_viewer(
+            viewer=request.user, users=people.values(), program=prog, names=["team", "timezone"]
+        )
     redraw = None
     if form.is_valid():
         redraw = {
@@ -572,7 +636,9 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "plan": plan,
             "people": people,
+            "shown": shown,
             "number": number,
             "redraw": redraw,
+            "overlap": overlap,
         },
     )

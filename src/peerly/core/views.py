@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from peerly.core.attention import collect
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs.models import EnrollmentStatus
+
+logger = logging.getLogger(__name__)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -38,6 +42,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """200 `{"status": "ok"}` when the database answers, 503 with a JSON reason when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("healthz: the database does not answer", exc_info=True)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -3,6 +3,11 @@
 A window set is a sorted tuple of disjoint half-open ``(start, end)`` pairs in minutes from
 Monday 00:00 UTC (``0 <= start < end <= 10080``).  The empty tuple means "no constraint"
 (available at any time), so it is the neutral element of :func:`common_windows`.
+
+Minute-of-week sets describe ONE reference week (one UTC offset per member): good for scoring
+how much members overlap, wrong for planning real dates across a daylight-saving change.
+For real dates use :func:`local_windows_between` (absolute UTC intervals, converted date by
+date in the member's zone) and :func:`common_intervals`.
 """
 
 from __future__ import annotations
@@ -90,8 +95,12 @@ def local_windows_to_utc(
 ) -> Availability:
     """Convert local ``(weekday, start, end)`` windows to merged UTC minute-of-week windows.
 
-    The UTC offset is the zone's offset at noon on ``reference`` (default: today in UTC), so
-    one date fixes daylight-saving time for the whole week.
+    The result is valid for ONE reference week only: the UTC offset is the zone's offset at
+    noon on ``reference`` and is applied to every window of the week, so a week (or a longer
+    period) that spans a daylight-saving change gets the wrong hours on the far side of it.
+    Pass ``reference`` explicitly (the date whose week you mean); ``None`` means today in UTC,
+    which only suits "what does this look like now" displays.  To plan real dates, use
+    :func:`local_windows_between`, which converts date by date.
     """
     zone = get_zone(tz)
     ref = reference or dt.datetime.now(dt.UTC).date()
@@ -103,6 +112,109 @@ def local_windows_to_utc(
         base = weekday * DAY_MINUTES - offset_minutes
         shifted.append((base + start, base + end))
     return normalize(shifted)
+
+
+Intervals = tuple[tuple[dt.datetime, dt.datetime], ...]
+"""Sorted, disjoint, non-touching half-open ``(start, end)`` pairs of aware UTC datetimes."""
+
+
+def _transition_in_gap(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant at which the clocks jump over the nonexistent wall time `local`."""
+    early = local.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)  # offset after the jump
+    late = local.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)  # offset before the jump
+    lo, hi = min(early, late), max(early, late)
+    before = lo.astimezone(zone).utcoffset()
+    while hi - lo > dt.timedelta(seconds=1):  # the first instant with the new offset
+        mid = lo + (hi - lo) / 2
+        if mid.astimezone(zone).utcoffset() == before:
+            lo = mid
+        else:
+            hi = mid
+    return hi.replace(microsecond=0)
+
+
+def _wall_to_utc(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A naive local wall time as UTC: ambiguous times take their first occurrence
+    (``fold=0``); nonexistent ones (in a spring-forward gap) map to the jump itself."""
+    aware = local.replace(tzinfo=zone, fold=0)
+    utc = aware.astimezone(dt.UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:
+        return _transition_in_gap(local, zone)
+    return utc
+
+
+def _merge_intervals(pieces: Iterable[tuple[dt.datetime, dt.datetime]]) -> Intervals:
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for s, e in sorted(p for p in pieces if p[0] < p[1]):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
+def local_windows_between(
+    windows: Iterable[tuple[int, int, int]],
+    tz: str,
+    *,
+    start_on: dt.date,
+    end_on: dt.date,
+) -> Intervals:
+    """Absolute UTC intervals of local weekly ``(weekday, start, end)`` windows on the local
+    dates ``start_on <= date < end_on`` in zone `tz`, converted date by date.
+
+    Availability is a wall-clock promise ("Mondays 09:00-10:00 where I live"), so each date
+    gets that date's UTC offset.  Around daylight-saving changes: a nonexistent local time
+    (spring-forward gap) is skipped, i.e. a window edge inside the gap moves to the jump; an
+    ambiguous time (fall-back overlap) uses its first occurrence (``fold=0``).  A window
+    ending after midnight (end > 1440) ends on the next local day.  No windows: ``()``.
+    Raises ``ValueError`` for an unknown zone.
+    """
+    zone = get_zone(tz)
+    by_weekday: dict[int, list[tuple[int, int]]] = {}
+    for weekday, start, end in windows:
+        by_weekday.setdefault(weekday % 7, []).append((start, end))
+    pieces = []
+    day = start_on
+    while day < end_on:
+        midnight = dt.datetime.combine(day, dt.time(0))
+        for start, end in by_weekday.get(day.weekday(), ()):
+            pieces.append(
+                (
+                    _wall_to_utc(midnight + dt.timedelta(minutes=start), zone),
+                    _wall_to_utc(midnight + dt.timedelta(minutes=end), zone),
+                )
+            )
+        day += dt.timedelta(days=1)
+    return _merge_intervals(pieces)
+
+
+def common_intervals(*intervals: Sequence[tuple[dt.datetime, dt.datetime]]) -> Intervals:
+    """Absolute intervals in which everybody is available.
+
+    Unlike :func:`common_windows`, an empty list means "never" (there are no real dates on
+    which that member is free), and no lists at all give ``()``.
+    """
+    if not intervals:
+        return ()
+    result = _merge_intervals(intervals[0])
+    for other in intervals[1:]:
+        b = _merge_intervals(other)
+        out: list[tuple[dt.datetime, dt.datetime]] = []
+        i = j = 0
+        while i < len(result) and j < len(b):
+            s, e = max(result[i][0], b[j][0]), min(result[i][1], b[j][1])
+            if s < e:
+                out.append((s, e))
+            if result[i][1] < b[j][1]:
+                i += 1
+            else:
+                j += 1
+        result = tuple(out)
+        if not result:
+            return ()
+    return result
 
 
 def _intersect(a: Availability, b: Availability) -> Availability:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from peerly.core.csvsafe import safe_row
+
 from .availability import get_zone, local_windows_to_utc, parse_window
 from .history import HistoryTable
 from .types import Availability, Member, Mentee, Mentor, PastGroup
@@ -499,8 +501,8 @@ def _atomic_write(path: str, text: str) -> None:
 def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)  # ids come from user-supplied files
     _atomic_write(path, buffer.getvalue())
 
 

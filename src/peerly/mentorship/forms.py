@@ -208,7 +208,10 @@ class ReviewForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mentor = forms.IntegerField(widget=forms.HiddenInput)
+    """The ids an organiser's "assign" button posts; anything else is a 400, not a 500."""
+
+    mentorship = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    mentor = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 
 class ReassignForm(forms.Form):

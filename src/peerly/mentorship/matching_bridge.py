@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from peerly.accounts.models import Profile, split_tags
+from peerly.accounts.models import Profile, Visibility, split_tags
+from peerly.accounts.selectors import can_see
 from peerly.matching import (
     Mentee,
     Mentor,
@@ -62,6 +63,12 @@ def _availability(profile: Profile | None, reference: dt.date) -> tuple[tuple[in
     return local_windows_to_utc(windows, profile.timezone or "UTC", reference=reference)
 
 
+def _shown_languages(profile: Profile | None) -> list[str]:
+    if profile is None or not can_see(profile, "languages", Visibility.ORGANISERS):
+        return []
+    return profile.language_list
+
+
 def mentor_languages(mentor: MentorProfile) -> list[str]:
     if mentor.languages.strip():
         return split_tags(mentor.languages)
@@ -102,8 +109,10 @@ def explain(
     wants = {w.lower(): w for w in mentorship.wants_list}
     shared_expertise = tuple(e for e in mentor.expertise_list if e.lower() in wants)
     profile = _profile(mentorship.mentee)
-    mine = {lang.lower() for lang in (profile.language_list if profile else [])}
-    shared_languages = tuple(lang for lang in mentor_languages(mentor) if lang.lower() in mine)
+    # Name only languages both show organisers (the engine still scores on all of them).
+    mine = {lang.lower() for lang in _shown_languages(profile)}
+    theirs = split_tags(mentor.languages) or _shown_languages(_profile(mentor.user))
+    shared_languages = tuple(lang for lang in theirs if lang.lower() in mine)
     a = _availability(profile, reference)
     b = _availability(_profile(mentor.user), reference)
     hours = round(overlap_minutes(a, b) / 60, 1) if a and b else 0.0

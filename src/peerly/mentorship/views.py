@@ -8,19 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerly.accounts.models import User, Visibility
-from peerly.accounts.selectors import visible_fields
+from peerly.accounts.models import User, Visibility, split_tags
+from peerly.accounts.selectors import profile_fields_for_viewer, visible_fields
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
 from peerly.mentorship import matching_bridge, selectors, services
 from peerly.mentorship.forms import (
     ApplicationForm,
     ApproveNominationForm,
+    AssignForm,
     AutoAssignForm,
     CommentForm,
     EvaluationForm,
@@ -176,22 +177,23 @@ def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _shared_timezone(user: User) -> str:
-    profile = getattr(user, "profile", None)
-    if profile is None or profile.visibility_of("timezone") != Visibility.PROGRAMMES:
-        return ""
-    return profile.timezone
-
-
 @login_required
 def mentor_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program(user=request.user, slug=slug)
-    mentors = selectors.list_mentors_for_member(user=request.user, program=program)
+    mentors = list(selectors.list_mentors_for_member(user=request.user, program=program))
+    shown = profile_fields_for_viewer(
+        viewer=request.user,
+        users=[m.user for m in mentors],
+        program=program,
+        names=["timezone", "languages"],
+        level=Visibility.PROGRAMMES,  # the mentor list is the same for members and organisers
+    )
     rows = [
         {
             "mentor": m,
-            "timezone": _shared_timezone(m.user),
-            "languages": matching_bridge.mentor_languages(m),
+            "timezone": shown[m.user_id].get("timezone", ""),
+            # the mentor profile's own languages are public; else the profile's, if shown
+            "languages": split_tags(m.languages or shown[m.user_id].get("languages", "")),
         }
         for m in mentors
     ]
@@ -696,14 +698,21 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def manage_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_mentorship_program_for_organizer(user=request.user, slug=slug)
     if request.method == "POST":
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                "Choose a mentee and a mentor from the list (ids must be whole numbers).",
+                content_type="text/plain; charset=utf-8",
+            )
         ms = selectors.get_mentorship_for_organizer(
-            user=request.user,
-            program=program,
-            mentorship_id=int(request.POST.get("mentorship") or 0),
+            user=request.user, program=program, mentorship_id=form.cleaned_data["mentorship"]
         )
-        mentor = MentorProfile.objects.filter(
-            program=program, pk=int(request.POST.get("mentor") or 0)
-        ).first()
+        mentor_id = form.cleaned_data["mentor"]
+        mentor = (
+            MentorProfile.objects.filter(program=program, pk=mentor_id).first()
+            if mentor_id
+            else None
+        )
         if mentor is None:
             messages.error(request, "Choose a mentor.")
         else:

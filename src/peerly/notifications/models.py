@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peerly.notifications.categories import Category
+
 
 class OutboundEmail(models.Model):
     key = models.CharField(max_length=200, unique=True)  # e.g. "round-published:12:user:5"
@@ -24,9 +26,35 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(default="", blank=True)
+    # categories.Category value ("" for emails queued before categories existed).
+    category = models.CharField(max_length=40, default="", blank=True)
+    # Set instead of sent_at when the recipient opted out of the category: never sent.
+    skipped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class EmailOptOut(models.Model):
+    """A member asked for no more emails of one category (security emails cannot be)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    category = models.CharField(max_length=40, choices=Category.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="email_opt_out_once"),
+            models.CheckConstraint(
+                condition=~models.Q(category=Category.SECURITY),
+                name="email_opt_out_not_security",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✕ {self.category}"

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs import selectors
 
@@ -35,8 +36,8 @@ class MemberOut(Schema):
     user_id: int
     email: str
     display_name: str
-    team: str
-    timezone: str
+    team: str | None = Field(description="null when the member hides it from organisers")
+    timezone: str | None = Field(description="null when the member hides it from organisers")
     role: str
     status: str
     joined_at: dt.datetime | None
@@ -79,16 +80,23 @@ def list_members(
 ) -> list[dict[str, object]]:
     """Organisers only: members with the fields organisers may see."""
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    members = list(selectors.list_members_for_organizer(program=program, q=q, status=status))
+    shown = profile_fields_for_viewer(
+        viewer=request.user,
+        users=[e.user for e in members],
+        program=program,
+        names=["team", "timezone"],
+    )
     return [
         {
             "user_id": e.user_id,
             "email": e.user.email,
             "display_name": e.user.display_name,
-            "team": getattr(getattr(e.user, "profile", None), "team", ""),
-            "timezone": getattr(getattr(e.user, "profile", None), "timezone", "UTC"),
+            "team": shown[e.user_id].get("team"),
+            "timezone": shown[e.user_id].get("timezone"),
             "role": e.role,
             "status": e.status,
             "joined_at": e.joined_at,
         }
-        for e in selectors.list_members_for_organizer(program=program, q=q, status=status)
+        for e in members
     ]

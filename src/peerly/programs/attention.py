@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from peerly.core.attention import AttentionItem
 from peerly.programs.models import EnrollmentStatus, Invitation, Program
+from peerly.programs.services import invitation_cutoff
 
 
 def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
@@ -25,7 +26,10 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
             )
         )
     for invite in Invitation.objects.filter(
-        email__iexact=user.email, accepted_at__isnull=True, revoked_at__isnull=True
+        email__iexact=user.email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gte=invitation_cutoff(),
     ).select_related("program"):
         items.append(
             AttentionItem(

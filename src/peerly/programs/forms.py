@@ -75,6 +75,7 @@ class ProgramForm(forms.ModelForm):
             "group_size",
             "enrollment_mode",
             "status",
+            "private_text_retention_days",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

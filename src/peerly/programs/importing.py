@@ -14,14 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from peerly.accounts.models import Profile, User, split_tags, validate_timezone
+from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core import audit
 from peerly.notifications.services import queue_email
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program
-from peerly.programs.services import roles_for
+from peerly.programs.services import invite_member, roles_for
 
 COLUMNS = (
     "email",
@@ -73,6 +73,11 @@ class ImportPreview:
     def new_accounts(self) -> int:
         return sum(1 for r in self.rows if r.existing_user_id is None)
 
+    @property
+    def to_invite(self) -> int:
+        """Rows whose email has an account already: they are invited, not enrolled."""
+        return sum(1 for r in self.rows if r.existing_user_id and not r.already_enrolled)
+
     def errors_for(self, line: int) -> list[RowError]:
         return [e for e in self.errors if e.line == line]
 
@@ -82,6 +87,7 @@ class ImportResult:
     created_accounts: int
     enrolled: int
     skipped_already_enrolled: int
+    invited: int = 0
 
 
 def size_error(size: int) -> str | None:
@@ -232,74 +238,86 @@ def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
 def apply_import(
     *, preview: ImportPreview, program: Program | None, actor: User | None
 ) -> ImportResult:
-    """Save a preview with no errors. Everything or nothing: one transaction."""
+    """Save a preview with no errors. Everything or nothing: one transaction.
+
+    Emails without an account get a new account, enrolled, and a "choose your password"
+    link. Emails that have an account already are never enrolled (nor their profile touched):
+    the person gets an invitation and joins only by accepting it and the programme's
+    agreement; until then the organiser sees nothing more of them than before.
+    """
     if not preview.ok:
         raise ValueError("cannot import a file with errors")
-    created = enrolled = skipped = 0
+    created = enrolled = skipped = invited = 0
     now = timezone.now()
     for row in preview.rows:
         v = row.values
         user = User.objects.filter(email__iexact=v["email"]).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=v["email"], password=None, display_name=v.get("display_name", "")
-            )
-            Profile.objects.create(
+        if user is not None:
+            if program is None:
+                continue
+            if Enrollment.objects.filter(
+                program=program,
                 user=user,
-                team=v.get("team", ""),
-                location=v.get("location", ""),
-                timezone=v.get("timezone") or "UTC",
-                languages=", ".join(split_tags(v.get("languages", ""))),
-                skills=", ".join(split_tags(v.get("skills", ""))),
-                interests=", ".join(split_tags(v.get("interests", ""))),
-                offers=v.get("offers", ""),
-                wants_to_learn=v.get("wants_to_learn", ""),
+                status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
+            ).exists():
+                skipped += 1
+                continue
+            invite_member(
+                actor=actor, program=program, email=user.email, role=v.get("role") or None
             )
-            created += 1
-            from peerly.accounts.services import password_set_url
+            invited += 1
+            continue
+        user = User.objects.create_user(
+            email=v["email"], password=None, display_name=v.get("display_name", "")
+        )
+        Profile.objects.create(
+            user=user,
+            team=v.get("team", ""),
+            location=v.get("location", ""),
+            timezone=v.get("timezone") or "UTC",
+            languages=", ".join(split_tags(v.get("languages", ""))),
+            skills=", ".join(split_tags(v.get("skills", ""))),
+            interests=", ".join(split_tags(v.get("interests", ""))),
+            offers=v.get("offers", ""),
+            wants_to_learn=v.get("wants_to_learn", ""),
+        )
+        created += 1
+        from peerly.accounts.services import password_set_url
 
-            queue_email(
-                key=f"import-welcome:{user.pk}",
-                to=user,
-                template="import_welcome",
-                context={"program": program, "url": password_set_url(user)},
-            )
+        queue_email(
+            key=f"import-welcome:{user.pk}",
+            to=user,
+            template="import_welcome",
+            context={"program": program, "url": password_set_url(user)},
+        )
         if program is None:
             continue
-        enrollment = Enrollment.objects.filter(program=program, user=user).first()
-        if enrollment and enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED):
-            skipped += 1
-            continue
-        role = v.get("role") or roles_for(program)[0]
-        if enrollment is None:
-            enrollment = Enrollment(program=program, user=user)
-        enrollment.role = role
-        enrollment.status = EnrollmentStatus.ACTIVE
-        enrollment.joined_at = now
-        enrollment.left_at = None
-        enrollment.save()
+        Enrollment.objects.create(
+            program=program,
+            user=user,
+            role=v.get("role") or roles_for(program)[0],
+            status=EnrollmentStatus.ACTIVE,
+            joined_at=now,
+        )
         enrolled += 1
-        if row.existing_user_id is not None:
-            queue_email(
-                key=f"import-enrolled:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
-                to=user,
-                template="import_enrolled",
-                context={
-                    "program": program,
-                    "url": settings.SITE_URL
-                    + reverse("programs:detail", kwargs={"slug": program.slug}),
-                },
-            )
     if program is not None:
         audit.record(
             actor=actor,
             action="program.import_members",
             obj=program,
             program_id=program.pk,
-            data={"created": created, "enrolled": enrolled, "skipped": skipped},
+            data={
+                "created": created,
+                "enrolled": enrolled,
+                "skipped": skipped,
+                "invited": invited,
+            },
         )
     return ImportResult(
-        created_accounts=created, enrolled=enrolled, skipped_already_enrolled=skipped
+        created_accounts=created,
+        enrolled=enrolled,
+        skipped_already_enrolled=skipped,
+        invited=invited,
     )
 
 
@@ -315,22 +333,30 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(program: Program) -> list[dict[str, str]]:
+def export_rows(program: Program, *, viewer: User | None = None) -> list[dict[str, str]]:
+    """One row per member, with only the profile fields `viewer` may see ("" where the member
+    hides a field; `viewer=None` is the operator's `peerly export`, at organiser level)."""
     rows = []
-    qs = (
+    qs = list(
         Enrollment.objects.filter(program=program)
         .select_related("user", "user__profile")
         .order_by("user__email")
     )
+    shown = profile_fields_for_viewer(
+        viewer=viewer,
+        users=[e.user for e in qs],
+        program=program,
+        names=["team", "timezone", "languages"],
+    )
     for e in qs:
-        profile = getattr(e.user, "profile", None)
+        fields = shown[e.user_id]
         rows.append(
             {
                 "email": e.user.email,
                 "display_name": e.user.display_name,
-                "team": profile.team if profile else "",
-                "timezone": profile.timezone if profile else "UTC",
-                "languages": profile.languages if profile else "",
+                "team": fields.get("team", ""),
+                "timezone": fields.get("timezone", ""),
+                "languages": fields.get("languages", ""),
                 "role": e.role,
                 "status": e.status,
                 "joined_at": e.joined_at.isoformat() if e.joined_at else "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -64,6 +65,15 @@ class Program(TimeStampedModel):
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_programs", blank=True
     )
+    private_text_retention_days = models.PositiveIntegerField(
+        "delete private notes after (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(3650)],
+        help_text="Circle session notes, monthly reports and their comments, support-request "
+        "justifications, recognition notes and reviews older than this are deleted "
+        "automatically (7–3650 days). Empty keeps them.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +86,11 @@ class Program(TimeStampedModel):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="program_dates_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(private_text_retention_days__isnull=True)
+                | models.Q(private_text_retention_days__gte=7),
+                name="program_retention_minimum",
             ),
         ]
 

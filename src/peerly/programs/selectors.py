@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from peerly.accounts.models import User
+from peerly.accounts.models import User, Visibility
+from peerly.accounts.selectors import visible_q
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 
 
@@ -70,27 +71,41 @@ def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id:
 def list_members_for_organizer(
     *, program: Program, q: str = "", status: str = "", role: str = "", team: str = ""
 ) -> QuerySet[Enrollment]:
+    """Members as organisers see them: search and the team filter only match profile fields
+    the member shows organisers, so a hidden value never finds anybody."""
+    seen = Visibility.ORGANISERS
+    profile = "user__profile__"
     qs = Enrollment.objects.filter(program=program).select_related("user", "user__profile")
     if q:
         qs = qs.filter(
             Q(user__email__icontains=q)
             | Q(user__display_name__icontains=q)
-            | Q(user__profile__skills__icontains=q)
-            | Q(user__profile__interests__icontains=q)
+            | (
+                Q(user__profile__skills__icontains=q)
+                & visible_q(field="skills", level=seen, prefix=profile)
+            )
+            | (
+                Q(user__profile__interests__icontains=q)
+                & visible_q(field="interests", level=seen, prefix=profile)
+            )
         )
     if status:
         qs = qs.filter(status=status)
     if role:
         qs = qs.filter(role=role)
     if team:
-        qs = qs.filter(user__profile__team=team)
+        qs = qs.filter(
+            Q(user__profile__team=team) & visible_q(field="team", level=seen, prefix=profile)
+        )
     return qs.order_by("user__display_name", "user__email")
 
 
 def list_teams(*, program: Program) -> list[str]:
+    """The teams organisers may filter on (teams members hide from organisers left out)."""
     return sorted(
         t
         for t in Enrollment.objects.filter(program=program)
+        .filter(visible_q(field="team", level=Visibility.ORGANISERS, prefix="user__profile__"))
         .values_list("user__profile__team", flat=True)
         .distinct()
         if t

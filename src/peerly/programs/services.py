@@ -128,7 +128,9 @@ def join_program(
     now = timezone.now()
     enrollment = Enrollment.objects.select_for_update().filter(program=program, user=user).first()
     if enrollment is not None:
-        _require(enrollment, (S.LEFT, S.DECLINED), "join again")
+        # An invitation also settles a pending request to join.
+        allowed = (S.LEFT, S.DECLINED, S.APPLIED) if invitation else (S.LEFT, S.DECLINED)
+        _require(enrollment, allowed, "join again")
     else:
         enrollment = Enrollment(program=program, user=user)
     enrollment.role = role
@@ -280,11 +282,61 @@ def resume_due_enrollments(*, today: dt.date | None = None) -> int:
     return count
 
 
+def invitation_expires_at(invitation: Invitation) -> dt.datetime:
+    return invitation.created_at + dt.timedelta(days=settings.INVITATION_DAYS)
+
+
+def invitation_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Invitations created before this moment have expired."""
+    return (now or timezone.now()) - dt.timedelta(days=settings.INVITATION_DAYS)
+
+
+class InvitationError(ServiceError):
+    """An invitation link that cannot be used; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def check_invitation(*, token: str, user: User, lock: bool = False) -> Invitation:
+    """The open, unexpired invitation behind `token`, addressed to `user`; else InvitationError.
+
+    Nothing is changed. Used by the accept page before it shows anything and by
+    `accept_invitation` (with `lock`) before it enrols anybody.
+    """
+    qs = Invitation.objects.select_related("program")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    invitation = qs.filter(token=token).first() if token else None
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationError(
+            "This invitation is not valid: it may have been withdrawn.", status=404
+        )
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationError(
+            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}. "
+            "Log in with the invited address, or ask the organiser to invite this one.",
+            status=403,
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation was used already.", status=400)
+    if invitation.created_at < invitation_cutoff():
+        raise InvitationError(
+            "This invitation has expired; ask the organiser for a new one.", status=400
+        )
+    return invitation
+
+
 @transaction.atomic
 def invite_member(
-    *, actor: User, program: Program, email: str, role: str | None = None
+    *, actor: User | None, program: Program, email: str, role: str | None = None
 ) -> Invitation:
-    """Invite an address; inviting the same address again returns the open invitation."""
+    """Invite an address; inviting the same address again returns the open invitation.
+
+    An expired open invitation is withdrawn and replaced by a fresh one (new link, new email).
+    `actor` is None for the operator's `peerly import members`.
+    """
     email = email.strip().lower()
     role = role or default_role(program)
     if role not in roles_for(program):
@@ -293,11 +345,17 @@ def invite_member(
         program=program, user__email__iexact=email, status__in=[S.ACTIVE, S.PAUSED]
     ).exists():
         raise ServiceError(f"{email} is already a member of this programme.", field="email")
-    existing = Invitation.objects.filter(
-        program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).first()
-    if existing is not None:
+    existing = (
+        Invitation.objects.select_for_update()
+        .filter(program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if existing is not None and existing.created_at >= invitation_cutoff():
         return existing
+    if existing is not None:
+        existing.revoked_at = timezone.now()
+        existing.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor=actor, action="invitation.expire", obj=existing, program_id=program.pk)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -330,16 +388,17 @@ def accept_invitation(
     answers: Mapping[str, Any] | None = None,
     accept_agreement: bool = False,
 ) -> Enrollment:
-    invitation = Invitation.objects.select_for_update().filter(token=token).first()
-    if invitation is None or invitation.revoked_at is not None:
-        raise ServiceError("This invitation link is not valid.")
-    if invitation.email.lower() != user.email.lower():
-        raise ServiceError(
-            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
-        )
-    existing = Enrollment.objects.filter(program=invitation.program, user=user).first()
-    if invitation.accepted_at is not None and existing is not None:
-        return existing
+    """Enrol `user` through the invitation behind `token`: checked first, used once.
+
+    The agreement is shown on the accept page and recorded on the enrolment by `join_program`.
+    Accepting twice (a double submit) returns the enrolment the first accept made.
+    """
+    used = Invitation.objects.filter(token=token, accepted_at__isnull=False).first()
+    if used is not None and used.email.lower() == user.email.lower():
+        existing = Enrollment.objects.filter(program_id=used.program_id, user=user).first()
+        if existing is not None and existing.status in (S.ACTIVE, S.PAUSED):
+            return existing
+    invitation = check_invitation(token=token, user=user, lock=True)
     enrollment = join_program(
         user=user,
         program=invitation.program,

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peerly.accounts.selectors import profile_fields_for_viewer
+from peerly.core.csvsafe import safe_dict
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs import importing, selectors, services
@@ -124,9 +126,15 @@ def join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request: AuthedHttpRequest, token: str) -> HttpResponse:
-    invite = Invitation.objects.filter(token=token).select_related("program").first()
-    if invite is None or not invite.is_open:
-        return render(request, "programs/invitation_invalid.html", status=404)
+    try:
+        invite = services.check_invitation(token=token, user=request.user)
+    except services.InvitationError as exc:
+        return render(
+            request,
+            "programs/invitation_invalid.html",
+            {"message": exc.message},
+            status=exc.status,
+        )
     program = invite.program
     form = _join_form(request, program)
     if "role" in form.fields:
@@ -259,6 +267,9 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         team=filters.get("team", ""),
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
+    shown = profile_fields_for_viewer(
+        viewer=request.user, users=[e.user for e in page], program=program, names=["team"]
+    )
     pending = Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED).count()
     query = request.GET.copy()
     query.pop("page", None)
@@ -269,6 +280,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "form": form,
             "page": page,
+            "rows": [(e, shown[e.user_id]) for e in page],
             "pending": pending,
             "query": query.urlencode(),
             "organiser_url": kind_url(program, "manage"),
@@ -279,14 +291,21 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def manage_approvals(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
-    pending = (
+    pending = list(
         Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED)
         .select_related("user", "user__profile")
         .order_by("created_at")
     )
     questions = {str(q.pk): q.label for q in program.questions.all()}
+    shown = profile_fields_for_viewer(
+        viewer=request.user, users=[e.user for e in pending], program=program, names=["team"]
+    )
     rows = [
-        {"enrollment": e, "answers": [(questions.get(k, "?"), v) for k, v in e.answers.items()]}
+        {
+            "enrollment": e,
+            "answers": [(questions.get(k, "?"), v) for k, v in e.answers.items()],
+            "team": shown[e.user_id].get("team", ""),
+        }
         for e in pending
     ]
     return render(
@@ -388,7 +407,8 @@ def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     f"Imported: {result.created_accounts} new account(s), {result.enrolled} "
-                    f"enrolled, {result.skipped_already_enrolled} already members.",
+                    f"enrolled, {result.invited} invited (existing accounts join when they "
+                    f"accept), {result.skipped_already_enrolled} already members.",
                 )
                 return redirect("programs:manage", slug=slug)
         else:
@@ -413,5 +433,5 @@ def manage_export(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-members.csv"'
     writer = csv.DictWriter(response, fieldnames=importing.EXPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(importing.export_rows(program))
+    writer.writerows(safe_dict(r) for r in importing.export_rows(program, viewer=request.user))
     return response

@@ -1,4 +1,4 @@
-"""Calendar files for coffee groups: suggested times (PUBLISH) and the agreed meeting
+"""Calendar files for coffee groups: suggested times (PUBLISH, TENTATIVE) and the agreed meeting
 (REQUEST with a stable UID and increasing SEQUENCE; CANCEL when called off)."""
 
 from __future__ import annotations
@@ -45,8 +45,14 @@ def meeting_uid(group: RoundGroup) -> str:
     return make_uid("coffee-meeting", group.pk)
 
 
+def _site_organizer() -> Attendee:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return Attendee(address or "peerly@localhost", name or "Peerly")
+
+
 def suggestion_ics(group: RoundGroup, index: int) -> str:
-    """The n-th (1-based) suggested time as a tentative event (METHOD:PUBLISH)."""
+    """The n-th (1-based) suggested time as a tentative event. A valid RFC 5546 PUBLISH:
+    an ORGANIZER (the site), no ATTENDEE (that would make it an invitation), TENTATIVE."""
     start = dt.datetime.fromisoformat(group.suggestions[index - 1])
     event = CalendarEvent(
         uid=make_uid("coffee-suggestion", group.pk, index),
@@ -55,7 +61,8 @@ def suggestion_ics(group: RoundGroup, index: int) -> str:
         end=start + dt.timedelta(minutes=_minutes(group)),
         description=_description(group),
         url=group_url(group),
-        attendees=_attendees(group),
+        organizer=_site_organizer(),
+        status="TENTATIVE",
     )
     return build_calendar([event], method="PUBLISH").decode()
 
@@ -65,7 +72,6 @@ def meeting_ics(group: RoundGroup, *, cancelled_start: dt.datetime | None = None
     start = cancelled_start or group.confirmed_start
     if start is None:
         raise ValueError("no meeting to describe")
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event = CalendarEvent(
         uid=meeting_uid(group),
         summary=_summary(group),
@@ -74,7 +80,7 @@ def meeting_ics(group: RoundGroup, *, cancelled_start: dt.datetime | None = None
         description=_description(group),
         url=group_url(group),
         sequence=group.meeting_sequence,
-        organizer=Attendee(address or "peerly@localhost", name or "Peerly"),
+        organizer=_site_organizer(),
         attendees=_attendees(group),
         cancelled=cancelled_start is not None,
     )

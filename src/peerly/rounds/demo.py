@@ -80,12 +80,13 @@ def populate(
                     suggestions=[
                         s.isoformat()
                         for s in pick_suggestions(
-                            matching_bridge.suggestion_windows(
-                                [candidates[u] for u in g.user_ids], meets_from
+                            matching_bridge.suggestion_intervals(
+                                [candidates[u] for u in g.user_ids],
+                                meets_from=meets_from,
+                                meet_by=meet_by,
                             ),
-                            meets_from,
-                            meet_by,
                             settings_row.meeting_minutes,
+                            zones=[matching_bridge.zone_of(candidates[u]) for u in g.user_ids],
                         )
                     ],
                 )

@@ -98,6 +98,19 @@ class CheckinForm(forms.Form):
     )
 
 
+SEED_MAX = 2**32 - 1  # the engine seeds NumPy, which takes 0 … 2**32 − 1
+
+
+class PreviewForm(forms.Form):
+    """The optional `?seed=` of the preview page."""
+
+    seed = forms.IntegerField(required=False, min_value=0, max_value=SEED_MAX)
+
+
 class PublishForm(forms.Form):
-    number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    seed = forms.IntegerField(widget=forms.HiddenInput)
+    number = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    seed = forms.IntegerField(min_value=0, max_value=SEED_MAX, widget=forms.HiddenInput)
+    allow_overlap = forms.BooleanField(
+        label="Open anyway: members of the open round get a second group at the same time",
+        required=False,
+    )

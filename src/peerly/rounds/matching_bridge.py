@@ -11,13 +11,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerly.accounts.models import Visibility
+from peerly.accounts.selectors import can_see
 from peerly.matching import (
     GroupOptions,
     Member,
     PastGroup,
-    common_windows,
     form_groups,
     local_windows_to_utc,
+)
+from peerly.matching.availability import (
+    Intervals,
+    common_intervals,
+    get_zone,
+    local_windows_between,
 )
 
 Windows = tuple[tuple[int, int], ...]
@@ -36,6 +43,9 @@ class Candidate:
     local_windows: tuple[tuple[int, int, int], ...] = ()  # (weekday, start, end) local
     do_not_pair: frozenset[int] = frozenset()
     priority: int = 0
+    # The interests the member shows fellow members: the only ones a group's explanation
+    # ("shares chess") may name. The engine still matches on all of them.
+    shown_interests: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,33 +92,43 @@ def candidate_from_user(
         ),
         do_not_pair=frozenset(do_not_pair),
         priority=priority,
+        shown_interests=frozenset(x.lower() for x in profile.interest_list)
+        if can_see(profile, "interests", Visibility.PROGRAMMES)
+        else frozenset(),
     )
 
 
-def utc_windows(candidate: Candidate, reference: dt.date) -> Windows:
+def zone_of(candidate: Candidate) -> str:
+    """The member's IANA zone, or UTC when it is unset or unknown."""
+    try:
+        get_zone(candidate.timezone)
+    except ValueError:
+        return "UTC"
+    return candidate.timezone
+
+
+def utc_windows(candidate: Candidate, *, reference: dt.date) -> Windows:
+    """Minute-of-week UTC windows for scoring, with the offsets of `reference`'s week only."""
     if not candidate.local_windows:
         return ()
-    try:
-        return local_windows_to_utc(
-            candidate.local_windows, candidate.timezone, reference=reference
+    return local_windows_to_utc(candidate.local_windows, zone_of(candidate), reference=reference)
+
+
+def suggestion_intervals(
+    candidates: Sequence[Candidate], *, meets_from: dt.date, meet_by: dt.date
+) -> Intervals:
+    """Absolute UTC intervals where everybody can meet, date by date in each member's own
+    zone on the local dates meets_from..meet_by: their availability, or working hours
+    (Mon-Fri 09:00-18:00 local) if unset."""
+    end_on = meet_by + dt.timedelta(days=1)
+    return common_intervals(
+        *(
+            local_windows_between(
+                c.local_windows or WORKING_HOURS, zone_of(c), start_on=meets_from, end_on=end_on
+            )
+            for c in candidates
         )
-    except ValueError:
-        return local_windows_to_utc(candidate.local_windows, "UTC", reference=reference)
-
-
-def suggestion_windows(candidates: Sequence[Candidate], reference: dt.date) -> Windows:
-    """UTC windows where everybody can meet: their availability, or working hours if unset."""
-    avails = []
-    for c in candidates:
-        if c.local_windows:
-            avails.append(utc_windows(c, reference))
-        else:
-            tz = c.timezone or "UTC"
-            try:
-                avails.append(local_windows_to_utc(WORKING_HOURS, tz, reference=reference))
-            except ValueError:
-                avails.append(local_windows_to_utc(WORKING_HOURS, "UTC", reference=reference))
-    return common_windows(*avails)
+    )
 
 
 def _member(c: Candidate, reference: dt.date) -> Member:
@@ -119,7 +139,7 @@ def _member(c: Candidate, reference: dt.date) -> Member:
         languages=c.languages,
         interests=c.interests,
         do_not_pair=frozenset(str(x) for x in c.do_not_pair),
-        availability=utc_windows(c, reference),
+        availability=utc_windows(c, reference=reference),
         priority=c.priority,
     )
 
@@ -134,7 +154,10 @@ def draw(
     min_overlap_hours: float,
     reference: dt.date,
 ) -> Draw:
-    """Form one round of groups. `history` holds (round number, user ids, group label) rows."""
+    """Form one round of groups. `history` holds (round number, user ids, group label) rows.
+
+    Overlap scores use one reference week (`reference`, the first meeting day): they rank
+    groups; the suggested dates come from `suggestion_intervals`, which is exact per date."""
     members = [_member(c, reference) for c in candidates]
     past = [
         PastGroup(round=r, member_ids=tuple(str(u) for u in ids), group=label)
@@ -149,6 +172,7 @@ def draw(
     )
     result = form_groups(members, past, options)
     teams = {str(c.user_id): c.team for c in candidates}
+    shown = {str(c.user_id): c.shown_interests for c in candidates}
     has_windows = {str(c.user_id): bool(c.local_windows) for c in candidates}
     ever: set[tuple[str, str]] = set()
     for p in past:
@@ -160,7 +184,9 @@ def draw(
         group_teams = [teams[i] for i in ids if teams.get(i)]
         pairs = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]]
         reasons = {
-            "shared_interests": list(group.shared_interests),
+            "shared_interests": [
+                t for t in group.shared_interests if all(t in shown[i] for i in ids)
+            ],
             "overlap_hours": round(min(group.overlap_hours, 168.0), 1),
             "has_availability": any(has_windows[i] for i in ids),
             "crosses_teams": len(set(group_teams)) > 1,

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils.html import escape
 
 from peerly.accounts.models import User
+from peerly.core.security import svg_without_inline_css
 from peerly.programs.models import Program
 from peerly.rounds.models import MET_ANSWERS, GroupMember, Round, RoundGroup, UnmatchedMember
 from peerly.rounds.selectors import organiser_team
@@ -279,7 +280,7 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
     title = f"<title>Participants and met rate per round</title><desc>{escape(summary)}</desc>"
     svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg, count=1)
     svg = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', svg, count=1)
-    return svg
+    return svg_without_inline_css(svg)  # the page's CSP refuses inline CSS
 
 
 def _pct(value: float | None) -> str:

@@ -167,21 +167,7 @@ def organiser_team(profile: Profile | None) -> str:
     """A member's team as organisers may see it ('' when the member hides it)."""
     if profile is None:
         return ""
-    return str(visible_fields_light(profile, Visibility.ORGANISERS).get("team", ""))
-
-
-def visible_fields_light(profile: Profile, level: str) -> dict[str, Any]:
-    """visible_fields without availability (avoids a query per profile on list pages)."""
-    allowed = {
-        Visibility.PRIVATE: {"private", "organisers", "programmes"},
-        Visibility.ORGANISERS: {"organisers", "programmes"},
-        Visibility.PROGRAMMES: {"programmes"},
-    }[level]  # type: ignore[index]
-    return {
-        name: getattr(profile, name)
-        for name in ("team", "timezone")
-        if profile.visibility_of(name) in allowed
-    }
+    return str(visible_fields(profile, Visibility.ORGANISERS, ["team"]).get("team", ""))
 
 
 # ------------------------------------------------------------------------- match view

@@ -4,6 +4,7 @@ meeting times, check-ins, and the periodic work `tick` runs. Atomic and audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,17 @@ DUE_GRACE = dt.timedelta(days=2)  # a missed draw still happens if cron is back 
 CLOSE_AFTER_DAYS = 14  # a round closes this many days after meet-by (answers still accepted)
 SILENT_ROUNDS = 3
 RESUME_SALT = "peerly.rounds.resume"
+
+logger = logging.getLogger(__name__)
+
+
+class RoundOverlapError(ServiceError):
+    """A new round's meeting window would overlap a round that is still open."""
+
+    def __init__(self, message: str, *, overlapping: list[Round]) -> None:
+        super().__init__(message)
+        self.overlapping = overlapping
+
 
 NOT_DRAWN_LABELS = {
     "paused": "paused their participation",
@@ -136,6 +148,35 @@ def next_round_number(program: Program) -> int:
 
 
 # ------------------------------------------------------------------------------- drawing
+def list_overlapping_open_rounds(*, program: Program, meets_from: dt.date) -> list[Round]:
+    """Published rounds whose meeting window has not ended by `meets_from` (the first
+    meeting day of a new round): drawing now would give their members a second group."""
+    return list(
+        Round.objects.filter(
+            program=program, status=RoundStatus.PUBLISHED, meet_by__gte=meets_from
+        ).order_by("number")
+    )
+
+
+def rounds_in_the_way(*, program: Program, now: dt.datetime) -> list[Round]:
+    """Open rounds that a round drawn at `now` would overlap."""
+    meets_from, _ = schedule.meet_window(
+        now.astimezone(dt.UTC).date(), get_settings(program).meet_window_days
+    )
+    return list_overlapping_open_rounds(program=program, meets_from=meets_from)
+
+
+def overlap_message(overlapping: list[Round], number: int) -> str:
+    first = overlapping[0]
+    others = "" if len(overlapping) == 1 else f" (and {len(overlapping) - 1} more)"
+    return (
+        f"Round {first.number} is still open (members meet until "
+        f"{first.meet_by:%A} {first.meet_by.day} {first.meet_by:%B}){others}; round {number} "
+        "would overlap it and members would get two groups at once. Wait until it is over, "
+        "or choose “open anyway” (command line: --allow-overlap) to overlap them on purpose."
+    )
+
+
 @dataclass
 class Preview:
     program: Program
@@ -147,6 +188,11 @@ class Preview:
     users: dict[int, User]
     candidates: list[matching_bridge.Candidate]
     not_drawn: list[tuple[int, str]] = field(default_factory=list)  # (user id, code)
+    overlapping: list[Round] = field(default_factory=list)  # open rounds this would overlap
+
+    @property
+    def overlap_warning(self) -> str:
+        return overlap_message(self.overlapping, self.number) if self.overlapping else ""
 
     @property
     def figures(self) -> dict[str, Any]:
@@ -257,6 +303,7 @@ def preview_round(
         users=users,
         candidates=candidates,
         not_drawn=not_drawn,
+        overlapping=list_overlapping_open_rounds(program=program, meets_from=meets_from),
     )
 
 
@@ -269,9 +316,16 @@ def publish_round(
     now: dt.datetime | None = None,
     automatic: bool = False,
     due_since: dt.datetime | None = None,
+    allow_overlap: bool = False,
 ) -> tuple[Round, bool]:
     """Draw and publish round `number` (default: the next one). Idempotent and race-safe:
-    publishing a number that exists returns that round; returns (round, created)."""
+    publishing a number that exists returns that round; returns (round, created).
+
+    At most one open round at a time: while a published round's meeting window has not
+    ended, a new round is refused (`RoundOverlapError`) unless `allow_overlap`. The check
+    runs under a row lock on the programme's coffee settings, so concurrent runs (two
+    `peerly rounds run`, two organisers, two ticks) serialise and the later one sees the
+    round the earlier one made."""
     now = now or timezone.now()
     if program.status != ProgramStatus.ACTIVE:
         raise ServiceError("Only active programmes run rounds.")
@@ -292,6 +346,9 @@ def publish_round(
             raise ServiceError(
                 f"The next round is round {expected}; refresh the preview and try again."
             )
+        overlapping = rounds_in_the_way(program=program, now=now)
+        if overlapping and not allow_overlap:
+            raise RoundOverlapError(overlap_message(overlapping, number), overlapping=overlapping)
         preview = preview_round(program=program, seed=seed, now=now)
         try:
             with transaction.atomic():
@@ -326,14 +383,13 @@ def _save_round(
     not_before = now + dt.timedelta(hours=2)
     members: list[GroupMember] = []
     for n, drawn in enumerate(preview.draw.groups, start=1):
-        windows = matching_bridge.suggestion_windows(
-            [by_id[u] for u in drawn.user_ids], preview.meets_from
-        )
+        group_candidates = [by_id[u] for u in drawn.user_ids]
         starts = pick_suggestions(
-            windows,
-            preview.meets_from,
-            preview.meet_by,
+            matching_bridge.suggestion_intervals(
+                group_candidates, meets_from=preview.meets_from, meet_by=preview.meet_by
+            ),
             settings_row.meeting_minutes,
+            zones=[matching_bridge.zone_of(c) for c in group_candidates],
             not_before=not_before,
         )
         group = RoundGroup.objects.create(
@@ -362,6 +418,7 @@ def _save_round(
             "seed": round_.seed,
             "groups": len(preview.draw.groups),
             "automatic": automatic,
+            "overlaps": [r.number for r in preview.overlapping],
         },
     )
     emails.round_published(round_)
@@ -590,9 +647,15 @@ def publish_due_rounds(*, now: dt.datetime) -> int:
             continue  # no slot yet, or it passed long ago: wait for the next one
         if Round.objects.filter(program=settings_row.program, published_at__gte=slot).exists():
             continue
-        _, created = publish_round(
-            program=settings_row.program, actor=None, now=now, automatic=True, due_since=slot
-        )
+        try:
+            _, created = publish_round(
+                program=settings_row.program, actor=None, now=now, automatic=True, due_since=slot
+            )
+        except RoundOverlapError as exc:
+            # e.g. an organiser published by hand just before the slot: skip this slot
+            # rather than send everybody a second group; the organiser may overlap by hand
+            logger.info("rounds: %s not drawn automatically: %s", settings_row.program, exc)
+            continue
         count += created
     return count
 

@@ -1,8 +1,15 @@
 """Suggested meeting times inside a round's meet-by window, and how to show them.
 
-Input windows are UTC minute-of-week pairs (Monday 00:00 UTC = 0) where everybody in the
-group can meet. Three starts are picked on different days where possible, spread over the
-window, on the half hour, each leaving room for the whole meeting.
+Input: the absolute UTC intervals in which everybody in the group is available, worked out
+date by date in each member's own zone (`peerly.matching.availability.local_windows_between`
+and `common_intervals`), so a suggestion is inside everyone's local hours on its actual date,
+across daylight-saving changes. Up to three starts are picked on different days where
+possible, spread over the window, each leaving room for the whole meeting.
+
+Starts sit on a 15-minute UTC grid (every zone in use today is a whole multiple of 15
+minutes from UTC) and are aligned in the MEMBERS' zones: preferably :00 or :30 local for
+everybody; when the offsets make that impossible (Kathmandu +05:45 with Kolkata +05:30),
+:00/:30 for as many members as possible, and :15/:45 for the rest.
 """
 
 from __future__ import annotations
@@ -11,8 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-DAY = 24 * 60
-STEP = 30
+GRID = 15  # minutes between candidate starts (UTC)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -22,59 +28,75 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def _ceil_to_grid(when: dt.datetime) -> dt.datetime:
+    when = when.astimezone(dt.UTC)
+    base = when.replace(minute=0, second=0, microsecond=0)
+    past = (when - base).total_seconds() / 60
+    steps = -(-past // GRID)  # ceiling
+    return base + dt.timedelta(minutes=GRID * steps)
+
+
+def misaligned(when: dt.datetime, zones: Sequence[str]) -> int:
+    """How many of `zones` do not see `when` on :00 or :30 local time."""
+    return sum(when.astimezone(_zone(z)).minute % 30 != 0 for z in zones)
+
+
 def candidate_starts(
-    windows: Sequence[Sequence[int]],
-    meets_from: dt.date,
-    meet_by: dt.date,
+    intervals: Sequence[tuple[dt.datetime, dt.datetime]],
     minutes: int,
     *,
+    zones: Sequence[str],
     not_before: dt.datetime | None = None,
-) -> dict[dt.date, list[dt.datetime]]:
-    """Every half-hour start (UTC) in the window where a meeting of `minutes` fits, by day."""
-    out: dict[dt.date, list[dt.datetime]] = {}
-    day = meets_from
-    while day <= meet_by:
-        day_start = day.weekday() * DAY
-        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
-        starts: list[dt.datetime] = []
-        for s, e in windows:
-            lo, hi = max(s, day_start), min(e, day_start + DAY)
-            first = lo + (-lo % STEP)
-            for m in range(first, hi - minutes + 1, STEP):
-                when = midnight + dt.timedelta(minutes=m - day_start)
-                if not_before is None or when >= not_before:
-                    starts.append(when)
-        if starts:
-            out[day] = sorted(starts)
-        day += dt.timedelta(days=1)
+) -> list[tuple[int, dt.datetime]]:
+    """Every grid start where a meeting of `minutes` fits, as (misaligned members, start).
+
+    UTC offsets only change by multiples of 30 minutes, so a start's alignment depends on its
+    minute within the half hour; it is worked out once per interval and grid phase."""
+    length = dt.timedelta(minutes=minutes)
+    out: list[tuple[int, dt.datetime]] = []
+    for lo, hi in intervals:
+        if not_before is not None and lo < not_before:
+            lo = not_before
+        when = _ceil_to_grid(lo)
+        scores: dict[int, int] = {}
+        while when + length <= hi:
+            phase = when.minute % 30
+            if phase not in scores:
+                scores[phase] = misaligned(when, zones)
+            out.append((scores[phase], when))
+            when += dt.timedelta(minutes=GRID)
     return out
 
 
 def pick_suggestions(
-    windows: Sequence[Sequence[int]],
-    meets_from: dt.date,
-    meet_by: dt.date,
+    intervals: Sequence[tuple[dt.datetime, dt.datetime]],
     minutes: int,
     *,
+    zones: Sequence[str],
     count: int = 3,
     not_before: dt.datetime | None = None,
 ) -> list[dt.datetime]:
-    by_day = candidate_starts(windows, meets_from, meet_by, minutes, not_before=not_before)
-    days = sorted(by_day)
-    if not days:
+    """Up to `count` UTC starts: the best-aligned ones, on days spread over the window
+    (earliest best start of each day), then more starts at least two hours apart."""
+    candidates = candidate_starts(intervals, minutes, zones=zones, not_before=not_before)
+    if not candidates:
         return []
+    best = min(score for score, _ in candidates)
+    by_day: dict[dt.date, dt.datetime] = {}
+    for score, when in candidates:
+        if score == best and when.date() not in by_day:
+            by_day[when.date()] = when
+    days = sorted(by_day)
     if len(days) >= count:
         picks = sorted({round(i * (len(days) - 1) / max(count - 1, 1)) for i in range(count)})
     else:
         picks = list(range(len(days)))
-    chosen = [by_day[days[i]][0] for i in picks]
-    if len(chosen) < count:
-        rest = sorted(t for d in days for t in by_day[d])
-        for t in rest:
-            if len(chosen) >= count:
-                break
-            if all(abs((t - c).total_seconds()) >= 2 * 3600 for c in chosen):
-                chosen.append(t)
+    chosen = [by_day[days[i]] for i in picks]
+    for _, when in sorted(candidates):
+        if len(chosen) >= count:
+            break
+        if all(abs((when - c).total_seconds()) >= 2 * 3600 for c in chosen):
+            chosen.append(when)
     return sorted(chosen)[:count]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,14 @@ from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs.models import EnrollmentStatus
 from peerly.rounds import calendars, reports, selectors, services
-from peerly.rounds.forms import CheckinForm, ProposeForm, PublishForm, SettingsForm
+from peerly.rounds.forms import (
+    SEED_MAX,
+    CheckinForm,
+    PreviewForm,
+    ProposeForm,
+    PublishForm,
+    SettingsForm,
+)
 from peerly.rounds.models import ChoiceKind, OptInMode
 
 
@@ -203,8 +210,18 @@ def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRespons
     )
 
 
+def _ics_method(content: str) -> str:
+    for line in content.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.split(":", 1)[1].strip().upper()
+    return "PUBLISH"
+
+
 def _ics_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    """A calendar download whose Content-Type `method=` matches the body's METHOD."""
+    response = HttpResponse(
+        content, content_type=f"text/calendar; charset=utf-8; method={_ics_method(content)}"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -282,12 +299,14 @@ def settings_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    seed_form = PreviewForm(request.GET)
+    if not seed_form.is_valid():
+        return HttpResponseBadRequest(
+            f"seed must be a whole number from 0 to {SEED_MAX}.",
+            content_type="text/plain; charset=utf-8",
+        )
     try:
-        seed = int(request.GET["seed"]) if request.GET.get("seed") else None
-    except ValueError:
-        seed = None
-    try:
-        result = services.preview_round(program=program, seed=seed)
+        result = services.preview_round(program=program, seed=seed_form.cleaned_data["seed"])
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("rounds:manage", slug=slug)
@@ -318,6 +337,7 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             actor=request.user,
             number=form.cleaned_data["number"],
             seed=form.cleaned_data["seed"],
+            allow_overlap=form.cleaned_data["allow_overlap"],
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         form.add_argument("--seed", type=int, default=1)
         form.add_argument("--starts-on", help="YYYY-MM-DD (default: next Monday)")
         form.add_argument("--strategy", choices=Strategy.values)
+        form.add_argument(
+            "--allow-overlap",
+            action="store_true",
+            help="publish although a season still runs then (its members are not placed)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         program = Program.objects.filter(slug=options["program"]).first()
@@ -68,6 +73,7 @@ class Command(BaseCommand):
                 seed=seed,
                 starts_on=starts_on,
                 strategy=strategy,
+                allow_overlap=options["allow_overlap"],
             )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None

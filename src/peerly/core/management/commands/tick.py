@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from peerly.notifications.services import send_pending
+from peerly.programs.retention import purge_private_texts
 from peerly.programs.services import resume_due_enrollments
 
 
@@ -15,6 +16,8 @@ def run_ticks(now: Any = None) -> dict[str, int]:
     """Everything periodic, in one idempotent pass (cron: every 5 minutes)."""
     now = now or timezone.now()
     summary: dict[str, int] = {"resumed": resume_due_enrollments(today=now.date())}
+    for key, value in purge_private_texts(now=now).items():
+        summary[f"retention.{key}"] = value
     for config in apps.get_app_configs():
         if not config.name.startswith("peerly."):
             continue

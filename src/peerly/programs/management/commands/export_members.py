@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from peerly.core.csvsafe import safe_dict
 from peerly.programs import importing
 from peerly.programs.models import Program
 
@@ -29,4 +30,4 @@ class Command(BaseCommand):
             self.stdout, fieldnames=importing.EXPORT_COLUMNS, lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_dict(r) for r in rows)

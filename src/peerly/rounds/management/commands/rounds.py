@@ -1,4 +1,4 @@
-"""peerly rounds run --program SLUG [--dry-run] [--seed N] | list --program SLUG | tick"""
+"""peerly rounds run --program SLUG [--dry-run] [--seed N] [--allow-overlap] | list | tick"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from peerly.core.errors import ServiceError
 from peerly.programs.models import Program, ProgramKind
 from peerly.rounds import reports, services
+from peerly.rounds.models import Round
 from peerly.rounds.ticks import tick
 
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         run.add_argument("--program", required=True, help="programme slug")
         run.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
         run.add_argument("--seed", type=int, default=None, help="random seed (default: round)")
+        run.add_argument(
+            "--allow-overlap",
+            action="store_true",
+            help="publish even though an earlier round is still open (members get two groups)",
+        )
         lst = sub.add_parser(
             "list",
             help="list the rounds of a programme",
@@ -47,6 +53,14 @@ class Command(BaseCommand):
         if program.kind != ProgramKind.COFFEE:
             raise CommandError(f"programme {slug!r} is not a coffee programme", returncode=2)
         return program
+
+    def _warn_overlap(self, number: int, overlapping: list[Round]) -> None:
+        if overlapping:
+            numbers = ", ".join(str(r.number) for r in overlapping)
+            self.stdout.write(
+                f"warning: round {number} overlaps open round {numbers}: "
+                "its members will be in two groups at once"
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -73,6 +87,7 @@ class Command(BaseCommand):
         try:
             if options["dry_run"]:
                 preview = services.preview_round(program=program, seed=options["seed"])
+                self._warn_overlap(preview.number, preview.overlapping)
                 f = preview.figures
                 self.stdout.write(
                     f"round {preview.number} (dry run, seed {preview.seed}): "
@@ -89,8 +104,16 @@ class Command(BaseCommand):
                         f"({reports.reason_label(u.reason, u.detail)})"
                     )
                 return
+            if options["allow_overlap"]:
+                self._warn_overlap(
+                    services.next_round_number(program),
+                    services.rounds_in_the_way(program=program, now=timezone.now()),
+                )
             round_, created = services.publish_round(
-                program=program, actor=None, seed=options["seed"]
+                program=program,
+                actor=None,
+                seed=options["seed"],
+                allow_overlap=options["allow_overlap"],
             )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=2) from None

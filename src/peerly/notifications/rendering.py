@@ -1,0 +1,46 @@
+"""Render an email's three parts. The one place email templates are rendered.
+
+`emails/<name>_subject.txt` and `emails/<name>.txt` are plain text: rendered WITHOUT HTML
+autoescaping (a name like O'Brien stays O'Brien, not O&#x27;Brien). `emails/<name>.html` is
+HTML and stays autoescaped. The subject is collapsed to one line. The text footer
+(`emails/_footer.txt`) is appended here, so no text template can forget it; the HTML footer
+comes from `emails/_base.html`, which every HTML email extends.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def _render(name: str, context: Mapping[str, Any], *, autoescape: bool) -> str:
+    backend = cast(DjangoTemplates, engines["django"])
+    template = backend.engine.get_template(name)
+    # Context keeps the mapping it is given (no copy), so any Mapping works; the empty first
+    # map takes `{% ... as var %}` writes so one part never leaks into the next or into the
+    # caller's dict. `autoescape` on the Context decides escaping for every variable/filter.
+    values = ChainMap({}, cast(dict[str, Any], context))
+    return template.render(Context(values, autoescape=autoescape))  # type: ignore[arg-type]
+
+
+def render_email(*, template: str, context: Mapping[str, Any]) -> RenderedEmail:
+    """Render `emails/<template>{_subject.txt,.txt,.html}` with `context`."""
+    subject = " ".join(_render(f"emails/{template}_subject.txt", context, autoescape=False).split())
+    body_text = _render(f"emails/{template}.txt", context, autoescape=False).rstrip("\n")
+    footer = _render("emails/_footer.txt", context, autoescape=False).strip("\n")
+    body_html = _render(f"emails/{template}.html", context, autoescape=True)
+    return RenderedEmail(
+        subject=subject, body_text=f"{body_text}\n\n-- \n{footer}\n", body_html=body_html
+    )
