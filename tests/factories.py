@@ -72,6 +72,15 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.organizers.add(*extracted)
 
+    @factory.post_generation
+    def kind_settings(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Settings rows are made with the programme (as programs.services does), never on read."""
+        from peerly.programs import kinds
+
+        kind = kinds.get(self.kind)
+        if create and kind is not None:
+            kind.create_settings(self)
+
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
     class Meta:

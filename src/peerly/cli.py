@@ -5,7 +5,8 @@ peerly demo [--members N] [--seed S] [--reset]
 peerly import members FILE.csv [--program SLUG] [--dry-run]
 peerly export members --program SLUG [--format csv|json]
 peerly match groups|mentors …                     (engine, no database needed)
-peerly rounds … | peerly circles … | peerly mentorship …
+peerly draw --program SLUG [--dry-run] [--seed N] [--allow-overlap]   (any kind)
+peerly rounds … | peerly circles … | peerly mentorship …          (per-kind aliases)
 
 Errors are one line on stderr, never a traceback (unless --traceback is given):
 exit 2 for a usage or input error (unknown command, bad flag, unknown programme, invalid

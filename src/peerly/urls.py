@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from peerly.api.api import api
+from peerly.programs import kinds
 
 urlpatterns = [
     path("", include("peerly.core.urls")),
     path("accounts/", include("peerly.accounts.urls")),
-    path("programs/<slug:slug>/coffee/", include("peerly.rounds.urls")),
-    path("programs/<slug:slug>/circles/", include("peerly.circles.urls")),
-    path("programs/<slug:slug>/mentorship/", include("peerly.mentorship.urls")),
+    # each registered programme kind's pages at /programs/<slug>/<kind.url_prefix>/
+    *(
+        path(f"programs/<slug:slug>/{kind.url_prefix}/", include(kind.urls_module))
+        for kind in kinds.registry()
+        if kind.url_prefix and kind.urls_module
+    ),
     path("programs/", include("peerly.programs.urls")),
     path("notifications/", include("peerly.notifications.urls")),
     path("api/v1/", api.urls),

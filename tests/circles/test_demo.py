@@ -25,3 +25,24 @@ def test_demo_circles_mid_season_with_the_demo_member():
     assert ActionItem.objects.filter(circle=mine, owner__email=MEMBER_EMAIL).exists()
     assert CircleSession.objects.filter(circle=mine, status="scheduled").exists()
     assert mine.memberships.count() in (3, 4)
+
+
+def test_demo_circles_come_through_the_services_audited_and_silent():
+    from peerly.core.models import AuditEvent
+    from peerly.notifications.models import OutboundEmail
+
+    build_demo(seed=0)
+    program = Program.objects.get(kind="circle")
+    actions = set(AuditEvent.objects.filter(program_id=program.pk).values_list("action", flat=True))
+    assert {
+        "circles.settings_create",
+        "circles.season.publish",
+        "circles.slot.vote",
+        "circles.slot.decide",
+        "circles.session.attendance",
+        "circles.block.save",
+        "circles.action.status",
+    } <= actions
+    held = CircleSession.objects.filter(circle__program=program, status="held").count()
+    assert AuditEvent.objects.filter(action="circles.session.attendance").count() == held
+    assert not OutboundEmail.objects.filter(key__startswith="circles-").exists()

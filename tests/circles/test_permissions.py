@@ -22,6 +22,7 @@ def world(personas):  # type: ignore[no-untyped-def]
     program.kind = ProgramKind.CIRCLE
     program.group_size = 3
     program.save()
+    services.create_settings(program=program)  # as creating a circle programme does
     extra = [UserFactory() for _ in range(4)]
     for user in extra:
         EnrollmentFactory(program=program, user=user)
@@ -247,6 +248,7 @@ def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
     program.kind = ProgramKind.CIRCLE
     program.group_size = 3
     program.save()
+    services.create_settings(program=program)  # as creating a circle programme does
     hide_everything(personas.member, secret=MINE)
     hide_everything(personas.other_member, secret=THEIRS)
     extra = UserFactory(display_name="Esme Extra")
@@ -281,3 +283,18 @@ def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
             assert leaks(response.content.decode(), *hidden) == [], (user, name)
         response = client.get(reverse("circles:circle", args=[program.slug, circle.pk]))
         assert leaks(response.content.decode(), *hidden) == [], user
+
+
+@pytest.mark.parametrize("status", ["left", "declined"])
+@pytest.mark.parametrize("page", ["", "known/"])
+def test_people_who_left_or_were_declined_are_not_members(program, page, status):  # type: ignore[no-untyped-def]
+    """One definition of member (programs.access): a LEFT or DECLINED enrolment is not one."""
+    from peerly.programs.models import Enrollment
+
+    user = UserFactory()
+    EnrollmentFactory(program=program, user=user)
+    client = Client()
+    client.force_login(user)
+    assert client.get(f"/programs/{program.slug}/circles/{page}").status_code == 200
+    Enrollment.objects.filter(user=user).update(status=status)
+    assert client.get(f"/programs/{program.slug}/circles/{page}").status_code == 403

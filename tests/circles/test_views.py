@@ -102,3 +102,25 @@ def test_home_dashboard_asks_members_to_vote(program, add_members, publish, clie
     client.force_login(users[0])
     page = client.get("/home/").content.decode()
     assert "pick the weekly slots" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("member", ["My circle", "People I know", "Guides"], ["Form a season"]),
+        ("organizer", ["My circle", "Circles", "Circle settings", "Form a season"], []),
+    ],
+)
+def test_member_pages_use_the_kinds_navigation(
+    program, organizer, add_members, client, who, shown, hidden
+):  # type: ignore[no-untyped-def]
+    user = organizer if who == "organizer" else add_members(1)[0]
+    client.force_login(user)
+    page = client.get(f"{BASE}/guides/method/").content.decode()
+    nav = page[page.index('<nav aria-label="Peer-coaching circles"') :]
+    nav = nav[: nav.index("</nav>")]
+    for label in shown:
+        assert f">{label}</a>" in nav
+    for label in hidden:
+        assert f">{label}</a>" not in nav
+    assert 'aria-current="page">Guides</a>' in nav

@@ -176,3 +176,32 @@ def test_demo_populate_is_deterministic_and_consistent(world):
     from peerly.notifications.models import OutboundEmail
 
     assert not OutboundEmail.objects.filter(key__contains="report").exists()
+
+
+def test_demo_goes_through_the_services(world):
+    """Every demo mentorship, mentor and report has the audit row its service writes."""
+    from peerly.core.models import AuditEvent
+    from peerly.mentorship.demo import populate
+    from tests.factories import EnrollmentFactory, UserFactory
+
+    for _ in range(4):
+        EnrollmentFactory(program=world.program, user=UserFactory(), role=Role.MENTOR)
+    for _ in range(12):
+        EnrollmentFactory(program=world.program, user=UserFactory(), role=Role.MENTEE)
+    enrollments = list(
+        Enrollment.objects.filter(program=world.program)
+        .exclude(user__mentor_profiles__isnull=False)
+        .select_related("user", "user__profile")
+        .order_by("pk")
+    )
+    populate(
+        program=world.program, enrollments=enrollments, rng=random.Random(2), now=timezone.now()
+    )
+    audited = set(
+        AuditEvent.objects.filter(action="mentorship.submit").values_list("object_id", flat=True)
+    )
+    assert audited == {str(pk) for pk in Mentorship.objects.values_list("pk", flat=True)}
+    assert AuditEvent.objects.filter(action="mentor.add").count() == 4
+    assert AuditEvent.objects.filter(action="mentorship.report").count() == (
+        MonthlyReport.objects.count()
+    )

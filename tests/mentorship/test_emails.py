@@ -12,7 +12,7 @@ from peerly.notifications.models import OutboundEmail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-TEMPLATES = Path(services.__file__).resolve().parent.parent / "templates" / "emails"
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "peerly" / "templates" / "emails"
 
 
 def test_every_email_has_subject_text_and_html():

@@ -42,9 +42,9 @@ class Coffee:
 
     @property
     def settings(self) -> CoffeeSettings:
-        from peerly.rounds.services import get_settings
+        from peerly.rounds.selectors import get_coffee_settings
 
-        return get_settings(self.program)
+        return get_coffee_settings(program=self.program)
 
 
 def make_member(

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 
 from peerly.core.errors import ServiceError
 from peerly.notifications.models import OutboundEmail
-from peerly.rounds import services
+from peerly.rounds import selectors, services
 from peerly.rounds.models import GroupMember, Round
 from peerly.rounds.ticks import tick
 from tests.factories import UserFactory
@@ -53,7 +53,7 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
 def test_two_organisers_publish_at_once(coffee):  # type: ignore[no-untyped-def]
     second = UserFactory()
     coffee.program.organizers.add(second)
-    services.get_settings(coffee.program)
+    selectors.get_coffee_settings(program=coffee.program)  # made with the programme
     results = race(
         lambda: services.publish_round(
             program=coffee.program, actor=coffee.organizer, number=1, seed=1, now=NOW
@@ -71,7 +71,7 @@ def test_two_organisers_publish_at_once(coffee):  # type: ignore[no-untyped-def]
 
 
 def test_two_ticks_at_once(coffee):  # type: ignore[no-untyped-def]
-    services.get_settings(coffee.program)
+    selectors.get_coffee_settings(program=coffee.program)  # made with the programme
     results = race(lambda: tick(now=NOW), lambda: tick(now=NOW), lambda: tick(now=NOW))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r["rounds_published"] for r in results) == 1
@@ -80,7 +80,7 @@ def test_two_ticks_at_once(coffee):  # type: ignore[no-untyped-def]
 
 def test_two_cli_runs_at_once_give_one_round(coffee):  # type: ignore[no-untyped-def]
     """Issue 10: two `peerly rounds run` (no round number) 0.36 s apart made two rounds."""
-    services.get_settings(coffee.program)
+    selectors.get_coffee_settings(program=coffee.program)  # made with the programme
     results = race(
         lambda: services.publish_round(program=coffee.program, actor=None, now=NOW),
         lambda: services.publish_round(program=coffee.program, actor=None, now=NOW),

@@ -33,3 +33,21 @@ def test_populate_gives_reports_real_history(coffee):  # type: ignore[no-untyped
     counts = tick(now=now)  # history is complete: the first tick sends nothing
     assert counts["checkins"] == counts["reminders"] == counts["reasks"] == 0
     assert not OutboundEmail.objects.exists()
+
+
+def test_populate_goes_through_the_services(coffee):  # type: ignore[no-untyped-def]
+    """Issue 12: demo rounds are made by the services, so they leave the same audit trail."""
+    from peerly.core.models import AuditEvent
+
+    for i in range(8):
+        make_member(coffee.program, f"Demo{i}", team=f"T{i % 4}", tz="Europe/Paris")
+    now = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
+    enrollments = list(Enrollment.objects.filter(program=coffee.program).select_related("user"))
+    populate(program=coffee.program, enrollments=enrollments, rng=random.Random(2), now=now)
+    actions = AuditEvent.objects.filter(program_id=coffee.program.pk).values_list(
+        "action", flat=True
+    )
+    assert list(actions).count("round.publish") == 4
+    assert list(actions).count("round.close") == 3
+    assert list(actions).count("round.checkin") == GroupMember.objects.exclude(answer="").count()
+    assert not OutboundEmail.objects.exists()

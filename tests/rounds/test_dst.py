@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from peerly.accounts.models import User
-from peerly.rounds import services
+from peerly.rounds import selectors, services
 from peerly.rounds.models import Round, RoundGroup
 from tests.factories import (
     EnrollmentFactory,
@@ -146,8 +146,9 @@ def draw(db, run):  # type: ignore[no-untyped-def]
         organizer = UserFactory(display_name="Olive")
         program = ProgramFactory(organizers=[organizer], starts_on=dt.date(2027, 1, 1))
         users = [make_person(program, n, p) for n, p in enumerate(people)]
-        settings_row = services.get_settings(program)
-        settings_row.group_size = max(len(people), 2)
+        program.group_size = max(len(people), 2)
+        program.save(update_fields=["group_size"])
+        settings_row = selectors.get_coffee_settings(program=program)
         settings_row.min_overlap_hours = 0
         settings_row.meeting_minutes = 30
         settings_row.save()

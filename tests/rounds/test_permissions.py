@@ -72,17 +72,20 @@ def _urls(world):  # type: ignore[no-untyped-def]
     }
 
 
+# Issue 12: one definition of member (programs.access): the programme's organisers (and site
+# admins) pass member checks, so the coffee programme page is 200 for them (it was 403 here
+# but 200 on circles and mentorship); groups stay private to their members (404 for others).
 MEMBER_PAGE = {
     "anonymous": 302,
     "outsider": 403,
     "member": 200,
     "other_member": 200,
     "other_organizer": 403,
-    "organizer": 403,
-    "admin": 403,
+    "organizer": 200,
+    "admin": 200,
 }
-OWN_GROUP = {**MEMBER_PAGE}
-OTHER_GROUP = {**MEMBER_PAGE, "member": 404, "other_member": 404}
+OWN_GROUP = {**MEMBER_PAGE, "organizer": 404, "admin": 404}
+OTHER_GROUP = {**OWN_GROUP, "member": 404, "other_member": 404}
 ORGANISER = {
     "anonymous": 302,
     "outsider": 403,
@@ -123,8 +126,8 @@ POSTS = {
     "outsider": 403,
     "member": 302,
     "other_organizer": 403,
-    "organizer": 403,
-    "admin": 403,
+    "organizer": 404,  # issue 12: passes the member check, but is not in the group
+    "admin": 404,
 }
 
 
@@ -142,7 +145,7 @@ def test_post_checkin_permissions(personas, world, persona, status):  # type: ig
         ("anonymous", 401),
         ("outsider", 403),
         ("member", 200),
-        ("organizer", 403),
+        ("organizer", 404),  # issue 12: passes the member check, but is not in the group
         ("other_organizer", 403),
     ],
 )
@@ -241,13 +244,15 @@ def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     ("persona", "name", "limit"),
     [
+        # issue 12: +1 on pages that did not load the viewer's enrolment before: the access
+        # gateway always reads it (and the organiser check) — constant, not per row
         ("member", "program", 11),
-        ("organizer", "manage", 7),
-        ("organizer", "round", 8),
-        ("organizer", "report", 7),
-        ("member", "api_mine", 6),
-        ("organizer", "api_rounds", 7),
-        ("member", "group", 9),
+        ("organizer", "manage", 8),
+        ("organizer", "round", 9),
+        ("organizer", "report", 8),
+        ("member", "api_mine", 7),
+        ("organizer", "api_rounds", 8),
+        ("member", "group", 10),
     ],
 )
 @pytest.mark.parametrize("size", [0, 1])

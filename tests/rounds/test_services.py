@@ -16,7 +16,7 @@ from peerly.core.models import AuditEvent
 from peerly.notifications.models import OutboundEmail
 from peerly.programs.models import EnrollmentStatus, ProgramStatus
 from peerly.programs.services import pause_enrollment
-from peerly.rounds import services
+from peerly.rounds import selectors, services
 from peerly.rounds.models import (
     CoffeeSettings,
     GroupMember,
@@ -41,7 +41,7 @@ def frozen():  # type: ignore[no-untyped-def]
 
 
 def test_settings_are_created_with_defaults(coffee):  # type: ignore[no-untyped-def]
-    row = services.get_settings(coffee.program)
+    row = selectors.get_coffee_settings(program=coffee.program)
     assert (row.cadence, row.group_size, row.team_rule, row.meet_window_days) == (
         "monthly",
         2,
@@ -49,7 +49,7 @@ def test_settings_are_created_with_defaults(coffee):  # type: ignore[no-untyped-
         7,
     )
     assert [p.split(" ")[0] for p in row.prompt_list] == ["Think", "Do", "Share"]
-    assert services.get_settings(coffee.program).pk == row.pk
+    assert selectors.get_coffee_settings(program=coffee.program).pk == row.pk
     assert CoffeeSettings.objects.count() == 1
 
 
@@ -103,9 +103,9 @@ def test_skip_applies_to_the_next_round_only(coffee, frozen):  # type: ignore[no
 
 
 def test_per_round_opt_in(coffee, frozen):  # type: ignore[no-untyped-def]
-    CoffeeSettings.objects.filter(pk=services.get_settings(coffee.program).pk).update(
-        opt_in_mode=OptInMode.PER_ROUND
-    )
+    CoffeeSettings.objects.filter(
+        pk=selectors.get_coffee_settings(program=coffee.program).pk
+    ).update(opt_in_mode=OptInMode.PER_ROUND)
     for name in ("Ada", "Bo", "Cy"):
         services.set_round_choice(
             user=coffee.members[name], program=coffee.program, choice="opt_in"
@@ -227,7 +227,8 @@ def test_settings_page_saves_and_audits(coffee):  # type: ignore[no-untyped-def]
         "prompts": "What surprised you?\nWhat are you proud of?",
     }
     assert client.post(url, data).status_code == 302
-    row = services.get_settings(coffee.program)
+    coffee.program.refresh_from_db()  # cadence and group size are the programme's own
+    row = selectors.get_coffee_settings(program=coffee.program)
     assert (row.cadence, row.draw_weekday, row.group_size, row.team_rule, row.meeting_minutes) == (
         "weekly",
         2,

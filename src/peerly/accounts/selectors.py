@@ -27,8 +27,11 @@ def shared_program_ids(viewer: User, member: User) -> set[int]:
 
 
 def organises_member(viewer: User, member: User) -> bool:
-    """True if `viewer` organises a programme `member` is (or was asking to be) part of."""
-    return member.enrollments.filter(program__organizers=viewer).exists()
+    """True if `viewer` organises a programme `member` takes part in or is asking to join.
+
+    Someone who left or was declined keeps only what members show their programmes: an
+    organiser gains no lasting view of a person by once having had them in a programme."""
+    return member.enrollments.filter(program__organizers=viewer, status__in=LIVE_STATUSES).exists()
 
 
 def viewer_level(viewer: User, member: User) -> str | None:
@@ -144,9 +147,9 @@ def viewer_levels(*, viewer: User, user_ids: Iterable[int]) -> dict[int, str | N
     ):
         levels[uid] = Visibility.PROGRAMMES
     for uid in set(
-        Enrollment.objects.filter(user_id__in=ids, program__organizers=viewer).values_list(
-            "user_id", flat=True
-        )
+        Enrollment.objects.filter(
+            user_id__in=ids, program__organizers=viewer, status__in=LIVE_STATUSES
+        ).values_list("user_id", flat=True)
     ):
         levels[uid] = Visibility.ORGANISERS
     if viewer.pk in levels:

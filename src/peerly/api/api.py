@@ -1,17 +1,17 @@
 """The REST API at /api/v1/ (OpenAPI at /api/v1/docs). Session authentication.
 
-Each programme kind adds its own router in `<app>/api.py` exposing `router`; it is mounted at
-/api/v1/<namespace>/ when the app is installed.
+The API is built from the programme-kind registry (programs/kinds.py): each registered kind's
+`api_router()` is mounted at /api/v1/<kind.app_label>/. `build_api()` builds a fresh API from
+the registry as it is now (tests build one after registering a toy kind); `api` is the one
+the site serves, built once at URL-loading time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -39,47 +39,40 @@ def docs_need_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-api = NinjaAPI(
-    title="Peerly API",
-    version="1",
-    urls_namespace="api",
-    auth=django_auth,
-    docs_decorator=docs_need_sign_in,
-    description="Coffee rounds, peer-coaching circles and mentorship. Session authentication.",
-)
-
-
-@api.exception_handler(ServiceError)
-def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=400)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
-
-
-@api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
-
-
-def _mount() -> None:
+def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
+    """A NinjaAPI with the shared routers and every registered kind's router."""
+    from peerly.accounts.api import router as accounts_router
+    from peerly.programs import kinds
     from peerly.programs.api import router as programs_router
 
+    api = NinjaAPI(
+        title="Peerly API",
+        version="1",
+        urls_namespace=urls_namespace,
+        auth=django_auth,
+        docs_decorator=docs_need_sign_in,
+        description="Coffee rounds, peer-coaching circles and mentorship. Session authentication.",
+    )
+
+    @api.exception_handler(ServiceError)
+    def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=400)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
     api.add_router("/", programs_router)
-    from peerly.accounts.api import router as accounts_router
-
     api.add_router("/", accounts_router)
-    for config in apps.get_app_configs():
-        if config.name in ("peerly.rounds", "peerly.circles", "peerly.mentorship"):
-            try:
-                module = import_module(f"{config.name}.api")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.api":
-                    raise
-                continue
-            api.add_router(f"/{config.label}/", module.router)
+    for kind in kinds.registry():
+        router = kind.api_router()
+        if router is not None:
+            api.add_router(f"/{kind.app_label or kind.code}/", router)
+    return api
 
 
-_mount()
+api = build_api()

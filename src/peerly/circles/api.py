@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from peerly.circles import selectors, services
 from peerly.circles.models import ActionStatus
 from peerly.core.http import AuthedHttpRequest
+from peerly.programs.access import access_program
 
 router = Router(tags=["circles"])
 
@@ -64,9 +65,7 @@ def _action(a) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 @router.get("/mine", response=list[CircleOut])
 def my_circles(request: AuthedHttpRequest, program: str = "") -> list[dict[str, object]]:
-    prog = (
-        selectors.get_circle_program_for_user(user=request.user, slug=program) if program else None
-    )
+    prog = access_program(request.user, program, kind="circle").program if program else None
     return [
         {
             "id": c.pk,

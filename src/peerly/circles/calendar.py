@@ -21,8 +21,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 
-from peerly.circles import slots
 from peerly.circles.models import Circle, CircleSession, SessionStatus
+from peerly.core import timezones
 from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
 
 
@@ -62,7 +62,7 @@ def occurrences(circle: Circle, sessions: list[CircleSession]) -> list[dt.dateti
     planned start, then every `interval` weeks at the same wall-clock time in the circle's
     zone."""
     ordered = sorted(sessions, key=lambda s: s.number)
-    zone = slots.zone_of(circle.timezone)
+    zone = timezones.zone(circle.timezone)
     interval = circle.program.circle_settings.interval_weeks
     first = ordered[0].original_starts_at.astimezone(zone)
     wall = first.replace(tzinfo=None)
@@ -93,7 +93,7 @@ def _event(
         organizer=_organizer(),
         attendees=_attendees(circle) if with_attendees else (),
         url=_url(circle),
-        tzid=slots.zone_of(circle.timezone).key,
+        tzid=timezones.zone(circle.timezone).key,
         rrule=rrule,
         exdates=exdates,
         recurrence_id=recurrence_id,

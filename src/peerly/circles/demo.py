@@ -1,5 +1,7 @@
 """Demo history for the circle programme: mid-season, circles formed, slots chosen and about
-three sessions held (attendance, notes, action items). Direct ORM writes, no emails."""
+three sessions held (attendance, notes, action items). Replayed through the same services
+the product uses (publish, votes, attendance, blocks, action statuses), so the demo has audit
+rows and cannot drift from what the product makes. Sends no email (`emails.muted()`)."""
 
 from __future__ import annotations
 
@@ -7,28 +9,12 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from peerly.accounts.models import Visibility
-from peerly.accounts.selectors import can_see
-from peerly.circles import rotation, services, slots
-from peerly.circles.matching_bridge import plan_formation
-from peerly.circles.models import (
-    ActionItem,
-    ActionStatus,
-    Attendance,
-    AttendanceStatus,
-    Block,
-    Circle,
-    CircleMember,
-    CircleSession,
-    Season,
-    SessionStatus,
-    SlotOption,
-    SlotStatus,
-    SlotVote,
-)
+from peerly.circles import emails, services
+from peerly.circles.models import ActionItem, ActionStatus, Circle, CircleSession
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program
 
 DEMO_MEMBER = "member@demo.peerly.test"
+SEEDS_TO_TRY = 50  # the demo member must have a circle to show: the first seed that gives one
 ISSUES = [
     (
         "I keep saying yes to every review request and my own work slips.",
@@ -94,14 +80,9 @@ ACTIONS = [
 def populate(
     *, program: Program, enrollments: Sequence[Enrollment], rng: random.Random, now: dt.datetime
 ) -> None:
-    settings = services.get_settings(program=program)
     today = now.date()
     starts_on = program.starts_on or today - dt.timedelta(weeks=6)
     starts_on -= dt.timedelta(days=starts_on.weekday())  # the Monday of that week
-    seed = rng.randint(1, 10_000)
-    plan = plan_formation(program=program, settings=settings, starts_on=starts_on, seed=seed)
-    groups = [list(c.user_ids) for c in plan.circles]
-    windows = {c.user_ids: c.common_windows for c in plan.circles}
     demo = next(
         (
             e.user_id
@@ -110,226 +91,96 @@ def populate(
         ),
         None,
     )
-    unmatched = list(plan.unmatched)
-    if demo is not None and not any(demo in g for g in groups) and groups:
-        # The demo member must have a circle to show: take the first circle's slot.
-        groups[0] = sorted([*groups[0], demo])
-        windows[tuple(groups[0])] = plan.circles[0].common_windows
-        unmatched = [u for u in unmatched if u.user_id != demo]
-    season = Season.objects.create(
-        program=program,
-        number=1,
-        starts_on=starts_on,
-        ends_on=starts_on + dt.timedelta(weeks=settings.season_weeks),
-        seed=seed,
-        strategy=settings.strategy,
-        unmatched=[
-            {"user_id": u.user_id, "reason": u.reason, "detail": u.detail, "message": u.message}
-            for u in unmatched
-        ],
-        metrics=plan.metrics,
-    )
+    first = rng.randint(1, 10_000)
+    seed = first
+    for seed in range(first, first + SEEDS_TO_TRY):
+        plan = services.preview_season(program=program, seed=seed, starts_on=starts_on)
+        if demo is None or any(demo in c.user_ids for c in plan.circles):
+            break
+    if not plan.circles:
+        return  # a tiny community (e.g. --members 20) may have no triad with common hours
     season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day, tzinfo=dt.UTC)
-    hours = services.member_hours([u for g in groups for u in g])
-    shown = {  # only zones members show their circle become a circle's zone
-        e.user_id for e in enrollments if can_see(e.user.profile, "timezone", Visibility.PROGRAMMES)
-    }
-    zones = {
-        tuple(g): slots.majority_zone([hours[u].zone for u in g if u in shown]) for g in groups
-    }
-    circles = Circle.objects.bulk_create(
-        [
-            Circle(
-                season=season,
-                program=program,
-                number=i + 1,
-                timezone=zones[tuple(g)],
-                common_windows=[
-                    list(w) for w in (windows.get(tuple(g)) or plan.circles[0].common_windows)
-                ],
-                shared_interests=list(
-                    next((c.shared_interests for c in plan.circles if list(c.user_ids) == g), ())
-                ),
-                slot_status=SlotStatus.SCHEDULED,
-                decided_at=season_start - dt.timedelta(days=3),
-            )
-            for i, g in enumerate(groups)
-        ]
-    )
-    CircleMember.objects.bulk_create(
-        [
-            CircleMember(
-                circle=c,
-                season=season,
-                user_id=uid,
-                position=pos,
-                voted_at=season_start - dt.timedelta(days=4),
-            )
-            for c, g in zip(circles, groups, strict=True)
-            for pos, uid in enumerate(g)
-        ]
-    )
-    options = []
-    for circle, g in zip(circles, groups, strict=True):
-        for offer in slots.offer_slots(
-            [hours[u] for u in g],
-            zone=circle.timezone,
-            minutes=settings.session_minutes,
-            season_start=starts_on,
-            season_end=season.ends_on,
-            limit=4,
-        ):
-            options.append(
-                SlotOption(
-                    circle=circle,
-                    minute_of_week=offer.minute_of_week,
-                    first_start_at=offer.first_start_at,
-                    conflicts=[
-                        {"on": c.on.isoformat(), "user_ids": list(c.user_ids)}
-                        for c in offer.conflicts
-                    ],
-                )
-            )
-    SlotOption.objects.bulk_create(options)
-    chosen: dict[int, SlotOption] = {}
-    for option in options:
-        chosen.setdefault(option.circle_id, option)
-    SlotVote.objects.bulk_create(
-        [
-            SlotVote(option=chosen[c.pk], user_id=uid)
-            for c, g in zip(circles, groups, strict=True)
-            if c.pk in chosen
-            for uid in g
-        ]
-    )
-    sessions: list[CircleSession] = []
-    for circle in circles:
-        picked = chosen.get(circle.pk)
-        if picked is None:
-            circle.slot_status = SlotStatus.VOTING
-            circle.decided_at = None
-            continue
-        circle.slot_minute = picked.minute_of_week
-        starts = slots.session_starts(
-            picked.minute_of_week,
-            zone=circle.timezone,
-            season_start=starts_on,
-            season_end=season.ends_on,
-            interval_weeks=settings.interval_weeks,
-            not_before=season_start,
+    with emails.muted():
+        season, _ = services.publish_season(
+            actor=None, program=program, number=1, seed=seed, starts_on=starts_on
         )
-        sessions.extend(
-            CircleSession(
-                circle=circle,
-                number=n,
-                original_starts_at=s,
-                starts_at=s,
-                duration_minutes=settings.session_minutes,
-            )
-            for n, s in enumerate(starts, start=1)
+        circles = list(
+            Circle.objects.filter(season=season)
+            .prefetch_related("memberships__user", "slot_options")
+            .order_by("number")
         )
-    Circle.objects.bulk_update(circles, ["slot_status", "slot_minute", "decided_at"])
-    CircleSession.objects.bulk_create(sessions)
-    _history(circles, groups, sessions, now, rng, demo)
+        for circle in circles:
+            _choose_slot(circle, at=season_start - dt.timedelta(days=4))
+        for circle in circles:
+            _hold_sessions(circle, now=now, rng=rng, demo=demo)
 
 
-def _history(
-    circles: list[Circle],
-    groups: list[list[int]],
-    sessions: list[CircleSession],
-    now: dt.datetime,
-    rng: random.Random,
-    demo: int | None,
+def _choose_slot(circle: Circle, *, at: dt.datetime) -> None:
+    """Everyone votes for the first offered slot: the last vote decides it."""
+    options = sorted(circle.slot_options.all(), key=lambda o: o.first_start_at)
+    if not options:
+        return  # stays choosing a slot
+    for member in circle.memberships.all():
+        services.vote_slots(user=member.user, circle=circle, option_ids=[options[0].pk], now=at)
+
+
+def _hold_sessions(
+    circle: Circle, *, now: dt.datetime, rng: random.Random, demo: int | None
 ) -> None:
-    by_circle: dict[int, list[CircleSession]] = {}
-    for s in sessions:
-        by_circle.setdefault(s.circle_id, []).append(s)
-    attendance: list[Attendance] = []
-    planned_blocks: list[tuple[Block, CircleSession]] = []
-    for circle, members in zip(circles, groups, strict=True):
-        served: dict[int, dict[str, int]] = {}
-        for s in sorted(by_circle.get(circle.pk, []), key=lambda x: x.number):
-            if s.ends_at > now:
-                break
-            roll = rng.random()
-            if roll < 0.05 and demo not in members:
-                continue  # missed: nobody recorded it
-            if roll < 0.08 and demo not in members:
-                s.status = SessionStatus.CANCELLED
-                s.cancel_reason = "Two of us were travelling."
-                continue
-            present = (
-                [m for m in members if rng.random() > 0.1] if demo not in members else list(members)
+    members = [m.user for m in circle.memberships.all()]
+    ids = [u.pk for u in members]
+    by_id = {u.pk: u for u in members}
+    held: list[CircleSession] = []
+    for session in circle.sessions.order_by("number"):
+        if session.ends_at > now:
+            break
+        roll = rng.random()
+        if roll < 0.05 and demo not in ids:
+            continue  # missed: nobody recorded it
+        if roll < 0.08 and demo not in ids:
+            services.cancel_session(
+                actor=members[0], session=session, reason="Two of us were travelling."
             )
-            if len(present) < 2:
-                present = list(members)
-            s.status = SessionStatus.HELD
-            s.held_at = s.starts_at
-            attendance.extend(
-                Attendance(
-                    session=s,
-                    user_id=m,
-                    status=AttendanceStatus.PRESENT if m in present else AttendanceStatus.ABSENT,
-                )
-                for m in members
-            )
-            roles = rotation.assign_roles(
-                members, set(present), session_number=s.number, served=served
-            )
-            rotation.tally(roles, served)
-            for r in roles:
-                text = rng.choice(ISSUES)
-                planned_blocks.append(
-                    (
-                        Block(
-                            session=s,
-                            position=r.position,
-                            coachee_id=r.coachee,
-                            coach_id=r.coach,
-                            note_taker_id=r.note_taker,
-                            issue=text[0],
-                            outcome=text[1],
-                            obstacles_self=text[2],
-                            obstacles_others=text[3],
-                            obstacles_situation=text[4],
-                            brainstorm=text[5],
-                            approach=text[6],
-                            timing=text[7],
-                            updated_by_id=r.note_taker,
-                            updated_at=s.ends_at,
-                        ),
-                        s,
-                    )
-                )
-    CircleSession.objects.bulk_update(sessions, ["status", "held_at", "cancel_reason"])
-    Attendance.objects.bulk_create(attendance)
-    blocks = Block.objects.bulk_create([b for b, _ in planned_blocks])
-    last_held: dict[int, int] = {}
-    for _, session in planned_blocks:
-        last_held[session.circle_id] = max(last_held.get(session.circle_id, 0), session.number)
-    actions = []
-    for block, (_, session) in zip(blocks, planned_blocks, strict=True):
-        latest = session.number == last_held[session.circle_id]
-        status = (
-            ActionStatus.OPEN
-            if latest
-            else rng.choice(
-                [
-                    ActionStatus.DONE,
-                    ActionStatus.DONE,
-                    ActionStatus.IN_PROGRESS,
-                    ActionStatus.DROPPED,
-                ]
-            )
+            continue
+        present = [m for m in ids if rng.random() > 0.1] if demo not in ids else list(ids)
+        if len(present) < 2:
+            present = list(ids)
+        services.record_attendance(
+            actor=by_id[present[0]], session=session, present_ids=present, now=session.starts_at
         )
-        actions.append(
-            ActionItem(
-                circle_id=session.circle_id,
+        for block in session.blocks.order_by("position"):
+            text = rng.choice(ISSUES)
+            services.save_block(
+                actor=by_id[block.note_taker_id],
                 block=block,
-                owner_id=block.coachee_id,
-                text=rng.choice(ACTIONS),
-                status=status,
-                due_on=(session.starts_at + dt.timedelta(days=10)).date(),
+                notes=dict(zip(NOTE_FIELDS, text, strict=True)),
+                new_actions=[
+                    {
+                        "text": rng.choice(ACTIONS),
+                        "owner_id": block.coachee_id,
+                        "due_on": (session.starts_at + dt.timedelta(days=10)).date(),
+                    }
+                ],
             )
+        held.append(session)
+    if not held:
+        return
+    latest = held[-1]
+    earlier = ActionItem.objects.filter(circle=circle).exclude(block__session=latest)
+    for action in earlier.select_related("owner").order_by("pk"):
+        status = rng.choice(
+            [ActionStatus.DONE, ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.DROPPED]
         )
-    ActionItem.objects.bulk_create(actions)
+        services.update_action(actor=action.owner, action=action, status=status)
+
+
+NOTE_FIELDS = (  # the order of each ISSUES row
+    "issue",
+    "outcome",
+    "obstacles_self",
+    "obstacles_others",
+    "obstacles_situation",
+    "brainstorm",
+    "approach",
+    "timing",
+)

@@ -9,7 +9,8 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from peerly.circles.models import ActionStatus, Block, CircleSettings, Strategy
+from peerly.circles.models import ActionStatus, Block, CircleSettings
+from peerly.programs.models import Strategy
 
 
 class SettingsForm(forms.ModelForm):

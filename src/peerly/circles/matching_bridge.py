@@ -1,26 +1,24 @@
-"""The only module of the circles app that imports the matching engine.
+"""The only module of the circles app that imports the matching engine. It only translates.
 
 Converts active enrolments (profiles, availability, do-not-pair, people members know, earlier
-circles) into engine inputs with ids ``str(user_id)``, and the engine's groups back into
-planned circles of ``size`` (one more only to absorb a remainder; never fewer).
+circles) into engine inputs with ids ``str(user_id)``, and the engine's explained groups back
+into planned circles. The algorithm (circles of ``size``, one more only to absorb a remainder,
+never fewer; the isolation check) is :func:`peerly.matching.form_full_groups`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from peerly.accounts.models import DoNotPair, Visibility
-from peerly.accounts.selectors import can_see
+from peerly.accounts.models import DoNotPair
 from peerly.circles.models import CircleMember, CircleSettings, KnownPerson
-from peerly.matching import GroupOptions, Member, PastGroup, form_groups, local_windows_to_utc
-from peerly.matching import common_windows as engine_common_windows
-from peerly.matching.availability import longest_window
-from peerly.programs.models import Enrollment, Program
+from peerly.matching import GroupOptions, Member, PastGroup, form_full_groups
+from peerly.programs import engine_input
+from peerly.programs.models import Program
 from peerly.programs.selectors import list_active_members
 
-PAIR_CHECK_LIMIT = 1500  # members; above this the engine alone finds the isolated ones
 REASONS = {
     "no_availability": "You have not set your weekly availability, so no common slot can be "
     "found. Add it to your profile.",
@@ -47,6 +45,7 @@ class PlannedCircle:
     shared_interests: tuple[str, ...]
     repeat_pairs: tuple[tuple[int, int], ...]
     score: float = 0.0
+    components: tuple[tuple[str, float], ...] = ()  # the engine's score, by component
 
     @property
     def never_met(self) -> bool:
@@ -68,14 +67,6 @@ class FormationPlan:
     metrics: dict[str, object] = field(default_factory=dict)
 
 
-def _utc_windows(enrollment: Enrollment, reference: dt.date) -> tuple[tuple[int, int], ...]:
-    profile = enrollment.user.profile
-    windows = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()]
-    if not windows:
-        return ()
-    return local_windows_to_utc(windows, profile.timezone or "UTC", reference=reference)
-
-
 def _history(program: Program) -> list[PastGroup]:
     rows = (
         CircleMember.objects.filter(circle__program=program)
@@ -89,11 +80,6 @@ def _history(program: Program) -> list[PastGroup]:
         PastGroup(round=n, member_ids=tuple(sorted(ids)), group=str(cid))
         for cid, (n, ids) in sorted(groups.items())
     ]
-
-
-def _pairs(ids: Iterable[int]) -> list[tuple[int, int]]:
-    s = sorted(ids)
-    return [(a, b) for i, a in enumerate(s) for b in s[i + 1 :]]
 
 
 def plan_formation(
@@ -133,97 +119,47 @@ def plan_formation(
         for e in active
         if e.user_id in busy
     ]
-    avail: dict[str, tuple[tuple[int, int], ...]] = {}
     shown: dict[str, frozenset[str]] = {}  # interests a circle's explanation may name
     for e in enrollments:
-        windows = _utc_windows(e, starts_on)
-        if not windows:
+        person = engine_input.profile_input(e.user)
+        member = engine_input.member_input(
+            person,
+            reference=starts_on,
+            do_not_pair=dnp.get(e.user_id, ()),
+            knows=knows.get(e.user_id, ()),
+        )
+        if not member.availability:
             left.append(_left(e.user_id, "no_availability", "no availability windows", minutes))
             continue
-        profile = e.user.profile
-        member = Member(
-            id=str(e.user_id),
-            team=profile.team,
-            timezone=profile.timezone,
-            languages=frozenset(x.lower() for x in profile.language_list),
-            interests=frozenset(x.lower() for x in profile.interest_list),
-            do_not_pair=frozenset(dnp.get(e.user_id, ())),
-            knows=frozenset(knows.get(e.user_id, ())),
-            availability=windows,
-        )
         members.append(member)
-        avail[member.id] = windows
-        visible = can_see(profile, "interests", Visibility.PROGRAMMES)
-        shown[member.id] = member.interests if visible else frozenset()
+        shown[member.id] = person.shown_interests
 
-    history = _history(program)
-    met = {
-        tuple(sorted((int(a), int(b))))
-        for h in history
-        for a, b in _pairs(int(x) for x in h.member_ids)
-    }
-    size = settings.group_size
     options = GroupOptions(
-        size=size,
+        size=settings.group_size,
         seed=seed,
         strategy=strategy or settings.strategy,
         team_rule=settings.team_rule,
         min_slot_minutes=minutes,
     )
-    by_id = {m.id: m for m in members}
-    # Members who share a long-enough slot with nobody cannot be in any circle: tell them why
-    # up front so the engine plans group sizes for the others only.
-    isolated = _isolated(members, avail, minutes) if len(members) <= PAIR_CHECK_LIMIT else set()
-    left.extend(
-        _left(int(x), "no_common_availability", "no slot in common with anybody", minutes)
-        for x in sorted(isolated)
-    )
-    members = [m for m in members if m.id not in isolated]
-    result = form_groups(members, history, options)
-    groups = [list(g.member_ids) for g in result.groups]
+    result = form_full_groups(members, _history(program), options)
     left.extend(_left(int(u.member_id), u.reason, u.detail, minutes) for u in result.unmatched)
-
-    # Never a circle smaller than `size`: spread the members of small groups over circles that
-    # can take one more (up to size + 1) while a common slot remains.
-    full = [g for g in groups if len(g) >= size]
-    rest: list[str] = []
-    for small in (g for g in groups if len(g) < size):
-        for member_id in sorted(small):
-            target = _best_home(member_id, full, size, by_id, avail, minutes)
-            if target is None:
-                rest.append(member_id)
-            else:
-                target.append(member_id)
-    if rest:
-        # Re-plan the leftovers together with the circles that absorbed a remainder: e.g. a
-        # pair and a circle of four become two circles of three.
-        big = [g for g in full if len(g) > size]
-        pool = sorted([*rest, *(x for g in big for x in g)])
-        retry = form_groups([by_id[x] for x in pool], history, options)
-        placed = [list(g.member_ids) for g in retry.groups if len(g.member_ids) >= size]
-        if sum(map(len, placed)) > sum(map(len, big)):
-            full = [g for g in full if len(g) <= size] + placed
-            done = {x for g in placed for x in g}
-            rest = [x for x in pool if x not in done]
-        left.extend(
-            _left(int(x), "remainder", "no circle could take one more member", minutes)
-            for x in rest
+    # the engine explains each circle; it names only interests every member shows
+    circles = [
+        PlannedCircle(
+            user_ids=tuple(sorted(int(x) for x in g.member_ids)),
+            common_windows=tuple(g.common_windows),
+            overlap_hours=round(g.overlap_hours, 2),
+            shared_interests=tuple(
+                sorted(
+                    frozenset(g.shared_interests).intersection(*(shown[x] for x in g.member_ids))
+                )
+            ),
+            repeat_pairs=tuple(sorted(_pair(a, b) for a, b in g.repeat_pairs)),
+            score=g.score,
+            components=tuple(sorted(g.components.items())),
         )
-
-    circles = []
-    for g in sorted(full, key=lambda g: sorted(int(x) for x in g)):
-        user_ids = tuple(sorted(int(x) for x in g))
-        common = engine_common_windows(*(avail[x] for x in g))
-        shared = frozenset.intersection(*(shown[x] for x in g))
-        circles.append(
-            PlannedCircle(
-                user_ids=user_ids,
-                common_windows=tuple(common),
-                overlap_hours=round(sum(e - s for s, e in common) / 60, 2),
-                shared_interests=tuple(sorted(shared)),
-                repeat_pairs=tuple(p for p in _pairs(user_ids) if p in met),
-            )
-        )
+        for g in sorted(result.groups, key=lambda g: sorted(int(x) for x in g.member_ids))
+    ]
     unmatched = tuple(sorted(left, key=lambda x: x.user_id))
     sizes: dict[str, int] = {}
     for c in circles:
@@ -246,46 +182,9 @@ def plan_formation(
     return FormationPlan(circles=tuple(circles), unmatched=unmatched, metrics=metrics)
 
 
-def _isolated(
-    members: Sequence[Member], avail: dict[str, tuple[tuple[int, int], ...]], minutes: int
-) -> set[str]:
-    """Members without a single other member sharing a slot of `minutes`."""
-    ok: set[str] = set()
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
-            if a.id in ok and b.id in ok:
-                continue
-            common = engine_common_windows(avail[a.id], avail[b.id])
-            if longest_window(tuple(common)) >= minutes:
-                ok.update((a.id, b.id))
-    return {m.id for m in members} - ok
-
-
-def _best_home(
-    member_id: str,
-    circles: Sequence[list[str]],
-    size: int,
-    by_id: dict[str, Member],
-    avail: dict[str, tuple[tuple[int, int], ...]],
-    minutes: int,
-) -> list[str] | None:
-    best: tuple[float, list[str]] | None = None
-    me = by_id[member_id]
-    for circle in circles:
-        if len(circle) >= size + 1:
-            continue
-        if any(member_id in by_id[o].do_not_pair or o in me.do_not_pair for o in circle):
-            continue
-        langs = [by_id[x].languages for x in [*circle, member_id] if by_id[x].languages]
-        if len(langs) > 1 and not frozenset.intersection(*langs):
-            continue
-        common = engine_common_windows(*(avail[x] for x in [*circle, member_id]))
-        if longest_window(tuple(common)) < minutes:
-            continue
-        gain = sum(e - s for s, e in common)
-        if best is None or gain > best[0]:
-            best = (gain, circle)
-    return None if best is None else best[1]
+def _pair(a: str, b: str) -> tuple[int, int]:
+    x, y = int(a), int(b)
+    return (x, y) if x < y else (y, x)
 
 
 def _left(user_id: int, reason: str, detail: str, minutes: int) -> LeftOut:

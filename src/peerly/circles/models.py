@@ -12,25 +12,15 @@ from django.conf import settings
 from django.db import models
 
 from peerly.core.models import TimeStampedModel
-from peerly.programs.models import Program
+from peerly.programs.models import Program, Strategy, TeamRule
 
 USER = settings.AUTH_USER_MODEL
-
-
-class Strategy(models.TextChoices):
-    STRANGERS = "strangers", "Strangers: people not grouped before who do not know each other"
-    FAMILIAR = "familiar", "Familiar: favour people members already know and named"
-    RANDOM = "random", "Random"
-
-
-class TeamRule(models.TextChoices):
-    NONE = "none", "No team rule"
-    CROSS = "cross", "Prefer mixing teams"
-    SAME = "same", "Prefer the same team"
+MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE = 3, 4  # Program.group_size of a circle programme
 
 
 class CircleSettings(models.Model):
-    """How a circle programme runs. Created with defaults the first time it is needed."""
+    """How a circle programme runs. Created with the programme (services.create_settings),
+    never on read. The circle size is the programme's `group_size` (one source of truth)."""
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="circle_settings"
@@ -40,9 +30,6 @@ class CircleSettings(models.Model):
         "weeks between sessions", default=2, help_text="2 = every two weeks."
     )
     session_minutes = models.PositiveSmallIntegerField(default=90)
-    group_size = models.PositiveSmallIntegerField(
-        default=3, help_text="Circles of this size; one more only to absorb a remainder."
-    )
     strategy = models.CharField(max_length=20, choices=Strategy.choices, default=Strategy.STRANGERS)
     team_rule = models.CharField(max_length=10, choices=TeamRule.choices, default=TeamRule.NONE)
     reminder_hours = models.PositiveSmallIntegerField(
@@ -64,14 +51,15 @@ class CircleSettings(models.Model):
                 condition=models.Q(session_minutes__gte=30, session_minutes__lte=240),
                 name="circle_settings_minutes",
             ),
-            models.CheckConstraint(
-                condition=models.Q(group_size__gte=3, group_size__lte=4),
-                name="circle_settings_size",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"Circle settings of {self.program}"
+
+    @property
+    def group_size(self) -> int:
+        """Circles of this size; one more only to absorb a remainder (the programme's)."""
+        return self.program.group_size
 
     @property
     def sessions_per_season(self) -> int:

@@ -7,7 +7,6 @@ health label; never a block, an action item or who was absent.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,35 +30,24 @@ from peerly.circles.models import (
     SessionStatus,
     SlotOption,
 )
+from peerly.core.errors import ServiceError
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
-from peerly.programs.selectors import get_program_for_organizer, get_program_for_user
 
 
-def get_circle_program_for_user(*, user: User, slug: str) -> Program:
-    program = get_program_for_user(user=user, slug=slug)
+def get_circle_settings(*, program: Program) -> CircleSettings:
+    """The programme's circle settings. Never creates them: they are created with the
+    programme (`services.create_settings`, and migration 0003 for older programmes)."""
     if program.kind != ProgramKind.CIRCLE:
-        raise Http404("This programme does not run peer-coaching circles.")
-    return program
-
-
-def get_circle_program_for_organizer(*, user: User, slug: str) -> Program:
-    program = get_program_for_organizer(user=user, slug=slug)
-    if program.kind != ProgramKind.CIRCLE:
-        raise Http404("This programme does not run peer-coaching circles.")
-    return program
-
-
-def get_settings_or_default(*, program: Program) -> CircleSettings:
-    """Read-only: the saved settings or unsaved defaults."""
-    return CircleSettings.objects.filter(program=program).first() or CircleSettings(program=program)
-
-
-def user_zone(user: User) -> zoneinfo.ZoneInfo:
-    name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
+        raise ServiceError("This programme does not run peer-coaching circles.")
     try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+        row = program.circle_settings
+    except CircleSettings.DoesNotExist:
+        raise ServiceError(
+            f"Programme {program.slug!r} has no circle settings: they are created with the "
+            "programme (run `peerly migrate`, which creates them for older programmes)."
+        ) from None
+    row.program = program
+    return row
 
 
 def latest_season(*, program: Program) -> Season | None:

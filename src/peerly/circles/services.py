@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.conf import settings as django_settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from peerly.accounts.models import Profile, User, Visibility
 from peerly.accounts.selectors import visible_q
-from peerly.circles import calendar, rotation, slots
+from peerly.circles import emails, rotation, selectors, slots
 from peerly.circles.matching_bridge import FormationPlan, plan_formation
 from peerly.circles.models import (
+    MAX_CIRCLE_SIZE,
+    MIN_CIRCLE_SIZE,
     ActionItem,
     ActionStatus,
     Attendance,
@@ -35,42 +34,83 @@ from peerly.circles.models import (
     SlotStatus,
     SlotVote,
 )
-from peerly.core import audit
-from peerly.core.errors import ServiceError, TransitionError
-from peerly.notifications.services import queue_email
+from peerly.core import audit, timezones
+from peerly.core.errors import ServiceError
+from peerly.core.statemachine import Transitions
 from peerly.programs.models import EnrollmentStatus, Program, ProgramKind
 
+NOT_CIRCLES = "This programme does not run peer-coaching circles."
+# The circles' state machines, one table each (core.statemachine): action -> from states.
+SLOT_MACHINE = Transitions(
+    {"vote": (SlotStatus.VOTING,), "decide": (SlotStatus.VOTING,)},
+    labels=SlotStatus,
+    words={"vote": "vote on the slot of", "decide": "decide the slot of"},
+    noun="circle",
+)
+SESSION_MACHINE = Transitions(
+    {
+        "record_attendance": (SessionStatus.SCHEDULED, SessionStatus.HELD),  # held: a correction
+        "reschedule": (SessionStatus.SCHEDULED,),
+        "cancel": (SessionStatus.SCHEDULED,),
+    },
+    labels=SessionStatus,
+    words={"record_attendance": "record attendance for", "reschedule": "move"},
+    noun="session",
+)
 VOTE_LEAD = dt.timedelta(days=1)  # the first session is at least a day after the vote closes
 
 
 # ------------------------------------------------------------------------------ settings
-def get_settings(*, program: Program) -> CircleSettings:
-    """The programme's circle settings, created with defaults on first use."""
+def create_settings(*, program: Program) -> CircleSettings:
+    """Create the programme's circle settings with defaults (idempotent): called when a circle
+    programme is created, in its transaction (Kind.create_settings). A circle needs three to
+    four people, so the programme's group size is normalised as the old first read did."""
     if program.kind != ProgramKind.CIRCLE:
-        raise ServiceError("This programme does not run peer-coaching circles.")
-    existing = CircleSettings.objects.filter(program=program).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return CircleSettings.objects.create(
-                program=program, group_size=max(3, min(program.group_size, 4))
+        raise ServiceError(NOT_CIRCLES)
+    with transaction.atomic():
+        size = max(MIN_CIRCLE_SIZE, min(program.group_size, MAX_CIRCLE_SIZE))
+        if size != program.group_size:
+            Program.objects.filter(pk=program.pk).update(group_size=size)
+            program.group_size = size
+        row, created = CircleSettings.objects.get_or_create(program=program)
+        if created:
+            audit.record(
+                actor=None, action="circles.settings_create", obj=row, program_id=program.pk
             )
-    except IntegrityError:
-        return CircleSettings.objects.get(program=program)
+    row.program = program
+    return row
+
+
+def get_settings(*, program: Program) -> CircleSettings:
+    """The programme's circle settings (never created here: see `create_settings`)."""
+    return selectors.get_circle_settings(program=program)
+
+
+PROGRAM_SETTINGS = ("group_size",)  # edited on the settings page, stored on the programme
 
 
 @transaction.atomic
 def update_settings(*, actor: User, program: Program, values: Mapping[str, Any]) -> CircleSettings:
+    """Change the circle settings; `group_size` is written to the programme (its one home)."""
     current = get_settings(program=program)
     circle_settings = CircleSettings.objects.select_for_update().get(pk=current.pk)
-    changed = {}
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    circle_settings.program = locked
+    changed: dict[str, Any] = {}
     for name, value in values.items():
-        if getattr(circle_settings, name) != value:
+        target = locked if name in PROGRAM_SETTINGS else circle_settings
+        if getattr(target, name) != value:
             changed[name] = value
-            setattr(circle_settings, name, value)
+            setattr(target, name, value)
+    if "group_size" in changed and not (
+        MIN_CIRCLE_SIZE <= changed["group_size"] <= MAX_CIRCLE_SIZE
+    ):
+        raise ServiceError("Circles have 3 or 4 members.", field="group_size")
     if changed:
         circle_settings.save()
+        if PROGRAM_SETTINGS[0] in changed:
+            locked.save(update_fields=["group_size", "updated_at"])
+            program.group_size = locked.group_size
         audit.record(
             actor=actor,
             action="circles.settings",
@@ -262,59 +302,8 @@ def publish_season(
             program_id=program.pk,
             data={"seed": seed, "overlaps": [s.number for s in running], **plan.metrics},
         )
-        _email_formed(season)
+        emails.season_published(season)
     return season, True
-
-
-def local_when(moment: dt.datetime, user: User) -> str:
-    """`moment` in `user`'s own time zone, e.g. "Monday 3 March 2025, 18:00 (Europe/Berlin)"."""
-    name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        name, zone = "UTC", zoneinfo.ZoneInfo("UTC")
-    local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({name})"
-
-
-def _circle_url(circle: Circle) -> str:
-    return django_settings.SITE_URL + reverse(
-        "circles:circle", kwargs={"slug": circle.program.slug, "circle_id": circle.pk}
-    )
-
-
-def _email_formed(season: Season) -> None:
-    program = season.program
-    for member in CircleMember.objects.filter(season=season).select_related(
-        "user", "circle", "circle__program"
-    ):
-        queue_email(
-            key=f"circles-formed:{season.pk}:{member.user_id}",
-            to=member.user,
-            template="circles_formed",
-            context={
-                "program": program,
-                "circle": member.circle,
-                "season": season,
-                "url": _circle_url(member.circle),
-            },
-        )
-    users = User.objects.in_bulk([u["user_id"] for u in season.unmatched])
-    for item in season.unmatched:
-        user = users.get(item["user_id"])
-        if user is not None:
-            queue_email(
-                key=f"circles-unmatched:{season.pk}:{user.pk}",
-                to=user,
-                template="circles_unmatched",
-                context={
-                    "program": program,
-                    "season": season,
-                    "message": item["message"],
-                    "url": django_settings.SITE_URL
-                    + reverse("circles:program", kwargs={"slug": program.slug}),
-                },
-            )
 
 
 # ------------------------------------------------------------------------------- slots
@@ -333,8 +322,7 @@ def vote_slots(
     has voted the slot is decided."""
     now = now or timezone.now()
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
-    if circle.slot_status != SlotStatus.VOTING:
-        raise TransitionError("The slot is already decided.")
+    SLOT_MACHINE.check(circle.slot_status, "vote")
     member = _membership(user, circle)
     wanted = set(option_ids)
     options = {o.pk for o in circle.slot_options.all()}
@@ -374,6 +362,7 @@ def close_vote(*, actor: User, circle: Circle, now: dt.datetime | None = None) -
 
 
 def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
+    SLOT_MACHINE.check(circle.slot_status, "decide")
     option = winning_option(circle)
     if option is None:
         raise ServiceError("This circle has no common slot to choose from.")
@@ -421,36 +410,7 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
 
 
 def _send_series(circle: Circle, *, reason: str) -> None:
-    circle = (
-        Circle.objects.select_related("program", "program__circle_settings")
-        .prefetch_related("memberships__user__profile")
-        .get(pk=circle.pk)
-    )
-    sessions = list(circle.sessions.all())
-    ics = calendar.series_calendar(circle, sessions).decode()
-    now = timezone.now()
-    upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.starts_at > now]
-    for member in circle.memberships.all():
-        queue_email(
-            key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}:{member.user_id}",
-            to=member.user,
-            template="circles_calendar",
-            context={
-                "circle": circle,
-                "program": circle.program,
-                "reason": reason,
-                "first_when": local_when(upcoming[0].starts_at, member.user) if upcoming else "",
-                "count": len(upcoming),
-                "url": _circle_url(circle),
-            },
-            attachments=[
-                {
-                    "filename": "circle.ics",
-                    "content": ics,
-                    "mimetype": "text/calendar; charset=utf-8; method=REQUEST",
-                }
-            ],
-        )
+    emails.series_sent(circle, reason=reason, now=timezone.now())
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -488,8 +448,7 @@ def record_attendance(
     now = now or timezone.now()
     session = CircleSession.objects.select_for_update().select_related("circle").get(pk=session.pk)
     _membership(actor, session.circle)
-    if session.status == SessionStatus.CANCELLED:
-        raise TransitionError("This session was cancelled.")
+    SESSION_MACHINE.check(session.status, "record_attendance")
     if session.starts_at - now > dt.timedelta(hours=1):
         raise ServiceError("Attendance can be recorded from an hour before the session.")
     member_ids = list(session.circle.memberships.values_list("user_id", flat=True))
@@ -641,11 +600,10 @@ def reschedule_session(
     session = CircleSession.objects.select_for_update().get(pk=session.pk)
     circle = Circle.objects.select_for_update().get(pk=session.circle_id)
     _membership(actor, circle)
-    if session.status != SessionStatus.SCHEDULED:
-        raise TransitionError("Only a scheduled session can be moved.")
+    SESSION_MACHINE.check(session.status, "reschedule")
     if starts_at <= now:
         raise ServiceError("Pick a time in the future.", field="starts_at")
-    zone = slots.zone_of(circle.timezone)
+    zone = timezones.zone(circle.timezone)
 
     def wall(moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(zone).replace(tzinfo=None)
@@ -705,8 +663,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
     _membership(actor, circle)
     if session.status == SessionStatus.CANCELLED:
         return session
-    if session.status != SessionStatus.SCHEDULED:
-        raise TransitionError("A session that took place cannot be cancelled.")
+    SESSION_MACHINE.check(session.status, "cancel")
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()[:1000]
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -719,33 +676,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
         program_id=circle.program_id,
         reason=session.cancel_reason,
     )
-    circle = (
-        Circle.objects.select_related("program")
-        .prefetch_related("memberships__user__profile")
-        .get(pk=circle.pk)
-    )
-    ics = calendar.cancel_occurrence_calendar(circle, session).decode()
-    for member in circle.memberships.all():
-        queue_email(
-            key=f"circles-cancel:{session.pk}:{member.user_id}",
-            to=member.user,
-            template="circles_cancelled",
-            context={
-                "circle": circle,
-                "program": circle.program,
-                "session": session,
-                "actor": actor,
-                "url": _circle_url(circle),
-                "when": local_when(session.starts_at, member.user),
-            },
-            attachments=[
-                {
-                    "filename": "circle-cancel.ics",
-                    "content": ics,
-                    "mimetype": "text/calendar; charset=utf-8; method=CANCEL",
-                }
-            ],
-        )
+    emails.session_cancelled(circle, session, actor=actor)
     return session
 
 
@@ -788,26 +719,6 @@ def send_reminders(*, now: dt.datetime) -> int:
             ).update(reminder_sent_at=now)
             if not claimed:
                 continue
-            circle = session.circle
-            for member in circle.memberships.select_related("user", "user__profile"):
-                queue_email(
-                    key=(
-                        f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}:"
-                        f"{member.user_id}"
-                    ),
-                    to=member.user,
-                    template="circles_reminder",
-                    context={
-                        "circle": circle,
-                        "program": circle.program,
-                        "session": session,
-                        "when": local_when(session.starts_at, member.user),
-                        "url": django_settings.SITE_URL
-                        + reverse(
-                            "circles:session",
-                            kwargs={"slug": circle.program.slug, "session_id": session.pk},
-                        ),
-                    },
-                )
+            emails.session_reminder(session)
             sent += 1
     return sent

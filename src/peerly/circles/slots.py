@@ -16,19 +16,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peerly.core.timezones import zone as zone_of  # UTC when empty or unknown
 from peerly.matching.availability import Intervals, local_windows_between
 
 WEEK_MINUTES = 7 * 24 * 60
 GRID = 15  # candidate starts on the quarter hour in the circle's zone
 STEP = 60  # at most one option per hour of the circle's day
-
-
-def zone_of(name: str) -> zoneinfo.ZoneInfo:
-    """The IANA zone `name`, UTC if it is empty or unknown."""
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def majority_zone(zones: Sequence[str]) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerly.accounts.models import User
 from peerly.accounts.selectors import profile_fields_for_viewer
-from peerly.circles import calendar, selectors, services, slots
+from peerly.circles import calendar, selectors, services
 from peerly.circles.forms import (
     ActionStatusForm,
     AttendanceForm,
@@ -31,17 +31,43 @@ from peerly.circles.forms import (
 )
 from peerly.circles.method import GUIDES, STEPS, step_minutes
 from peerly.circles.models import ActionStatus, SessionStatus, SlotStatus
-from peerly.core.errors import ServiceError
+from peerly.core import timezones
 from peerly.core.http import AuthedHttpRequest
-from peerly.programs.selectors import get_enrollment_for_user, is_organizer
+from peerly.core.viewhelpers import attempt, service_errors
+from peerly.programs.access import AccessResult, Need, access_program
+from peerly.programs.views import kind_nav_context
+
+KIND = "circle"
 
 NEW_ACTION_ROWS = 2
 
 
+def _access(request: AuthedHttpRequest, slug: str, *, need: Need = "viewer") -> AccessResult:
+    """The programs.access gateway for this kind's pages (404 for another kind's programme)."""
+    return access_program(request.user, slug, kind=KIND, need=need)
+
+
+def _program(request: AuthedHttpRequest, slug: str, *, need: Need = "viewer") -> Any:
+    return _access(request, slug, need=need).program
+
+
 def _render(
-    request: AuthedHttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: AuthedHttpRequest,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    *,
+    nav: str = "",
+    is_organiser: bool | None = None,
 ) -> HttpResponse:
-    zone = selectors.user_zone(request.user)
+    """Render in the viewer's zone; member pages (`nav`: the active item's key) get the kind's
+    navigation (programs/_kind_nav.html). Organiser pages use programs/_manage_nav.html."""
+    zone = timezones.user_zone(request.user)
+    if nav:
+        nav_context = kind_nav_context(
+            request, context["program"], active=nav, is_organiser=is_organiser
+        )
+        context = {**nav_context, **context}
     with timezone.override(zone):
         return render(request, template, {"zone": zone, **context}, status=status)
 
@@ -53,7 +79,7 @@ def _when(moment: dt.datetime, zone: Any) -> str:
 def _slot_label(option: Any, zone: Any, interval: int, circle: Any, names: dict[int, str]) -> str:
     """ "Tuesday 14:00 Europe/Berlin (your time: Tuesday 08:00), every 2 weeks, first on 02 Mar
     (1 vote)", plus the dates on which it is outside someone's hours, if any."""
-    circle_zone = slots.zone_of(circle.timezone)
+    circle_zone = timezones.zone(circle.timezone)
     there = option.first_start_at.astimezone(circle_zone)
     local = option.first_start_at.astimezone(zone)
     label = f"{there:%A %H:%M} {circle_zone.key}"
@@ -78,7 +104,7 @@ def _series_label(circle: Any, sessions: list[Any], zone: Any, now: dt.datetime)
     clocks)."""
     if circle.slot_minute is None:
         return ""
-    circle_zone = slots.zone_of(circle.timezone)
+    circle_zone = timezones.zone(circle.timezone)
     weekday, minute = divmod(circle.slot_minute, 24 * 60)
     day = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
     label = f"{day[weekday]} {minute // 60:02d}:{minute % 60:02d} {circle_zone.key}"
@@ -101,11 +127,8 @@ def _series_label(circle: Any, sessions: list[Any], zone: Any, now: dt.datetime)
 # ------------------------------------------------------------------------------ members
 @login_required
 def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    enrollment = get_enrollment_for_user(user=request.user, program=prog)
-    organizer = is_organizer(request.user, prog)
-    if enrollment is None and not organizer:
-        raise PermissionDenied("Join the programme to take part in a circle.")
+    access = _access(request, slug, need="member")
+    prog, enrollment, organizer = access.program, access.enrollment, access.is_organiser
     season = selectors.latest_season(program=prog)
     circles = list(selectors.list_circles_for_member(user=request.user, program=prog))
     current = [c for c in circles if season and c.season_id == season.pk]
@@ -129,23 +152,25 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "actions": list(
                 selectors.list_actions_for_user(user=request.user, program=prog, open_only=True)
             ),
-            "settings": selectors.get_settings_or_default(program=prog),
+            "settings": selectors.get_circle_settings(program=prog),
             "guides": GUIDES,
         },
+        nav="program",
+        is_organiser=organizer,
     )
 
 
 @login_required
 def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
-    zone = selectors.user_zone(request.user)
+    zone = timezones.user_zone(request.user)
     options = (
         selectors.list_slot_options(circle=obj, user=request.user)
         if obj.slot_status == SlotStatus.VOTING
         else []
     )
-    interval = selectors.get_settings_or_default(program=prog).interval_weeks
+    interval = selectors.get_circle_settings(program=prog).interval_weeks
     names = {m.user_id: m.user.name for m in obj.memberships.all()}
     vote_form = VoteForm(
         initial={"options": [o.pk for o in options if o.mine]},  # type: ignore[attr-defined]
@@ -172,7 +197,7 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
             "me": me,
             "sessions": sessions,
             "series_label": _series_label(obj, sessions, zone, now),
-            "circle_zone": slots.zone_of(obj.timezone).key,
+            "circle_zone": timezones.zone(obj.timezone).key,
             "now": now,
             "missed": [s for s in sessions if s.is_missed(now)],
             "next_session": next(
@@ -186,56 +211,58 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
             ),
             "waiting": [m for m in obj.memberships.all() if m.voted_at is None],
         },
+        nav="circle",
     )
 
 
 @login_required
 @require_POST
 def circle_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
     form = VoteForm(request.POST, choices=[(o.pk, "") for o in obj.slot_options.all()])
     if not form.is_valid():
         messages.error(request, "Choose among the offered slots.")
     else:
-        try:
-            obj = services.vote_slots(
-                user=request.user, circle=obj, option_ids=form.cleaned_data["options"]
+        voted = attempt(
+            request,
+            None,
+            services.vote_slots,
+            user=request.user,
+            circle=obj,
+            option_ids=form.cleaned_data["options"],
+        )
+        if voted is not None and voted.slot_status == SlotStatus.SCHEDULED:
+            messages.success(
+                request,
+                "Everyone voted: the slot is decided and the calendar invitation is on its way.",
             )
-            if obj.slot_status == SlotStatus.SCHEDULED:
-                messages.success(
-                    request,
-                    "Everyone voted: the slot is decided and the "
-                    "calendar invitation is on its way.",
-                )
-            else:
-                messages.success(request, "Thanks, your choice is saved.")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        elif voted is not None:
+            messages.success(request, "Thanks, your choice is saved.")
     return redirect("circles:circle", slug=slug, circle_id=circle_id)
 
 
 @login_required
 @require_POST
 def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    if is_organizer(request.user, prog):
+    access = _access(request, slug)
+    prog = access.program
+    if access.is_organiser:
         obj = selectors.get_circle_for_organizer(program=prog, circle_id=circle_id)
         back = reverse("circles:manage", kwargs={"slug": slug})
     else:
         obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
         back = reverse("circles:circle", kwargs={"slug": slug, "circle_id": circle_id})
-    try:
+    with service_errors(request) as outcome:
         services.close_vote(actor=request.user, circle=obj)
+    if outcome.ok:
         messages.success(request, f"{obj.name}: slot decided, invitations sent.")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
     return redirect(back)
 
 
 @login_required
 def circle_ics(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
     sessions = list(obj.sessions.all())
     if not sessions:
@@ -310,17 +337,22 @@ def _session_context(request: AuthedHttpRequest, prog: Any, session: Any) -> dic
 
 @login_required
 def session_detail(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     session = selectors.get_session_for_member(
         user=request.user, program=prog, session_id=session_id
     )
-    return _render(request, "circles/session_detail.html", _session_context(request, prog, session))
+    return _render(
+        request,
+        "circles/session_detail.html",
+        _session_context(request, prog, session),
+        nav="session",
+    )
 
 
 @login_required
 @require_POST
 def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     session = selectors.get_session_for_member(
         user=request.user, program=prog, session_id=session_id
     )
@@ -329,20 +361,19 @@ def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -
     if not form.is_valid():
         messages.error(request, "Tick at least two people who are here.")
     else:
-        try:
+        with service_errors(request) as outcome:
             services.record_attendance(
                 actor=request.user, session=session, present_ids=form.cleaned_data["present"]
             )
+        if outcome.ok:
             messages.success(request, "Attendance saved; roles are set for each block.")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
     return redirect("circles:session", slug=slug, session_id=session_id)
 
 
 @login_required
 @require_POST
 def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     block = selectors.get_block_for_member(user=request.user, program=prog, block_id=block_id)
     owners = [(m.user_id, "") for m in block.session.circle.memberships.all()]
     form = BlockForm(request.POST, instance=block, prefix=f"b{block.pk}")
@@ -353,7 +384,7 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
     if not form.is_valid() or not all(r.is_valid() for r in rows):
         messages.error(request, "Please check the block's form.")
     else:
-        try:
+        with service_errors(request) as outcome:
             services.save_block(
                 actor=request.user,
                 block=block,
@@ -370,9 +401,8 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
                     int(x) for x in request.POST.getlist(f"b{block.pk}-delete") if x.isdigit()
                 ],
             )
+        if outcome.ok:
             messages.success(request, f"Block {block.position} saved.")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
     url = reverse("circles:session", kwargs={"slug": slug, "session_id": block.session_id})
     return redirect(f"{url}#block-{block.position}")
 
@@ -380,7 +410,7 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
 @login_required
 @require_POST
 def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     # Only the owner changes an action item: anyone else gets 404, nothing changes.
     action = selectors.get_own_action(user=request.user, action_id=action_id)
     if action.circle.program_id != prog.pk:
@@ -393,16 +423,15 @@ def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> Http
             user=request.user, program=prog, session_id=int(session_id)
         )
     if form.is_valid():
-        try:
+        with service_errors(request) as outcome:
             services.update_action(
                 actor=request.user,
                 action=action,
                 status=form.cleaned_data["status"],
                 session=session,
             )
+        if outcome.ok:
             messages.success(request, "Action updated.")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
     else:
         messages.error(request, "Choose a status.")
     if session is not None:
@@ -416,28 +445,27 @@ def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     session = selectors.get_session_for_member(
         user=request.user, program=prog, session_id=session_id
     )
-    zone = selectors.user_zone(request.user)
+    zone = timezones.user_zone(request.user)
     form = RescheduleForm(
         request.POST or None,
         zone=zone,
         initial={"starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.reschedule_session(
                 actor=request.user,
                 session=session,
                 starts_at=form.cleaned_data["starts_at"],
                 scope=form.cleaned_data["scope"],
             )
+        if outcome.ok:
             messages.success(request, "Moved; everyone gets the updated calendar.")
             return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     return _render(
         request,
         "circles/session_reschedule.html",
@@ -454,27 +482,26 @@ def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -
 @login_required
 @require_POST
 def session_cancel(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     session = selectors.get_session_for_member(
         user=request.user, program=prog, session_id=session_id
     )
     form = CancelForm(request.POST)
-    try:
+    with service_errors(request) as outcome:
         services.cancel_session(
             actor=request.user, session=session, reason=form.data.get("reason", "")
         )
+    if outcome.ok:
         messages.success(request, f"Session {session.number} cancelled; everyone is told.")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
     return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
-    enrollment = get_enrollment_for_user(user=request.user, program=prog)
-    if enrollment is None:
+    access = _access(request, slug, need="member")
+    prog = access.program
+    if not access.is_member:  # private to a member's own enrolment: organisers have none
         raise PermissionDenied("Join the programme first.")
     known = list(selectors.list_known_people(user=request.user, program=prog))
     taken = {k.other_id for k in known}
@@ -492,14 +519,14 @@ def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             return redirect("circles:known", slug=slug)
         if form.is_valid():
             other = User.objects.filter(pk=form.cleaned_data["other"]).first()
-            try:
-                if other is None:
-                    raise ServiceError("Choose a member.")
-                services.add_known_person(owner=request.user, program=prog, other=other)
-                messages.success(request, f"Added {other.name}.")
-                return redirect("circles:known", slug=slug)
-            except ServiceError as exc:
-                form.add_error("other", exc.message)
+            if other is None:
+                form.add_error("other", "Choose a member.")
+            else:
+                with service_errors(request, form) as outcome:
+                    services.add_known_person(owner=request.user, program=prog, other=other)
+                if outcome.ok:
+                    messages.success(request, f"Added {other.name}.")
+                    return redirect("circles:known", slug=slug)
     return _render(
         request,
         "circles/known_list.html",
@@ -507,27 +534,29 @@ def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "program": prog,
             "known": known,
             "form": form,
-            "settings": selectors.get_settings_or_default(program=prog),
+            "settings": selectors.get_circle_settings(program=prog),
         },
+        nav="known",
     )
 
 
 @login_required
 def guide(request: AuthedHttpRequest, slug: str, name: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_user(user=request.user, slug=slug)
+    prog = _program(request, slug)
     if name not in GUIDES:
         raise Http404("No such guide.")
     return _render(
         request,
         f"circles/guide_{name.replace('-', '_')}.html",
         {"program": prog, "title": GUIDES[name], "guides": GUIDES, "steps": step_minutes(30)},
+        nav="guide",
     )
 
 
 # ---------------------------------------------------------------------------- organisers
 @login_required
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
+    prog = _program(request, slug, need="organiser")
     circle_settings = services.get_settings(program=prog)
     season = selectors.latest_season(program=prog)
     rows = selectors.list_circle_health(season=season, now=timezone.now()) if season else []
@@ -551,9 +580,11 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
+    prog = _program(request, slug, need="organiser")
     current = services.get_settings(program=prog)
-    form = SettingsForm(request.POST or None, instance=current)
+    form = SettingsForm(
+        request.POST or None, instance=current, initial={"group_size": prog.group_size}
+    )
     if request.method == "POST" and form.is_valid():
         services.update_settings(
             actor=request.user, program=prog, values={f: form.cleaned_data[f] for f in form.fields}
@@ -566,13 +597,13 @@ def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    prog = selectors.get_circle_program_for_organizer(user=request.user, slug=slug)
+    prog = _program(request, slug, need="organiser")
     circle_settings = services.get_settings(program=prog)
     number = services.next_season_number(program=prog)
     if request.method == "POST":
         form = PublishForm(request.POST)
         if form.is_valid():
-            try:
+            with service_errors(request, form) as outcome:
                 season, created = services.publish_season(
                     actor=request.user,
                     program=prog,
@@ -582,18 +613,16 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     strategy=form.cleaned_data["strategy"],
                     allow_overlap=form.cleaned_data["allow_overlap"],
                 )
-                if created:
-                    messages.success(
-                        request,
-                        f"Season {season.number} published: {season.circles.count()} circles.",
-                    )
-                else:
-                    messages.info(
-                        request, f"Season {season.number} was already published; nothing changed."
-                    )
+            if outcome.ok and created:
+                messages.success(
+                    request, f"Season {season.number} published: {season.circles.count()} circles."
+                )
+            elif outcome.ok:
+                messages.info(
+                    request, f"Season {season.number} was already published; nothing changed."
+                )
+            if outcome.ok:
                 return redirect("circles:manage", slug=slug)
-            except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     else:
         data = {
             "seed": request.GET.get("seed", "1"),

@@ -1,15 +1,13 @@
-"""'Needs my attention' items for the home dashboard, collected from every Peerly app.
+"""'Needs my attention' items for the home dashboard.
 
-An app contributes by defining `attention_items(user) -> list[AttentionItem]` in its
-`attention.py`. The core and programme apps stay unaware of each other.
+Two sources, both explicit (nothing is discovered by module name): the shared apps that have
+items of their own (accounts: your profile; programs: approvals waiting), and every
+registered programme kind (`Kind.attention_items`, programs/kinds.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
-
-from django.apps import apps
 
 
 @dataclass(frozen=True)
@@ -20,15 +18,13 @@ class AttentionItem:
 
 
 def collect(user: object) -> list[AttentionItem]:
+    from peerly.accounts import attention as accounts_attention
+    from peerly.programs import attention as programs_attention
+    from peerly.programs import kinds
+
     items: list[AttentionItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("peerly.") or config.name == "peerly.core":
-            continue
-        try:
-            module = import_module(f"{config.name}.attention")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.attention":
-                raise
-            continue
-        items.extend(module.attention_items(user))
+    items.extend(accounts_attention.attention_items(user))
+    items.extend(programs_attention.attention_items(user))
+    for kind in kinds.registry():
+        items.extend(kind.attention_items(user))
     return items

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from peerly.core.attention import collect
 from peerly.core.http import AuthedHttpRequest
+from peerly.programs import kinds
 from peerly.programs.models import EnrollmentStatus
 
 logger = logging.getLogger(__name__)
@@ -30,12 +31,29 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("program__name")
     )
     organised = request.user.organized_programs.order_by("name")
+    mine = [(e, kinds.get(e.program.kind)) for e in enrollments]
+    theirs = [(p, kinds.get(p.kind)) for p in organised]
     return render(
         request,
         "core/home.html",
         {
-            "enrollments": enrollments,
-            "organised": organised,
+            "enrollments": [
+                {
+                    "enrollment": e,
+                    "program": e.program,
+                    "kind_label": kind.label if kind else e.program.kind,
+                    "url": kind.member_url(e.program) if kind else None,
+                }
+                for e, kind in mine
+            ],
+            "organised": [
+                {
+                    "program": p,
+                    "kind_label": kind.label if kind else p.kind,
+                    "url": kind.organiser_url(p) if kind else None,
+                }
+                for p, kind in theirs
+            ],
             "attention": collect(request.user),
         },
     )

@@ -10,6 +10,7 @@ from .availability import (
     overlap_minutes,
     parse_window,
 )
+from .fullgroups import form_full_groups
 from .groups import form_groups
 from .mentors import assign_mentors, score_pair, suggest_mentors
 from .types import (
@@ -42,6 +43,7 @@ __all__ = [
     "Unmatched",
     "assign_mentors",
     "common_windows",
+    "form_full_groups",
     "form_groups",
     "local_windows_to_utc",
     "overlap_minutes",

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from peerly.core.http import AuthedHttpRequest
 from peerly.mentorship import selectors, services
 from peerly.mentorship.models import Mentorship
+from peerly.programs.access import access_program
 
 router = Router(tags=["mentorship"])
 
@@ -79,7 +80,7 @@ def _mine(ms: Mentorship) -> dict[str, object]:
 @router.get("/programs/{slug}/my-mentorship", response=MyMentorshipOut)
 def my_mentorship(request: AuthedHttpRequest, slug: str) -> dict[str, object]:
     """The caller's application or mentorship as a mentee (404 if they have none)."""
-    program = selectors.get_mentorship_program(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind="mentorship").program
     ms = selectors.get_current_mentorship(user=request.user, program=program)
     if ms is None:
         from django.http import Http404
@@ -91,7 +92,7 @@ def my_mentorship(request: AuthedHttpRequest, slug: str) -> dict[str, object]:
 @router.get("/programs/{slug}/my-mentees", response=list[MenteeOut])
 def my_mentees(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """Mentors only: their current mentees (never anyone else's)."""
-    program = selectors.get_mentorship_program(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind="mentorship").program
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     return [
         {
@@ -112,7 +113,7 @@ def file_report(
     request: AuthedHttpRequest, slug: str, mentorship_id: int, payload: ReportIn
 ) -> tuple[int, object]:
     """The mentee files a monthly report (month: any day of the month reported on)."""
-    program = selectors.get_mentorship_program(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind="mentorship").program
     ms = selectors.get_mentorship_for_user(
         user=request.user, program=program, mentorship_id=mentorship_id
     )

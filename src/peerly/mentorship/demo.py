@@ -1,29 +1,22 @@
-"""Demo history for the mentorship programme: mentor profiles with capacities, applicants at
-every stage and a few months of reports, comments and requests. ORM only, no emails."""
+"""Demo history for the mentorship programme, replayed through the services: mentors added,
+applicants at every stage, months of reports, comments and requests, last year's feedback
+round and two nominations. Every row is one the product itself would write (with its audit
+row); `services.clock` sets each step's moment and `emails.silenced` keeps it from mailing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from peerly.mentorship.models import (
-    ORIENTATION_ITEMS,
-    MentorAssignment,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MonthlyReport,
-    NominationKind,
-    NominationStatus,
-    Recognition,
-    ReportComment,
-    Review,
-    ReviewRound,
-    SupportRequest,
-)
+from peerly.core.errors import ServiceError
+from peerly.mentorship import emails, selectors, services
+from peerly.mentorship.models import ORIENTATION_ITEMS, MentorProfile, Mentorship, Review
 from peerly.mentorship.services import first_of_month, get_settings
 from peerly.programs.models import Enrollment, Program, Role
+
+T = TypeVar("T")
 
 EXPERTISE = [
     "Python",
@@ -84,267 +77,284 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def _at(moment: dt.datetime, fn: Callable[..., T], /, **kwargs: Any) -> T | None:
+    """Call one service as if it were `moment`; a refusal (e.g. no free place) skips the step."""
+    with services.clock(moment):
+        try:
+            return fn(**kwargs)
+        except ServiceError:
+            return None
+
+
 def populate(
     *, program: Program, enrollments: list[Enrollment], rng: random.Random, now: dt.datetime
 ) -> None:
+    with emails.silenced():
+        _populate(program=program, enrollments=enrollments, rng=rng, now=now)
+
+
+def _populate(
+    *, program: Program, enrollments: list[Enrollment], rng: random.Random, now: dt.datetime
+) -> None:
     cfg = get_settings(program)
-    today = now.date()
     mentor_rows = [e for e in enrollments if e.role == Role.MENTOR]
     mentee_rows = [e for e in enrollments if e.role == Role.MENTEE]
-    profiles = []
+    profiles: list[MentorProfile] = []
     for e in mentor_rows:
         profile = getattr(e.user, "profile", None)
         own = profile.skill_list if profile is not None else []
         expertise = list(dict.fromkeys([*own[:2], *rng.sample(EXPERTISE, 2)]))
-        approved = now - dt.timedelta(days=rng.randint(150, 400))
-        profiles.append(
-            MentorProfile(
-                program=program,
-                user=e.user,
-                enrollment=e,
-                expertise=", ".join(expertise),
-                capacity=rng.choice([2, 3, 3, 4]),
-                is_accepting=rng.random() > 0.1,
-                approved_at=approved,
-                last_activity_at=now - dt.timedelta(days=rng.randint(0, 20)),
-            )
+        added = _at(
+            now - dt.timedelta(days=rng.randint(150, 400)),
+            services.add_mentor,
+            actor=None,
+            program=program,
+            user=e.user,
+            capacity=rng.choice([2, 3, 3, 4]),
+            expertise=", ".join(expertise),
         )
-    MentorProfile.objects.bulk_create(profiles)
-    profiles = list(
-        MentorProfile.objects.filter(program=program).select_related("user").order_by("pk")
-    )
-    quiet = profiles[-1]  # one mentor who has gone quiet: flagged to the organisers
-    quiet.last_activity_at = now - dt.timedelta(days=cfg.inactivity_days + 20)
-    quiet.inactive_flagged_at = now - dt.timedelta(days=3)
-    room = {p.pk: p.capacity for p in profiles}
-
-    def pick_mentor(exclude: int | None = None) -> MentorProfile | None:
-        free = [p for p in profiles if room[p.pk] > 0 and p.pk != exclude]
-        if not free:
-            return None
-        choice = rng.choice(free)
-        room[choice.pk] -= 1
-        return choice
+        if added is not None:
+            profiles.append(added)
+    if not profiles:
+        return
+    quiet = profiles[-1]  # one mentor who goes quiet: no reviews, no comments
+    organiser = program.organizers.order_by("pk").first()
 
     plan = _stage_plan(len(mentee_rows))
-    mentorships: list[Mentorship] = []
     for i, enrollment in enumerate(mentee_rows):
         status = plan[i] if i < len(plan) else "submitted"
-        submitted = now - dt.timedelta(
-            days={
-                "active": rng.randint(130, 330),
-                "orientation": rng.randint(25, 60),
-                "screening": rng.randint(4, 12),
-                "assigned": rng.randint(2, 8),
-                "submitted": rng.randint(1, 20),
-                "ended": rng.randint(300, 420),
-                "declined": rng.randint(20, 90),
-                "withdrawn": rng.randint(10, 40),
-            }[status],
-            hours=rng.randint(0, 23),
-        )
-        mentor = (
-            pick_mentor() if status in ("active", "orientation", "screening", "assigned") else None
-        )
-        if status in ("active", "orientation", "screening", "assigned") and mentor is None:
-            status = "submitted"
-        if status in ("ended", "declined"):
-            mentor = rng.choice(profiles)
-        match_days = rng.randint(1, 14)
-        assigned = submitted + dt.timedelta(days=match_days)
-        ms = Mentorship(
+        _replay(
             program=program,
-            mentee=enrollment.user,
-            enrollment=enrollment,
-            mentor=mentor,
+            user=enrollment.user,
             status=status,
-            goals=rng.choice(GOALS),
-            wants=", ".join(rng.sample(EXPERTISE, 2)),
-            submitted_at=submitted,
+            profiles=profiles,
+            quiet=quiet,
+            organiser=organiser,
+            rng=rng,
+            now=now,
+            screening_days=cfg.screening_days,
         )
-        if mentor is not None:
-            ms.assigned_at = assigned
-            ms.matched_at = assigned
-        if status in ("assigned", "screening"):
-            ms.assigned_at = now - dt.timedelta(days=rng.randint(0, 5))
-            ms.matched_at = ms.assigned_at
-            ms.screening_due_at = ms.assigned_at + dt.timedelta(days=cfg.screening_days)
-        if status in ("active", "orientation", "ended"):
-            ms.accepted_at = assigned + dt.timedelta(days=rng.randint(1, 5))
-            ms.term_ends_on = ms.accepted_at.date() + dt.timedelta(days=cfg.term_days)
-            done = len(ORIENTATION_ITEMS) if status != "orientation" else rng.randint(0, 4)
-            ms.orientation = {
-                key: ms.accepted_at.isoformat() for key, _ in ORIENTATION_ITEMS[:done]
-            }
-        if status in ("active", "ended") and ms.accepted_at is not None:
-            ms.graduated_at = ms.accepted_at + dt.timedelta(days=rng.randint(14, 40))
-        if status == "ended":
-            ms.ended_at = now - dt.timedelta(days=rng.randint(5, 60))
-            ms.closing_reason = "Goals reached; we agreed to end the mentorship."
-        if status == "declined":
-            ms.ended_at = assigned + dt.timedelta(days=2)
-            ms.closing_reason = "Please apply again once you have contributed for a few months."
-        if status == "withdrawn":
-            ms.ended_at = submitted + dt.timedelta(days=3)
-        if status == "submitted" and rng.random() < 0.3:
-            ms.declined_mentor_ids = [rng.choice(profiles).pk]
-        if status == "active" and mentor is quiet:
-            ms.reassignment_reason = ""
-        mentorships.append(ms)
-    Mentorship.objects.bulk_create(mentorships)
-    mentorships = list(
-        Mentorship.objects.filter(program=program).select_related("mentor").order_by("pk")
-    )
 
-    assignments, reports, requests, recognitions = [], [], [], []
-    for ms in mentorships:
-        if ms.mentor_id and ms.status not in ("declined",):
-            assignments.append(
-                MentorAssignment(
-                    mentorship=ms,
-                    mentor_id=ms.mentor_id,
-                    started_at=ms.assigned_at or now,
-                    ended_at=ms.ended_at if ms.status == "ended" else None,
-                    end_reason="Ended" if ms.status == "ended" else "",
-                )
+    # A few mentors stop taking new mentees; the quiet one is flagged if quiet long enough.
+    for profile in profiles[:-1]:
+        if rng.random() < 0.1:
+            profile.refresh_from_db()
+            _at(
+                now - dt.timedelta(days=rng.randint(1, 20)),
+                services.update_mentor_profile,
+                actor=profile.user,
+                profile=profile,
+                expertise=profile.expertise,
+                languages=profile.languages,
+                capacity=profile.capacity,
+                is_accepting=False,
             )
-        if ms.status in ("active", "ended") and ms.graduated_at:
-            end = (ms.ended_at or now).date()
-            months = _months(ms.graduated_at.date(), end)
-            for index, month in enumerate(months):
-                last = index == len(months) - 1
-                if rng.random() < (0.3 if last else 0.12):
-                    continue  # a missing (or overdue) report
-                filed = dt.datetime.combine(month, dt.time(12), dt.UTC) + dt.timedelta(
-                    days=rng.randint(28, 36)
-                )
-                filed = min(filed, now - dt.timedelta(hours=1))
-                reviewed = rng.random() < 0.75 and ms.mentor is not None and ms.mentor != quiet
-                reports.append(
-                    MonthlyReport(
-                        mentorship=ms,
-                        month=month,
-                        did=rng.choice(DID),
-                        next_steps=rng.choice(NEXT),
-                        blockers=rng.choice(BLOCKERS),
-                        submitted_at=filed,
-                        reviewed_at=filed + dt.timedelta(days=2) if reviewed else None,
-                        reviewed_by=ms.mentor.user if reviewed else None,  # type: ignore[union-attr]
-                    )
-                )
-            if ms.status == "active" and rng.random() < 0.3:
-                requests.append(
-                    SupportRequest(
-                        mentorship=ms,
-                        kind=rng.choice(["budget", "swag", "other"]),
-                        amount=Decimal(rng.choice([50, 120, 300])) if rng.random() < 0.7 else None,
-                        justification="Local meetup: venue and snacks for about 25 people.",
-                        status=rng.choice(["pending", "validated", "validated", "declined"]),
-                    )
-                )
-            if ms.status == "active" and rng.random() < 0.08:
-                recognitions.append(
-                    Recognition(
-                        mentorship=ms,
-                        kind=rng.choice(["recognition", "leader"]),
-                        note="Runs our regional events and brings in new contributors.",
-                        created_by=ms.mentor.user,  # type: ignore[union-attr]
-                        created_at=now
-                        - dt.timedelta(  # type: ignore[union-attr]
-                            days=rng.randint(1, 60)
-                        ),
-                    )
-                )
-    MentorAssignment.objects.bulk_create(assignments)
-    MonthlyReport.objects.bulk_create(reports)
-    for item in requests:
-        if item.status != "pending":
-            item.decided_by = item.mentorship.mentor.user  # type: ignore[union-attr]
-            item.decided_at = now - dt.timedelta(days=rng.randint(1, 30))
-            if item.status == "declined":
-                item.decision_reason = "Let's plan a smaller event first."
-    SupportRequest.objects.bulk_create(requests)
-    Recognition.objects.bulk_create(recognitions)
-    comments = []
-    for report in MonthlyReport.objects.filter(
-        mentorship__program=program, reviewed_at__isnull=False
-    ).select_related("reviewed_by"):
-        if rng.random() < 0.6:
-            comments.append(
-                ReportComment(
-                    report=report,
-                    author=report.reviewed_by,
-                    body="Great progress — let's talk about it on our call.",
-                    created_at=report.reviewed_at or now,
-                )
-            )
-    ReportComment.objects.bulk_create(comments)
-
-    # Loads follow the live mentorships; the quiet mentor keeps their flag.
-    for profile in profiles:
-        profile.load = sum(
-            1
-            for ms in mentorships
-            if ms.mentor_id == profile.pk
-            and ms.status in ("assigned", "screening", "orientation", "active")
-        )
-    MentorProfile.objects.bulk_update(profiles, ["load", "last_activity_at", "inactive_flagged_at"])
+    quiet.refresh_from_db()
+    since = selectors.last_activity(quiet)
+    if quiet.load and since < now - dt.timedelta(days=cfg.inactivity_days):
+        _at(now, services.flag_inactive_mentor, profile=quiet, now=now, since=since)
 
     # Last year's feedback round, answered by most.
-    rnd = ReviewRound.objects.create(
-        program=program,
-        year=today.year - 1,
-        opened_at=now - dt.timedelta(days=300),
-        closes_on=today - dt.timedelta(days=270),
-    )
-    reviews = []
-    for ms in mentorships:
-        if ms.status not in ("active", "ended") or ms.mentor is None:
-            continue
-        if ms.accepted_at and ms.accepted_at > rnd.opened_at:
-            continue
-        for direction, reviewer, reviewee in (
-            ("of_mentee", ms.mentor.user, ms.mentee),
-            ("of_mentor", ms.mentee, ms.mentor.user),
-        ):
-            answered = rng.random() < 0.8
-            reviews.append(
-                Review(
-                    round=rnd,
-                    mentorship=ms,
-                    direction=direction,
-                    reviewer=reviewer,
-                    reviewee=reviewee,
-                    strengths="Reliable and curious." if answered else "",
-                    improve="Share progress earlier." if answered else "",
-                    rating=rng.randint(3, 5) if answered else None,
-                    submitted_at=rnd.opened_at + dt.timedelta(days=5) if answered else None,
+    opened = now - dt.timedelta(days=300)
+    rnd = _at(opened, services.open_review_round, actor=None, program=program, now=opened)
+    if rnd is not None:
+        for review in Review.objects.filter(round=rnd).select_related("reviewer"):
+            if rng.random() < 0.8:
+                _at(
+                    opened + dt.timedelta(days=5),
+                    services.submit_review,
+                    actor=review.reviewer,
+                    review=review,
+                    strengths="Reliable and curious.",
+                    improve="Share progress earlier.",
+                    rating=rng.randint(3, 5),
                 )
-            )
-    Review.objects.bulk_create(reviews)
 
-    # Two people on their way to becoming mentors.
-    candidates = [ms.mentee for ms in mentorships if ms.status == "ended"][:2]
+    # Two people on their way to becoming mentors: one nominated and trained, one self-nominated.
+    ended = Mentorship.objects.filter(program=program, status="ended").select_related("mentee")
+    candidates = [ms.mentee for ms in ended.order_by("pk")[:2]]
+    moment = now - dt.timedelta(days=10)
     if candidates:
-        MentorNomination.objects.create(
+        nom = _at(
+            moment,
+            services.nominate_mentor,
+            actor=profiles[0].user,
             program=program,
             nominee=candidates[0],
-            nominated_by=profiles[0].user,
-            kind=NominationKind.DIRECT,
-            status=NominationStatus.REVIEW,
             statement="Graduated from mentoring and already coaches newcomers.",
             expertise="Community building",
-            evaluator=profiles[0].user,
-            is_recommended=True,
-            training_done=list(range(len(cfg.training_items))),
         )
+        for index in range(len(cfg.training_items)) if nom is not None else ():
+            _at(
+                moment + dt.timedelta(days=1 + index),
+                services.set_training_item,
+                actor=candidates[0],
+                nomination=nom,
+                index=index,
+                done=True,
+            )
     if len(candidates) > 1:
-        MentorNomination.objects.create(
+        _at(
+            moment,
+            services.nominate_mentor,
+            actor=candidates[1],
             program=program,
             nominee=candidates[1],
-            nominated_by=candidates[1],
-            kind=NominationKind.SELF,
-            status=NominationStatus.EVALUATION,
             statement="I would love to give back what I learned.",
             expertise="Translation",
+        )
+
+
+def _replay(
+    *,
+    program: Program,
+    user: Any,
+    status: str,
+    profiles: list[MentorProfile],
+    quiet: MentorProfile,
+    organiser: Any,
+    rng: random.Random,
+    now: dt.datetime,
+    screening_days: int,
+) -> None:
+    """One mentee's journey up to `status`, step by step through the services."""
+    days_ago = {
+        "active": rng.randint(130, 330),
+        "orientation": rng.randint(25, 60),
+        "screening": rng.randint(4, 12),
+        "assigned": rng.randint(2, 8),
+        "submitted": rng.randint(1, 20),
+        "ended": rng.randint(300, 420),
+        "declined": rng.randint(20, 90),
+        "withdrawn": rng.randint(10, 40),
+    }[status]
+    submitted = now - dt.timedelta(days=days_ago, hours=rng.randint(0, 23))
+    ms = _at(
+        submitted,
+        services.submit_application,
+        user=user,
+        program=program,
+        goals=rng.choice(GOALS),
+        wants=", ".join(rng.sample(EXPERTISE, 2)),
+    )
+    if ms is None:
+        return
+    if status == "withdrawn":
+        _at(
+            submitted + dt.timedelta(days=3),
+            services.withdraw_application,
+            actor=user,
+            mentorship=ms,
+        )
+        return
+    if status == "submitted":
+        if rng.random() < 0.3:  # one mentor already passed on this application
+            passer = rng.choice(profiles)
+            assigned_at = submitted + dt.timedelta(hours=2)
+            if _at(assigned_at, services.assign_mentor, actor=None, mentorship=ms, mentor=passer):
+                _at(
+                    min(assigned_at + dt.timedelta(days=1), now),
+                    services.decline_application,
+                    actor=passer.user,
+                    mentorship=ms,
+                    reason="My mentee list is full this season.",
+                )
+        return
+    assigned_at = submitted + dt.timedelta(days=rng.randint(1, 14))
+    if status in ("assigned", "screening"):
+        assigned_at = now - dt.timedelta(days=rng.randint(0, min(5, screening_days - 1)))
+    mentor: MentorProfile | None = None
+    for candidate in rng.sample(profiles, len(profiles)):
+        if _at(assigned_at, services.assign_mentor, actor=None, mentorship=ms, mentor=candidate):
+            mentor = candidate
+            break
+    if mentor is None or status == "assigned":
+        return  # no free place anywhere: the application waits
+    if status == "declined":
+        _at(
+            assigned_at + dt.timedelta(days=2),
+            services.decline_application,
+            actor=mentor.user,
+            mentorship=ms,
+            reason="Please apply again once you have contributed for a few months.",
+            back_to_pool=False,
+        )
+        return
+    if status == "screening":
+        _at(assigned_at, services.start_screening, actor=mentor.user, mentorship=ms)
+        return
+    accepted = assigned_at + dt.timedelta(days=rng.randint(1, 5))
+    _at(accepted, services.accept_application, actor=mentor.user, mentorship=ms)
+    done = len(ORIENTATION_ITEMS) if status != "orientation" else rng.randint(0, 4)
+    for key, _ in ORIENTATION_ITEMS[:done]:
+        _at(accepted, services.set_orientation_item, actor=user, mentorship=ms, item=key, done=True)
+    if status == "orientation":
+        return
+    graduated = accepted + dt.timedelta(days=rng.randint(14, 40))
+    _at(graduated, services.graduate_mentee, actor=mentor.user, mentorship=ms)
+    ended = now - dt.timedelta(days=rng.randint(5, 60)) if status == "ended" else None
+    months = _months(graduated.date(), (ended or now).date())
+    for index, month in enumerate(months):
+        last = index == len(months) - 1
+        if rng.random() < (0.3 if last else 0.12):
+            continue  # a missing (or overdue) report
+        filed = dt.datetime.combine(month, dt.time(12), dt.UTC) + dt.timedelta(
+            days=rng.randint(28, 36)
+        )
+        filed = min(filed, (ended or now) - dt.timedelta(hours=1))
+        report = _at(
+            filed,
+            services.file_report,
+            actor=user,
+            mentorship=ms,
+            month=month,
+            did=rng.choice(DID),
+            next_steps=rng.choice(NEXT),
+            blockers=rng.choice(BLOCKERS),
+        )
+        if report is not None and mentor != quiet and rng.random() < 0.75:
+            _at(
+                min(filed + dt.timedelta(days=2), now),
+                services.comment_on_report,
+                actor=mentor.user,
+                report=report,
+                body="Great progress — let's talk about it on our call.",
+            )
+    if status == "active" and rng.random() < 0.3:
+        asked = now - dt.timedelta(days=rng.randint(5, 40))
+        request = _at(
+            asked,
+            services.file_request,
+            actor=user,
+            mentorship=ms,
+            kind=rng.choice(["budget", "swag", "other"]),
+            amount=rng.choice([50, 120, 300]) if rng.random() < 0.7 else "",
+            justification="Local meetup: venue and snacks for about 25 people.",
+        )
+        outcome = rng.choice(["pending", "validated", "validated", "declined"])
+        if request is not None and outcome != "pending":
+            _at(
+                asked + dt.timedelta(days=2),
+                services.decide_request,
+                actor=mentor.user,
+                request=request,
+                validate=outcome == "validated",
+                reason="" if outcome == "validated" else "Let's plan a smaller event first.",
+            )
+    if status == "active" and rng.random() < 0.08:
+        _at(
+            now - dt.timedelta(days=rng.randint(1, 4)),
+            services.recognise_mentee,
+            actor=mentor.user,
+            mentorship=ms,
+            kind=rng.choice(["recognition", "leader"]),
+            note="Runs our regional events and brings in new contributors.",
+        )
+    if ended is not None:
+        _at(
+            ended,
+            services.end_mentorship,
+            actor=user,
+            mentorship=ms,
+            reason="Goals reached; we agreed to end the mentorship.",
         )

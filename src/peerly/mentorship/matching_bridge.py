@@ -1,13 +1,14 @@
 """The one place mentorship talks to the engine: profiles in, suggestions and plans out.
 
-Engine ids are `str(user_id)`. Tags (expertise, wants, languages) are compared
-case-insensitively, so they are lower-cased on the way in; reasons are worded for people.
+Engine ids are `str(user_id)`. Profile → engine input and availability → UTC come from
+`programs.engine_input` (shared by every kind); tags are lower-cased on the way in; reasons are
+worded for people.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from peerly.accounts.models import Profile, Visibility, split_tags
@@ -17,11 +18,11 @@ from peerly.matching import (
     Mentor,
     MentorOptions,
     assign_mentors,
-    local_windows_to_utc,
     overlap_minutes,
     suggest_mentors,
 )
 from peerly.mentorship.models import MentorProfile, Mentorship
+from peerly.programs.engine_input import ProfileInput, lower_tags, profile_input, utc_week
 
 METHODS = ("optimal", "stable")
 
@@ -46,21 +47,12 @@ class PlannedAssignment:
     suggestion: Suggestion | None
 
 
-def _lower(tags: Iterable[str]) -> frozenset[str]:
-    return frozenset(t.lower() for t in tags)
-
-
 def _profile(user: object) -> Profile | None:
     return getattr(user, "profile", None)
 
 
-def _availability(profile: Profile | None, reference: dt.date) -> tuple[tuple[int, int], ...]:
-    if profile is None:
-        return ()
-    windows = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()]
-    if not windows:
-        return ()
-    return local_windows_to_utc(windows, profile.timezone or "UTC", reference=reference)
+def _availability(person: ProfileInput, reference: dt.date) -> tuple[tuple[int, int], ...]:
+    return utc_week(person.local_windows, person.timezone, reference=reference)
 
 
 def _shown_languages(profile: Profile | None) -> list[str]:
@@ -77,28 +69,28 @@ def mentor_languages(mentor: MentorProfile) -> list[str]:
 
 
 def mentor_input(mentor: MentorProfile, *, capacity: int, reference: dt.date) -> Mentor:
-    profile = _profile(mentor.user)
+    person = profile_input(mentor.user)
     return Mentor(
-        id=str(mentor.user_id),
+        id=person.id,
         capacity=capacity,
-        team=profile.team if profile else "",
-        timezone=(profile.timezone if profile else "") or "UTC",
-        languages=_lower(mentor_languages(mentor)),
-        skills=_lower(mentor.expertise_list),
-        availability=_availability(profile, reference),
+        team=person.team,
+        timezone=person.timezone,
+        languages=lower_tags(mentor_languages(mentor)),
+        skills=lower_tags(mentor.expertise_list),
+        availability=_availability(person, reference),
     )
 
 
 def mentee_input(mentorship: Mentorship, *, reference: dt.date) -> Mentee:
-    profile = _profile(mentorship.mentee)
+    person = profile_input(mentorship.mentee)
     return Mentee(
-        id=str(mentorship.mentee_id),
-        team=profile.team if profile else "",
-        timezone=(profile.timezone if profile else "") or "UTC",
-        languages=_lower(profile.language_list if profile else []),
-        wants=_lower(mentorship.wants_list),
+        id=person.id,
+        team=person.team,
+        timezone=person.timezone,
+        languages=person.languages,
+        wants=lower_tags(mentorship.wants_list),
         goals=mentorship.goals,
-        availability=_availability(profile, reference),
+        availability=_availability(person, reference),
     )
 
 
@@ -108,13 +100,13 @@ def explain(
     """Why this mentor fits this applicant, in words organisers can check."""
     wants = {w.lower(): w for w in mentorship.wants_list}
     shared_expertise = tuple(e for e in mentor.expertise_list if e.lower() in wants)
-    profile = _profile(mentorship.mentee)
+    mentee = profile_input(mentorship.mentee)
     # Name only languages both show organisers (the engine still scores on all of them).
-    mine = {lang.lower() for lang in _shown_languages(profile)}
+    mine = mentee.shown_languages
     theirs = split_tags(mentor.languages) or _shown_languages(_profile(mentor.user))
-    shared_languages = tuple(lang for lang in theirs if lang.lower() in mine)
-    a = _availability(profile, reference)
-    b = _availability(_profile(mentor.user), reference)
+    shared_languages = tuple(lang for lang in theirs if lang.strip().lower() in mine)
+    a = _availability(mentee, reference)
+    b = _availability(profile_input(mentor.user), reference)
     hours = round(overlap_minutes(a, b) / 60, 1) if a and b else 0.0
     reasons = []
     if shared_expertise:

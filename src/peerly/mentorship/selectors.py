@@ -36,32 +36,11 @@ from peerly.mentorship.models import (
     SupportRequest,
 )
 from peerly.mentorship.services import first_of_month, get_settings, previous_month
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
-from peerly.programs.selectors import get_program_for_user, is_organizer
+from peerly.programs.access import AccessResult
+from peerly.programs.access import is_organiser as is_organizer
+from peerly.programs.models import EnrollmentStatus, Program
 
 M = MentorshipStatus
-
-
-def get_mentorship_program(*, user: User, slug: str) -> Program:
-    program = get_program_for_user(user=user, slug=slug)
-    if program.kind != ProgramKind.MENTORSHIP:
-        raise Http404("This programme has no mentoring.")
-    return program
-
-
-def get_mentorship_program_for_organizer(*, user: User, slug: str) -> Program:
-    program = get_mentorship_program(user=user, slug=slug)
-    if not is_organizer(user, program):
-        raise PermissionDenied("Only this programme's organisers can do that.")
-    return program
-
-
-def is_member(user: User, program: Program) -> bool:
-    return Enrollment.objects.filter(
-        program=program,
-        user=user,
-        status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.APPLIED],
-    ).exists()
 
 
 def get_mentor_profile(*, user: User, program: Program) -> MentorProfile | None:
@@ -194,12 +173,12 @@ def list_reviews_for_user(*, user: User, program: Program) -> dict[str, list[Rev
     }
 
 
-def list_mentors_for_member(*, user: User, program: Program) -> QuerySet[MentorProfile]:
-    """The mentor directory: for programme members and organisers."""
-    if not (is_organizer(user, program) or is_member(user, program)):
-        raise PermissionDenied("Only members of this programme can see its mentors.")
+def list_mentors_for_member(*, access: AccessResult) -> QuerySet[MentorProfile]:
+    """The mentor directory: for programme members and organisers (the gateway's rule)."""
+    if not access.allows("member"):
+        raise PermissionDenied("Join this programme to see this page.")
     return (
-        MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
+        MentorProfile.objects.filter(program=access.program, status=MentorStatus.ACTIVE)
         .select_related("user", "user__profile")
         .order_by("-is_accepting", "user__display_name", "user__email")
     )

@@ -1,5 +1,6 @@
 """Periodic mentorship work for `peerly tick` (every few minutes). Idempotent: running it
-twice in a row changes nothing the second time (conditional updates and email keys)."""
+twice in a row changes nothing the second time (each service re-checks under lock; email keys
+are per event). Ticks only choose what is due: every write and every email is a service's."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from peerly.mentorship.models import (
     MentorStatus,
     ReviewRound,
 )
-from peerly.notifications.services import queue_email
 from peerly.programs.models import Program, ProgramKind, ProgramStatus
 
 
@@ -46,33 +46,20 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
     cfg = services.get_settings(program)
     today = timezone.localdate(now)
     counts: dict[str, int] = {}
-    base = Mentorship.objects.filter(program=program)
+    base = Mentorship.objects.filter(program=program).select_related(
+        "program", "mentee", "mentor__user"
+    )
 
     # Screening: remind before the deadline, return to the organisers after it.
-    reminded = 0
     soon = base.filter(
         status__in=SCREENING_STATUSES,
         screening_reminded_at__isnull=True,
         screening_due_at__gt=now,
         screening_due_at__lte=now + dt.timedelta(days=cfg.screening_reminder_days),
     )
-    for ms in soon.select_related("mentor__user", "mentee"):
-        if Mentorship.objects.filter(pk=ms.pk, screening_reminded_at__isnull=True).update(
-            screening_reminded_at=now
-        ):
-            queue_email(
-                key=f"mentorship-screening-reminder:{ms.pk}:{ms.assigned_at:%Y%m%d%H%M%S}",
-                to=ms.mentor.user,  # type: ignore[union-attr]
-                template="mentorship_screening_reminder",
-                context={
-                    "mentorship": ms,
-                    "program": program,
-                    "due": ms.screening_due_at,
-                    "url": services._mentorship_url(ms),
-                },
-            )
-            reminded += 1
-    counts["screening_reminders"] = reminded
+    counts["screening_reminders"] = sum(
+        services.remind_screening(mentorship=ms, now=now) for ms in soon
+    )
     expired = 0
     for ms in base.filter(status__in=SCREENING_STATUSES, screening_due_at__lte=now):
         try:
@@ -84,50 +71,19 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
 
     # Monthly reports: remind at the start of the month, flag once overdue.
     month, overdue = selectors.report_due(today=today, cfg=cfg)
-    start_of_this = services.first_of_month(today)
     reminders = 0
     if not overdue:
-        missing = (
-            base.filter(
-                status=MentorshipStatus.ACTIVE,
-                graduated_at__date__lt=start_of_this,
-                enrollment__status="active",
-            )
-            .exclude(reports__month=month)
-            .select_related("mentee")
-        )
-        for ms in missing:
-            if queue_email(
-                key=f"mentorship-report-reminder:{ms.pk}:{month:%Y-%m}",
-                to=ms.mentee,
-                template="mentorship_report_reminder",
-                context={
-                    "mentorship": ms,
-                    "program": program,
-                    "month": month,
-                    "url": services._url("report-create", slug=program.slug, mentorship_id=ms.pk),
-                },
-            ):
-                reminders += 1
+        missing = base.filter(
+            status=MentorshipStatus.ACTIVE,
+            graduated_at__date__lt=services.first_of_month(today),
+            enrollment__status="active",
+        ).exclude(reports__month=month)
+        reminders = sum(services.remind_report(mentorship=ms, month=month) for ms in missing)
     counts["report_reminders"] = reminders
-    flagged = 0
-    for ms in selectors.overdue_reports(program=program, today=today):
-        url = services._mentorship_url(ms)
-        for role, person in (("mentee", ms.mentee), ("mentor", ms.mentor.user)):  # type: ignore[union-attr]
-            if queue_email(
-                key=f"mentorship-report-overdue:{ms.pk}:{month:%Y-%m}:{role}",
-                to=person,
-                template="mentorship_report_overdue",
-                context={
-                    "mentorship": ms,
-                    "program": program,
-                    "month": month,
-                    "for_mentee": role == "mentee",
-                    "url": url,
-                },
-            ):
-                flagged += role == "mentee"
-    counts["reports_overdue"] = flagged
+    counts["reports_overdue"] = sum(
+        services.flag_overdue_report(mentorship=ms, month=month)
+        for ms in selectors.overdue_reports(program=program, today=today)
+    )
 
     # Inactive mentors (no login, no report reviewed, no decision) with mentees.
     cutoff = now - dt.timedelta(days=cfg.inactivity_days)
@@ -140,62 +96,20 @@ def tick_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
         if since < cutoff and services.flag_inactive_mentor(profile=profile, now=now, since=since):
             inactive += 1
     for profile in mentors.filter(inactive_flagged_at__isnull=False):
-        if selectors.last_activity(profile) > profile.inactive_flagged_at:  # type: ignore[operator]
-            active_again += MentorProfile.objects.filter(
-                pk=profile.pk, inactive_flagged_at=profile.inactive_flagged_at
-            ).update(inactive_flagged_at=None)
+        since = selectors.last_activity(profile)
+        active_again += services.clear_inactive_flag(profile=profile, since=since)
     counts["mentors_flagged_inactive"] = inactive
     counts["mentors_active_again"] = active_again
 
     # Term: ask both before it ends; flag to organisers when it ended without renewal.
-    asks = 0
-    ask = (
-        base.filter(
-            status__in=RUNNING_STATUSES,
-            term_ends_on__gte=today,
-            term_ends_on__lte=today + dt.timedelta(days=cfg.term_notice_days),
-        )
-        .filter(Q(term_asked_for__isnull=True) | ~Q(term_asked_for=F("term_ends_on")))
-        .select_related("mentee", "mentor__user")
-    )
-    for ms in ask:
-        if (
-            not Mentorship.objects.filter(pk=ms.pk)
-            .filter(Q(term_asked_for__isnull=True) | ~Q(term_asked_for=F("term_ends_on")))
-            .update(term_asked_for=ms.term_ends_on)
-        ):
-            continue
-        ms.term_asked_for = ms.term_ends_on
-        for role, person in (("mentee", ms.mentee), ("mentor", ms.mentor.user)):  # type: ignore[union-attr]
-            queue_email(
-                key=f"mentorship-term:{ms.pk}:{ms.term_ends_on}:{role}",
-                to=person,
-                template="mentorship_term_ask",
-                context={"mentorship": ms, "program": program, "url": services._mentorship_url(ms)},
-            )
-        asks += 1
-    counts["term_asks"] = asks
-    ended = 0
-    for ms in base.filter(
-        status__in=RUNNING_STATUSES, term_ends_on__lt=today, reassignment_reason=""
-    ).select_related("mentee", "mentor__user"):
-        reason = f"The term ended on {ms.term_ends_on:%d %B %Y} without renewal."
-        if Mentorship.objects.filter(pk=ms.pk, reassignment_reason="").update(
-            reassignment_reason=reason, reassignment_requested_at=now
-        ):
-            services._notify_organisers(
-                program,
-                key=f"mentorship-term-ended:{ms.pk}:{ms.term_ends_on}",
-                template="mentorship_term_ended",
-                context={
-                    "mentorship": ms,
-                    "url": services._url(
-                        "manage-mentorship", slug=program.slug, mentorship_id=ms.pk
-                    ),
-                },
-            )
-            ended += 1
-    counts["terms_ended"] = ended
+    ask = base.filter(
+        status__in=RUNNING_STATUSES,
+        term_ends_on__gte=today,
+        term_ends_on__lte=today + dt.timedelta(days=cfg.term_notice_days),
+    ).filter(Q(term_asked_for__isnull=True) | ~Q(term_asked_for=F("term_ends_on")))
+    counts["term_asks"] = sum(services.ask_term(mentorship=ms) for ms in ask)
+    ended = base.filter(status__in=RUNNING_STATUSES, term_ends_on__lt=today, reassignment_reason="")
+    counts["terms_ended"] = sum(services.flag_term_ended(mentorship=ms, now=now) for ms in ended)
 
     # Yearly feedback round.
     opened = 0

@@ -1,32 +1,47 @@
 from django.urls import path
 
-from peerly.mentorship import views
+from peerly.mentorship.views import (
+    applications,
+    batches,
+    changes,
+    dashboard,
+    mentors,
+    mentorships,
+    reports_requests,
+    reviews,
+)
 
 app_name = "mentorship"
 
 urlpatterns = [
-    path("", views.program_home, name="program"),
-    path("apply/", views.apply, name="apply"),
-    path("mentors/", views.mentor_list, name="mentor-list"),
-    path("nominate/", views.nominate, name="nominate"),
-    path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination-detail"),
-    path("mentor/", views.mentor_dashboard, name="mentor-dashboard"),
-    path("mentor/profile/", views.mentor_profile, name="mentor-profile"),
-    path("mentor/resign/", views.mentor_resign, name="mentor-resign"),
-    path("m/<int:mentorship_id>/", views.mentorship_detail, name="mentorship-detail"),
-    path("m/<int:mentorship_id>/reports/new/", views.report_create, name="report-create"),
+    path("", applications.program_home, name="program"),
+    path("apply/", applications.apply, name="apply"),
+    path("mentors/", mentors.mentor_list, name="mentor-list"),
+    path("nominate/", mentors.nominate, name="nominate"),
+    path("nominations/<int:nomination_id>/", mentors.nomination_detail, name="nomination-detail"),
+    path("mentor/", mentors.mentor_dashboard, name="mentor-dashboard"),
+    path("mentor/profile/", mentors.mentor_profile, name="mentor-profile"),
+    path("mentor/resign/", mentors.mentor_resign, name="mentor-resign"),
+    path("m/<int:mentorship_id>/", mentorships.mentorship_detail, name="mentorship-detail"),
     path(
-        "m/<int:mentorship_id>/do/<str:action>/", views.mentorship_action, name="mentorship-action"
+        "m/<int:mentorship_id>/reports/new/", reports_requests.report_create, name="report-create"
     ),
-    path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
-    path("requests/<int:request_id>/decide/", views.request_decide, name="request-decide"),
-    path("reviews/", views.review_list, name="review-list"),
-    path("reviews/<int:review_id>/", views.review_edit, name="review-edit"),
-    path("manage/", views.manage, name="manage"),
-    path("manage/assign/", views.manage_assign, name="manage-assign"),
-    path("manage/auto-assign/", views.manage_auto_assign, name="manage-auto-assign"),
-    path("manage/m/<int:mentorship_id>/", views.manage_mentorship, name="manage-mentorship"),
-    path("manage/reviews/", views.manage_reviews, name="manage-reviews"),
-    path("manage/requests/", views.manage_requests, name="manage-requests"),
-    path("manage/settings/", views.manage_settings, name="manage-settings"),
+    path(
+        "m/<int:mentorship_id>/do/<str:action>/",
+        mentorships.mentorship_action,
+        name="mentorship-action",
+    ),
+    path("reports/<int:report_id>/", reports_requests.report_detail, name="report-detail"),
+    path(
+        "requests/<int:request_id>/decide/", reports_requests.request_decide, name="request-decide"
+    ),
+    path("reviews/", reviews.review_list, name="review-list"),
+    path("reviews/<int:review_id>/", reviews.review_edit, name="review-edit"),
+    path("manage/", dashboard.manage, name="manage"),
+    path("manage/assign/", batches.manage_assign, name="manage-assign"),
+    path("manage/auto-assign/", batches.manage_auto_assign, name="manage-auto-assign"),
+    path("manage/m/<int:mentorship_id>/", changes.manage_mentorship, name="manage-mentorship"),
+    path("manage/reviews/", reviews.manage_reviews, name="manage-reviews"),
+    path("manage/requests/", reports_requests.manage_requests, name="manage-requests"),
+    path("manage/settings/", dashboard.manage_settings, name="manage-settings"),
 ]

@@ -1,8 +1,9 @@
 """The demo community `make run` loads: ~200 members across teams and time zones, one
 programme of each kind, realistic profiles and availability. Deterministic for a seed.
 
-Each programme app may add history (past rounds, sessions, reports) by defining
-`populate(*, program, enrollments, rng, now)` in its own `demo.py`.
+Programmes are created through `programs.services.create_program` (settings rows and audit
+included); each registered kind then adds its history (past rounds, sessions, reports) in
+`Kind.demo(program=…, enrollments=…, rng=…, now=…)`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import datetime as dt
 import random
 import unicodedata
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
 from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
+from peerly.programs import kinds
 from peerly.programs.models import (
     Cadence,
     Enrollment,
@@ -31,6 +31,7 @@ from peerly.programs.models import (
     Role,
     SignupQuestion,
 )
+from peerly.programs.services import create_program
 
 DEMO_PASSWORD = "peerly-demo"  # noqa: S105 - published demo credentials, local only
 ORGANISER_EMAIL = "organiser@demo.peerly.test"
@@ -290,59 +291,68 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
     people = [u for u in users if u.pk not in (admin.pk, organiser.pk)]
     DoNotPair.objects.create(owner=people[3], other=people[4])
     today = timezone.localdate()
-    coffee = Program.objects.create(
-        kind=ProgramKind.COFFEE,
-        name="Coffee Roulette",
-        slug="coffee-roulette",
-        purpose="Meet someone new from the community every month.",
-        objectives="Break silos between teams; help newcomers build a network.",
-        expectations="One conversation of 30–60 minutes each round, by video, phone or in "
-        "person, within the meet-by week. Tell us afterwards whether you met.",
-        format="Video call, phone or in person; you choose together.",
-        matching_description="Random pairs that avoid repeats, prefer crossing teams and need "
-        "overlapping availability.",
-        success_measures="Met rate ≥ 70 %; members active after 3 rounds ≥ 80 %.",
-        cadence=Cadence.MONTHLY,
-        group_size=2,
-        enrollment_mode=EnrollmentMode.OPEN,
-        status=ProgramStatus.ACTIVE,
-        starts_on=today - dt.timedelta(days=120),
+    coffee = create_program(
+        actor=None,
+        values={
+            "kind": ProgramKind.COFFEE,
+            "name": "Coffee Roulette",
+            "slug": "coffee-roulette",
+            "purpose": "Meet someone new from the community every month.",
+            "objectives": "Break silos between teams; help newcomers build a network.",
+            "expectations": "One conversation of 30–60 minutes each round, by video, phone or in "
+            "person, within the meet-by week. Tell us afterwards whether you met.",
+            "format": "Video call, phone or in person; you choose together.",
+            "matching_description": "Random pairs that avoid repeats, prefer crossing teams and "
+            "need overlapping availability.",
+            "success_measures": "Met rate ≥ 70 %; members active after 3 rounds ≥ 80 %.",
+            "cadence": Cadence.MONTHLY,
+            "group_size": 2,
+            "enrollment_mode": EnrollmentMode.OPEN,
+            "status": ProgramStatus.ACTIVE,
+            "starts_on": today - dt.timedelta(days=120),
+        },
     )
-    circles = Program.objects.create(
-        kind=ProgramKind.CIRCLE,
-        name="Peer Coaching Circles",
-        slug="coaching-circles",
-        purpose="Small groups of three coach each other every two weeks for a season.",
-        objectives="Practise coaching with questions; make progress on a real challenge.",
-        expectations="Attend the fortnightly 90-minute session, take your turn as coach, "
-        "coachee and note-taker, and keep what is said in the circle.",
-        format="Video call",
-        matching_description="Triads of strangers with a common slot.",
-        success_measures="Session completion ≥ 80 %; attendance ≥ 85 %.",
-        cadence=Cadence.FORTNIGHTLY,
-        group_size=3,
-        enrollment_mode=EnrollmentMode.APPROVAL,
-        status=ProgramStatus.ACTIVE,
-        starts_on=today - dt.timedelta(days=42),
-        ends_on=today + dt.timedelta(days=42),
+    circles = create_program(
+        actor=None,
+        values={
+            "kind": ProgramKind.CIRCLE,
+            "name": "Peer Coaching Circles",
+            "slug": "coaching-circles",
+            "purpose": "Small groups of three coach each other every two weeks for a season.",
+            "objectives": "Practise coaching with questions; make progress on a real challenge.",
+            "expectations": "Attend the fortnightly 90-minute session, take your turn as coach, "
+            "coachee and note-taker, and keep what is said in the circle.",
+            "format": "Video call",
+            "matching_description": "Triads of strangers with a common slot.",
+            "success_measures": "Session completion ≥ 80 %; attendance ≥ 85 %.",
+            "cadence": Cadence.FORTNIGHTLY,
+            "group_size": 3,
+            "enrollment_mode": EnrollmentMode.APPROVAL,
+            "status": ProgramStatus.ACTIVE,
+            "starts_on": today - dt.timedelta(days=42),
+            "ends_on": today + dt.timedelta(days=42),
+        },
     )
-    mentorship = Program.objects.create(
-        kind=ProgramKind.MENTORSHIP,
-        name="Community Mentorship",
-        slug="mentorship",
-        purpose="Long-term 1:1 mentoring for contributors who want to grow.",
-        objectives="Every new contributor who asks gets a mentor within two weeks.",
-        expectations="Mentees file a short monthly report; mentors review it and meet their "
-        "mentees regularly. A commitment lasts one year.",
-        format="Video calls and chat",
-        matching_description="Engine suggestions by shared "
-        "expertise, language and overlapping hours; organisers confirm.",
-        success_measures="Time to match ≤ 14 days; monthly report rate ≥ 75 %.",
-        cadence=Cadence.CONTINUOUS,
-        group_size=2,
-        enrollment_mode=EnrollmentMode.APPROVAL,
-        status=ProgramStatus.ACTIVE,
-        starts_on=today - dt.timedelta(days=200),
+    mentorship = create_program(
+        actor=None,
+        values={
+            "kind": ProgramKind.MENTORSHIP,
+            "name": "Community Mentorship",
+            "slug": "mentorship",
+            "purpose": "Long-term 1:1 mentoring for contributors who want to grow.",
+            "objectives": "Every new contributor who asks gets a mentor within two weeks.",
+            "expectations": "Mentees file a short monthly report; mentors review it and meet their "
+            "mentees regularly. A commitment lasts one year.",
+            "format": "Video calls and chat",
+            "matching_description": "Engine suggestions by shared "
+            "expertise, language and overlapping hours; organisers confirm.",
+            "success_measures": "Time to match ≤ 14 days; monthly report rate ≥ 75 %.",
+            "cadence": Cadence.CONTINUOUS,
+            "group_size": 2,
+            "enrollment_mode": EnrollmentMode.APPROVAL,
+            "status": ProgramStatus.ACTIVE,
+            "starts_on": today - dt.timedelta(days=200),
+        },
     )
     for program in (coffee, circles, mentorship):
         program.organizers.add(organiser)
@@ -416,22 +426,12 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
 
 
 def _populate_kind(program: Program, rng: random.Random, now: dt.datetime) -> None:
-    app = {
-        "coffee": "peerly.rounds",
-        "circle": "peerly.circles",
-        "mentorship": "peerly.mentorship",
-    }[program.kind]
-    if not apps.is_installed(app):
-        return
-    try:
-        module = import_module(f"{app}.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.demo":
-            raise
+    kind = kinds.get(program.kind)
+    if kind is None:
         return
     enrollments = list(
         Enrollment.objects.filter(program=program)
         .select_related("user", "user__profile")
         .order_by("pk")
     )
-    module.populate(program=program, enrollments=enrollments, rng=rng, now=now)
+    kind.demo(program=program, enrollments=enrollments, rng=rng, now=now)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from peerly.programs import kinds
 from peerly.programs.models import Program, QuestionKind, SignupQuestion
 
 
@@ -57,6 +58,8 @@ class JoinForm(forms.Form):
 
 
 class ProgramForm(forms.ModelForm):
+    kind = forms.ChoiceField(choices=kinds.choices)  # the registered kinds, read per form
+
     class Meta:
         model = Program
         fields = [

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 
 from peerly.core.models import TimeStampedModel
+from peerly.programs import kinds
+from peerly.programs.kinds import validate_kind
 
 
 class ProgramKind(models.TextChoices):
@@ -36,9 +38,32 @@ class Cadence(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
     CONTINUOUS = "continuous", "Continuous (no fixed rounds)"
 
+    @classmethod
+    def periodic(cls) -> list[tuple[str, str]]:
+        """The choices of kinds that draw on a schedule (coffee rounds): not continuous."""
+        return [(v, label) for v, label in cls.choices if v != cls.CONTINUOUS]
+
+
+class TeamRule(models.TextChoices):
+    """How a draw treats teams (the engine's `team_rule`). One enum for every kind."""
+
+    CROSS = "cross", "Prefer people from different teams"
+    NONE = "none", "No team rule"
+    SAME = "same", "Prefer people from the same team"
+
+
+class Strategy(models.TextChoices):
+    """Whom a group draw favours (the engine's `strategy`). One enum for every kind."""
+
+    STRANGERS = "strangers", "Strangers: people not grouped before who do not know each other"
+    FAMILIAR = "familiar", "Familiar: favour people members already know and named"
+    RANDOM = "random", "Random"
+
 
 class Program(TimeStampedModel):
-    kind = models.CharField(max_length=20, choices=ProgramKind.choices)
+    # A registered programme kind (programs.kinds): validated against the registry rather
+    # than fixed choices, so a new kind needs no migration.
+    kind = models.CharField(max_length=20, validators=[validate_kind])
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     purpose = models.TextField(default="", blank=True)
@@ -79,13 +104,16 @@ class Program(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(group_size__gte=2, group_size__lte=8), name="program_group_size"
+                condition=models.Q(group_size__gte=2, group_size__lte=8),
+                name="program_group_size",
+                violation_error_message="Groups have 2 to 8 people.",
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="program_dates_order",
+                violation_error_message="The end date must be on or after the start date.",
             ),
             models.CheckConstraint(
                 condition=models.Q(private_text_retention_days__isnull=True)
@@ -103,6 +131,10 @@ class Program(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == ProgramStatus.ACTIVE
+
+    def get_kind_display(self) -> str:
+        kind = kinds.get(self.kind)
+        return kind.label if kind is not None else self.kind
 
 
 class QuestionKind(models.TextChoices):

@@ -8,15 +8,13 @@ from django.http import Http404
 
 from peerly.accounts.models import User, Visibility
 from peerly.accounts.selectors import visible_q
+from peerly.programs import access
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 
 
 def is_organizer(user: User, program: Program) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return program.organizers.filter(pk=user.pk).exists()
+    """The gateway's rule (programs/access.py): a listed organiser or a superuser."""
+    return access.is_organiser(user, program)
 
 
 def list_programs_for_user(*, user: User) -> QuerySet[Program]:
@@ -47,10 +45,7 @@ def get_program_for_user(*, user: User, slug: str) -> Program:
 
 
 def get_program_for_organizer(*, user: User, slug: str) -> Program:
-    program = get_program_for_user(user=user, slug=slug)
-    if not is_organizer(user, program):
-        raise PermissionDenied("Only this programme's organisers can do that.")
-    return program
+    return access.access_program(user, slug, need="organiser").program
 
 
 def get_enrollment_for_user(*, user: User, program: Program) -> Enrollment | None:

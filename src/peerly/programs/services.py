@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from peerly.accounts.models import Profile, User
 from peerly.core import audit
 from peerly.core.errors import ServiceError, TransitionError
 from peerly.notifications.services import queue_email
+from peerly.programs import kinds
 from peerly.programs.models import (
     Enrollment,
     EnrollmentMode,
@@ -25,16 +28,143 @@ from peerly.programs.models import (
     ProgramStatus,
     QuestionKind,
     Role,
+    SignupQuestion,
 )
 
 S = EnrollmentStatus
 
 
 def roles_for(program: Program) -> tuple[str, ...]:
-    """Roles a member may take in a programme of this kind."""
+    """Roles a member may take in a programme of this kind (the kind's `roles`)."""
+    kind = kinds.get(program.kind)
+    if kind is not None:
+        return kind.roles
     if program.kind == ProgramKind.MENTORSHIP:
         return (Role.MENTEE, Role.MENTOR)
     return (Role.PARTICIPANT,)
+
+
+PROGRAM_FIELDS = (
+    "kind",
+    "name",
+    "slug",
+    "purpose",
+    "objectives",
+    "expectations",
+    "format",
+    "matching_description",
+    "success_measures",
+    "cadence",
+    "starts_on",
+    "ends_on",
+    "group_size",
+    "enrollment_mode",
+    "status",
+    "private_text_retention_days",
+)
+
+
+@transaction.atomic
+def create_program(
+    *, actor: User | None, values: Mapping[str, Any], organisers: Iterable[User] = ()
+) -> Program:
+    """Create a programme of a registered kind with its settings row(s), in one transaction:
+    the kind's `create_settings` runs here, so no page ever creates settings on read.
+    `actor` (if any) becomes an organiser, with `organisers`. Audited."""
+    kind = kinds.get(str(values.get("kind", "")))
+    if kind is None:
+        raise ServiceError(f"“{values.get('kind', '')}” is not a kind of programme.", field="kind")
+    unknown = set(values) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown programme field(s): {', '.join(sorted(unknown))}.")
+    if Program.objects.filter(slug=values.get("slug", "")).exists():
+        raise ServiceError("A programme with this web address already exists.", field="slug")
+    program = Program(**values)
+    try:
+        program.full_clean(exclude=["organizers"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(" ".join(messages), field=field) from None
+    program.save()
+    people = [*([actor] if actor is not None else []), *organisers]
+    if people:
+        program.organizers.add(*people)
+    kind.create_settings(program)
+    audit.record(
+        actor=actor,
+        action="programs.create",
+        obj=program,
+        program_id=program.pk,
+        data={"kind": program.kind, "slug": program.slug},
+    )
+    return program
+
+
+@transaction.atomic
+def update_program(*, actor: User, program: Program, values: Mapping[str, Any]) -> Program:
+    """Change a programme's design (the organisers' form). One audit row lists what changed.
+    The kind's settings read cadence and group size from the programme (one source of
+    truth), so nothing is copied here."""
+    unknown = set(values) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown programme field(s): {', '.join(sorted(unknown))}.")
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if "kind" in values and values["kind"] != locked.kind and kinds.get(values["kind"]) is None:
+        raise ServiceError(f"“{values['kind']}” is not a kind of programme.", field="kind")
+    changed: dict[str, str] = {}
+    for name, value in values.items():
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed[name] = str(value)
+    if not changed:
+        return locked
+    try:
+        locked.full_clean(exclude=["organizers"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(" ".join(messages), field=field) from None
+    locked.save()
+    if "kind" in changed:
+        kinds.kind_of(locked).create_settings(locked)
+    audit.record(
+        actor=actor, action="programs.update", obj=locked, program_id=locked.pk, data=changed
+    )
+    return locked
+
+
+@transaction.atomic
+def add_question(*, actor: User, program: Program, question: SignupQuestion) -> SignupQuestion:
+    """Append an (unsaved, validated) sign-up question to the programme's form."""
+    Program.objects.select_for_update().get(pk=program.pk)
+    question.program = program
+    question.position = program.questions.count()
+    question.save()
+    audit.record(
+        actor=actor,
+        action="programs.question_add",
+        obj=question,
+        program_id=program.pk,
+        data={"label": question.label},
+    )
+    return question
+
+
+@transaction.atomic
+def delete_question(*, actor: User, program: Program, question_id: int) -> None:
+    """Remove a sign-up question (answers already given stay in the enrolments)."""
+    question = (
+        SignupQuestion.objects.select_for_update().filter(program=program, pk=question_id).first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    audit.record(
+        actor=actor,
+        action="programs.question_delete",
+        obj=question,
+        program_id=program.pk,
+        data={"label": question.label},
+    )
+    question.delete()
 
 
 def default_role(program: Program) -> str:

@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +16,8 @@ from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.csvsafe import safe_dict
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
-from peerly.programs import importing, selectors, services
+from peerly.core.viewhelpers import attempt
+from peerly.programs import access, importing, kinds, selectors, services
 from peerly.programs.forms import (
     DeclineForm,
     ImportForm,
@@ -28,25 +28,59 @@ from peerly.programs.forms import (
     ProgramForm,
     QuestionForm,
 )
+from peerly.programs.kinds import NavItem
 from peerly.programs.models import (
     Enrollment,
     EnrollmentStatus,
     Invitation,
     Program,
-    ProgramKind,
     Role,
-    SignupQuestion,
 )
-
-KIND_NAMESPACE = {"coffee": "rounds", "circle": "circles", "mentorship": "mentorship"}
 
 
 def kind_url(program: Program, name: str) -> str | None:
     """URL of the programme kind's own page (`program` for members, `manage` for organisers)."""
-    try:
-        return reverse(f"{KIND_NAMESPACE[program.kind]}:{name}", kwargs={"slug": program.slug})
-    except (NoReverseMatch, KeyError):
+    kind = kinds.get(program.kind)
+    if kind is None:
         return None
+    try:
+        return kind.member_url(program) if name == "program" else kind.organiser_url(program)
+    except NoReverseMatch:
+        return None
+
+
+def kind_nav_context(
+    request: HttpRequest, program: Program, *, active: str = "", is_organiser: bool | None = None
+) -> dict[str, object]:
+    """Context for templates/programs/_kind_nav.html: the programme's navigation from its
+    kind (`kind_nav`, `nav_active`, `nav_label`). Pass `is_organiser` when the view knows it
+    (from the access gateway) to save a query."""
+    kind = kinds.get(program.kind)
+    if kind is None:
+        return {"kind_nav": [], "nav_active": active, "nav_label": program.name}
+    if is_organiser is None:
+        is_organiser = access.is_organiser(request.user, program)
+    return {
+        "kind_nav": [
+            NavItem(
+                program.name, reverse("programs:detail", kwargs={"slug": program.slug}), "overview"
+            ),
+            *kind.nav_items(program, user=request.user, is_organiser=is_organiser),
+            *(
+                [
+                    NavItem(
+                        "Members",
+                        reverse("programs:manage", kwargs={"slug": program.slug}),
+                        "members",
+                    )
+                ]
+                if is_organiser
+                else []
+            ),
+        ],
+        "nav_active": active,
+        "nav_label": kind.label,
+    }
 
 
 @login_required
@@ -76,8 +110,9 @@ def detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 def _join_form(request: AuthedHttpRequest, program: Program) -> JoinForm:
     roles = services.roles_for(program)
-    if program.kind == ProgramKind.MENTORSHIP:
-        roles = (Role.MENTEE,)  # mentors are nominated, not self-enrolled
+    kind = kinds.get(program.kind)
+    if kind is not None and kind.self_enrol_roles is not None:
+        roles = kind.self_enrol_roles  # e.g. mentors are nominated, not self-enrolled
     return JoinForm(request.POST or None, program=program, roles=roles)
 
 
@@ -192,12 +227,13 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied("Only site admins and staff can create programmes.")
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            program = form.save(commit=False)
-            program.save()
-            program.organizers.add(request.user)
-        messages.success(request, "Programme created. Add sign-up questions and invite members.")
-        return redirect("programs:edit", slug=program.slug)
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        program = attempt(request, form, services.create_program, actor=request.user, values=values)
+        if program is not None:
+            messages.success(
+                request, "Programme created. Add sign-up questions and invite members."
+            )
+            return redirect("programs:edit", slug=program.slug)
     return render(request, "programs/program_form.html", {"form": form, "creating": True})
 
 
@@ -208,9 +244,18 @@ def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = ProgramForm(request.POST or None, instance=program)
     question_form = QuestionForm(prefix="question")
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Programme saved.")
-        return redirect("programs:edit", slug=program.slug)
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        saved = attempt(
+            request,
+            form,
+            services.update_program,
+            actor=request.user,
+            program=program,
+            values=values,
+        )
+        if saved is not None:
+            messages.success(request, "Programme saved.")
+            return redirect("programs:edit", slug=saved.slug)
     return render(
         request,
         "programs/program_form.html",
@@ -229,10 +274,7 @@ def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
     form = QuestionForm(request.POST, prefix="question")
     if form.is_valid():
-        question = form.save(commit=False)
-        question.program = program
-        question.position = program.questions.count()
-        question.save()
+        services.add_question(actor=request.user, program=program, question=form.save(commit=False))
         messages.success(request, "Question added.")
     else:
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
@@ -244,7 +286,7 @@ def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def question_delete(request: AuthedHttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = selectors.get_program_for_organizer(user=request.user, slug=slug)
-    SignupQuestion.objects.filter(program=program, pk=question_id).delete()
+    services.delete_question(actor=request.user, program=program, question_id=question_id)
     messages.success(request, "Question removed.")
     return redirect("programs:edit", slug=slug)
 

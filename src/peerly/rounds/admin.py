@@ -5,7 +5,7 @@ from peerly.rounds.models import CoffeeSettings, Round, RoundGroup
 
 @admin.register(CoffeeSettings)
 class CoffeeSettingsAdmin(admin.ModelAdmin):
-    list_display = ["program", "cadence", "group_size", "team_rule", "opt_in_mode", "auto_publish"]
+    list_display = ["program", "team_rule", "opt_in_mode", "auto_publish"]
 
 
 @admin.register(Round)

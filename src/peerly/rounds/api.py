@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Router, Schema
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.programs.access import access_program
+from peerly.programs.models import ProgramKind
 from peerly.rounds import reports, selectors, services
 
 router = Router(tags=["coffee rounds"])
@@ -60,7 +62,7 @@ class CheckinOut(Schema):
 @router.get("/programs/{slug}/my-groups", response=list[MyGroupOut])
 def my_groups(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """The viewer's own groups in this programme, newest round first."""
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind=ProgramKind.COFFEE, need="member").program
     out = []
     for m in selectors.list_memberships_for_user(user=request.user, program=program):
         group = m.group
@@ -87,7 +89,7 @@ def my_groups(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
 @router.get("/programs/{slug}/rounds", response=list[RoundOut])
 def list_rounds(request: AuthedHttpRequest, slug: str) -> list[dict[str, object]]:
     """Organisers only: every round with its figures (PRODUCT.md §5), newest first."""
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind=ProgramKind.COFFEE, need="organiser").program
     return list(reversed(reports.program_figures(program)))
 
 
@@ -96,7 +98,7 @@ def submit_checkin(
     request: AuthedHttpRequest, slug: str, group_id: int, payload: CheckinIn
 ) -> dict[str, object]:
     """Answer "did you meet?" for one of your own groups (answer again to change it)."""
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = access_program(request.user, slug, kind=ProgramKind.COFFEE, need="member").program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     membership = services.submit_checkin(
         user=request.user,

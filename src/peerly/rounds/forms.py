@@ -5,19 +5,21 @@ from typing import Any
 
 from django import forms
 
+from peerly.programs.models import Cadence
 from peerly.rounds.models import CheckinAnswer, CoffeeSettings
 
 
 class SettingsForm(forms.ModelForm):
+    """The round settings, with the programme's cadence and group size (saved on the
+    programme by `services.update_settings`: one source of truth)."""
+
     class Meta:
         model = CoffeeSettings
         fields = [
-            "cadence",
             "draw_weekday",
             "draw_week_of_month",
             "draw_time",
             "meet_window_days",
-            "group_size",
             "team_rule",
             "min_overlap_hours",
             "meeting_minutes",
@@ -31,6 +33,11 @@ class SettingsForm(forms.ModelForm):
             "opt_in_mode": forms.RadioSelect,
         }
 
+    cadence = forms.ChoiceField(
+        choices=Cadence.periodic,
+        label="Cadence",
+        help_text="The programme's cadence (also on the programme's edit page).",
+    )
     group_size = forms.TypedChoiceField(
         choices=[(2, "2 (pairs)"), (3, "3"), (4, "4")], coerce=int, label="Group size"
     )
@@ -39,6 +46,13 @@ class SettingsForm(forms.ModelForm):
         coerce=int,
         label="Meeting length (for suggested times and invitations)",
     )
+    field_order = ["cadence", "draw_weekday", "draw_week_of_month", "draw_time", "meet_window_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = self.instance.program
+        self.initial.setdefault("cadence", program.cadence)
+        self.initial.setdefault("group_size", program.group_size)
 
 
 class ProposeForm(forms.Form):

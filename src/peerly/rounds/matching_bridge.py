@@ -1,7 +1,8 @@
 """The only door between coffee rounds and `peerly.matching`.
 
-Converts members (users with profiles and availability) and past groups to engine inputs
-(ids are `str(user_id)`) and the engine's groups back to plain values keyed by user id.
+Members become engine inputs through `programs.engine_input` (one profile → input adapter and
+one availability → UTC conversion for every kind; ids are `str(user_id)`); the engine's
+groups come back as plain values keyed by user id, with its explanations.
 """
 
 from __future__ import annotations
@@ -11,21 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from peerly.accounts.models import Visibility
-from peerly.accounts.selectors import can_see
-from peerly.matching import (
-    GroupOptions,
-    Member,
-    PastGroup,
-    form_groups,
-    local_windows_to_utc,
-)
-from peerly.matching.availability import (
-    Intervals,
-    common_intervals,
-    get_zone,
-    local_windows_between,
-)
+from peerly.matching import GroupOptions, Member, PastGroup, form_groups
+from peerly.matching.availability import Intervals, common_intervals
+from peerly.programs import engine_input
+from peerly.programs.engine_input import ProfileInput
 
 Windows = tuple[tuple[int, int], ...]
 WORKING_HOURS = tuple((day, 9 * 60, 18 * 60) for day in range(5))  # local, for suggestions
@@ -33,19 +23,24 @@ WORKING_HOURS = tuple((day, 9 * 60, 18 * 60) for day in range(5))  # local, for 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One member to draw, in plain values."""
+    """One member to draw: their engine view plus this round's do-not-pair and priority."""
 
-    user_id: int
-    team: str = ""
-    timezone: str = "UTC"
-    languages: frozenset[str] = frozenset()
-    interests: frozenset[str] = frozenset()
-    local_windows: tuple[tuple[int, int, int], ...] = ()  # (weekday, start, end) local
+    person: ProfileInput
     do_not_pair: frozenset[int] = frozenset()
     priority: int = 0
-    # The interests the member shows fellow members: the only ones a group's explanation
-    # ("shares chess") may name. The engine still matches on all of them.
-    shown_interests: frozenset[str] = frozenset()
+
+    @property
+    def user_id(self) -> int:
+        return self.person.user_id
+
+    @property
+    def timezone(self) -> str:
+        """A valid IANA zone (UTC when unset or unknown)."""
+        return self.person.timezone
+
+    @property
+    def local_windows(self) -> engine_input.LocalWindows:
+        return self.person.local_windows
 
 
 @dataclass(frozen=True)
@@ -74,44 +69,11 @@ def candidate_from_user(
     user: Any, *, do_not_pair: Iterable[int] = (), priority: int = 0
 ) -> Candidate:
     """Build a Candidate from a User with `profile` and `profile.windows` loaded."""
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return Candidate(
-            user_id=user.pk,
-            do_not_pair=frozenset(do_not_pair),  # type: ignore[attr-defined]
-            priority=priority,
-        )
     return Candidate(
-        user_id=user.pk,  # type: ignore[attr-defined]
-        team=profile.team.strip(),
-        timezone=profile.timezone or "UTC",
-        languages=frozenset(x.lower() for x in profile.language_list),
-        interests=frozenset(x.lower() for x in profile.interest_list),
-        local_windows=tuple(
-            (w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
-        ),
+        person=engine_input.profile_input(user),
         do_not_pair=frozenset(do_not_pair),
         priority=priority,
-        shown_interests=frozenset(x.lower() for x in profile.interest_list)
-        if can_see(profile, "interests", Visibility.PROGRAMMES)
-        else frozenset(),
     )
-
-
-def zone_of(candidate: Candidate) -> str:
-    """The member's IANA zone, or UTC when it is unset or unknown."""
-    try:
-        get_zone(candidate.timezone)
-    except ValueError:
-        return "UTC"
-    return candidate.timezone
-
-
-def utc_windows(candidate: Candidate, *, reference: dt.date) -> Windows:
-    """Minute-of-week UTC windows for scoring, with the offsets of `reference`'s week only."""
-    if not candidate.local_windows:
-        return ()
-    return local_windows_to_utc(candidate.local_windows, zone_of(candidate), reference=reference)
 
 
 def suggestion_intervals(
@@ -123,8 +85,8 @@ def suggestion_intervals(
     end_on = meet_by + dt.timedelta(days=1)
     return common_intervals(
         *(
-            local_windows_between(
-                c.local_windows or WORKING_HOURS, zone_of(c), start_on=meets_from, end_on=end_on
+            engine_input.utc_between(
+                c.local_windows or WORKING_HOURS, c.timezone, start_on=meets_from, end_on=end_on
             )
             for c in candidates
         )
@@ -132,15 +94,8 @@ def suggestion_intervals(
 
 
 def _member(c: Candidate, reference: dt.date) -> Member:
-    return Member(
-        id=str(c.user_id),
-        team=c.team,
-        timezone=c.timezone,
-        languages=c.languages,
-        interests=c.interests,
-        do_not_pair=frozenset(str(x) for x in c.do_not_pair),
-        availability=utc_windows(c, reference=reference),
-        priority=c.priority,
+    return engine_input.member_input(
+        c.person, reference=reference, do_not_pair=c.do_not_pair, priority=c.priority
     )
 
 
@@ -171,8 +126,8 @@ def draw(
         min_overlap_hours=min_overlap_hours,
     )
     result = form_groups(members, past, options)
-    teams = {str(c.user_id): c.team for c in candidates}
-    shown = {str(c.user_id): c.shown_interests for c in candidates}
+    teams = {str(c.user_id): c.person.team for c in candidates}
+    shown = {str(c.user_id): c.person.shown_interests for c in candidates}
     has_windows = {str(c.user_id): bool(c.local_windows) for c in candidates}
     ever: set[tuple[str, str]] = set()
     for p in past:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from peerly.core.models import TimeStampedModel
-from peerly.programs.models import Program
+from peerly.programs.models import Cadence, Program, TeamRule
 
 DEFAULT_PROMPTS = (
     "Think — what has been on your mind lately, at work or outside it?\n"
@@ -17,16 +17,8 @@ DEFAULT_PROMPTS = (
 )
 
 
-class RoundCadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-
-
-class TeamRule(models.TextChoices):
-    CROSS = "cross", "Prefer people from different teams"
-    NONE = "none", "No team rule"
-    SAME = "same", "Prefer people from the same team"
+COFFEE_CADENCES = tuple(value for value, _ in Cadence.periodic())  # of Program.cadence
+MIN_GROUP_SIZE, MAX_GROUP_SIZE = 2, 4  # of Program.group_size
 
 
 class OptInMode(models.TextChoices):
@@ -46,13 +38,12 @@ WEEKDAYS = [
 
 
 class CoffeeSettings(TimeStampedModel):
-    """How a coffee programme runs its rounds; created with defaults on first use."""
+    """How a coffee programme runs its rounds; created with the programme
+    (`rounds.services.create_settings`), never on read. Cadence and group size are the
+    programme's own fields (`Program.cadence`, `Program.group_size`): one source of truth."""
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="coffee_settings"
-    )
-    cadence = models.CharField(
-        max_length=20, choices=RoundCadence.choices, default=RoundCadence.MONTHLY
     )
     draw_weekday = models.PositiveSmallIntegerField(
         "draw day",
@@ -72,7 +63,6 @@ class CoffeeSettings(TimeStampedModel):
         default=7,
         help_text="Members meet in the days after the draw: by default the week after it.",
     )
-    group_size = models.PositiveSmallIntegerField(default=2)
     prompts = models.TextField(
         "conversation prompts",
         default=DEFAULT_PROMPTS,
@@ -101,9 +91,6 @@ class CoffeeSettings(TimeStampedModel):
         verbose_name_plural = "coffee settings"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(group_size__gte=2, group_size__lte=4), name="coffee_group_size"
-            ),
-            models.CheckConstraint(
                 condition=models.Q(draw_weekday__lte=6), name="coffee_draw_weekday"
             ),
             models.CheckConstraint(
@@ -114,6 +101,19 @@ class CoffeeSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Coffee settings of {self.program}"
+
+    @property
+    def cadence(self) -> str:
+        """The programme's cadence (read-only here: edit the programme)."""
+        return self.program.cadence
+
+    @property
+    def group_size(self) -> int:
+        """The programme's group size (read-only here: edit the programme)."""
+        return self.program.group_size
+
+    def get_cadence_display(self) -> str:
+        return self.program.get_cadence_display()
 
     @property
     def prompt_list(self) -> list[str]:

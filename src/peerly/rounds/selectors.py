@@ -7,27 +7,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from peerly.accounts.models import Profile, User, Visibility
 from peerly.accounts.selectors import visible_fields
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
-from peerly.programs.selectors import (
-    get_enrollment_for_user,
-    get_program_for_organizer,
-    get_program_for_user,
-    is_organizer,
-)
+from peerly.core.errors import ServiceError
+from peerly.core.timezones import user_zone_name, when_label
+from peerly.programs.models import Program, ProgramKind
 from peerly.rounds.models import (
+    CoffeeSettings,
     GroupMember,
     Round,
     RoundChoice,
     RoundGroup,
     UnmatchedMember,
 )
-from peerly.rounds.suggestions import local_label
 
 HIGHLIGHT_FIELDS = (
     "pronouns",
@@ -57,27 +52,19 @@ def member_reason(code: str) -> str:
     return MEMBER_REASON_TEXT.get(code, DEFAULT_REASON_TEXT)
 
 
-def get_coffee_program_for_user(*, user: User, slug: str) -> Program:
-    program = get_program_for_user(user=user, slug=slug)
+def get_coffee_settings(*, program: Program) -> CoffeeSettings:
+    """The programme's coffee settings. Never creates them: they are created with the
+    programme (`services.create_settings`, and migration 0002 for older programmes)."""
     if program.kind != ProgramKind.COFFEE:
-        raise Http404("This programme has no coffee rounds.")
-    return program
-
-
-def get_coffee_program_for_member(*, user: User, slug: str) -> tuple[Program, Enrollment]:
-    """The programme and the viewer's enrolment; 403 for people who never joined."""
-    program = get_coffee_program_for_user(user=user, slug=slug)
-    enrollment = get_enrollment_for_user(user=user, program=program)
-    if enrollment is None or enrollment.status in (EnrollmentStatus.DECLINED,):
-        raise PermissionDenied("Join this programme to see its rounds.")
-    return program, enrollment
-
-
-def get_coffee_program_for_organizer(*, user: User, slug: str) -> Program:
-    program = get_program_for_organizer(user=user, slug=slug)
-    if program.kind != ProgramKind.COFFEE:
-        raise Http404("This programme has no coffee rounds.")
-    return program
+        raise ServiceError("Only coffee programmes have rounds.")
+    row = CoffeeSettings.objects.filter(program=program).first()  # fresh, never cached
+    if row is None:
+        raise ServiceError(
+            f"Programme {program.slug!r} has no coffee settings: they are created with the "
+            "programme (run `peerly migrate`, which creates them for older programmes)."
+        )
+    row.program = program
+    return row
 
 
 def _members_prefetch() -> Prefetch:
@@ -198,7 +185,7 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
     members = list(group.members.all())
     me = next((m for m in members if m.user_id == viewer.pk), None)
     my_profile = getattr(viewer, "profile", None)
-    my_tz = my_profile.timezone if my_profile else "UTC"
+    my_tz = user_zone_name(viewer)
     mine: set[str] = set()
     if my_profile is not None:
         for name in ("interests", "skills", "languages"):
@@ -222,9 +209,9 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
             Suggestion(
                 index=i,
                 start=start,
-                mine=local_label(start, my_tz),
+                mine=when_label(start, my_tz),
                 theirs=[
-                    f"{p.user.name}: {local_label(start, p.timezone)}"
+                    f"{p.user.name}: {when_label(start, p.timezone)}"
                     for p in partners
                     if p.timezone
                 ],
@@ -236,9 +223,9 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
             return None
         return {
             "start": when,
-            "mine": local_label(when, my_tz),
+            "mine": when_label(when, my_tz),
             "theirs": [
-                f"{p.user.name}: {local_label(when, p.timezone)}" for p in partners if p.timezone
+                f"{p.user.name}: {when_label(when, p.timezone)}" for p in partners if p.timezone
             ],
         }
 
@@ -255,7 +242,3 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         "confirmed": labels(group.confirmed_start),
         "i_accepted": viewer.pk in (group.accepted_ids or []),
     }
-
-
-def is_coffee_organizer(user: User, program: Program) -> bool:
-    return is_organizer(user, program)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from peerly.accounts.models import DoNotPair, User
 from peerly.core import audit
 from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.statemachine import Transitions, apply_transition
 from peerly.programs import services as program_services
 from peerly.programs.models import (
     Enrollment,
@@ -27,16 +28,18 @@ from peerly.programs.models import (
     ProgramStatus,
 )
 from peerly.programs.selectors import list_active_members
-from peerly.rounds import emails, matching_bridge, schedule
+from peerly.rounds import emails, matching_bridge, schedule, selectors
 from peerly.rounds.models import (
+    COFFEE_CADENCES,
+    MAX_GROUP_SIZE,
     MET_ANSWERS,
+    MIN_GROUP_SIZE,
     CheckinAnswer,
     ChoiceKind,
     CoffeeSettings,
     GroupMember,
     OptInMode,
     Round,
-    RoundCadence,
     RoundChoice,
     RoundGroup,
     RoundStatus,
@@ -71,33 +74,40 @@ NOT_DRAWN_LABELS = {
 
 
 # ------------------------------------------------------------------------------ settings
-def get_settings(program: Program) -> CoffeeSettings:
-    """The programme's coffee settings, created with defaults on first use."""
+CADENCE_MESSAGE = "Coffee rounds are weekly, every two weeks or monthly."
+GROUP_SIZE_MESSAGE = f"Coffee groups have {MIN_GROUP_SIZE} to {MAX_GROUP_SIZE} people."
+
+
+def create_settings(*, program: Program) -> CoffeeSettings:
+    """Create the programme's coffee settings with defaults (idempotent): called when a
+    coffee programme is created, in the same transaction."""
     if program.kind != ProgramKind.COFFEE:
         raise ServiceError("Only coffee programmes have rounds.")
-    found = CoffeeSettings.objects.filter(program=program).first()
-    if found is not None:
-        found.program = program
-        return found
-    cadence = program.cadence if program.cadence in RoundCadence.values else RoundCadence.MONTHLY
-    try:
-        with transaction.atomic():
-            return CoffeeSettings.objects.create(
-                program=program,
-                cadence=cadence,
-                group_size=min(max(program.group_size, 2), 4),
+    with transaction.atomic():
+        row, created = CoffeeSettings.objects.get_or_create(program=program)
+        if created:
+            audit.record(
+                actor=None, action="rounds.settings_create", obj=row, program_id=program.pk
             )
-    except IntegrityError:
-        return CoffeeSettings.objects.get(program=program)
+    row.program = program
+    return row
+
+
+def program_field_errors(*, program: Program) -> dict[str, str]:
+    """What a coffee programme's own fields must satisfy: {field: message}, empty if fine."""
+    errors = {}
+    if program.cadence not in COFFEE_CADENCES:
+        errors["cadence"] = CADENCE_MESSAGE
+    if not MIN_GROUP_SIZE <= program.group_size <= MAX_GROUP_SIZE:
+        errors["group_size"] = GROUP_SIZE_MESSAGE
+    return errors
 
 
 SETTINGS_FIELDS = (
-    "cadence",
     "draw_weekday",
     "draw_week_of_month",
     "draw_time",
     "meet_window_days",
-    "group_size",
     "prompts",
     "team_rule",
     "min_overlap_hours",
@@ -105,20 +115,31 @@ SETTINGS_FIELDS = (
     "opt_in_mode",
     "auto_publish",
 )
+PROGRAM_FIELDS = ("cadence", "group_size")  # the programme's own: one source of truth
 
 
 @transaction.atomic
 def update_settings(*, actor: User, program: Program, data: Mapping[str, Any]) -> CoffeeSettings:
-    current = get_settings(program)
+    """Save the round settings; cadence and group size are written to the programme."""
+    current = selectors.get_coffee_settings(program=program)
+    locked_program = Program.objects.select_for_update().get(pk=program.pk)
     settings_row = CoffeeSettings.objects.select_for_update().get(pk=current.pk)
+    settings_row.program = locked_program
     changed = {}
+    for name in PROGRAM_FIELDS:
+        if name in data and getattr(locked_program, name) != data[name]:
+            setattr(locked_program, name, data[name])
+            changed[name] = str(data[name])
+    errors = program_field_errors(program=locked_program)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise ServiceError(message, field=name)
     for name in SETTINGS_FIELDS:
         if name in data and getattr(settings_row, name) != data[name]:
             setattr(settings_row, name, data[name])
             changed[name] = str(data[name])
-    if not 2 <= settings_row.group_size <= 4:
-        raise ServiceError("Groups have 2 to 4 people.", field="group_size")
     if changed:
+        locked_program.save(update_fields=[*PROGRAM_FIELDS, "updated_at"])
         settings_row.save()
         audit.record(
             actor=actor,
@@ -127,19 +148,29 @@ def update_settings(*, actor: User, program: Program, data: Mapping[str, Any]) -
             program_id=program.pk,
             data=changed,
         )
+    for name in PROGRAM_FIELDS:
+        setattr(program, name, getattr(locked_program, name))
     return settings_row
 
 
-def cadence_of(settings_row: CoffeeSettings) -> schedule.Cadence:
+def cadence_of(settings_row: CoffeeSettings) -> schedule.Cadence | None:
+    """The draw schedule, or None when the programme has no fixed rounds."""
     program = settings_row.program
+    if program.cadence not in COFFEE_CADENCES:
+        return None
     return schedule.Cadence(
-        kind=settings_row.cadence,
+        kind=program.cadence,
         weekday=settings_row.draw_weekday,
         week_of_month=settings_row.draw_week_of_month,
         time=settings_row.draw_time,
         starts_on=program.starts_on,
         ends_on=program.ends_on,
     )
+
+
+def next_draw_at(settings_row: CoffeeSettings, now: dt.datetime) -> dt.datetime | None:
+    cadence = cadence_of(settings_row)
+    return None if cadence is None else schedule.next_slot(cadence, now)
 
 
 def next_round_number(program: Program) -> int:
@@ -161,7 +192,8 @@ def list_overlapping_open_rounds(*, program: Program, meets_from: dt.date) -> li
 def rounds_in_the_way(*, program: Program, now: dt.datetime) -> list[Round]:
     """Open rounds that a round drawn at `now` would overlap."""
     meets_from, _ = schedule.meet_window(
-        now.astimezone(dt.UTC).date(), get_settings(program).meet_window_days
+        now.astimezone(dt.UTC).date(),
+        selectors.get_coffee_settings(program=program).meet_window_days,
     )
     return list_overlapping_open_rounds(program=program, meets_from=meets_from)
 
@@ -225,7 +257,7 @@ def collect_candidates(
     *, program: Program, number: int, draw_day: dt.date
 ) -> tuple[list[matching_bridge.Candidate], dict[int, User], list[tuple[int, str]]]:
     """Who is drawn for round `number`, and who is not (with the reason code)."""
-    settings_row = get_settings(program)
+    settings_row = selectors.get_coffee_settings(program=program)
     enrollments = list(list_active_members(program=program))
     choices = dict(
         RoundChoice.objects.filter(program=program, number=number).values_list("user_id", "choice")
@@ -276,7 +308,12 @@ def preview_round(
 ) -> Preview:
     """Propose the next round's groups without saving anything."""
     now = now or timezone.now()
-    settings_row = get_settings(program)
+    settings_row = selectors.get_coffee_settings(program=program)
+    if not MIN_GROUP_SIZE <= program.group_size <= MAX_GROUP_SIZE:
+        raise ServiceError(
+            f"{GROUP_SIZE_MESSAGE} Change the programme's group size, then draw.",
+            field="group_size",
+        )
     number = next_round_number(program)
     seed = number if seed is None else seed
     draw_day = now.astimezone(dt.UTC).date()
@@ -329,7 +366,7 @@ def publish_round(
     now = now or timezone.now()
     if program.status != ProgramStatus.ACTIVE:
         raise ServiceError("Only active programmes run rounds.")
-    settings_row = get_settings(program)
+    settings_row = selectors.get_coffee_settings(program=program)
     with transaction.atomic():
         CoffeeSettings.objects.select_for_update().get(pk=settings_row.pk)
         expected = next_round_number(program)
@@ -362,7 +399,7 @@ def _save_round(
     preview: Preview, *, actor: User | None, now: dt.datetime, automatic: bool
 ) -> Round:
     program = preview.program
-    settings_row = get_settings(program)
+    settings_row = selectors.get_coffee_settings(program=program)
     figures = preview.figures
     round_ = Round.objects.create(
         program=program,
@@ -389,7 +426,7 @@ def _save_round(
                 group_candidates, meets_from=preview.meets_from, meet_by=preview.meet_by
             ),
             settings_row.meeting_minutes,
-            zones=[matching_bridge.zone_of(c) for c in group_candidates],
+            zones=[c.timezone for c in group_candidates],
             not_before=not_before,
         )
         group = RoundGroup.objects.create(
@@ -639,10 +676,11 @@ def publish_due_rounds(*, now: dt.datetime) -> int:
     count = 0
     programs = Program.objects.filter(kind=ProgramKind.COFFEE, status=ProgramStatus.ACTIVE)
     for program in programs.order_by("pk"):
-        settings_row = get_settings(program)
-        if not settings_row.auto_publish:
-            continue
-        slot = schedule.last_slot(cadence_of(settings_row), now)
+        settings_row = selectors.get_coffee_settings(program=program)
+        cadence = cadence_of(settings_row)
+        if not settings_row.auto_publish or cadence is None:
+            continue  # drawn by hand only (or no fixed rounds)
+        slot = schedule.last_slot(cadence, now)
         if slot is None or now - slot > DUE_GRACE:
             continue  # no slot yet, or it passed long ago: wait for the next one
         if Round.objects.filter(program=settings_row.program, published_at__gte=slot).exists():
@@ -651,9 +689,10 @@ def publish_due_rounds(*, now: dt.datetime) -> int:
             _, created = publish_round(
                 program=settings_row.program, actor=None, now=now, automatic=True, due_since=slot
             )
-        except RoundOverlapError as exc:
-            # e.g. an organiser published by hand just before the slot: skip this slot
-            # rather than send everybody a second group; the organiser may overlap by hand
+        except ServiceError as exc:
+            # e.g. an organiser published by hand just before the slot (RoundOverlapError):
+            # skip this slot rather than send everybody a second group; the organiser may
+            # overlap by hand. Or the programme cannot draw (group size): the others still do.
             logger.info("rounds: %s not drawn automatically: %s", settings_row.program, exc)
             continue
         count += created
@@ -666,10 +705,15 @@ def _open_memberships(**filters: Any) -> Iterable[GroupMember]:
     ).select_related("round", "round__program", "group", "user")
 
 
-def send_reminders(*, now: dt.datetime) -> int:
+def _in_program(program: Program | None) -> dict[str, Any]:
+    return {} if program is None else {"round__program": program}
+
+
+def send_reminders(*, now: dt.datetime, program: Program | None = None) -> int:
     today = now.date()
     count = 0
     for membership in _open_memberships(
+        **_in_program(program),
         reminder_sent_at__isnull=True,
         group__confirmed_start__isnull=True,
         round__meet_by__gte=today,
@@ -685,10 +729,10 @@ def send_reminders(*, now: dt.datetime) -> int:
     return count
 
 
-def send_checkins(*, now: dt.datetime) -> int:
+def send_checkins(*, now: dt.datetime, program: Program | None = None) -> int:
     count = 0
     for membership in _open_memberships(
-        checkin_sent_at__isnull=True, round__meet_by__lt=now.date()
+        **_in_program(program), checkin_sent_at__isnull=True, round__meet_by__lt=now.date()
     ):
         with transaction.atomic():
             if GroupMember.objects.filter(pk=membership.pk, checkin_sent_at__isnull=True).update(
@@ -699,10 +743,13 @@ def send_checkins(*, now: dt.datetime) -> int:
     return count
 
 
-def send_reasks(*, now: dt.datetime) -> int:
+def send_reasks(*, now: dt.datetime, program: Program | None = None) -> int:
     count = 0
     for membership in GroupMember.objects.filter(
-        answer=CheckinAnswer.NOT_YET, reask_due_at__lte=now, reasked_at__isnull=True
+        **_in_program(program),
+        answer=CheckinAnswer.NOT_YET,
+        reask_due_at__lte=now,
+        reasked_at__isnull=True,
     ).select_related("round", "round__program", "group", "user"):
         with transaction.atomic():
             if GroupMember.objects.filter(
@@ -711,6 +758,25 @@ def send_reasks(*, now: dt.datetime) -> int:
                 emails.checkin(membership, again=True)
                 count += 1
     return count
+
+
+ROUND_MACHINE = Transitions(
+    {"close": (RoundStatus.PUBLISHED,)}, labels=RoundStatus, noun="round"
+)  # a round is created published (publish_round); closing is its one transition
+
+
+def close_round(*, round_: Round, actor: User | None, now: dt.datetime) -> Round:
+    """Close a published round (answers are still accepted): locked, checked, audited."""
+    return apply_transition(
+        round_,
+        machine=ROUND_MACHINE,
+        action="close",
+        to=RoundStatus.CLOSED,
+        actor=actor,
+        audit_action="round.close",
+        program_id=round_.program_id,
+        changes={"closed_at": now},
+    )
 
 
 def close_due_rounds(*, now: dt.datetime) -> tuple[int, int]:
@@ -722,11 +788,10 @@ def close_due_rounds(*, now: dt.datetime) -> tuple[int, int]:
     )
     for round_ in due.select_related("program").order_by("published_at"):
         with transaction.atomic():
-            if not Round.objects.filter(pk=round_.pk, status=RoundStatus.PUBLISHED).update(
-                status=RoundStatus.CLOSED, closed_at=now
-            ):
-                continue
-            audit.record(actor=None, action="round.close", obj=round_, program_id=round_.program_id)
+            try:
+                close_round(round_=round_, actor=None, now=now)
+            except TransitionError:
+                continue  # closed meanwhile (another tick)
             closed += 1
             user_ids = list(
                 GroupMember.objects.filter(round=round_).values_list("user_id", flat=True)

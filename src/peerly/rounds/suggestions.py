@@ -16,16 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
+
+from peerly.core.timezones import zone as _zone
 
 GRID = 15  # minutes between candidate starts (UTC)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, KeyError, OSError):
-        return ZoneInfo("UTC")
 
 
 def _ceil_to_grid(when: dt.datetime) -> dt.datetime:
@@ -98,12 +92,6 @@ def pick_suggestions(
         if all(abs((when - c).total_seconds()) >= 2 * 3600 for c in chosen):
             chosen.append(when)
     return sorted(chosen)[:count]
-
-
-def local_label(when: dt.datetime, tz: str) -> str:
-    """'Tue 14 Jan, 10:00 (Europe/Berlin)' in the given zone."""
-    local = when.astimezone(_zone(tz))
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({tz or 'UTC'})"
 
 
 def parse_local(value: dt.datetime, tz: str) -> dt.datetime:

@@ -7,9 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
-from peerly.programs.models import EnrollmentStatus
+from peerly.core.timezones import user_zone_name
+from peerly.core.viewhelpers import service_errors
+from peerly.programs.access import AccessResult, access_program
+from peerly.programs.models import EnrollmentStatus, Program, ProgramKind
+from peerly.programs.views import kind_nav_context
 from peerly.rounds import calendars, reports, selectors, services
 from peerly.rounds.forms import (
     SEED_MAX,
@@ -22,18 +25,28 @@ from peerly.rounds.forms import (
 from peerly.rounds.models import ChoiceKind, OptInMode
 
 
-def _tz(user: object) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.timezone if profile else "UTC"
+def _member(request: AuthedHttpRequest, slug: str) -> AccessResult:
+    """Members' pages: an enrolment (applied, active, paused) or an organiser (the gateway)."""
+    return access_program(request.user, slug, kind=ProgramKind.COFFEE, need="member")
+
+
+def _organised(request: AuthedHttpRequest, slug: str) -> Program:
+    return access_program(request.user, slug, kind=ProgramKind.COFFEE, need="organiser").program
+
+
+def _nav(request: AuthedHttpRequest, program: Program, active: str) -> dict[str, object]:
+    """The shared programme nav on organisers' pages (the gateway already checked them)."""
+    return kind_nav_context(request, program, active=active, is_organiser=True)
 
 
 # ------------------------------------------------------------------------------- members
 @login_required
 def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program, enrollment = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
-    settings_row = services.get_settings(program)
+    access = _member(request, slug)
+    program, enrollment = access.program, access.enrollment
+    settings_row = selectors.get_coffee_settings(program=program)
     number = services.next_round_number(program)
-    next_draw = services.schedule.next_slot(services.cadence_of(settings_row), timezone.now())
+    next_draw = services.next_draw_at(settings_row, timezone.now())
     memberships = list(selectors.list_memberships_for_user(user=request.user, program=program))
     unmatched = (
         selectors.list_unmatched_for_user(user=request.user, program=program)
@@ -57,8 +70,11 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "current": [m for m in memberships if m.round.status == "published"],
             "unmatched": unmatched,
             "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
-            "is_active": enrollment.status == EnrollmentStatus.ACTIVE,
-            "is_organizer": selectors.is_coffee_organizer(request.user, program),
+            "is_active": enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE,
+            "is_organiser": access.is_organiser,
+            **kind_nav_context(
+                request, program, active="program", is_organiser=access.is_organiser
+            ),
         },
     )
 
@@ -66,17 +82,15 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def choice(request: AuthedHttpRequest, slug: str, action: str) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     mapping = {"skip": ChoiceKind.SKIP, "opt-in": ChoiceKind.OPT_IN, "clear": None}
     if action not in mapping:
         raise Http404
-    try:
+    with service_errors(request) as outcome:
         number = services.set_round_choice(
             user=request.user, program=program, choice=mapping[action]
         )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         text = {
             "skip": f"You will skip round {number}.",
             "opt-in": f"You are in for round {number}.",
@@ -95,7 +109,7 @@ def _group_page(
     checkin_form: CheckinForm | None = None,
     template: str = "rounds/group_detail.html",
 ) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     view = selectors.match_view(group, request.user)
     me = view["me"]
@@ -130,18 +144,16 @@ def group_detail(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 @login_required
 @require_POST
 def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     view = selectors.match_view(group, request.user)
     form = ProposeForm(request.POST, suggestions=view["suggestions"])
     if form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             group = services.propose_time(
-                user=request.user, group=group, start=form.chosen(_tz(request.user))
+                user=request.user, group=group, start=form.chosen(user_zone_name(request.user))
             )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             if group.confirmed_start and not group.proposed_start:
                 messages.success(request, "Your meeting is confirmed.")
             else:
@@ -153,13 +165,11 @@ def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpR
 @login_required
 @require_POST
 def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
-    try:
+    with service_errors(request) as outcome:
         group = services.accept_time(user=request.user, group=group)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             "Confirmed: the calendar invitation is in your email."
@@ -172,13 +182,11 @@ def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 @login_required
 @require_POST
 def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
-    try:
+    with service_errors(request) as outcome:
         services.cancel_meeting(user=request.user, group=group)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         messages.success(request, "Meeting cancelled. We sent the cancellation to everyone.")
     return redirect("rounds:group-detail", slug=slug, group_id=group_id)
 
@@ -188,11 +196,11 @@ def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     if request.method == "GET":
         return _group_page(request, slug, group_id, template="rounds/checkin_form.html")
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     form = CheckinForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.submit_checkin(
                 user=request.user,
                 group=group,
@@ -200,9 +208,7 @@ def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRespons
                 rating=form.cleaned_data.get("rating"),
                 knew_before=form.cleaned_data.get("knew_before"),
             )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Thank you! Your answer is saved.")
             return redirect("rounds:group-detail", slug=slug, group_id=group_id)
     return _group_page(
@@ -230,7 +236,7 @@ def _ics_response(content: str, filename: str) -> HttpResponse:
 def suggestion_ics(
     request: AuthedHttpRequest, slug: str, group_id: int, index: int
 ) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     if not 1 <= index <= len(group.suggestions):
         raise Http404("No such suggestion.")
@@ -239,7 +245,7 @@ def suggestion_ics(
 
 @login_required
 def meeting_ics(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program, _ = selectors.get_coffee_program_for_member(user=request.user, slug=slug)
+    program = _member(request, slug).program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
     if group.confirmed_start is None:
         raise Http404("No meeting is confirmed yet.")
@@ -250,10 +256,10 @@ def meeting_ics(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRes
 def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link in the 'we paused you' email: one button, no login needed (the token is)."""
     if request.method == "POST":
-        try:
+        with service_errors(None) as outcome:  # shown on the page itself, with a 400
             enrollment = services.resume_from_token(token=token, slug=slug)
-        except ServiceError as exc:
-            return render(request, "rounds/resume.html", {"error": exc.message}, status=400)
+        if not outcome.ok:
+            return render(request, "rounds/resume.html", {"error": outcome.message}, status=400)
         return render(request, "rounds/resume.html", {"done": True, "program": enrollment.program})
     return render(request, "rounds/resume.html", {"token": token, "slug": slug})
 
@@ -261,20 +267,19 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 # ---------------------------------------------------------------------------- organisers
 @login_required
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
-    settings_row = services.get_settings(program)
+    program = _organised(request, slug)
+    settings_row = selectors.get_coffee_settings(program=program)
     rounds = list(selectors.list_rounds_for_organizer(program=program)[:24])
     return render(
         request,
         "rounds/manage.html",
         {
+            **_nav(request, program, "manage"),
             "program": program,
             "settings": settings_row,
             "rounds": rounds,
             "next_number": services.next_round_number(program),
-            "next_draw": services.schedule.next_slot(
-                services.cadence_of(settings_row), timezone.now()
-            ),
+            "next_draw": services.next_draw_at(settings_row, timezone.now()),
         },
     )
 
@@ -282,38 +287,40 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
-    settings_row = services.get_settings(program)
+    program = _organised(request, slug)
+    settings_row = selectors.get_coffee_settings(program=program)
     form = SettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.update_settings(actor=request.user, program=program, data=form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Settings saved.")
             return redirect("rounds:manage", slug=slug)
-    return render(request, "rounds/settings_form.html", {"program": program, "form": form})
+    return render(
+        request,
+        "rounds/settings_form.html",
+        {**_nav(request, program, "settings"), "program": program, "form": form},
+    )
 
 
 @login_required
 def preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    program = _organised(request, slug)
     seed_form = PreviewForm(request.GET)
     if not seed_form.is_valid():
         return HttpResponseBadRequest(
             f"seed must be a whole number from 0 to {SEED_MAX}.",
             content_type="text/plain; charset=utf-8",
         )
-    try:
+    with service_errors(request) as outcome:
         result = services.preview_round(program=program, seed=seed_form.cleaned_data["seed"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    if not outcome.ok:
         return redirect("rounds:manage", slug=slug)
     return render(
         request,
         "rounds/round_preview.html",
         {
+            **_nav(request, program, "manage"),
             "program": program,
             "preview": result,
             "figures": result.figures,
@@ -326,12 +333,12 @@ def preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    program = _organised(request, slug)
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That preview is out of date; here is a fresh one.")
         return redirect("rounds:preview", slug=slug)
-    try:
+    with service_errors(request) as outcome:
         round_, created = services.publish_round(
             program=program,
             actor=request.user,
@@ -339,8 +346,7 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             seed=form.cleaned_data["seed"],
             allow_overlap=form.cleaned_data["allow_overlap"],
         )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    if not outcome.ok:
         return redirect("rounds:preview", slug=slug)
     if created:
         messages.success(request, f"Round {round_.number} is published; members are told.")
@@ -351,13 +357,14 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def round_detail(request: AuthedHttpRequest, slug: str, number: int) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    program = _organised(request, slug)
     round_ = selectors.get_round_for_organizer(program=program, number=number)
     report = reports.round_report(round_)
     return render(
         request,
         "rounds/round_detail.html",
         {
+            **_nav(request, program, "manage"),
             "program": program,
             "round": round_,
             "report": report,
@@ -367,6 +374,10 @@ def round_detail(request: AuthedHttpRequest, slug: str, number: int) -> HttpResp
 
 @login_required
 def report(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_coffee_program_for_organizer(user=request.user, slug=slug)
+    program = _organised(request, slug)
     data = reports.program_report(program)
-    return render(request, "rounds/program_report.html", {"program": program, **data})
+    return render(
+        request,
+        "rounds/program_report.html",
+        {**_nav(request, program, "report"), "program": program, **data},
+    )

@@ -8,9 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.circles import services
-from peerly.circles.models import Strategy
 from peerly.core.errors import ServiceError
-from peerly.programs.models import Program, ProgramKind
+from peerly.programs.models import Program, ProgramKind, Strategy
 
 
 class Command(BaseCommand):

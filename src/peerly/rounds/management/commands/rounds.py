@@ -1,17 +1,18 @@
-"""peerly rounds run --program SLUG [--dry-run] [--seed N] [--allow-overlap] | list | tick"""
+"""peerly rounds run --program SLUG [--dry-run] [--seed N] [--allow-overlap] | list | tick
+
+`run` is an alias of `peerly draw` (for coffee programmes only)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from peerly.core.errors import ServiceError
 from peerly.programs.models import Program, ProgramKind
-from peerly.rounds import reports, services
-from peerly.rounds.models import Round
+from peerly.rounds import reports
 from peerly.rounds.ticks import tick
 
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         )
         run.add_argument("--program", required=True, help="programme slug")
         run.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
-        run.add_argument("--seed", type=int, default=None, help="random seed (default: round)")
+        run.add_argument(
+            "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
+        )
         run.add_argument(
             "--allow-overlap",
             action="store_true",
@@ -54,14 +57,6 @@ class Command(BaseCommand):
             raise CommandError(f"programme {slug!r} is not a coffee programme", returncode=2)
         return program
 
-    def _warn_overlap(self, number: int, overlapping: list[Round]) -> None:
-        if overlapping:
-            numbers = ", ".join(str(r.number) for r in overlapping)
-            self.stdout.write(
-                f"warning: round {number} overlaps open round {numbers}: "
-                "its members will be in two groups at once"
-            )
-
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "tick":
@@ -84,41 +79,13 @@ class Command(BaseCommand):
                     f"repeats={r['repeat_pairs']}/{r['unavoidable_repeat_pairs']} met={met}"
                 )
             return
-        try:
-            if options["dry_run"]:
-                preview = services.preview_round(program=program, seed=options["seed"])
-                self._warn_overlap(preview.number, preview.overlapping)
-                f = preview.figures
-                self.stdout.write(
-                    f"round {preview.number} (dry run, seed {preview.seed}): "
-                    f"{f['groups']} groups, {f['matched']} matched, {f['unmatched']} unmatched, "
-                    f"{f['repeat_pairs']} repeat pairs ({f['unavoidable_repeat_pairs']} "
-                    f"unavoidable), cross-team {f['cross_team_rate']:.0%}"
-                )
-                for g in preview.draw.groups:
-                    names = ", ".join(preview.users[u].name for u in g.user_ids)
-                    self.stdout.write(f"  {names}")
-                for u in preview.draw.unmatched:
-                    self.stdout.write(
-                        f"  unmatched: {preview.users[u.user_id].name} "
-                        f"({reports.reason_label(u.reason, u.detail)})"
-                    )
-                return
-            if options["allow_overlap"]:
-                self._warn_overlap(
-                    services.next_round_number(program),
-                    services.rounds_in_the_way(program=program, now=timezone.now()),
-                )
-            round_, created = services.publish_round(
-                program=program,
-                actor=None,
-                seed=options["seed"],
-                allow_overlap=options["allow_overlap"],
-            )
-        except ServiceError as exc:
-            raise CommandError(exc.message, returncode=2) from None
-        verb = "published" if created else "already published"
-        self.stdout.write(
-            f"round {round_.number} {verb}: {round_.groups.count()} groups, "
-            f"{round_.unmatched.count()} unmatched"
+        # `run` is an alias of `peerly draw` for coffee programmes: same seed default (a fresh
+        # one, printed), same output and exit codes (CoffeeKind.draw does the work)
+        call_command(
+            "draw",
+            program=program.slug,
+            dry_run=options["dry_run"],
+            seed=options["seed"],
+            allow_overlap=options["allow_overlap"],
+            stdout=self.stdout,
         )

@@ -1,0 +1,171 @@
+"""The emails circles send (one function per event; every key is unique to its event).
+
+Services call these after their state change, inside their transaction: `queue_email` sends
+on commit, once per key.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec
+
+from django.conf import settings
+from django.urls import reverse
+
+from peerly.accounts.models import User
+from peerly.circles import calendar
+from peerly.circles.models import Circle, CircleMember, CircleSession, Season, SessionStatus
+from peerly.core.timezones import user_zone
+from peerly.notifications.services import queue_email
+
+ICS_REQUEST = "text/calendar; charset=utf-8; method=REQUEST"
+ICS_CANCEL = "text/calendar; charset=utf-8; method=CANCEL"
+P = ParamSpec("P")
+_muted = contextvars.ContextVar("circles_emails_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """No circles email is queued inside the block (the demo replaying a past season)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _unless_muted(fn: Callable[P, None]) -> Callable[P, None]:
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        if not _muted.get():
+            fn(*args, **kwargs)
+
+    return wrapper
+
+
+def local_when(moment: dt.datetime, user: User) -> str:
+    """`moment` in `user`'s own time zone, e.g. "Monday 3 March 2025, 18:00 (Europe/Berlin)"."""
+    where = user_zone(user)
+    local = moment.astimezone(where)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({where.key})"
+
+
+def _url(name: str, **kwargs: object) -> str:
+    return settings.SITE_URL + reverse(f"circles:{name}", kwargs=kwargs)
+
+
+def circle_url(circle: Circle) -> str:
+    return _url("circle", slug=circle.program.slug, circle_id=circle.pk)
+
+
+@_unless_muted
+def season_published(season: Season) -> None:
+    """Every placed member hears about their circle; everyone left out hears why."""
+    program = season.program
+    for member in CircleMember.objects.filter(season=season).select_related(
+        "user", "circle", "circle__program"
+    ):
+        queue_email(
+            key=f"circles-formed:{season.pk}:{member.user_id}",
+            to=member.user,
+            template="circles_formed",
+            context={
+                "program": program,
+                "circle": member.circle,
+                "season": season,
+                "url": circle_url(member.circle),
+            },
+        )
+    users = User.objects.in_bulk([u["user_id"] for u in season.unmatched])
+    for item in season.unmatched:
+        user = users.get(item["user_id"])
+        if user is not None:
+            queue_email(
+                key=f"circles-unmatched:{season.pk}:{user.pk}",
+                to=user,
+                template="circles_unmatched",
+                context={
+                    "program": program,
+                    "season": season,
+                    "message": item["message"],
+                    "url": _url("program", slug=program.slug),
+                },
+            )
+
+
+@_unless_muted
+def series_sent(circle: Circle, *, reason: str, now: dt.datetime) -> None:
+    """The circle's whole series (REQUEST, SEQUENCE = calendar_sequence) to every member:
+    `reason` is "invitation" (slot decided) or "update" (sessions moved)."""
+    circle = (
+        Circle.objects.select_related("program", "program__circle_settings")
+        .prefetch_related("memberships__user__profile")
+        .get(pk=circle.pk)
+    )
+    sessions = list(circle.sessions.all())
+    ics = calendar.series_calendar(circle, sessions).decode()
+    upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.starts_at > now]
+    for member in circle.memberships.all():
+        queue_email(
+            key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}:{member.user_id}",
+            to=member.user,
+            template="circles_calendar",
+            context={
+                "circle": circle,
+                "program": circle.program,
+                "reason": reason,
+                "first_when": local_when(upcoming[0].starts_at, member.user) if upcoming else "",
+                "count": len(upcoming),
+                "url": circle_url(circle),
+            },
+            attachments=[{"filename": "circle.ics", "content": ics, "mimetype": ICS_REQUEST}],
+        )
+
+
+@_unless_muted
+def session_cancelled(circle: Circle, session: CircleSession, *, actor: User) -> None:
+    """Every member gets the cancelled occurrence (CANCEL with its RECURRENCE-ID)."""
+    circle = (
+        Circle.objects.select_related("program")
+        .prefetch_related("memberships__user__profile")
+        .get(pk=circle.pk)
+    )
+    ics = calendar.cancel_occurrence_calendar(circle, session).decode()
+    for member in circle.memberships.all():
+        queue_email(
+            key=f"circles-cancel:{session.pk}:{member.user_id}",
+            to=member.user,
+            template="circles_cancelled",
+            context={
+                "circle": circle,
+                "program": circle.program,
+                "session": session,
+                "actor": actor,
+                "url": circle_url(circle),
+                "when": local_when(session.starts_at, member.user),
+            },
+            attachments=[{"filename": "circle-cancel.ics", "content": ics, "mimetype": ICS_CANCEL}],
+        )
+
+
+@_unless_muted
+def session_reminder(session: CircleSession) -> None:
+    """A reminder to each member before `session` (once per member and start time)."""
+    circle = session.circle
+    for member in circle.memberships.select_related("user", "user__profile"):
+        queue_email(
+            key=(f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}:{member.user_id}"),
+            to=member.user,
+            template="circles_reminder",
+            context={
+                "circle": circle,
+                "program": circle.program,
+                "session": session,
+                "when": local_when(session.starts_at, member.user),
+                "url": _url("session", slug=circle.program.slug, session_id=session.pk),
+            },
+        )

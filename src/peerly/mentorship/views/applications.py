@@ -1,0 +1,102 @@
+"""Members' landing page and the application form."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from peerly.core.http import AuthedHttpRequest
+from peerly.mentorship import selectors, services
+from peerly.mentorship.forms import (
+    ApplicationForm,
+)
+from peerly.mentorship.models import (
+    MentorNomination,
+    Review,
+)
+from peerly.mentorship.views._common import (
+    _attempt,
+    _timeline,
+    access_for_page,
+)
+from peerly.programs.models import EnrollmentStatus, Role
+
+
+@login_required
+def program_home(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = access_for_page(request, slug)
+    program = access.program
+    today = timezone.localdate()
+    mentorship = selectors.get_current_mentorship(user=request.user, program=program)
+    mentor_profile = selectors.get_mentor_profile(user=request.user, program=program)
+    nominations = MentorNomination.objects.filter(
+        program=program, nominee=request.user, status__in=("evaluation", "training", "review")
+    )
+    enrollment = access.enrollment
+    joined_as_mentor = (
+        mentor_profile is None
+        and enrollment is not None
+        and enrollment.role == Role.MENTOR
+        and enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.APPLIED)
+    )
+    reviews_due = Review.objects.filter(
+        round__program=program,
+        reviewer=request.user,
+        submitted_at__isnull=True,
+        round__closes_on__gte=today,
+    ).select_related("reviewee")
+    return render(
+        request,
+        "mentorship/program_home.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "joined_as_mentor": joined_as_mentor,
+            "mentorship": mentorship,
+            "timeline": _timeline(mentorship) if mentorship else [],
+            "mentor_profile": mentor_profile,
+            "is_organizer": access.is_organiser,
+            "nominations": list(nominations),
+            "reviews_due": list(reviews_due),
+            "can_apply": mentor_profile is None
+            and not joined_as_mentor
+            and (mentorship is None or not mentorship.is_open),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = access_for_page(request, slug)
+    program, enrollment = access.program, access.enrollment
+    enrolled = enrollment is not None and enrollment.status in (
+        EnrollmentStatus.ACTIVE,
+        EnrollmentStatus.APPLIED,
+        EnrollmentStatus.PAUSED,
+    )
+    form = ApplicationForm(request.POST or None, program=program, with_questions=not enrolled)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            request,
+            lambda: services.submit_application(
+                user=request.user,
+                program=program,
+                goals=data["goals"],
+                wants=data["wants"],
+                answers=form.answers(),
+                accept_agreement=data.get("agreement", False),
+            ),
+            "Application sent. You can follow it on this page.",
+            form,
+        ):
+            return redirect("mentorship:program", slug=slug)
+    return render(
+        request,
+        "mentorship/application_form.html",
+        {"program": program, "form": form, "enrolled": enrolled},
+    )

@@ -1,0 +1,84 @@
+"""Organisers' page for one mentorship: reassign, close, end."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from peerly.core.http import AuthedHttpRequest
+from peerly.mentorship import selectors, services
+from peerly.mentorship.forms import (
+    ReasonForm,
+    ReassignForm,
+)
+from peerly.mentorship.views._common import (
+    _answers,
+    _attempt,
+    _timeline,
+    organiser_nav,
+    program_for,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_for(request, slug, need="organiser")
+    ms = selectors.get_mentorship_for_organizer(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
+    reassign_form = ReassignForm(request.POST or None, program=program, exclude=ms.mentor_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reassign":
+            if reassign_form.is_valid():
+                _attempt(
+                    request,
+                    lambda: services.reassign_mentor(
+                        actor=request.user,
+                        mentorship=ms,
+                        mentor=reassign_form.cleaned_data["mentor"],
+                        reason=reassign_form.cleaned_data["reason"],
+                    ),
+                    "Mentor changed.",
+                )
+            else:
+                messages.error(request, "Choose a new mentor and give a reason.")
+        elif action == "close":
+            _attempt(
+                request,
+                lambda: services.close_application(
+                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
+                ),
+                "Application closed.",
+            )
+        elif action == "end":
+            _attempt(
+                request,
+                lambda: services.end_mentorship(
+                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
+                ),
+                "Mentorship ended.",
+            )
+        else:
+            raise PermissionDenied
+        return redirect("mentorship:manage-mentorship", slug=slug, mentorship_id=ms.pk)
+    return render(
+        request,
+        "mentorship/manage_mentorship.html",
+        {
+            **organiser_nav(request, program, "manage"),
+            "program": program,
+            "ms": ms,
+            "timeline": _timeline(ms),
+            "history": selectors.mentorship_history(ms),
+            "answers": _answers(ms),
+            "report_count": ms.reports.count(),
+            "reassign_form": ReassignForm(program=program, exclude=ms.mentor_id),
+            "reason_form": ReasonForm(),
+        },
+    )

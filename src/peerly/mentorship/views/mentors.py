@@ -1,0 +1,249 @@
+"""Mentors: the directory, the mentor's dashboard and profile, resignation, nominations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerly.accounts.models import User, Visibility, split_tags
+from peerly.accounts.selectors import profile_fields_for_viewer
+from peerly.core.http import AuthedHttpRequest
+from peerly.mentorship import selectors, services
+from peerly.mentorship.forms import (
+    ApproveNominationForm,
+    EvaluationForm,
+    MentorProfileForm,
+    NominationForm,
+    ResignForm,
+)
+from peerly.mentorship.models import (
+    NominationStatus,
+)
+from peerly.mentorship.views._common import (
+    KIND,
+    _attempt,
+    program_for,
+)
+from peerly.programs.access import access_program, is_organiser
+
+
+@login_required
+def mentor_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = access_program(request.user, slug, kind=KIND, need="member")
+    program = access.program
+    mentors = list(selectors.list_mentors_for_member(access=access))
+    shown = profile_fields_for_viewer(
+        viewer=request.user,
+        users=[m.user for m in mentors],
+        program=program,
+        names=["timezone", "languages"],
+        level=Visibility.PROGRAMMES,  # the mentor list is the same for members and organisers
+    )
+    rows = [
+        {
+            "mentor": m,
+            "timezone": shown[m.user_id].get("timezone", ""),
+            # the mentor profile's own languages are public; else the profile's, if shown
+            "languages": split_tags(m.languages or shown[m.user_id].get("languages", "")),
+        }
+        for m in mentors
+    ]
+    return render(request, "mentorship/mentor_list.html", {"program": program, "rows": rows})
+
+
+@login_required
+def mentor_dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug)
+    profile = selectors.get_own_mentor_profile(user=request.user, program=program)
+    board = selectors.mentor_dashboard(profile=profile, today=timezone.localdate())
+    return render(
+        request,
+        "mentorship/mentor_dashboard.html",
+        {"program": program, "board": board, "profile": profile},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentor_profile(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug)
+    profile = selectors.get_own_mentor_profile(user=request.user, program=program)
+    form = MentorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile.refresh_from_db()
+        if _attempt(
+            request,
+            lambda: services.update_mentor_profile(
+                actor=request.user,
+                profile=profile,
+                expertise=data["expertise"],
+                languages=data["languages"],
+                capacity=data["capacity"],
+                is_accepting=data["is_accepting"],
+            ),
+            "Mentor profile saved.",
+            form,
+        ):
+            return redirect("mentorship:mentor-dashboard", slug=slug)
+    return render(
+        request,
+        "mentorship/mentor_form.html",
+        {
+            "program": program,
+            "form": form,
+            "profile": profile,
+            "resign_form": ResignForm(profile=profile),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mentor_resign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug)
+    profile = selectors.get_own_mentor_profile(user=request.user, program=program)
+    form = ResignForm(request.POST, profile=profile)
+    if not form.is_valid():
+        messages.error(request, "Please give a reason.")
+        return redirect("mentorship:mentor-profile", slug=slug)
+    if _attempt(
+        request,
+        lambda: services.resign_mentor(
+            actor=request.user,
+            profile=profile,
+            reason=form.cleaned_data["reason"],
+            replacement=form.cleaned_data["replacement"],
+        ),
+        "You have stepped down. Thank you for mentoring.",
+    ):
+        return redirect("mentorship:program", slug=slug)
+    return redirect("mentorship:mentor-profile", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nominate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug)
+    is_mentor = selectors.get_mentor_profile(user=request.user, program=program) is not None
+    form = NominationForm(request.POST or None, program=program)
+    if not is_mentor:
+        del form.fields["nominee_email"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        nominee: User | None = request.user
+        if data.get("nominee_email"):
+            nominee = User.objects.filter(
+                email__iexact=data["nominee_email"], is_active=True
+            ).first()
+            if nominee is None:
+                form.add_error("nominee_email", "Nobody with this email has a Peerly account.")
+        evaluator = data["evaluator"].user if data.get("evaluator") else None
+        if nominee is not None and _attempt(
+            request,
+            lambda: services.nominate_mentor(
+                actor=request.user,
+                program=program,
+                nominee=nominee,
+                statement=data["statement"],
+                expertise=data["expertise"],
+                evaluator=evaluator,
+            ),
+            "Nomination sent.",
+            form,
+        ):
+            return redirect("mentorship:program", slug=slug)
+    return render(
+        request,
+        "mentorship/nomination_form.html",
+        {"program": program, "form": form, "is_mentor": is_mentor},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int) -> HttpResponse:
+    program = program_for(request, slug)
+    nom = selectors.get_nomination_for_user(
+        user=request.user, program=program, nomination_id=nomination_id
+    )
+    user, post = request.user, request.POST
+    organiser = is_organiser(user, program)
+    if request.method == "POST":
+        action = post.get("action", "")
+        if action == "evaluate":
+            form = EvaluationForm(post)
+            if form.is_valid():
+                _attempt(
+                    request,
+                    lambda: services.evaluate_nomination(
+                        actor=user,
+                        nomination=nom,
+                        recommend=form.cleaned_data["recommend"],
+                        evaluation=form.cleaned_data["evaluation"],
+                    ),
+                    "Evaluation saved.",
+                )
+            else:
+                messages.error(request, "Choose a recommendation and write an evaluation.")
+        elif action == "training":
+            _attempt(
+                request,
+                lambda: services.set_training_item(
+                    actor=user,
+                    nomination=nom,
+                    index=int(post.get("item", "-1") or -1),
+                    done=post.get("done") == "1",
+                ),
+                "Training checklist saved.",
+            )
+        elif action == "approve":
+            approve_form = ApproveNominationForm(post)
+            capacity = (
+                approve_form.cleaned_data.get("capacity") if approve_form.is_valid() else None
+            )
+            _attempt(
+                request,
+                lambda: services.approve_nomination(actor=user, nomination=nom, capacity=capacity),
+                f"{nom.nominee.name} is now a mentor.",
+            )
+        elif action == "decline":
+            _attempt(
+                request,
+                lambda: services.decline_nomination(
+                    actor=user, nomination=nom, reason=post.get("reason", "")
+                ),
+                "Nomination declined.",
+            )
+        elif action == "withdraw":
+            _attempt(
+                request,
+                lambda: services.withdraw_nomination(actor=user, nomination=nom),
+                "Nomination withdrawn.",
+            )
+        else:
+            raise PermissionDenied
+        return redirect("mentorship:nomination-detail", slug=slug, nomination_id=nom.pk)
+    items = services.get_settings(program).training_items
+    return render(
+        request,
+        "mentorship/nomination_detail.html",
+        {
+            "program": program,
+            "nom": nom,
+            "is_nominee": nom.nominee_id == user.pk,
+            "is_organizer": organiser,
+            "can_evaluate": nom.status == NominationStatus.EVALUATION
+            and nom.nominee_id != user.pk
+            and nom.evaluator_id in (None, user.pk)
+            and selectors.get_mentor_profile(user=user, program=program) is not None,
+            "training": [(i, label, i in nom.training_done) for i, label in enumerate(items)],
+            "evaluation_form": EvaluationForm(),
+            "approve_form": ApproveNominationForm(),
+        },
+    )

@@ -1,0 +1,131 @@
+"""Monthly reports, support requests (the mentor decides, organisers see validated ones)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerly.core.http import AuthedHttpRequest
+from peerly.mentorship import selectors, services
+from peerly.mentorship.forms import (
+    CommentForm,
+    ReportForm,
+    month_choices,
+)
+from peerly.mentorship.views._common import (
+    _attempt,
+    organiser_nav,
+    program_for,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_for(request, slug)
+    ms = selectors.get_mentorship_for_user(
+        user=request.user, program=program, mentorship_id=mentorship_id
+    )
+    if ms.mentee_id != request.user.pk:
+        raise PermissionDenied("Only the mentee files reports.")
+    today = timezone.localdate()
+    since = timezone.localdate(ms.accepted_at or ms.submitted_at)
+    filed = set(ms.reports.values_list("month", flat=True))
+    months = [m for m in month_choices(today, since) if m not in filed]
+    form = ReportForm(
+        request.POST or None,
+        months=months,
+        initial={
+            "month": services.previous_month(today).isoformat()
+            if services.previous_month(today) in months
+            else None
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            request,
+            lambda: services.file_report(
+                actor=request.user,
+                mentorship=ms,
+                month=data["month"],
+                did=data["did"],
+                next_steps=data["next_steps"],
+                blockers=data["blockers"],
+            ),
+            "Report filed. Your mentor has been told.",
+            form,
+        ):
+            return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
+    return render(
+        request, "mentorship/report_form.html", {"program": program, "ms": ms, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> HttpResponse:
+    program = program_for(request, slug)
+    report = selectors.get_report_for_user(user=request.user, program=program, report_id=report_id)
+    form = CommentForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            lambda: services.comment_on_report(
+                actor=request.user, report=report, body=form.cleaned_data["body"]
+            ),
+            "Comment added.",
+            form,
+        )
+    ):
+        return redirect("mentorship:report-detail", slug=slug, report_id=report.pk)
+    return render(
+        request,
+        "mentorship/report_detail.html",
+        {
+            "program": program,
+            "report": report,
+            "ms": report.mentorship,
+            "form": form,
+            "comments": report.comments.select_related("author"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request: AuthedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    program = program_for(request, slug)
+    item = selectors.get_request_for_user(user=request.user, program=program, request_id=request_id)
+    validate = request.POST.get("decision") == "validate"
+    _attempt(
+        request,
+        lambda: services.decide_request(
+            actor=request.user,
+            request=item,
+            validate=validate,
+            reason=request.POST.get("reason", ""),
+        ),
+        "Request validated." if validate else "Request declined.",
+    )
+    return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=item.mentorship_id)
+
+
+@login_required
+def manage_requests(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug, need="organiser")
+    return render(
+        request,
+        "mentorship/manage_requests.html",
+        {
+            **organiser_nav(request, program, "requests"),
+            "program": program,
+            "requests": selectors.list_requests_for_organizer(program=program)[:200],
+        },
+    )

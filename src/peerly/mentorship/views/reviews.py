@@ -1,0 +1,83 @@
+"""The yearly feedback round: writing reviews, organisers opening the round."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from peerly.core.http import AuthedHttpRequest
+from peerly.mentorship import selectors, services
+from peerly.mentorship.forms import (
+    ReviewForm,
+)
+from peerly.mentorship.views._common import (
+    _attempt,
+    organiser_nav,
+    program_for,
+)
+
+
+@login_required
+def review_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug)
+    reviews = selectors.list_reviews_for_user(user=request.user, program=program)
+    return render(request, "mentorship/review_list.html", {"program": program, **reviews})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpResponse:
+    program = program_for(request, slug)
+    review = selectors.get_review_for_reviewer(
+        user=request.user, program=program, review_id=review_id
+    )
+    form = ReviewForm(
+        request.POST or None,
+        initial={"strengths": review.strengths, "improve": review.improve, "rating": review.rating},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            request,
+            lambda: services.submit_review(
+                actor=request.user,
+                review=review,
+                strengths=data["strengths"],
+                improve=data["improve"],
+                rating=data["rating"],
+            ),
+            "Thank you: your feedback is saved.",
+            form,
+        ):
+            return redirect("mentorship:review-list", slug=slug)
+    return render(
+        request, "mentorship/review_form.html", {"program": program, "review": review, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_reviews(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = program_for(request, slug, need="organiser")
+    if request.method == "POST":
+        _attempt(
+            request,
+            lambda: services.open_review_round(
+                actor=request.user, program=program, now=timezone.now()
+            ),
+            "Feedback round opened: everyone has been asked.",
+        )
+        return redirect("mentorship:manage-reviews", slug=slug)
+    return render(
+        request,
+        "mentorship/manage_reviews.html",
+        {
+            **organiser_nav(request, program, "reviews"),
+            "program": program,
+            "aggregates": selectors.review_aggregates(program=program),
+            "rounds": program.review_rounds.all(),
+        },
+    )

@@ -1,0 +1,213 @@
+"""The programme-kind contract and its registry.
+
+A programme kind (coffee rounds, circles, mentorship, …) is one app with one `kind.py`
+defining a `Kind` subclass, registered once in its `AppConfig.ready()`:
+
+    class CoffeeKind(Kind):
+        code = "coffee"                 # Program.kind
+        label = "Coffee rounds"
+        app_label = "rounds"            # URL namespace and /api/v1/<app_label>/
+        url_prefix = "coffee"           # /programs/<slug>/coffee/
+        urls_module = "peerly.rounds.urls"
+        ...
+
+    def ready(self): kinds.register(CoffeeKind())
+
+Home, `peerly tick`, API mounting, the demo and `peerly draw` loop over `registry()`;
+nothing discovers modules by name. Every method has a harmless default, so a kind implements
+only what it has. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from ninja import Router
+
+    from peerly.core.attention import AttentionItem
+    from peerly.programs.models import Enrollment, Program
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of a programme's navigation (templates/programs/_kind_nav.html)."""
+
+    label: str
+    url: str
+    key: str  # the page's key; the nav marks the item whose key the view passes as active
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: object
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    """What a draw (preview or publish) did, for the CLI and the organiser's page."""
+
+    summary: str  # one line: "round 4 published: 12 groups, 1 unmatched"
+    seed: int | None
+    saved: bool  # False for a dry run (or when nothing was drawn)
+    lines: tuple[str, ...] = ()  # details: one line per group / unmatched member
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+class Kind:
+    """Base class (and protocol) of a programme kind. Override what the kind has."""
+
+    code: str = ""
+    label: str = ""
+    app_label: str = ""
+    url_prefix: str = ""  # path segment under /programs/<slug>/; "" = no pages
+    urls_module: str = ""  # dotted module with `app_name` and `urlpatterns`
+    settings_model: type[models.Model] | None = None
+    roles: tuple[str, ...] = ("participant",)  # first = default role
+    self_enrol_roles: tuple[str, ...] | None = None  # roles members pick; None = roles
+
+    # ------------------------------------------------------------------ lifecycle
+    def create_settings(self, program: Program) -> None:
+        """Create the programme's settings row(s). Called by programs.services.create_program
+        inside its transaction (and by the app's data migration for existing programmes).
+        Must be idempotent. Default: create `settings_model(program=program)` if any."""
+        if self.settings_model is not None:
+            self.settings_model._default_manager.get_or_create(program=program)
+
+    # ------------------------------------------------------------------ web
+    def api_router(self) -> Router | None:
+        """The django-ninja router mounted at /api/v1/<app_label>/ (None: no API)."""
+        return None
+
+    def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
+        """The programme's navigation for this viewer (members' pages, organisers' pages)."""
+        return []
+
+    def member_url(self, program: Program) -> str | None:
+        """The kind's main page for members (the programme page links to it)."""
+        return None
+
+    def organiser_url(self, program: Program) -> str | None:
+        """The kind's main page for organisers."""
+        return None
+
+    def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
+        """GET-able URLs per need ("viewer", "member", "organiser") for the shared persona ×
+        page access table (tests/test_access_matrix.py). Only pages whose access is decided by
+        the gateway alone (no per-object rule) belong here."""
+        return {}
+
+    # ------------------------------------------------------------------ periodic and home
+    def attention_items(self, user: Any) -> list[AttentionItem]:
+        return []
+
+    def tick(self, *, now: dt.datetime) -> dict[str, int]:
+        """Everything periodic for this kind, idempotent (called by `peerly tick`)."""
+        return {}
+
+    # ------------------------------------------------------------------ the draw
+    def draw(
+        self,
+        program: Program,
+        *,
+        seed: int | None,
+        dry_run: bool,
+        actor: Any,
+        allow_overlap: bool = False,
+    ) -> DrawResult:
+        """Preview (dry_run) or publish the kind's next draw (a round, a season, a batch of
+        assignments). `seed=None`: `peerly draw` passes a fresh random seed and prints it.
+        Raises ServiceError when it cannot be done (nothing changed)."""
+        raise NotImplementedError(f"{self.label or self.code} has no draw.")
+
+    # ------------------------------------------------------------------ demo and figures
+    def demo(
+        self,
+        *,
+        program: Program,
+        enrollments: Sequence[Enrollment],
+        rng: random.Random,
+        now: dt.datetime,
+    ) -> None:
+        """Populate a demo programme (after enrolments exist), through the services."""
+
+    def metrics(self, program: Program) -> list[Metric]:
+        """Figures the kind contributes to the programme's overview."""
+        return []
+
+    def __repr__(self) -> str:
+        return f"<Kind {self.code}>"
+
+
+_registry: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Register a kind (once, from AppConfig.ready()). Re-registering the same class under
+    its code is a no-op (ready() may run twice in tests); another class with a taken code is
+    an error."""
+    if not kind.code:
+        raise ValueError("A kind needs a code.")
+    existing = _registry.get(kind.code)
+    if existing is not None:
+        if type(existing) is type(kind):
+            return existing
+        raise ValueError(f"Programme kind {kind.code!r} is already registered by {existing!r}.")
+    _registry[kind.code] = kind
+    return kind
+
+
+def unregister(code: str) -> None:
+    _registry.pop(code, None)
+
+
+def registry() -> list[Kind]:
+    """Every registered kind, in registration order (settings.INSTALLED_APPS order)."""
+    return list(_registry.values())
+
+
+def codes() -> list[str]:
+    return list(_registry)
+
+
+def get(code: str) -> Kind | None:
+    return _registry.get(code)
+
+
+def kind_of(program: Program) -> Kind:
+    """The kind of a programme; Http404 for a programme of a kind that is not installed."""
+    kind = _registry.get(program.kind)
+    if kind is None:
+        raise Http404("This kind of programme is not available.")
+    return kind
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(k.code, k.label) for k in _registry.values()]
+
+
+def validate_kind(value: str) -> None:
+    """Model/form validator: `value` must be a registered kind (no migration per new kind)."""
+    if value not in _registry:
+        raise ValidationError(f"“{value}” is not a kind of programme.", code="invalid_kind")
+
+
+@contextmanager
+def registered(kind: Kind) -> Iterator[Kind]:
+    """Register `kind` for the duration of a block (tests: a toy kind)."""
+    register(kind)
+    try:
+        yield kind
+    finally:
+        unregister(kind.code)
