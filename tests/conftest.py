@@ -25,8 +25,8 @@ class Personas:
     """One programme and everyone who might look at it.
 
     anonymous (no user), outsider (no shared programme), member (active participant),
-    other_member (another active participant), other_organizer (organises another
-    programme), organizer (organises this one), admin (site admin / superuser).
+    other_member (another active participant), other_organiser (organises another
+    programme), organiser (organises this one), admin (site admin / superuser).
     """
 
     program: Program
@@ -34,8 +34,8 @@ class Personas:
     outsider: User
     member: User
     other_member: User
-    organizer: User
-    other_organizer: User
+    organiser: User
+    other_organiser: User
     admin: User
 
     def get(self, name: str) -> User | None:
@@ -49,15 +49,15 @@ class Personas:
         return client
 
 
-PERSONAS = ("anonymous", "outsider", "member", "other_organizer", "organizer", "admin")
+PERSONAS = ("anonymous", "outsider", "member", "other_organiser", "organiser", "admin")
 
 
 @pytest.fixture
 def personas(db) -> Personas:  # type: ignore[no-untyped-def]
-    organizer = UserFactory(display_name="Olive Organiser")
-    other_organizer = UserFactory(display_name="Otto Other")
-    program = ProgramFactory(organizers=[organizer])
-    other_program = ProgramFactory(organizers=[other_organizer])
+    organiser = UserFactory(display_name="Olive Organiser")
+    other_organiser = UserFactory(display_name="Otto Other")
+    program = ProgramFactory(organisers=[organiser])
+    other_program = ProgramFactory(organisers=[other_organiser])
     member = UserFactory(display_name="Mia Member")
     other_member = UserFactory(display_name="Noor Neighbour")
     EnrollmentFactory(program=program, user=member)
@@ -68,7 +68,7 @@ def personas(db) -> Personas:  # type: ignore[no-untyped-def]
         outsider=UserFactory(),
         member=member,
         other_member=other_member,
-        organizer=organizer,
-        other_organizer=other_organizer,
+        organiser=organiser,
+        other_organiser=other_organiser,
         admin=UserFactory(is_staff=True, is_superuser=True),
     )

@@ -68,9 +68,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     group_size = 2
 
     @factory.post_generation
-    def organizers(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def organisers(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create and extracted:
-            self.organizers.add(*extracted)
+            self.organisers.add(*extracted)
 
     @factory.post_generation
     def kind_settings(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]

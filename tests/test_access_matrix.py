@@ -83,8 +83,8 @@ class World:
         self.users = {p: UserFactory(display_name=p.title()) for p in PERSONAS if p != "anonymous"}
         self.users["admin"].is_superuser = self.users["admin"].is_staff = True
         self.users["admin"].save()
-        self.program = ProgramFactory(kind=code, organizers=[self.users["organiser"]])
-        ProgramFactory(kind=code, organizers=[self.users["other_organiser"]])
+        self.program = ProgramFactory(kind=code, organisers=[self.users["organiser"]])
+        ProgramFactory(kind=code, organisers=[self.users["other_organiser"]])
         for persona, status in ENROLLED.items():
             EnrollmentFactory(
                 program=self.program, user=self.users[persona], status=status, role=kind.roles[0]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_organiser_level_only_while_the_member_takes_part(status, expected):
     organiser = UserFactory()
     member = UserFactory()
-    program = ProgramFactory(organizers=[organiser])
+    program = ProgramFactory(organisers=[organiser])
     EnrollmentFactory(program=program, user=member, status=status)
 
     assert viewer_level(organiser, member) == expected
@@ -35,7 +35,7 @@ def test_organiser_level_only_while_the_member_takes_part(status, expected):
 def test_organiser_of_a_left_member_sees_only_what_a_shared_programme_allows():
     organiser = UserFactory()
     member = UserFactory()
-    left = ProgramFactory(organizers=[organiser])
+    left = ProgramFactory(organisers=[organiser])
     shared = ProgramFactory()
     EnrollmentFactory(program=left, user=member, status=EnrollmentStatus.LEFT)
     EnrollmentFactory(program=shared, user=member)

@@ -308,7 +308,7 @@ def test_resume_link_cannot_undo_leaving(client, paused):
 @pytest.fixture
 def invite():
     organiser = UserFactory()
-    program = ProgramFactory(organizers=[organiser], expectations="Be kind.")
+    program = ProgramFactory(organisers=[organiser], expectations="Be kind.")
     invitee = UserFactory(email="guest@example.org")
     invitation = program_services.invite_member(
         actor=organiser, program=program, email=invitee.email
@@ -418,7 +418,7 @@ def test_admin_does_not_show_links_that_carry_a_secret(flow):
         secret = secret_of(re.search(r"/accounts/password/reset/\S+/\S+/", body).group(0))
     elif flow == "invitation":
         organiser = UserFactory()
-        program = ProgramFactory(organizers=[organiser])
+        program = ProgramFactory(organisers=[organiser])
         secret = program_services.invite_member(
             actor=organiser, program=program, email="guest@example.org"
         ).token

@@ -127,8 +127,8 @@ def test_do_not_pair_only_accepts_co_members_and_stays_private(client, personas)
     assert response.status_code == 302
     assert DoNotPair.objects.filter(owner=personas.member, other=personas.other_member).exists()
     # Nobody else sees it: not the other member, not the organiser, not on the profile page.
-    for viewer in (personas.organizer, personas.other_member, personas.admin):
-        other = personas.client("organizer" if viewer == personas.organizer else "admin")
+    for viewer in (personas.organiser, personas.other_member, personas.admin):
+        other = personas.client("organiser" if viewer == personas.organiser else "admin")
         if viewer == personas.other_member:
             other.force_login(viewer)
         page = other.get(reverse("accounts:member", args=[personas.member.pk]))
@@ -142,11 +142,11 @@ def test_do_not_pair_only_accepts_co_members_and_stays_private(client, personas)
     [
         ("programmes", "other_member", True),
         ("organisers", "other_member", False),
-        ("organisers", "organizer", True),
-        ("private", "organizer", False),
+        ("organisers", "organiser", True),
+        ("private", "organiser", False),
         ("private", "member", True),
         ("programmes", "outsider", None),
-        ("programmes", "other_organizer", None),
+        ("programmes", "other_organiser", None),
     ],
 )
 def test_profile_field_visibility(personas, level, viewer, sees):

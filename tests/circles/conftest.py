@@ -19,14 +19,14 @@ BEFORE_SEASON = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def organizer(db) -> User:  # type: ignore[no-untyped-def]
+def organiser(db) -> User:  # type: ignore[no-untyped-def]
     return UserFactory(display_name="Olga Organiser")
 
 
 @pytest.fixture
-def program(organizer) -> Program:  # type: ignore[no-untyped-def]
+def program(organiser) -> Program:  # type: ignore[no-untyped-def]
     return ProgramFactory(
-        kind=ProgramKind.CIRCLE, group_size=3, organizers=[organizer], slug="circles"
+        kind=ProgramKind.CIRCLE, group_size=3, organisers=[organiser], slug="circles"
     )
 
 
@@ -56,12 +56,12 @@ def add_members(program) -> Callable[..., list[User]]:  # type: ignore[no-untype
 
 
 @pytest.fixture
-def publish(program, organizer, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def publish(program, organiser, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     def _publish(seed: int = 1, starts_on: dt.date = SEASON_START, **kw: object):  # type: ignore[no-untyped-def]
         number = services.next_season_number(program=program)
         with django_capture_on_commit_callbacks(execute=True):
             season, _ = services.publish_season(
-                actor=organizer,
+                actor=organiser,
                 program=program,
                 number=number,
                 seed=seed,

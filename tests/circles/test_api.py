@@ -73,9 +73,9 @@ def test_anonymous_is_refused(client, path):
     assert client.get(path).status_code == 401
 
 
-def test_organiser_and_admin_get_nothing_private(with_action, client, organizer):
+def test_organiser_and_admin_get_nothing_private(with_action, client, organiser):
     _circle, action = with_action
-    for user in (organizer,):
+    for user in (organiser,):
         client.force_login(user)
         assert client.get("/api/v1/circles/actions").json() == []
         assert client.get("/api/v1/circles/mine").json() == []

@@ -16,12 +16,12 @@ from tests.factories import UserFactory
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_publish_creates_one_season(program, add_members, organizer):
+def test_concurrent_publish_creates_one_season(program, add_members, organiser):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     add_members(9)
     second = UserFactory()
-    program.organizers.add(second)
+    program.organisers.add(second)
     barrier = threading.Barrier(2)
     results: list[object] = []
 
@@ -39,7 +39,7 @@ def test_concurrent_publish_creates_one_season(program, add_members, organizer):
             close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=press, args=(u,)) for u in (organizer, second)]
+    threads = [threading.Thread(target=press, args=(u,)) for u in (organiser, second)]
     for t in threads:
         t.start()
     for t in threads:
@@ -54,12 +54,12 @@ def test_concurrent_publish_creates_one_season(program, add_members, organizer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_votes_decide_once(program, add_members, organizer):
+def test_concurrent_votes_decide_once(program, add_members, organiser):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     add_members(3)
     season, _ = services.publish_season(
-        actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        actor=organiser, program=program, number=1, seed=1, starts_on=SEASON_START
     )
     circle = season.circles.get()
     users = [m.user for m in circle.memberships.select_related("user")]
@@ -92,18 +92,18 @@ def test_concurrent_votes_decide_once(program, add_members, organizer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_overlapping_seasons_never_seat_anyone_twice(program, add_members, organizer):
+def test_concurrent_overlapping_seasons_never_seat_anyone_twice(program, add_members, organiser):
     """Two organisers publish season 2 while season 1 runs, at once: one season 2, formed
     under the programme lock, places only members who are not in a running circle."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     first = add_members(3)
     services.publish_season(
-        actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        actor=organiser, program=program, number=1, seed=1, starts_on=SEASON_START
     )
     late = add_members(3)
     second = UserFactory()
-    program.organizers.add(second)
+    program.organisers.add(second)
     barrier = threading.Barrier(2)
     results: list[object] = []
 
@@ -126,7 +126,7 @@ def test_concurrent_overlapping_seasons_never_seat_anyone_twice(program, add_mem
             close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=press, args=(u,)) for u in (organizer, second)]
+    threads = [threading.Thread(target=press, args=(u,)) for u in (organiser, second)]
     for t in threads:
         t.start()
     for t in threads:

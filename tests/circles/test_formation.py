@@ -122,14 +122,14 @@ def test_publish_saves_circles_slot_options_and_tells_everyone(program, add_memb
     assert "could not place you" in loner_mail.body
 
 
-def test_publish_is_idempotent(program, add_members, organizer, django_capture_on_commit_callbacks):
+def test_publish_is_idempotent(program, add_members, organiser, django_capture_on_commit_callbacks):
     add_members(6)
     with django_capture_on_commit_callbacks(execute=True):
         first, created = services.publish_season(
-            actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+            actor=organiser, program=program, number=1, seed=1, starts_on=SEASON_START
         )
         again, created_again = services.publish_season(
-            actor=organizer, program=program, number=1, seed=9, starts_on=SEASON_START
+            actor=organiser, program=program, number=1, seed=9, starts_on=SEASON_START
         )
     assert created and not created_again
     assert first.pk == again.pk
@@ -137,7 +137,7 @@ def test_publish_is_idempotent(program, add_members, organizer, django_capture_o
     assert len(mail.outbox) == 6
     with pytest.raises(ServiceError, match="next season is number 2"):
         services.publish_season(
-            actor=organizer, program=program, number=3, seed=1, starts_on=SEASON_START
+            actor=organiser, program=program, number=3, seed=1, starts_on=SEASON_START
         )
 
 
@@ -154,11 +154,11 @@ def test_new_season_avoids_earlier_circle_mates(program, add_members, publish):
     assert Season.objects.count() == 4
 
 
-def test_publish_with_nobody_to_place_refuses(program, add_members, organizer):
+def test_publish_with_nobody_to_place_refuses(program, add_members, organiser):
     add_members(2)
     with pytest.raises(ServiceError, match="No circle"):
         services.publish_season(
-            actor=organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+            actor=organiser, program=program, number=1, seed=1, starts_on=SEASON_START
         )
     assert not Season.objects.exists()
 

@@ -30,7 +30,7 @@ def world(personas):  # type: ignore[no-untyped-def]
         for day, start, end in MONDAY_9_17:
             WindowFactory(profile=user.profile, weekday=day, start_minute=start, end_minute=end)
     season, _ = services.publish_season(
-        actor=personas.organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+        actor=personas.organiser, program=program, number=1, seed=1, starts_on=SEASON_START
     )
     mine = season.circles.get(memberships__user=personas.member)
     other = season.circles.exclude(pk=mine.pk).get()
@@ -39,7 +39,7 @@ def world(personas):  # type: ignore[no-untyped-def]
     else:
         personas.other_circle = other.memberships.first().user
     for circle in (mine, other):
-        services.close_vote(actor=personas.organizer, circle=circle, now=BEFORE_SEASON)
+        services.close_vote(actor=personas.organiser, circle=circle, now=BEFORE_SEASON)
     session = mine.sessions.get(number=1)
     ids = list(mine.memberships.values_list("user_id", flat=True))
     services.record_attendance(
@@ -67,8 +67,8 @@ PERSONAS = (
     "outsider",
     "other_circle",
     "member",
-    "organizer",
-    "other_organizer",
+    "organiser",
+    "other_organiser",
     "admin",
 )
 
@@ -105,7 +105,7 @@ def url(world, name: str) -> str:  # type: ignore[no-untyped-def]
 
 
 L, OK, FORBID, MISSING, REDIRECT = 302, 200, 403, 404, 302
-# persona:           anonymous outsider other_circle member organizer other_org admin
+# persona:           anonymous outsider other_circle member organiser other_org admin
 TABLE = {
     ("GET", "program"): (L, FORBID, OK, OK, OK, FORBID, OK),
     ("GET", "circle"): (L, FORBID, FORBID, OK, FORBID, FORBID, FORBID),
@@ -149,7 +149,7 @@ def test_permission_table(world, method, name, persona, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["organizer", "admin"])
+@pytest.mark.parametrize("persona", ["organiser", "admin"])
 def test_organisers_and_admins_see_that_sessions_happened_never_the_notes(world, persona):
     client = client_for(world, persona)
     page = client.get(url(world, "manage")).content.decode()
@@ -179,7 +179,7 @@ def test_known_people_list_is_private_to_its_owner(world):
 
 @pytest.mark.django_db
 def test_organiser_can_close_a_vote_but_not_read_the_circle(world):
-    client = client_for(world, "organizer")
+    client = client_for(world, "organiser")
     response = client.post(url(world, "close-vote"))
     assert response.status_code == 302
     assert client.get(url(world, "circle")).status_code == 403
@@ -256,14 +256,14 @@ def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
     for day, start, end in MONDAY_9_17:
         WindowFactory(profile=extra.profile, weekday=day, start_minute=start, end_minute=end)
     organiser = Client()
-    organiser.force_login(personas.organizer)
+    organiser.force_login(personas.organiser)
     preview = organiser.get(reverse("circles:manage-form", args=[program.slug]))
     assert preview.status_code == 200
     assert "Esme Extra" in preview.content.decode()
     assert leaks(preview.content.decode(), MINE, THEIRS) == []
     with django_capture_on_commit_callbacks(execute=True):
         season, _ = services.publish_season(
-            actor=personas.organizer, program=program, number=1, seed=1, starts_on=SEASON_START
+            actor=personas.organiser, program=program, number=1, seed=1, starts_on=SEASON_START
         )
     circle = season.circles.get(memberships__user=personas.member)
     assert circle.memberships.count() == 3
@@ -274,7 +274,7 @@ def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
     for user, hidden in (
         (personas.member, (THEIRS,)),
         (extra, (MINE, THEIRS)),
-        (personas.organizer, (MINE, THEIRS)),
+        (personas.organiser, (MINE, THEIRS)),
     ):
         client = Client()
         client.force_login(user)

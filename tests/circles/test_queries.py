@@ -45,11 +45,11 @@ def grow(program, add_members, publish, n: int, weeks_later: int = 0):  # type: 
 
 @pytest.mark.parametrize("page", ["manage", "program", "circle", "session"])
 def test_pages_do_not_grow_with_data(
-    program, add_members, publish, client, organizer, page, django_assert_max_num_queries
+    program, add_members, publish, client, organiser, page, django_assert_max_num_queries
 ):
     season = grow(program, add_members, publish, 6)
     circle = season.circles.first()
-    user = organizer if page == "manage" else member_users(circle)[0]
+    user = organiser if page == "manage" else member_users(circle)[0]
     client.force_login(user)
     urls = {
         "manage": "/programs/circles/circles/manage/",

@@ -41,7 +41,7 @@ def in_two_overlapping_circles(program) -> set[int]:  # type: ignore[no-untyped-
     ],
 )
 def test_a_new_season_while_one_runs_needs_the_explicit_choice(
-    program, add_members, publish, organizer, starts_after, allow_overlap, outcome
+    program, add_members, publish, organiser, starts_after, allow_overlap, outcome
 ):
     first = add_members(3)
     publish()
@@ -50,7 +50,7 @@ def test_a_new_season_while_one_runs_needs_the_explicit_choice(
     if outcome == "refused":
         with pytest.raises(ServiceError, match="still runs"):
             services.publish_season(
-                actor=organizer,
+                actor=organiser,
                 program=program,
                 number=2,
                 seed=1,
@@ -60,7 +60,7 @@ def test_a_new_season_while_one_runs_needs_the_explicit_choice(
         assert Season.objects.count() == 1 and Circle.objects.count() == 1
         return
     season, created = services.publish_season(
-        actor=organizer,
+        actor=organiser,
         program=program,
         number=2,
         seed=1,
@@ -94,7 +94,7 @@ def test_publish_form_asks_for_the_choice_with_a_warning(program, add_members, p
     add_members(3)
     publish()
     add_members(3)
-    client.force_login(program.organizers.get())
+    client.force_login(program.organisers.get())
     data = {
         "number": 2,
         "seed": 1,

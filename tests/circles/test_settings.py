@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 BASE = "/programs/circles/circles"
 
 
-def test_reading_settings_never_creates_a_row(program, organizer):
+def test_reading_settings_never_creates_a_row(program, organiser):
     CircleSettings.objects.all().delete()
     program = Program.objects.get(pk=program.pk)
     with pytest.raises(ServiceError, match="no circle settings"):
@@ -32,7 +32,7 @@ def test_reading_settings_never_creates_a_row(program, organizer):
     with pytest.raises(ServiceError, match="no circle settings"):
         services.preview_season(program=program, seed=1, starts_on=SEASON_START)
     client = Client(raise_request_exception=False)
-    client.force_login(organizer)
+    client.force_login(organiser)
     for url in (f"{BASE}/", f"{BASE}/manage/", f"{BASE}/manage/settings/"):
         client.get(url)
     assert not CircleSettings.objects.exists()
@@ -48,9 +48,9 @@ def test_settings_of_another_kind_are_refused(db):  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize(("asked", "size"), [(2, 3), (3, 3), (4, 4), (6, 4)])
-def test_settings_are_created_with_the_programme(organizer, asked, size):
+def test_settings_are_created_with_the_programme(organiser, asked, size):
     program = program_services.create_program(
-        actor=organizer,
+        actor=organiser,
         values={"kind": "circle", "name": "Triads", "slug": f"triads-{asked}", "group_size": asked},
     )
     row = CircleSettings.objects.get(program=program)
@@ -78,8 +78,8 @@ def test_group_size_edited_on_the_programme_changes_the_next_formation(program, 
     assert sorted(len(c.user_ids) for c in nine.circles) == [3, 3, 3]
 
 
-def test_the_settings_page_edits_the_programme_size_audited(program, organizer, client):
-    client.force_login(organizer)
+def test_the_settings_page_edits_the_programme_size_audited(program, organiser, client):
+    client.force_login(organiser)
     response = client.post(
         f"{BASE}/manage/settings/",
         {

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 BASE = "/programs/circles/circles"
 
 
-def test_settings_have_defaults_and_can_be_changed(program, organizer, client):
-    client.force_login(organizer)
+def test_settings_have_defaults_and_can_be_changed(program, organiser, client):
+    client.force_login(organiser)
     page = client.get(f"{BASE}/manage/settings/").content.decode()
     assert 'value="12"' in page and 'value="90"' in page
     settings = CircleSettings.objects.get(program=program)
@@ -59,11 +59,11 @@ def test_settings_have_defaults_and_can_be_changed(program, organizer, client):
 
 
 def test_preview_redraw_and_publish_twice(
-    program, organizer, add_members, client, django_capture_on_commit_callbacks
+    program, organiser, add_members, client, django_capture_on_commit_callbacks
 ):
     users = add_members(7)
     loner = add_members(1, windows=((6, 0, 30),))[0]
-    client.force_login(organizer)
+    client.force_login(organiser)
     page = client.get(f"{BASE}/manage/form/?seed=1&starts_on=2030-01-07&strategy=strangers")
     body = page.content.decode()
     assert "never met before" in body and "absorbs the remainder" in body
@@ -90,9 +90,9 @@ def test_member_is_told_why_they_have_no_circle(program, add_members, publish, c
     assert "not in a circle this season" in page and "availability" in page
 
 
-def test_other_programme_kinds_have_no_circle_pages(organizer, client):
-    ProgramFactory(kind=ProgramKind.COFFEE, slug="coffee", organizers=[organizer])
-    client.force_login(organizer)
+def test_other_programme_kinds_have_no_circle_pages(organiser, client):
+    ProgramFactory(kind=ProgramKind.COFFEE, slug="coffee", organisers=[organiser])
+    client.force_login(organiser)
     assert client.get("/programs/coffee/circles/manage/").status_code == 404
 
 
@@ -108,13 +108,13 @@ def test_home_dashboard_asks_members_to_vote(program, add_members, publish, clie
     ("who", "shown", "hidden"),
     [
         ("member", ["My circle", "People I know", "Guides"], ["Form a season"]),
-        ("organizer", ["My circle", "Circles", "Circle settings", "Form a season"], []),
+        ("organiser", ["My circle", "Circles", "Circle settings", "Form a season"], []),
     ],
 )
 def test_member_pages_use_the_kinds_navigation(
-    program, organizer, add_members, client, who, shown, hidden
+    program, organiser, add_members, client, who, shown, hidden
 ):  # type: ignore[no-untyped-def]
-    user = organizer if who == "organizer" else add_members(1)[0]
+    user = organiser if who == "organiser" else add_members(1)[0]
     client.force_login(user)
     page = client.get(f"{BASE}/guides/method/").content.decode()
     nav = page[page.index('<nav aria-label="Peer-coaching circles"') :]

@@ -66,7 +66,7 @@ def test_calendar_is_valid_icalendar_with_stable_uid_and_sequence():
         start=start,
         end=start + dt.timedelta(minutes=45),
         sequence=2,
-        organizer=Attendee("org@example.org", "Org"),
+        organiser=Attendee("org@example.org", "Org"),
         attendees=[Attendee("a@example.org", "Ana"), Attendee("b@example.org")],
         rrule={"FREQ": "WEEKLY", "INTERVAL": 2, "COUNT": 6},
     )

@@ -20,7 +20,7 @@ from peerly.rounds.reports import chart_svg
 from tests.circles.conftest import (  # noqa: F401 - fixtures the session page test uses
     add_members,
     first_session,
-    organizer,
+    organiser,
     program,
     publish,
     scheduled_circle,
@@ -178,7 +178,7 @@ def test_static_js_files_exist_for_every_script_tag():
         ("member", "/api/v1/me", "private, no-store"),
         ("member", "/api/v1/programs", "private, no-store"),
         ("member", "/no-such-page/", "private, no-store"),
-        ("organizer", "/programs/", "private, no-store"),
+        ("organiser", "/programs/", "private, no-store"),
         ("admin", "/admin/", "max-age=0, no-cache, no-store, must-revalidate, private"),
         ("anonymous", "/", None),
         ("anonymous", "/accounts/signup/", None),

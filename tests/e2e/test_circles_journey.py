@@ -20,7 +20,7 @@ def test_circles_journey(page, login):  # type: ignore[no-untyped-def]
     program = ProgramFactory(
         kind=ProgramKind.CIRCLE,
         group_size=3,
-        organizers=[organiser],
+        organisers=[organiser],
         slug="coaching",
         name="Coaching Circles",
     )

@@ -10,7 +10,7 @@ import pytest
 from tests.circles.conftest import (  # noqa: F401 - fixtures for the session timer journey
     add_members,
     first_session,
-    organizer,
+    organiser,
     program,
     publish,
     scheduled_circle,

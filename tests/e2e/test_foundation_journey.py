@@ -18,7 +18,7 @@ def test_newcomer_joins_and_is_approved(page, login):
         slug="coffee-roulette",
         enrollment_mode=EnrollmentMode.APPROVAL,
         expectations="One conversation each round.",
-        organizers=[organiser],
+        organisers=[organiser],
     )
 
     page.goto("/accounts/signup/")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_mentorship_journey(page, login):
     organiser = UserFactory(display_name="Olga Organiser")
     program = ProgramFactory(
-        kind=ProgramKind.MENTORSHIP, name="Mentoring", slug="mentoring", organizers=[organiser]
+        kind=ProgramKind.MENTORSHIP, name="Mentoring", slug="mentoring", organisers=[organiser]
     )
     SignupQuestion.objects.create(
         program=program, label="Why do you want a mentor?", kind=QuestionKind.TEXT

@@ -20,7 +20,7 @@ def test_rounds_journey(page, login):  # type: ignore[no-untyped-def]
     ProgramFactory(
         slug="coffee",
         name="Coffee Roulette",
-        organizers=[organiser],
+        organisers=[organiser],
         expectations="One conversation of 30–60 minutes each round.",
     )
     from peerly.programs.models import Program

@@ -38,7 +38,7 @@ class World:
     other_mentor: MentorProfile
     mentee: User
     other_mentee: User
-    organizer: User
+    organiser: User
 
     def apply(self, user: User | None = None, goals: str = "Learn Python") -> Mentorship:
         return services.submit_application(
@@ -55,7 +55,7 @@ class World:
             return ms
         if status == "withdrawn":
             return services.withdraw_application(actor=ms.mentee, mentorship=ms)
-        ms = services.assign_mentor(actor=self.organizer, mentorship=ms, mentor=mentor)
+        ms = services.assign_mentor(actor=self.organiser, mentorship=ms, mentor=mentor)
         if status == "assigned":
             return ms
         if status == "declined":
@@ -92,7 +92,7 @@ def world(personas: Personas) -> World:
         other_mentor=other_mentor,
         mentee=personas.member,
         other_mentee=personas.other_member,
-        organizer=personas.organizer,
+        organiser=personas.organiser,
     )
 
 

@@ -36,7 +36,7 @@ def api(slug: str, path: str) -> str:
     return f"/api/v1/mentorship/programs/{slug}/{path}"
 
 
-PEOPLE = ["anonymous", "outsider", "mentee", "other_mentee", "mentor", "other_mentor", "organizer"]
+PEOPLE = ["anonymous", "outsider", "mentee", "other_mentee", "mentor", "other_mentor", "organiser"]
 
 
 def person(world, name):
@@ -47,7 +47,7 @@ def person(world, name):
         "other_mentee": world.other_mentee,
         "mentor": world.mentor.user,
         "other_mentor": world.other_mentor.user,
-        "organizer": world.organizer,
+        "organiser": world.organiser,
     }[name]
 
 
@@ -141,7 +141,7 @@ def test_attention_items(world):
     texts = [i.text for i in collect(world.mentor.user)]
     assert any("Screen Mia Member" in t for t in texts)
     world.apply(world.other_mentee)
-    assert any("waiting for a mentor" in i.text for i in collect(world.organizer))
+    assert any("waiting for a mentor" in i.text for i in collect(world.organiser))
     assert not [i for i in collect(world.personas.outsider) if "mentor" in i.text.lower()]
     assert ms.pk
 

@@ -21,7 +21,7 @@ def test_full_mentor_is_refused(world):
     world.reach("assigned")
     second = world.apply(world.other_mentee)
     with pytest.raises(ServiceError, match="no free place"):
-        services.assign_mentor(actor=world.organizer, mentorship=second, mentor=world.mentor)
+        services.assign_mentor(actor=world.organiser, mentorship=second, mentor=world.mentor)
     assert Mentorship.objects.get(pk=second.pk).status == "submitted"
 
 
@@ -31,7 +31,7 @@ def test_not_accepting_mentor_is_refused(world):
     world.mentor.save()
     ms = world.apply()
     with pytest.raises(ServiceError, match="not accepting"):
-        services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+        services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
 
 
 @pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_two_assignments_race_for_the_last_place(world):
     def run(ms: Mentorship) -> None:
         try:
             barrier.wait(timeout=10)
-            services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=mentor)
+            services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=mentor)
             results.append("ok")
         except ServiceError as exc:
             results.append(exc.message)

@@ -25,7 +25,7 @@ def test_reassignment_keeps_reports_goals_and_history(world, django_capture_on_c
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         ms = services.reassign_mentor(
-            actor=world.organizer, mentorship=ms, mentor=world.other_mentor, reason="Better fit"
+            actor=world.organiser, mentorship=ms, mentor=world.other_mentor, reason="Better fit"
         )
     assert ms.mentor == world.other_mentor and ms.status == "active"
     assert ms.goals == "Learn Python"
@@ -57,13 +57,13 @@ def test_reassign_to_same_or_full_mentor_refused(world):
     ms = world.reach("active")
     with pytest.raises(ServiceError, match="different mentor"):
         services.reassign_mentor(
-            actor=world.organizer, mentorship=ms, mentor=world.mentor, reason="x"
+            actor=world.organiser, mentorship=ms, mentor=world.mentor, reason="x"
         )
     world.other_mentor.capacity = 0
     world.other_mentor.save()
     with pytest.raises(ServiceError, match="no free place"):
         services.reassign_mentor(
-            actor=world.organizer, mentorship=ms, mentor=world.other_mentor, reason="x"
+            actor=world.organiser, mentorship=ms, mentor=world.other_mentor, reason="x"
         )
     assert Mentorship.objects.get(pk=ms.pk).mentor == world.mentor
 
@@ -100,7 +100,7 @@ def test_mentee_can_ask_for_a_change(world):
     ms = services.request_mentor_change(actor=world.mentee, mentorship=ms, reason="No reply")
     assert ms.reassignment_reason == "The mentee asked for a change: No reply"
     ms = services.reassign_mentor(
-        actor=world.organizer, mentorship=ms, mentor=world.other_mentor, reason="Asked"
+        actor=world.organiser, mentorship=ms, mentor=world.other_mentor, reason="Asked"
     )
     assert ms.reassignment_reason == "" and ms.status == "orientation"
 
@@ -133,7 +133,7 @@ def test_recognition_reaches_organisers(world, django_capture_on_commit_callback
         services.recognise_mentee(
             actor=world.mentor.user, mentorship=ms, kind="leader", note="Runs the local group"
         )
-    assert [m.to for m in mail.outbox] == [[world.organizer.email]]
+    assert [m.to for m in mail.outbox] == [[world.organiser.email]]
     assert "Runs the local group" in mail.outbox[0].body
 
 
@@ -157,12 +157,12 @@ def test_self_nomination_evaluation_training_approval(world):
     )
     assert nom.status == "training"
     with pytest.raises(TransitionError):
-        services.approve_nomination(actor=world.organizer, nomination=nom)
+        services.approve_nomination(actor=world.organiser, nomination=nom)
     items = services.get_settings(world.program).training_items
     for index in range(len(items)):
         nom = services.set_training_item(actor=candidate, nomination=nom, index=index, done=True)
     assert nom.status == "review"
-    profile = services.approve_nomination(actor=world.organizer, nomination=nom, capacity=3)
+    profile = services.approve_nomination(actor=world.organiser, nomination=nom, capacity=3)
     enrollment = Enrollment.objects.get(program=world.program, user=candidate)
     assert enrollment.role == Role.MENTOR and enrollment.status == EnrollmentStatus.ACTIVE
     assert profile.capacity == 3 and profile.expertise == "Testing"
@@ -176,8 +176,8 @@ def test_direct_nomination_starts_in_training_and_can_be_declined(world):
     )
     assert nom.status == "training"
     with pytest.raises(ServiceError, match="reason"):
-        services.decline_nomination(actor=world.organizer, nomination=nom, reason="")
-    nom = services.decline_nomination(actor=world.organizer, nomination=nom, reason="Not yet")
+        services.decline_nomination(actor=world.organiser, nomination=nom, reason="")
+    nom = services.decline_nomination(actor=world.organiser, nomination=nom, reason="Not yet")
     assert nom.status == "declined"
     assert not MentorProfile.objects.filter(user=nominee).exists()
 
@@ -197,4 +197,4 @@ def test_mentee_with_open_mentorship_cannot_become_mentor(world):
     for index in range(len(services.get_settings(world.program).training_items)):
         nom = services.set_training_item(actor=world.mentee, nomination=nom, index=index, done=True)
     with pytest.raises(ServiceError, match="open mentorship"):
-        services.approve_nomination(actor=world.organizer, nomination=nom)
+        services.approve_nomination(actor=world.organiser, nomination=nom)

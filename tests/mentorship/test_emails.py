@@ -28,7 +28,7 @@ def test_names_are_plain_in_text_and_escaped_in_html(world, django_capture_on_co
     applicant = UserFactory(display_name="Seán O'Brien <b>")
     with django_capture_on_commit_callbacks(execute=True):
         ms = world.apply(applicant)
-        services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+        services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
     message = next(m for m in mail.outbox if m.to == [world.mentor.user.email])
     assert message.subject == "New applicant to screen: Seán O'Brien <b>"
     assert "Seán O'Brien <b>'s application" in message.body
@@ -41,7 +41,7 @@ def test_reassignment_emails_have_one_per_person(world, django_capture_on_commit
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.reassign_mentor(
-            actor=world.organizer, mentorship=ms, mentor=world.other_mentor, reason="New skills"
+            actor=world.organiser, mentorship=ms, mentor=world.other_mentor, reason="New skills"
         )
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {

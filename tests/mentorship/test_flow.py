@@ -24,10 +24,10 @@ def test_full_flow(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         ms = world.apply()
     assert ms.status == "submitted"
-    assert [m.to for m in mail.outbox] == [[world.organizer.email]]
+    assert [m.to for m in mail.outbox] == [[world.organiser.email]]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        ms = services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+        ms = services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
     assert ms.status == "assigned" and ms.mentor == world.mentor
     assert ms.screening_due_at == ms.assigned_at + dt.timedelta(days=7)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -83,7 +83,7 @@ def test_approval_programme_enrolment_follows_the_application(world):
     newcomer = UserFactory()
     ms = world.apply(newcomer)
     assert ms.enrollment.status == EnrollmentStatus.APPLIED
-    ms = services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+    ms = services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
     services.accept_application(actor=world.mentor.user, mentorship=ms)
     assert Enrollment.objects.get(pk=ms.enrollment_id).status == EnrollmentStatus.ACTIVE
 
@@ -112,8 +112,8 @@ def test_decline_back_to_pool_excludes_that_mentor(world):
     assert ms.status == "submitted" and ms.mentor is None
     assert ms.declined_mentor_ids == [world.mentor.pk]
     with pytest.raises(ServiceError, match="already declined"):
-        services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
-    ms = services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.other_mentor)
+        services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
+    ms = services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.other_mentor)
     assert ms.status == "assigned"
     assert ms.matched_at < ms.assigned_at  # time to match counts the first assignment
 

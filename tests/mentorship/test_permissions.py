@@ -21,8 +21,8 @@ PERSONAS = [
     "other_member",
     "mentor",
     "other_mentor",
-    "organizer",
-    "other_organizer",
+    "organiser",
+    "other_organiser",
     "admin",
 ]
 
@@ -49,8 +49,8 @@ def scene(world):
         "other_member": world.other_mentee,
         "mentor": world.mentor.user,
         "other_mentor": world.other_mentor.user,
-        "organizer": world.organizer,
-        "other_organizer": world.personas.other_organizer,
+        "organiser": world.organiser,
+        "other_organiser": world.personas.other_organiser,
         "admin": world.personas.admin,
         "nominee": nominee,
     }
@@ -131,7 +131,7 @@ POST_ACTIONS = ["accept", "graduate", "end", "change", "recognise", "request", "
 
 
 @pytest.mark.parametrize(
-    "persona", ["outsider", "other_member", "other_mentor", "organizer", "other_organizer", "admin"]
+    "persona", ["outsider", "other_member", "other_mentor", "organiser", "other_organiser", "admin"]
 )
 @pytest.mark.parametrize("action", POST_ACTIONS)
 def test_strangers_cannot_act_on_a_mentorship(scene, persona, action):
@@ -150,7 +150,7 @@ def test_strangers_cannot_act_on_a_mentorship(scene, persona, action):
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("member", 403), ("other_mentor", 404), ("organizer", 404), ("mentor", 302)],
+    [("member", 403), ("other_mentor", 404), ("organiser", 404), ("mentor", 302)],
 )
 def test_request_decide_permissions(scene, persona, expected):
     request = scene["request"]
@@ -165,7 +165,7 @@ def test_request_decide_permissions(scene, persona, expected):
 
 
 def test_organiser_pages_never_show_private_text(scene):
-    client = client_for(scene, "organizer")
+    client = client_for(scene, "organiser")
     for name in ("manage", "manage-mentorship", "manage-requests", "manage-reviews"):
         body = client.get(url(scene, name)).content.decode()
         assert "Secret report text" not in body
@@ -208,13 +208,13 @@ def test_only_me_fields_never_reach_mentors_mentees_organisers_or_emails(
     with django_capture_on_commit_callbacks(execute=True):
         ms = world.apply()
         assert leaks(get(world.mentee, "mentor-list"), MINE) == []
-        assert leaks(get(world.organizer, "manage-assign"), MINE, THEIRS) == []
-        assert leaks(get(world.organizer, "manage"), MINE, THEIRS) == []
-        ms = services.assign_mentor(actor=world.organizer, mentorship=ms, mentor=world.mentor)
+        assert leaks(get(world.organiser, "manage-assign"), MINE, THEIRS) == []
+        assert leaks(get(world.organiser, "manage"), MINE, THEIRS) == []
+        ms = services.assign_mentor(actor=world.organiser, mentorship=ms, mentor=world.mentor)
         ms = services.accept_application(actor=world.mentor.user, mentorship=ms)
     assert leaks(get(world.mentee, "mentorship-detail", mentorship_id=ms.pk), MINE) == []
     assert leaks(get(world.mentor.user, "mentorship-detail", mentorship_id=ms.pk), THEIRS) == []
-    assert leaks(get(world.organizer, "manage-mentorship", mentorship_id=ms.pk), MINE, THEIRS) == []
+    assert leaks(get(world.organiser, "manage-mentorship", mentorship_id=ms.pk), MINE, THEIRS) == []
     assert mail.outbox
     for message in mail.outbox:
         bodies = [message.body] + [alt[0] for alt in getattr(message, "alternatives", [])]

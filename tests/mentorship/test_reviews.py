@@ -19,7 +19,7 @@ SECRET = "Listens patiently — confidential strength"
 def reviewed(world):
     ms = world.reach("active")
     world.reach("active", user=world.other_mentee, mentor=world.other_mentor)
-    services.open_review_round(actor=world.organizer, program=world.program, now=timezone.now())
+    services.open_review_round(actor=world.organiser, program=world.program, now=timezone.now())
     review = Review.objects.get(mentorship=ms, reviewer=world.mentee)  # mentee → mentor
     services.submit_review(
         actor=world.mentee, review=review, strengths=SECRET, improve="Answer faster", rating=4
@@ -33,7 +33,7 @@ PEOPLE = {
     "other mentor": (lambda w: w.other_mentor.user, False),
     "other mentee": (lambda w: w.other_mentee, False),
     "outsider": (lambda w: w.personas.outsider, False),
-    "organiser": (lambda w: w.organizer, False),
+    "organiser": (lambda w: w.organiser, False),
     "admin": (lambda w: w.personas.admin, False),
 }
 
@@ -65,7 +65,7 @@ def test_organisers_see_aggregates_only(world, reviewed):
         "of_mentee": (0, 2, None),
     }
     client = Client()
-    client.force_login(world.organizer)
+    client.force_login(world.organiser)
     body = client.get(
         reverse("mentorship:manage-reviews", kwargs={"slug": world.program.slug})
     ).content.decode()
@@ -87,4 +87,4 @@ def test_review_needs_a_rating_and_an_open_round(world, reviewed):
 
 def test_one_round_per_year(world, reviewed):
     with pytest.raises(ServiceError, match="already open"):
-        services.open_review_round(actor=world.organizer, program=world.program, now=timezone.now())
+        services.open_review_round(actor=world.organiser, program=world.program, now=timezone.now())

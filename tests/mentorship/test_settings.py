@@ -52,25 +52,25 @@ def test_reads_never_create_a_settings_row(world):
     cfg = services.get_settings(world.program)
     assert cfg.pk is None and cfg.term_days == 365  # the defaults, unsaved
     for name in ("manage-settings", "manage", "program", "mentor-list"):
-        assert _client(world.organizer).get(_url(world, name)).status_code == 200, name
+        assert _client(world.organiser).get(_url(world, name)).status_code == 200, name
     assert _client(world.mentor.user).get(_url(world, "mentor-dashboard")).status_code == 200
     assert not MentorshipSettings.objects.filter(program=world.program).exists()
 
 
 def test_settings_form_saves_through_an_audited_service(world):
-    response = _client(world.organizer).post(_url(world, "manage-settings"), VALID)
+    response = _client(world.organiser).post(_url(world, "manage-settings"), VALID)
     assert response.status_code == 302
     cfg = MentorshipSettings.objects.get(program=world.program)
     assert (cfg.term_days, cfg.training_items) == (180, ["One", "Two"])
     event = AuditEvent.objects.get(action="mentorship.settings")
-    assert event.actor == world.organizer and event.program_id == world.program.pk
+    assert event.actor == world.organiser and event.program_id == world.program.pk
     assert event.data["term_days"] == [365, 180]
     assert "screening_days" in event.data and "review_month" in event.data
 
 
 def test_saving_unchanged_settings_writes_no_audit_row(world):
-    services.update_settings(program=world.program, actor=world.organizer, **VALID)
-    services.update_settings(program=world.program, actor=world.organizer, **VALID)
+    services.update_settings(program=world.program, actor=world.organiser, **VALID)
+    services.update_settings(program=world.program, actor=world.organiser, **VALID)
     assert AuditEvent.objects.filter(action="mentorship.settings").count() == 1
 
 
@@ -84,7 +84,7 @@ def test_saving_unchanged_settings_writes_no_audit_row(world):
 )
 def test_bad_settings_are_refused_and_nothing_saved(world, field, value, status):
     services.create_settings(world.program)
-    response = _client(world.organizer).post(
+    response = _client(world.organiser).post(
         _url(world, "manage-settings"), {**VALID, field: value}
     )
     assert response.status_code == status
@@ -96,8 +96,8 @@ def test_bad_settings_are_refused_and_nothing_saved(world, field, value, status)
     ("persona", "fields", "error"),
     [
         ("member", {"term_days": 100}, PermissionDenied),
-        ("organizer", {"term_days": 10}, ServiceError),
-        ("organizer", {"program_id": 1}, ServiceError),
+        ("organiser", {"term_days": 10}, ServiceError),
+        ("organiser", {"program_id": 1}, ServiceError),
     ],
 )
 def test_update_settings_refuses(world, persona, fields, error):
@@ -133,7 +133,7 @@ def test_creating_a_mentorship_programme_creates_its_settings_row(personas):
     from peerly.programs.services import create_program
 
     program = create_program(
-        actor=personas.organizer,
+        actor=personas.organiser,
         values={"name": "Mentoring", "slug": "mentoring", "kind": ProgramKind.MENTORSHIP},
     )
     assert MentorshipSettings.objects.filter(program=program).count() == 1

@@ -27,7 +27,7 @@ def _mentor(world, ms):  # the mentor who acts (the assigned one, else the usual
 
 CALLS: dict[str, Callable] = {
     "assign": lambda w, ms: services.assign_mentor(
-        actor=w.organizer, mentorship=ms, mentor=w.other_mentor
+        actor=w.organiser, mentorship=ms, mentor=w.other_mentor
     ),
     "start_screening": lambda w, ms: services.start_screening(actor=_mentor(w, ms), mentorship=ms),
     "accept": lambda w, ms: services.accept_application(actor=_mentor(w, ms), mentorship=ms),
@@ -38,7 +38,7 @@ CALLS: dict[str, Callable] = {
         mentorship=ms, now=timezone.now() + timedelta(days=30)
     ),
     "close": lambda w, ms: services.close_application(
-        actor=w.organizer, mentorship=ms, reason="Programme full"
+        actor=w.organiser, mentorship=ms, reason="Programme full"
     ),
     "withdraw": lambda w, ms: services.withdraw_application(actor=ms.mentee, mentorship=ms),
     "orientation_item": lambda w, ms: services.set_orientation_item(
@@ -61,7 +61,7 @@ CALLS: dict[str, Callable] = {
         actor=ms.mentee, mentorship=ms, choice="renew"
     ),
     "reassign": lambda w, ms: services.reassign_mentor(
-        actor=w.organizer, mentorship=ms, mentor=w.other_mentor, reason="Fit"
+        actor=w.organiser, mentorship=ms, mentor=w.other_mentor, reason="Fit"
     ),
     "end": lambda w, ms: services.end_mentorship(actor=ms.mentee, mentorship=ms, reason="Done"),
 }

@@ -50,7 +50,7 @@ def test_screening_reminder_then_expiry(world):
     assert MentorProfile.objects.get(pk=world.mentor.pk).load == 0
     assert (
         OutboundEmail.objects.filter(
-            key__startswith=f"mentorship-returned:{ms.pk}", to_email=world.organizer.email
+            key__startswith=f"mentorship-returned:{ms.pk}", to_email=world.organiser.email
         ).count()
         == 1
     )
@@ -106,7 +106,7 @@ def test_inactive_mentor_flagged_then_cleared_by_login(world):
     assert counts["mentors_flagged_inactive"] == 1
     assert (
         OutboundEmail.objects.filter(
-            key__startswith="mentorship-mentor-inactive", to_email=world.organizer.email
+            key__startswith="mentorship-mentor-inactive", to_email=world.organiser.email
         ).count()
         == 1
     )
@@ -158,7 +158,7 @@ def test_term_change_goes_to_organisers(world):
     ms = services.answer_term(actor=world.mentee, mentorship=ms, choice="change")
     assert "change mentor" in ms.reassignment_reason
     assert OutboundEmail.objects.filter(
-        key__startswith=f"mentorship-change:{ms.pk}", to_email=world.organizer.email
+        key__startswith=f"mentorship-change:{ms.pk}", to_email=world.organiser.email
     ).exists()
 
 

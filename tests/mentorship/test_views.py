@@ -47,7 +47,7 @@ def test_apply_with_questions_through_the_form(world):
 
 def test_assign_from_suggestions_page(world):
     ms = world.apply()
-    client = login(world.organizer)
+    client = login(world.organiser)
     page = client.get(u(world, "manage-assign")).content.decode()
     assert "Shared expertise: Python" in page and "free place(s)" in page
     response = client.post(
@@ -60,7 +60,7 @@ def test_assign_from_suggestions_page(world):
 def test_auto_assign_preview_then_confirm(world):
     world.apply()
     world.apply(world.other_mentee)
-    client = login(world.organizer)
+    client = login(world.organiser)
     response = client.post(u(world, "manage-auto-assign"), {"method": "optimal", "seed": 0})
     body = response.content.decode()
     assert "Preview: 2 of 2" in body
@@ -151,7 +151,7 @@ def test_mentor_profile_edit_and_resign(world):
 
 
 def test_settings_page(world):
-    client = login(world.organizer)
+    client = login(world.organiser)
     data = {
         "screening_days": 5,
         "screening_reminder_days": 1,
@@ -183,9 +183,9 @@ def _grow(world, n: int) -> None:
         # The access gateway reads the organiser row and the enrolment on every page (one or
         # two queries more than the old per-kind wrappers on some pages); still constant.
         ("mentor-list", "mentee", 6),
-        ("manage", "organizer", 18),
-        ("manage-assign", "organizer", 9),
-        ("manage-requests", "organizer", 6),
+        ("manage", "organiser", 18),
+        ("manage-assign", "organiser", 9),
+        ("manage-requests", "organiser", 6),
         ("mentor-dashboard", "mentor", 13),
         ("review-list", "mentee", 7),
         ("program", "mentee", 9),
@@ -193,7 +193,7 @@ def _grow(world, n: int) -> None:
 )
 def test_list_pages_have_bounded_queries(world, django_assert_max_num_queries, name, who, limit):
     world.reach("active")
-    user = {"mentee": world.mentee, "organizer": world.organizer, "mentor": world.mentor.user}[who]
+    user = {"mentee": world.mentee, "organiser": world.organiser, "mentor": world.mentor.user}[who]
     client = login(user)
     _grow(world, 2)
     with django_assert_max_num_queries(limit):

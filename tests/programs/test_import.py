@@ -101,7 +101,7 @@ def test_apply_refuses_preview_with_errors():
 
 
 def test_web_import_previews_then_saves_on_confirm(personas):
-    client = personas.client("organizer")
+    client = personas.client("organiser")
     url = reverse("programs:manage-import", args=[personas.program.slug])
     bad = io.BytesIO(b"email,timezone\nx@example.org,Nowhere\n")
     bad.name = "bad.csv"
@@ -198,7 +198,7 @@ def existing_accounts(personas):  # type: ignore[no-untyped-def]
 
 
 def test_import_preview_says_existing_accounts_will_be_invited(personas, existing_accounts):
-    client = personas.client("organizer")
+    client = personas.client("organiser")
     upload = io.BytesIO(EXISTING)
     upload.name = "members.csv"
     page = client.post(
@@ -212,7 +212,7 @@ def test_web_import_of_existing_accounts_shows_the_organiser_nothing_more(
     personas, existing_accounts, django_capture_on_commit_callbacks
 ):
     admin, gone = existing_accounts
-    client = personas.client("organizer")
+    client = personas.client("organiser")
     url = reverse("programs:manage-import", args=[personas.program.slug])
     upload = io.BytesIO(EXISTING)
     upload.name = "members.csv"
@@ -253,7 +253,7 @@ def test_invited_existing_account_joins_by_accepting_the_agreement(
         apply_import(
             preview=parse_members_csv(EXISTING, program=program),
             program=program,
-            actor=personas.organizer,
+            actor=personas.organiser,
         )
     import re
 

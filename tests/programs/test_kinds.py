@@ -143,7 +143,7 @@ def test_create_program_creates_the_kind_settings_row_and_audits(db, code):  # t
     )
     model = kinds.get(code).settings_model  # type: ignore[union-attr]
     assert model._default_manager.filter(program=program).count() == 1
-    assert list(program.organizers.all()) == [organiser]
+    assert list(program.organisers.all()) == [organiser]
     event = AuditEvent.objects.get(action="programs.create")
     assert (event.actor, event.program_id, event.data["kind"]) == (organiser, program.pk, code)
 
@@ -203,7 +203,7 @@ def test_toy_kind_can_be_created_and_is_offered_by_the_form(db, toy):  # type: i
 def test_toy_kind_is_listed_on_home_with_its_attention_items(toy_program, client):  # type: ignore[no-untyped-def]
     member, organiser = UserFactory(), UserFactory()
     EnrollmentFactory(program=toy_program, user=member)
-    toy_program.organizers.add(organiser)
+    toy_program.organisers.add(organiser)
     for user in (member, organiser):
         client.force_login(user)
         page = client.get("/home/").content.decode()

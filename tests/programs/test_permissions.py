@@ -22,8 +22,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 200,
             "member": 200,
-            "other_organizer": 200,
-            "organizer": 200,
+            "other_organiser": 200,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -31,7 +31,7 @@ TABLE = [
         "programs:list",
         None,
         "get",
-        {"anonymous": LOGIN, "outsider": 200, "member": 200, "organizer": 200, "admin": 200},
+        {"anonymous": LOGIN, "outsider": 200, "member": 200, "organiser": 200, "admin": 200},
     ),
     (
         "programs:detail",
@@ -41,8 +41,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 200,
             "member": 200,
-            "other_organizer": 200,
-            "organizer": 200,
+            "other_organiser": 200,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -54,8 +54,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -67,8 +67,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -80,8 +80,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -93,8 +93,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -106,8 +106,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -119,8 +119,8 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -128,7 +128,7 @@ TABLE = [
         "programs:create",
         None,
         "get",
-        {"anonymous": LOGIN, "outsider": 403, "member": 403, "organizer": 403, "admin": 200},
+        {"anonymous": LOGIN, "outsider": 403, "member": 403, "organiser": 403, "admin": 200},
     ),
     ("accounts:profile", None, "get", {"anonymous": LOGIN, "outsider": 200, "member": 200}),
     ("accounts:profile-edit", None, "get", {"anonymous": LOGIN, "member": 200}),
@@ -143,21 +143,21 @@ TABLE = [
             "anonymous": LOGIN,
             "outsider": 404,
             "member": 200,
-            "other_organizer": 404,
-            "organizer": 200,
+            "other_organiser": 404,
+            "organiser": 200,
         },
     ),
     (
         "api:list_programs",
         None,
         "get",
-        {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200},
+        {"anonymous": 401, "outsider": 200, "member": 200, "organiser": 200},
     ),
     (
         "api:get_program",
         "slug",
         "get",
-        {"anonymous": 401, "outsider": 200, "member": 200, "organizer": 200},
+        {"anonymous": 401, "outsider": 200, "member": 200, "organiser": 200},
     ),
     (
         "api:list_members",
@@ -167,8 +167,8 @@ TABLE = [
             "anonymous": 401,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 200,
+            "other_organiser": 403,
+            "organiser": 200,
             "admin": 200,
         },
     ),
@@ -193,7 +193,7 @@ def test_permission_table(personas, name, kwarg, method, persona, status):
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("persona", ["outsider", "member", "other_organizer"])
+@pytest.mark.parametrize("persona", ["outsider", "member", "other_organiser"])
 def test_draft_programmes_are_hidden(personas, persona):
     personas.program.status = ProgramStatus.DRAFT
     personas.program.save()
@@ -211,8 +211,8 @@ def test_draft_programmes_are_hidden(personas, persona):
     [
         ("outsider", "approve", 403),
         ("member", "approve", 403),
-        ("other_organizer", "approve", 403),
-        ("organizer", "approve", 302),
+        ("other_organiser", "approve", 403),
+        ("organiser", "approve", 302),
         ("anonymous", "approve", 302),
     ],
 )
@@ -222,7 +222,7 @@ def test_only_organisers_decide(personas, persona, action, status):
     response = personas.client(persona).post(url)
     assert response.status_code == status
     pending.refresh_from_db()
-    assert (pending.status == EnrollmentStatus.ACTIVE) is (persona == "organizer")
+    assert (pending.status == EnrollmentStatus.ACTIVE) is (persona == "organiser")
 
 
 def test_organiser_of_other_programme_cannot_decide_here_via_own_slug(personas):
@@ -231,7 +231,7 @@ def test_organiser_of_other_programme_cannot_decide_here_via_own_slug(personas):
     url = reverse(
         "programs:manage-decide", args=[personas.other_program.slug, pending.pk, "approve"]
     )
-    assert personas.client("other_organizer").post(url).status_code == 404
+    assert personas.client("other_organiser").post(url).status_code == 404
     pending.refresh_from_db()
     assert pending.status == EnrollmentStatus.APPLIED
 
@@ -241,13 +241,13 @@ def test_members_list_never_shows_private_do_not_pair(personas):
 
     DoNotPair.objects.create(owner=personas.member, other=personas.other_member)
     page = (
-        personas.client("organizer")
+        personas.client("organiser")
         .get(reverse("programs:manage", args=[personas.program.slug]))
         .content.decode()
     )
     assert "do-not-pair" not in page.lower()
     api = (
-        personas.client("organizer")
+        personas.client("organiser")
         .get(reverse("api:list_members", args=[personas.program.slug]))
         .json()
     )
@@ -261,7 +261,7 @@ def test_members_list_never_shows_private_do_not_pair(personas):
 def test_list_pages_have_bounded_queries(personas, django_assert_max_num_queries):
     for _ in range(30):
         EnrollmentFactory(program=personas.program)
-    organiser = personas.client("organizer")
+    organiser = personas.client("organiser")
     member = personas.client("member")
     with django_assert_max_num_queries(12):
         assert (
@@ -289,15 +289,15 @@ POSTS = [
             "anonymous": 302,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 302,
+            "other_organiser": 403,
+            "organiser": 302,
         },
     ),
     (
         "programs:membership",
         lambda p: [p.slug, "pause"],
         {},
-        {"anonymous": 302, "outsider": 403, "other_organizer": 403, "member": 302},
+        {"anonymous": 302, "outsider": 403, "other_organiser": 403, "member": 302},
     ),
     (
         "programs:manage-invitations",
@@ -307,15 +307,15 @@ POSTS = [
             "anonymous": 302,
             "outsider": 403,
             "member": 403,
-            "other_organizer": 403,
-            "organizer": 302,
+            "other_organiser": 403,
+            "organiser": 302,
         },
     ),
     (
         "programs:edit",
         lambda p: [p.slug],
         {"name": "Hijacked"},
-        {"anonymous": 302, "outsider": 403, "member": 403, "other_organizer": 403},
+        {"anonymous": 302, "outsider": 403, "member": 403, "other_organiser": 403},
     ),
 ]
 
@@ -332,7 +332,7 @@ def test_post_permission_table(personas, name, args, data, persona, status):
 
     response = personas.client(persona).post(reverse(name, args=args(personas.program)), data)
     assert response.status_code == status
-    if status in (403, 302) and persona != "organizer" and persona != "member":
+    if status in (403, 302) and persona != "organiser" and persona != "member":
         assert not SignupQuestion.objects.exists()
         assert not Invitation.objects.exists()
         assert Program.objects.get(pk=personas.program.pk).name != "Hijacked"
@@ -376,15 +376,15 @@ def _get(persona, name, query=""):  # type: ignore[no-untyped-def]
 
 # (what, fetch) -> the text an organiser / other member / admin can get
 HIDDEN_FIELD_ROWS = [
-    ("manage-page", _get("organizer", "programs:manage")),
+    ("manage-page", _get("organiser", "programs:manage")),
     ("manage-page-admin", _get("admin", "programs:manage")),
-    ("manage-search", _get("organizer", "programs:manage", f"?q={MARK}")),
-    ("manage-team-filter", _get("organizer", "programs:manage", f"?team={MARK}-team")),
-    ("approvals", _get("organizer", "programs:manage-approvals")),
-    ("export-csv", _get("organizer", "programs:manage-export")),
-    ("api-members", _get("organizer", "api:list_members")),
-    ("api-members-search", _get("organizer", "api:list_members", f"?q={MARK}")),
-    ("profile-page-organiser", _get("organizer", "accounts:member")),
+    ("manage-search", _get("organiser", "programs:manage", f"?q={MARK}")),
+    ("manage-team-filter", _get("organiser", "programs:manage", f"?team={MARK}-team")),
+    ("approvals", _get("organiser", "programs:manage-approvals")),
+    ("export-csv", _get("organiser", "programs:manage-export")),
+    ("api-members", _get("organiser", "api:list_members")),
+    ("api-members-search", _get("organiser", "api:list_members", f"?q={MARK}")),
+    ("profile-page-organiser", _get("organiser", "accounts:member")),
     ("profile-page-member", _get("other_member", "accounts:member")),
     ("cli-export-csv", lambda p: _fetch_cli_export(p, "csv")),
     ("cli-export-json", lambda p: _fetch_cli_export(p, "json")),
@@ -416,7 +416,7 @@ def test_only_me_fields_never_reach_organisers_or_members(personas, what, fetch)
 )
 def test_searching_for_a_hidden_value_does_not_find_the_member(personas, what, query):
     hide_everything(personas.member)
-    organiser = personas.client("organizer")
+    organiser = personas.client("organiser")
     page = organiser.get(reverse("programs:manage", args=[personas.program.slug]), {"q": query})
     assert personas.member.name not in page.content.decode()
     api = organiser.get(reverse("api:list_members", args=[personas.program.slug]), {"q": query})
@@ -426,7 +426,7 @@ def test_searching_for_a_hidden_value_does_not_find_the_member(personas, what, q
 def test_fields_shown_to_organisers_stay_visible_and_searchable(personas):
     """The other side of the rule: 'organisers' and 'programmes' fields are still shown."""
     hide_everything(personas.member, level=Visibility.ORGANISERS)
-    organiser = personas.client("organizer")
+    organiser = personas.client("organiser")
     slug = personas.program.slug
     page = organiser.get(reverse("programs:manage", args=[slug]), {"q": f"{MARK}-skill"})
     assert personas.member.name in page.content.decode()
@@ -447,7 +447,7 @@ def test_fields_shown_to_organisers_stay_visible_and_searchable(personas):
 def test_api_members_reports_hidden_fields_as_null(personas):
     hide_everything(personas.member)
     api = (
-        personas.client("organizer")
+        personas.client("organiser")
         .get(reverse("api:list_members", args=[personas.program.slug]))
         .json()
     )
@@ -486,7 +486,7 @@ def test_member_list_queries_do_not_grow_with_hidden_profiles(personas):
             user = UserFactory()
             hide_everything(user, level=Visibility.ORGANISERS)
             EnrollmentFactory(program=personas.program, user=user)
-        organiser = personas.client("organizer")
+        organiser = personas.client("organiser")
         counts = []
         for name in ("programs:manage", "programs:manage-export", "api:list_members"):
             with CaptureQueriesContext(connection) as ctx:
@@ -514,7 +514,7 @@ def test_member_exports_neutralise_formulas(personas, where):
     personas.member.profile.save()
     if where == "web":
         url = reverse("programs:manage-export", args=[personas.program.slug])
-        text = personas.client("organizer").get(url).content.decode()
+        text = personas.client("organiser").get(url).content.decode()
     else:
         out = io.StringIO()
         call_command("export_members", "--program", personas.program.slug, stdout=out)

@@ -13,7 +13,7 @@ from tests.factories import ProgramFactory, UserFactory
 @pytest.fixture
 def organiser_client(db, client):  # type: ignore[no-untyped-def]
     organiser = UserFactory()
-    program = ProgramFactory(organizers=[organiser], slug="design")
+    program = ProgramFactory(organisers=[organiser], slug="design")
     client.force_login(organiser)
     return client, program, organiser
 
@@ -73,3 +73,64 @@ def test_programme_edit_is_audited_with_what_changed(organiser_client):  # type:
     event = AuditEvent.objects.get(action="programs.update")
     assert event.actor == organiser
     assert set(event.data) >= {"name", "group_size"}
+
+
+def _edit_form(program, **changes):  # type: ignore[no-untyped-def]
+    form = {
+        "kind": program.kind,
+        "name": program.name,
+        "slug": program.slug,
+        "cadence": program.cadence,
+        "group_size": str(program.group_size),
+        "enrollment_mode": program.enrollment_mode,
+        "status": program.status,
+    }
+    form.update(changes)
+    return form
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"group_size": "5"}, "group_size", "2 to 4"),
+        ({"cadence": "continuous"}, "cadence", "weekly"),
+    ],
+)
+def test_programme_edit_refuses_what_its_kind_cannot_run(organiser_client, changes, field, message):  # type: ignore[no-untyped-def]
+    client, program, _ = organiser_client
+    before = (program.group_size, program.cadence)
+    response = client.post("/programs/design/edit/", _edit_form(program, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    program.refresh_from_db()
+    assert (program.group_size, program.cadence) == before
+    assert not AuditEvent.objects.filter(action="programs.update").exists()
+
+
+def test_the_kind_of_a_programme_cannot_change(organiser_client):  # type: ignore[no-untyped-def]
+    from peerly.core.errors import ServiceError
+    from peerly.programs.services import update_program
+
+    client, program, organiser = organiser_client
+    page = client.get("/programs/design/edit/").content.decode()
+    assert "The kind cannot change" in page
+    client.post("/programs/design/edit/", _edit_form(program, kind="circle", name="Renamed"))
+    program.refresh_from_db()
+    assert (program.kind, program.name) == ("coffee", "Renamed")  # the posted kind is ignored
+    with pytest.raises(ServiceError, match="cannot change"):
+        update_program(actor=organiser, program=program, values={"kind": "circle"})
+    program.refresh_from_db()
+    assert program.kind == "coffee"
+
+
+def test_creating_a_programme_its_kind_cannot_run_is_refused(db):  # type: ignore[no-untyped-def]
+    from peerly.core.errors import ServiceError
+    from peerly.programs.models import Program
+    from peerly.programs.services import create_program
+
+    with pytest.raises(ServiceError, match="2 to 4"):
+        create_program(
+            actor=UserFactory(),
+            values={"kind": "coffee", "name": "Big", "slug": "big", "group_size": 5},
+        )
+    assert not Program.objects.filter(slug="big").exists()

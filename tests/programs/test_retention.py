@@ -195,13 +195,13 @@ def test_programme_page_says_so(texts: Texts) -> None:
 
 
 def _edit(program: Program, value: str) -> tuple[int, str]:
-    organizer = UserFactory()
-    program.organizers.add(organizer)
+    organiser = UserFactory()
+    program.organisers.add(organiser)
     client = Client()
-    client.force_login(organizer)
+    client.force_login(organiser)
     url = reverse("programs:edit", kwargs={"slug": program.slug})
     form = client.get(url).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "organizers"}
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "organisers"}
     data["private_text_retention_days"] = value
     response = client.post(url, data)
     return response.status_code, response.content.decode()

@@ -74,7 +74,7 @@ def test_answers_are_validated_against_questions():
 
 def test_approval_flow_emails_organiser_and_member(django_capture_on_commit_callbacks):
     organiser = UserFactory()
-    program = ProgramFactory(enrollment_mode=EnrollmentMode.APPROVAL, organizers=[organiser])
+    program = ProgramFactory(enrollment_mode=EnrollmentMode.APPROVAL, organisers=[organiser])
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         enrollment = services.join_program(user=user, program=program)
@@ -91,7 +91,7 @@ def test_approval_flow_emails_organiser_and_member(django_capture_on_commit_call
 
 def test_decline_needs_reason_and_tells_member(django_capture_on_commit_callbacks):
     organiser = UserFactory()
-    program = ProgramFactory(enrollment_mode=EnrollmentMode.APPROVAL, organizers=[organiser])
+    program = ProgramFactory(enrollment_mode=EnrollmentMode.APPROVAL, organisers=[organiser])
     enrollment = EnrollmentFactory(program=program, status=S.APPLIED, joined_at=None)
     with pytest.raises(ServiceError):
         services.decline_enrollment(actor=organiser, enrollment=enrollment, reason="  ")
@@ -167,7 +167,7 @@ def test_resume_due_enrollments():
 
 def test_invitation_only_programme(django_capture_on_commit_callbacks):
     organiser = UserFactory()
-    program = ProgramFactory(enrollment_mode=EnrollmentMode.INVITATION, organizers=[organiser])
+    program = ProgramFactory(enrollment_mode=EnrollmentMode.INVITATION, organisers=[organiser])
     invitee = UserFactory(email="guest@example.org")
     with pytest.raises(ServiceError, match="invitation only"):
         services.join_program(user=invitee, program=program)

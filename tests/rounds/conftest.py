@@ -37,7 +37,7 @@ PEOPLE = [
 @dataclass
 class Coffee:
     program: Program
-    organizer: User
+    organiser: User
     members: dict[str, User]
 
     @property
@@ -66,9 +66,9 @@ def make_member(
 
 @pytest.fixture
 def coffee(db) -> Coffee:  # type: ignore[no-untyped-def]
-    organizer = UserFactory(display_name="Olive Organiser")
+    organiser = UserFactory(display_name="Olive Organiser")
     program = ProgramFactory(
-        organizers=[organizer],
+        organisers=[organiser],
         slug="coffee",
         name="Coffee Roulette",
         starts_on=dt.date(2026, 1, 1),
@@ -79,7 +79,7 @@ def coffee(db) -> Coffee:  # type: ignore[no-untyped-def]
         name: make_member(program, name, team, tz, interests)
         for name, team, tz, interests in PEOPLE
     }
-    return Coffee(program=program, organizer=organizer, members=members)
+    return Coffee(program=program, organiser=organiser, members=members)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
 def published(coffee, run):  # type: ignore[no-untyped-def]
     with time_machine.travel(NOW, tick=False):
         round_, _ = run(
-            services.publish_round, program=coffee.program, actor=coffee.organizer, now=NOW
+            services.publish_round, program=coffee.program, actor=coffee.organiser, now=NOW
         )
     return round_
 
@@ -33,7 +33,7 @@ def assert_valid_suggestion(cal, group: RoundGroup) -> None:  # type: ignore[no-
     assert str(cal["METHOD"]) == "PUBLISH"
     (event,) = cal.walk("VEVENT")
     assert event.get("ATTENDEE") is None  # RFC 5546 3.2.1: no attendees in PUBLISH
-    assert str(event["ORGANIZER"]).startswith("mailto:")  # ... and an organizer
+    assert str(event["ORGANIZER"]).startswith("mailto:")  # ... and an organiser
     assert str(event["STATUS"]) == "TENTATIVE"  # a suggestion, not a confirmed meeting
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
     assert start.isoformat() in group.suggestions

@@ -52,11 +52,11 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
 
 def test_two_organisers_publish_at_once(coffee):  # type: ignore[no-untyped-def]
     second = UserFactory()
-    coffee.program.organizers.add(second)
+    coffee.program.organisers.add(second)
     selectors.get_coffee_settings(program=coffee.program)  # made with the programme
     results = race(
         lambda: services.publish_round(
-            program=coffee.program, actor=coffee.organizer, number=1, seed=1, now=NOW
+            program=coffee.program, actor=coffee.organiser, number=1, seed=1, now=NOW
         ),
         lambda: services.publish_round(
             program=coffee.program, actor=second, number=1, seed=2, now=NOW

@@ -143,8 +143,8 @@ def best_alignment(when: dt.datetime, people: list[Person]) -> int:
 @pytest.fixture
 def draw(db, run):  # type: ignore[no-untyped-def]
     def _draw(draw_day: dt.date, people: list[Person]) -> tuple[Round, RoundGroup]:
-        organizer = UserFactory(display_name="Olive")
-        program = ProgramFactory(organizers=[organizer], starts_on=dt.date(2027, 1, 1))
+        organiser = UserFactory(display_name="Olive")
+        program = ProgramFactory(organisers=[organiser], starts_on=dt.date(2027, 1, 1))
         users = [make_person(program, n, p) for n, p in enumerate(people)]
         program.group_size = max(len(people), 2)
         program.save(update_fields=["group_size"])
@@ -154,7 +154,7 @@ def draw(db, run):  # type: ignore[no-untyped-def]
         settings_row.save()
         now = dt.datetime.combine(draw_day, dt.time(9), tzinfo=dt.UTC)
         round_, created = run(
-            services.publish_round, program=program, actor=organizer, seed=1, now=now
+            services.publish_round, program=program, actor=organiser, seed=1, now=now
         )
         assert created
         (group,) = RoundGroup.objects.filter(round=round_)

@@ -31,7 +31,7 @@ def publish(coffee, run, now: dt.datetime, **kwargs):  # type: ignore[no-untyped
         return run(
             services.publish_round,
             program=coffee.program,
-            actor=coffee.organizer,
+            actor=coffee.organiser,
             now=now,
             **kwargs,
         )
@@ -125,7 +125,7 @@ def test_cli_dry_run_warns(coffee):  # type: ignore[no-untyped-def]
 def test_web_warns_and_needs_the_explicit_choice(coffee, run):  # type: ignore[no-untyped-def]
     publish(coffee, run, NOW)
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     slug = coffee.program.slug
     later = NOW + dt.timedelta(days=1)
     with time_machine.travel(later, tick=False):
@@ -152,7 +152,7 @@ def test_web_warns_and_needs_the_explicit_choice(coffee, run):  # type: ignore[n
 
 def test_preview_without_open_round_has_no_checkbox(coffee):  # type: ignore[no-untyped-def]
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("rounds:preview", args=[coffee.program.slug])).content.decode()
     assert "still open" not in page and 'name="allow_overlap"' not in page

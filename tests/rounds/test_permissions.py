@@ -21,8 +21,8 @@ PERSONAS = (
     "outsider",
     "member",
     "other_member",
-    "other_organizer",
-    "organizer",
+    "other_organiser",
+    "organiser",
     "admin",
 )
 
@@ -47,7 +47,7 @@ def world(personas):  # type: ignore[no-untyped-def]
         DoNotPair.objects.create(owner=member, other=x)
         DoNotPair.objects.create(owner=other, other=x)
     with time_machine.travel(NOW, tick=False):
-        round_, _ = services.publish_round(program=program, actor=personas.organizer)
+        round_, _ = services.publish_round(program=program, actor=personas.organiser)
     mine = RoundGroup.objects.get(round=round_, members__user=member)
     theirs = RoundGroup.objects.get(round=round_, members__user=a)
     assert {m.user_id for m in mine.members.all()} == {member.pk, other.pk}
@@ -80,19 +80,19 @@ MEMBER_PAGE = {
     "outsider": 403,
     "member": 200,
     "other_member": 200,
-    "other_organizer": 403,
-    "organizer": 200,
+    "other_organiser": 403,
+    "organiser": 200,
     "admin": 200,
 }
-OWN_GROUP = {**MEMBER_PAGE, "organizer": 404, "admin": 404}
+OWN_GROUP = {**MEMBER_PAGE, "organiser": 404, "admin": 404}
 OTHER_GROUP = {**OWN_GROUP, "member": 404, "other_member": 404}
 ORGANISER = {
     "anonymous": 302,
     "outsider": 403,
     "member": 403,
     "other_member": 403,
-    "other_organizer": 403,
-    "organizer": 200,
+    "other_organiser": 403,
+    "organiser": 200,
     "admin": 200,
 }
 API_MEMBER = {**MEMBER_PAGE, "anonymous": 401}
@@ -125,8 +125,8 @@ POSTS = {
     "anonymous": 302,
     "outsider": 403,
     "member": 302,
-    "other_organizer": 403,
-    "organizer": 404,  # issue 12: passes the member check, but is not in the group
+    "other_organiser": 403,
+    "organiser": 404,  # issue 12: passes the member check, but is not in the group
     "admin": 404,
 }
 
@@ -145,8 +145,8 @@ def test_post_checkin_permissions(personas, world, persona, status):  # type: ig
         ("anonymous", 401),
         ("outsider", 403),
         ("member", 200),
-        ("organizer", 404),  # issue 12: passes the member check, but is not in the group
-        ("other_organizer", 403),
+        ("organiser", 404),  # issue 12: passes the member check, but is not in the group
+        ("other_organiser", 403),
     ],
 )
 def test_api_checkin_permissions(personas, world, persona, status):  # type: ignore[no-untyped-def]
@@ -184,8 +184,8 @@ def test_api_checkin_rejects_bad_answer(personas, world):  # type: ignore[no-unt
         ("anonymous", 302),
         ("outsider", 403),
         ("member", 403),
-        ("other_organizer", 403),
-        ("organizer", 302),
+        ("other_organiser", 403),
+        ("organiser", 302),
         ("admin", 302),
     ],
 )
@@ -213,7 +213,7 @@ def test_organisers_see_groups_and_answers_but_not_private_fields(personas, worl
         rating=5,
         now=NOW + dt.timedelta(days=3),
     )
-    page = personas.client("organizer").get(_urls(world)["round"]).content.decode()
+    page = personas.client("organiser").get(_urls(world)["round"]).content.decode()
     assert "Mia Member" in page and "Noor Neighbour" in page
     assert "Yes, all of us met" in page
     assert "Secret Team" not in page and "hidden-hobby" not in page
@@ -222,7 +222,7 @@ def test_organisers_see_groups_and_answers_but_not_private_fields(personas, worl
 
 def test_do_not_pair_lists_stay_private(personas, world):  # type: ignore[no-untyped-def]
     """Member and other_member listed Xanthe Quillfeather and Yusuf Brightwater privately; nobody else learns it."""
-    organiser = personas.client("organizer")
+    organiser = personas.client("organiser")
     for url in (_urls(world)["round"], _urls(world)["report"], _urls(world)["preview"]):
         body = organiser.get(url).content.decode().lower()
         assert "do-not-pair" not in body and "do not pair" not in body
@@ -247,11 +247,11 @@ def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped
         # issue 12: +1 on pages that did not load the viewer's enrolment before: the access
         # gateway always reads it (and the organiser check) — constant, not per row
         ("member", "program", 11),
-        ("organizer", "manage", 8),
-        ("organizer", "round", 9),
-        ("organizer", "report", 8),
+        ("organiser", "manage", 8),
+        ("organiser", "round", 9),
+        ("organiser", "report", 8),
         ("member", "api_mine", 7),
-        ("organizer", "api_rounds", 8),
+        ("organiser", "api_rounds", 8),
         ("member", "group", 10),
     ],
 )
@@ -280,14 +280,14 @@ def test_only_me_fields_never_reach_partners_organisers_or_emails(
     hide_everything(personas.member, secret=MINE)
     hide_everything(personas.other_member, secret=THEIRS)
     slug = personas.program.slug
-    organiser = personas.client("organizer")
+    organiser = personas.client("organiser")
     preview = organiser.get(reverse("rounds:preview", args=[slug]))
     assert preview.status_code == 200 and leaks(preview.content.decode(), MINE, THEIRS) == []
     with (
         time_machine.travel(NOW, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        round_, _ = services.publish_round(program=personas.program, actor=personas.organizer)
+        round_, _ = services.publish_round(program=personas.program, actor=personas.organiser)
     group = RoundGroup.objects.get(round=round_, members__user=personas.member)
     assert mail.outbox, "members are told about their match"
     for message in mail.outbox:
@@ -295,10 +295,10 @@ def test_only_me_fields_never_reach_partners_organisers_or_emails(
         partner = THEIRS if message.to == [personas.member.email] else MINE
         assert leaks(" ".join(bodies), partner) == [], message.subject
     pages = [
-        ("organizer", reverse("rounds:manage", args=[slug])),
-        ("organizer", reverse("rounds:round-detail", args=[slug, round_.number])),
-        ("organizer", reverse("rounds:report", args=[slug])),
-        ("organizer", f"/api/v1/rounds/programs/{slug}/rounds"),
+        ("organiser", reverse("rounds:manage", args=[slug])),
+        ("organiser", reverse("rounds:round-detail", args=[slug, round_.number])),
+        ("organiser", reverse("rounds:report", args=[slug])),
+        ("organiser", f"/api/v1/rounds/programs/{slug}/rounds"),
         ("other_member", reverse("rounds:group-detail", args=[slug, group.pk])),
         ("other_member", reverse("rounds:program", args=[slug])),
         ("other_member", f"/api/v1/rounds/programs/{slug}/my-groups"),
@@ -307,5 +307,5 @@ def test_only_me_fields_never_reach_partners_organisers_or_emails(
         for persona, url in pages:
             response = personas.client(persona).get(url)
             assert response.status_code == 200, url
-            hidden = (MINE, THEIRS) if persona == "organizer" else (MINE,)  # not their own
+            hidden = (MINE, THEIRS) if persona == "organiser" else (MINE,)  # not their own
             assert leaks(response.content.decode(), *hidden) == [], url

@@ -50,7 +50,7 @@ def test_figures_follow_the_metrics_dictionary(coffee):  # type: ignore[no-untyp
 def test_report_page_has_an_accessible_chart(coffee):  # type: ignore[no-untyped-def]
     _two_rounds(coffee)
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
     assert "<svg" in body and 'role="img"' in body
     assert "<title>Participants and met rate per round</title>" in body
@@ -61,6 +61,6 @@ def test_report_page_has_an_accessible_chart(coffee):  # type: ignore[no-untyped
 def test_chart_is_empty_without_rounds(coffee):  # type: ignore[no-untyped-def]
     assert reports.chart_svg([]) == ""
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
     assert "No rounds yet." in body

@@ -55,25 +55,25 @@ def test_settings_are_created_with_defaults(coffee):  # type: ignore[no-untyped-
 
 def test_publishing_twice_gives_one_round(coffee, run, frozen):  # type: ignore[no-untyped-def]
     first, created = run(
-        services.publish_round, program=coffee.program, actor=coffee.organizer, number=1, seed=7
+        services.publish_round, program=coffee.program, actor=coffee.organiser, number=1, seed=7
     )
     sent = len(mail.outbox)
     again, created_again = run(
-        services.publish_round, program=coffee.program, actor=coffee.organizer, number=1, seed=8
+        services.publish_round, program=coffee.program, actor=coffee.organiser, number=1, seed=8
     )
     assert (created, created_again) == (True, False)
     assert first.pk == again.pk and Round.objects.count() == 1
     assert len(mail.outbox) == sent == 7
     assert AuditEvent.objects.filter(action="round.publish").count() == 1
     with pytest.raises(ServiceError, match="next round is round 2"):
-        services.publish_round(program=coffee.program, actor=coffee.organizer, number=5)
+        services.publish_round(program=coffee.program, actor=coffee.organiser, number=5)
 
 
 def test_only_active_programmes_publish(coffee, frozen):  # type: ignore[no-untyped-def]
     coffee.program.status = ProgramStatus.DRAFT
     coffee.program.save()
     with pytest.raises(ServiceError):
-        services.publish_round(program=coffee.program, actor=coffee.organizer)
+        services.publish_round(program=coffee.program, actor=coffee.organiser)
     assert not Round.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_settings_page_saves_and_audits(coffee):  # type: ignore[no-untyped-def]
     from django.test import Client
 
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     url = reverse("rounds:settings", args=[coffee.program.slug])
     assert client.get(url).status_code == 200
     data = {
@@ -244,7 +244,7 @@ def test_preview_page_explains_groups_and_redraw_changes_seed(coffee, frozen):  
     from django.test import Client
 
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     url = reverse("rounds:preview", args=[coffee.program.slug])
     body = client.get(url).content.decode()
     assert "never met before" in body and "crosses teams" in body

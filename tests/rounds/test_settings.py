@@ -106,7 +106,7 @@ def test_continuous_cadence_draws_nothing_automatically(coffee):  # type: ignore
 
 def test_settings_page_writes_cadence_and_group_size_to_the_programme(coffee):  # type: ignore[no-untyped-def]
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     url = reverse("rounds:settings", args=[coffee.program.slug])
     row = coffee.settings
     data = {
@@ -153,13 +153,13 @@ def test_every_round_transition_from_every_state(coffee, state, action, allowed)
     Round.objects.filter(pk=round_.pk).update(status=state)
     later = NOW + dt.timedelta(days=30)
     if allowed:
-        closed = services.close_round(round_=round_, actor=coffee.organizer, now=later)
+        closed = services.close_round(round_=round_, actor=coffee.organiser, now=later)
         assert (closed.status, closed.closed_at) == ("closed", later)
         event = AuditEvent.objects.get(action="round.close")
         assert event.data == {"from": "published", "to": "closed"}
     else:
         with pytest.raises(TransitionError, match="Cannot close this round: it is closed"):
-            services.close_round(round_=round_, actor=coffee.organizer, now=later)
+            services.close_round(round_=round_, actor=coffee.organiser, now=later)
         assert Round.objects.get(pk=round_.pk).closed_at is None
         assert not AuditEvent.objects.filter(action="round.close").exists()
 
@@ -173,7 +173,7 @@ def test_a_programme_that_cannot_draw_does_not_stop_the_tick(coffee):  # type: i
 
 def test_pages_use_the_shared_programme_nav(coffee):  # type: ignore[no-untyped-def]
     client = Client()
-    client.force_login(coffee.organizer)
+    client.force_login(coffee.organiser)
     slug = coffee.program.slug
     body = client.get(reverse("rounds:settings", args=[slug])).content.decode()
     settings_link = f'href="{reverse("rounds:settings", args=[slug])}" aria-current="page"'

@@ -68,7 +68,7 @@ EXPORTED_LINKS: dict[str, str] = {
     "core.auditevent.actor": "audit",
     "notifications.outboundemail.user": "emails",
     "notifications.emailoptout.user": "email_opt_outs",
-    "programs.program.organizers": "organised_programmes",
+    "programs.program.organisers": "organised_programmes",
     "programs.enrollment.user": "enrollments",
     "programs.invitation.invited_by": "invitations_sent",
     "circles.circlemember.user": "circles",
@@ -188,7 +188,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         for d in DoNotPair.objects.filter(owner=user).select_related("other")
     ]
     data["organised_programmes"] = [
-        _row(p, ("slug", "name", "kind")) for p in Program.objects.filter(organizers=user)
+        _row(p, ("slug", "name", "kind")) for p in Program.objects.filter(organisers=user)
     ]
     data["enrollments"] = [
         _row(
@@ -572,7 +572,7 @@ def delete_account(*, user: User) -> dict[str, int]:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
-    Program.organizers.through.objects.filter(user_id=user.pk).delete()
+    Program.organisers.through.objects.filter(user_id=user.pk).delete()
 
     # 2. Close what is running, through the owning services.
     for ms in Mentorship.objects.filter(mentee=user, status__in=OPEN_STATUSES):

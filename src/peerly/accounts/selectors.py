@@ -31,7 +31,7 @@ def organises_member(viewer: User, member: User) -> bool:
 
     Someone who left or was declined keeps only what members show their programmes: an
     organiser gains no lasting view of a person by once having had them in a programme."""
-    return member.enrollments.filter(program__organizers=viewer, status__in=LIVE_STATUSES).exists()
+    return member.enrollments.filter(program__organisers=viewer, status__in=LIVE_STATUSES).exists()
 
 
 def viewer_level(viewer: User, member: User) -> str | None:
@@ -113,7 +113,7 @@ def program_level(*, viewer: User, program: Program) -> str | None:
         Program.objects.filter(pk=program.pk)
         .annotate(
             organises=Exists(
-                Program.organizers.through.objects.filter(
+                Program.organisers.through.objects.filter(
                     program_id=OuterRef("pk"), user_id=viewer.pk
                 )
             ),
@@ -148,7 +148,7 @@ def viewer_levels(*, viewer: User, user_ids: Iterable[int]) -> dict[int, str | N
         levels[uid] = Visibility.PROGRAMMES
     for uid in set(
         Enrollment.objects.filter(
-            user_id__in=ids, program__organizers=viewer, status__in=LIVE_STATUSES
+            user_id__in=ids, program__organisers=viewer, status__in=LIVE_STATUSES
         ).values_list("user_id", flat=True)
     ):
         levels[uid] = Visibility.ORGANISERS

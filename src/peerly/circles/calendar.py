@@ -30,7 +30,7 @@ def circle_uid(circle: Circle) -> str:
     return make_uid("circle", circle.pk)
 
 
-def _organizer() -> Attendee:
+def _organiser() -> Attendee:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return Attendee(email=address or "peerly@localhost", name=name or "Peerly")
 
@@ -90,7 +90,7 @@ def _event(
         end=end,
         description=_description(circle),
         sequence=circle.calendar_sequence,
-        organizer=_organizer(),
+        organiser=_organiser(),
         attendees=_attendees(circle) if with_attendees else (),
         url=_url(circle),
         tzid=timezones.zone(circle.timezone).key,

@@ -83,7 +83,7 @@ def get_circle_for_member(*, user: User, program: Program, circle_id: int) -> Ci
     return circle
 
 
-def get_circle_for_organizer(*, program: Program, circle_id: int) -> Circle:
+def get_circle_for_organiser(*, program: Program, circle_id: int) -> Circle:
     """For organisers' actions on a circle's metadata (caller checked organiser rights)."""
     circle = (
         Circle.objects.select_related("program", "season")
@@ -343,7 +343,7 @@ def season_totals(rows: list[CircleHealth]) -> dict[str, object]:
     }
 
 
-def list_circle_members_for_organizer(*, season: Season) -> dict[int, list[User]]:
+def list_circle_members_for_organiser(*, season: Season) -> dict[int, list[User]]:
     """Who is in which circle (organisers see membership, not conversations)."""
     out: dict[int, list[User]] = {}
     for m in (

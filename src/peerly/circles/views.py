@@ -128,7 +128,7 @@ def _series_label(circle: Any, sessions: list[Any], zone: Any, now: dt.datetime)
 @login_required
 def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug, need="member")
-    prog, enrollment, organizer = access.program, access.enrollment, access.is_organiser
+    prog, enrollment, organiser = access.program, access.enrollment, access.is_organiser
     season = selectors.latest_season(program=prog)
     circles = list(selectors.list_circles_for_member(user=request.user, program=prog))
     current = [c for c in circles if season and c.season_id == season.pk]
@@ -142,7 +142,7 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "circles": circles,
             "current": current,
             "enrollment": enrollment,
-            "is_organizer": organizer,
+            "is_organiser": organiser,
             "unmatched": selectors.unmatched_message(season=season, user=request.user),
             "sessions": list(
                 selectors.list_sessions_for_user(
@@ -156,7 +156,7 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "guides": GUIDES,
         },
         nav="program",
-        is_organiser=organizer,
+        is_organiser=organiser,
     )
 
 
@@ -248,7 +248,7 @@ def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> 
     access = _access(request, slug)
     prog = access.program
     if access.is_organiser:
-        obj = selectors.get_circle_for_organizer(program=prog, circle_id=circle_id)
+        obj = selectors.get_circle_for_organiser(program=prog, circle_id=circle_id)
         back = reverse("circles:manage", kwargs={"slug": slug})
     else:
         obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
@@ -569,7 +569,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "season": season,
             "rows": rows,
             "totals": selectors.season_totals(rows),
-            "members_by_circle": selectors.list_circle_members_for_organizer(season=season)
+            "members_by_circle": selectors.list_circle_members_for_organiser(season=season)
             if season
             else {},
             "seasons": list(prog.circle_seasons.all()),

@@ -36,7 +36,7 @@ class CalendarEvent:
     description: str = ""
     location: str = ""
     sequence: int = 0
-    organizer: Attendee | None = None
+    organiser: Attendee | None = None
     attendees: Sequence[Attendee] = field(default_factory=tuple)
     rrule: dict[str, object] | None = None  # e.g. {"FREQ": "WEEKLY", "INTERVAL": 2, "COUNT": 6}
     cancelled: bool = False
@@ -94,11 +94,11 @@ def build_calendar(events: Iterable[CalendarEvent], *, method: str = "PUBLISH") 
             event.add("rrule", vRecur(item.rrule))
         if item.exdates:
             event.add("exdate", [_in_zone(x, tzid) for x in sorted(item.exdates)])
-        if item.organizer:
-            organizer = vCalAddress(f"mailto:{item.organizer.email}")
-            if item.organizer.name:
-                organizer.params["cn"] = vText(item.organizer.name)
-            event["organizer"] = organizer
+        if item.organiser:
+            organiser = vCalAddress(f"mailto:{item.organiser.email}")
+            if item.organiser.name:
+                organiser.params["cn"] = vText(item.organiser.name)
+            event["organizer"] = organiser
         for person in item.attendees:
             attendee = vCalAddress(f"mailto:{person.email}")
             if person.name:

@@ -30,7 +30,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         .select_related("program")
         .order_by("program__name")
     )
-    organised = request.user.organized_programs.order_by("name")
+    organised = request.user.organised_programs.order_by("name")
     mine = [(e, kinds.get(e.program.kind)) for e in enrollments]
     theirs = [(p, kinds.get(p.kind)) for p in organised]
     return render(

@@ -77,7 +77,7 @@ def attention_items(user: Any) -> list[AttentionItem]:
             )
         )
     organised = Mentorship.objects.filter(
-        program__organizers=user, status=MentorshipStatus.SUBMITTED
+        program__organisers=user, status=MentorshipStatus.SUBMITTED
     )
     waiting: dict[str, int] = {}
     for slug in organised.values_list("program__slug", flat=True):

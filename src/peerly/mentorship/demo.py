@@ -118,7 +118,7 @@ def _populate(
     if not profiles:
         return
     quiet = profiles[-1]  # one mentor who goes quiet: no reviews, no comments
-    organiser = program.organizers.order_by("pk").first()
+    organiser = program.organisers.order_by("pk").first()
 
     plan = _stage_plan(len(mentee_rows))
     for i, enrollment in enumerate(mentee_rows):

@@ -81,7 +81,7 @@ def _about(
 
 def _to_organisers(program: Program, *, key: str, template: str, context: Mapping[str, Any]) -> int:
     sent = 0
-    for organiser in program.organizers.all():
+    for organiser in program.organisers.all():
         sent += _send(
             key=f"{key}:{organiser.pk}",
             to=organiser,

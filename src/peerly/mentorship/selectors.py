@@ -37,7 +37,7 @@ from peerly.mentorship.models import (
 )
 from peerly.mentorship.services import first_of_month, get_settings, previous_month
 from peerly.programs.access import AccessResult
-from peerly.programs.access import is_organiser as is_organizer
+from peerly.programs.access import is_organiser as is_organiser
 from peerly.programs.models import EnrollmentStatus, Program
 
 M = MentorshipStatus
@@ -94,8 +94,8 @@ def get_mentorship_for_user(*, user: User, program: Program, mentorship_id: int)
     return ms
 
 
-def get_mentorship_for_organizer(*, user: User, program: Program, mentorship_id: int) -> Mentorship:
-    if not is_organizer(user, program):
+def get_mentorship_for_organiser(*, user: User, program: Program, mentorship_id: int) -> Mentorship:
+    if not is_organiser(user, program):
         raise PermissionDenied
     ms = (
         Mentorship.objects.filter(program=program, pk=mentorship_id)
@@ -146,7 +146,7 @@ def get_nomination_for_user(
         raise Http404("No such nomination.")
     if user.pk in (nom.nominee_id, nom.nominated_by_id, nom.evaluator_id):
         return nom
-    if is_organizer(user, program) or get_mentor_profile(user=user, program=program):
+    if is_organiser(user, program) or get_mentor_profile(user=user, program=program):
         return nom
     raise Http404("No such nomination.")
 
@@ -441,7 +441,7 @@ def organiser_dashboard(*, program: Program, now: dt.datetime) -> OrganiserDashb
     )
 
 
-def list_requests_for_organizer(*, program: Program) -> QuerySet[SupportRequest]:
+def list_requests_for_organiser(*, program: Program) -> QuerySet[SupportRequest]:
     """Validated requests to act on: kind, amount, who — not the justification text."""
     return (
         SupportRequest.objects.filter(mentorship__program=program, status=RequestStatus.VALIDATED)

@@ -59,7 +59,7 @@ def is_organiser(user: Any, program: Program) -> bool:
         return False
     if user.is_superuser:
         return True
-    return program.organizers.filter(pk=user.pk).exists()
+    return program.organisers.filter(pk=user.pk).exists()
 
 
 def is_member_enrollment(enrollment: Enrollment | None) -> bool:

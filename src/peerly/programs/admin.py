@@ -13,7 +13,7 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "enrollment_mode", "starts_on", "ends_on"]
     list_filter = ["kind", "status"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["organizers"]
+    filter_horizontal = ["organisers"]
     inlines = [QuestionInline]
 
 

@@ -79,8 +79,8 @@ def list_members(
     request: AuthedHttpRequest, slug: str, status: str = "", q: str = ""
 ) -> list[dict[str, object]]:
     """Organisers only: members with the fields organisers may see."""
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
-    members = list(selectors.list_members_for_organizer(program=program, q=q, status=status))
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
+    members = list(selectors.list_members_for_organiser(program=program, q=q, status=status))
     shown = profile_fields_for_viewer(
         viewer=request.user,
         users=[e.user for e in members],

@@ -11,7 +11,7 @@ from peerly.programs.services import invitation_cutoff
 def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
     items = []
     organised = (
-        Program.objects.filter(organizers=user)
+        Program.objects.filter(organisers=user)
         .annotate(
             pending=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.APPLIED))
         )

@@ -355,7 +355,7 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
         },
     )
     for program in (coffee, circles, mentorship):
-        program.organizers.add(organiser)
+        program.organisers.add(organiser)
     organiser.user_permissions.add(
         Permission.objects.get(codename="add_program", content_type__app_label="programs")
     )

@@ -96,6 +96,14 @@ class ProgramForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # rounds, circles and mentorships belong to their kind
+            self.fields["kind"].disabled = True
+            self.fields[
+                "kind"
+            ].help_text = "The kind cannot change after a programme is created; create a new one."
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")

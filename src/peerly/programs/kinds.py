@@ -85,6 +85,12 @@ class Kind:
         if self.settings_model is not None:
             self.settings_model._default_manager.get_or_create(program=program)
 
+    def clean_program(self, program: Program) -> dict[str, str]:
+        """Errors in the programme's own fields (cadence, group size, …) that this kind
+        cannot run with, as {field: message}; empty when fine. create_program and
+        update_program refuse such a programme, so the organiser's form names the field."""
+        return {}
+
     # ------------------------------------------------------------------ web
     def api_router(self) -> Router | None:
         """The django-ninja router mounted at /api/v1/<app_label>/ (None: no API)."""

@@ -87,8 +87,8 @@ class Program(TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )
-    organizers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="organized_programs", blank=True
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="organised_programs", blank=True
     )
     private_text_retention_days = models.PositiveIntegerField(
         "delete private notes after (days)",

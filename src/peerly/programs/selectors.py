@@ -12,7 +12,7 @@ from peerly.programs import access
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 
 
-def is_organizer(user: User, program: Program) -> bool:
+def is_organiser(user: User, program: Program) -> bool:
     """The gateway's rule (programs/access.py): a listed organiser or a superuser."""
     return access.is_organiser(user, program)
 
@@ -21,7 +21,7 @@ def list_programs_for_user(*, user: User) -> QuerySet[Program]:
     """The directory: active and closed programmes, plus drafts the user organises."""
     qs = Program.objects.all()
     if not user.is_superuser:
-        qs = qs.filter(~Q(status=ProgramStatus.DRAFT) | Q(organizers=user)).distinct()
+        qs = qs.filter(~Q(status=ProgramStatus.DRAFT) | Q(organisers=user)).distinct()
     return (
         qs.annotate(
             member_count=Count(
@@ -39,12 +39,12 @@ def get_program_for_user(*, user: User, slug: str) -> Program:
     program = Program.objects.filter(slug=slug).first()
     if program is None:
         raise Http404("No such programme.")
-    if program.status == ProgramStatus.DRAFT and not is_organizer(user, program):
+    if program.status == ProgramStatus.DRAFT and not is_organiser(user, program):
         raise Http404("No such programme.")
     return program
 
 
-def get_program_for_organizer(*, user: User, slug: str) -> Program:
+def get_program_for_organiser(*, user: User, slug: str) -> Program:
     return access.access_program(user, slug, need="organiser").program
 
 
@@ -52,8 +52,8 @@ def get_enrollment_for_user(*, user: User, program: Program) -> Enrollment | Non
     return Enrollment.objects.filter(program=program, user=user).first()
 
 
-def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id: int) -> Enrollment:
-    if not is_organizer(user, program):
+def get_enrollment_for_organiser(*, user: User, program: Program, enrollment_id: int) -> Enrollment:
+    if not is_organiser(user, program):
         raise PermissionDenied
     enrollment = (
         Enrollment.objects.filter(program=program, pk=enrollment_id).select_related("user").first()
@@ -63,7 +63,7 @@ def get_enrollment_for_organizer(*, user: User, program: Program, enrollment_id:
     return enrollment
 
 
-def list_members_for_organizer(
+def list_members_for_organiser(
     *, program: Program, q: str = "", status: str = "", role: str = "", team: str = ""
 ) -> QuerySet[Enrollment]:
     """Members as organisers see them: search and the team filter only match profile fields

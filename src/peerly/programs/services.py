@@ -65,6 +65,18 @@ PROGRAM_FIELDS = (
 
 
 @transaction.atomic
+def _check_program(program: Program, kind: kinds.Kind) -> None:
+    """Model validation, then what the programme's kind can run with; the first problem
+    becomes a ServiceError naming its field."""
+    try:
+        program.full_clean(exclude=["organisers"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(" ".join(messages), field=field) from None
+    for field, message in kind.clean_program(program).items():
+        raise ServiceError(message, field=field)
+
+
 def create_program(
     *, actor: User | None, values: Mapping[str, Any], organisers: Iterable[User] = ()
 ) -> Program:
@@ -80,15 +92,11 @@ def create_program(
     if Program.objects.filter(slug=values.get("slug", "")).exists():
         raise ServiceError("A programme with this web address already exists.", field="slug")
     program = Program(**values)
-    try:
-        program.full_clean(exclude=["organizers"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(" ".join(messages), field=field) from None
+    _check_program(program, kind)
     program.save()
     people = [*([actor] if actor is not None else []), *organisers]
     if people:
-        program.organizers.add(*people)
+        program.organisers.add(*people)
     kind.create_settings(program)
     audit.record(
         actor=actor,
@@ -109,8 +117,12 @@ def update_program(*, actor: User, program: Program, values: Mapping[str, Any]) 
     if unknown:
         raise ServiceError(f"Unknown programme field(s): {', '.join(sorted(unknown))}.")
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    if "kind" in values and values["kind"] != locked.kind and kinds.get(values["kind"]) is None:
-        raise ServiceError(f"“{values['kind']}” is not a kind of programme.", field="kind")
+    if "kind" in values and values["kind"] != locked.kind:
+        # Rounds, circles and mentorships belong to the kind they were made in.
+        raise ServiceError(
+            "The kind of a programme cannot change after it is created; create a new one.",
+            field="kind",
+        )
     changed: dict[str, str] = {}
     for name, value in values.items():
         if getattr(locked, name) != value:
@@ -118,14 +130,8 @@ def update_program(*, actor: User, program: Program, values: Mapping[str, Any]) 
             changed[name] = str(value)
     if not changed:
         return locked
-    try:
-        locked.full_clean(exclude=["organizers"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(" ".join(messages), field=field) from None
+    _check_program(locked, kinds.kind_of(locked))
     locked.save()
-    if "kind" in changed:
-        kinds.kind_of(locked).create_settings(locked)
     audit.record(
         actor=actor, action="programs.update", obj=locked, program_id=locked.pk, data=changed
     )
@@ -281,7 +287,7 @@ def join_program(
         data={"role": role},
     )
     if needs_approval:
-        for organiser in program.organizers.all():
+        for organiser in program.organisers.all():
             queue_email(
                 key=f"enrollment-applied:{enrollment.pk}:{now:%Y%m%d%H%M%S}:{organiser.pk}",
                 to=organiser,

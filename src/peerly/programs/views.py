@@ -99,11 +99,11 @@ def detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         {
             "program": program,
             "enrollment": enrollment,
-            "is_organizer": selectors.is_organizer(request.user, program),
+            "is_organiser": selectors.is_organiser(request.user, program),
             "member_url": kind_url(program, "program"),
             "organiser_url": kind_url(program, "manage"),
             "pause_form": PauseEnrollmentForm(),
-            "organizers": program.organizers.all(),
+            "organisers": program.organisers.all(),
         },
     )
 
@@ -240,7 +240,7 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     form = ProgramForm(request.POST or None, instance=program)
     question_form = QuestionForm(prefix="question")
     if request.method == "POST" and form.is_valid():
@@ -271,7 +271,7 @@ def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     form = QuestionForm(request.POST, prefix="question")
     if form.is_valid():
         services.add_question(actor=request.user, program=program, question=form.save(commit=False))
@@ -285,7 +285,7 @@ def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def question_delete(request: AuthedHttpRequest, slug: str, question_id: int) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     services.delete_question(actor=request.user, program=program, question_id=question_id)
     messages.success(request, "Question removed.")
     return redirect("programs:edit", slug=slug)
@@ -293,7 +293,7 @@ def question_delete(request: AuthedHttpRequest, slug: str, question_id: int) -> 
 
 @login_required
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     form = MemberFilterForm(request.GET or None)
     form.set_choices(
         statuses=EnrollmentStatus.choices,
@@ -301,7 +301,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         teams=[(t, t) for t in selectors.list_teams(program=program)],
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    members = selectors.list_members_for_organizer(
+    members = selectors.list_members_for_organiser(
         program=program,
         q=filters.get("q", ""),
         status=filters.get("status", ""),
@@ -332,7 +332,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def manage_approvals(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     pending = list(
         Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED)
         .select_related("user", "user__profile")
@@ -364,8 +364,8 @@ def manage_approvals(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
-    enrollment = selectors.get_enrollment_for_organizer(
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
+    enrollment = selectors.get_enrollment_for_organiser(
         user=request.user, program=program, enrollment_id=enrollment_id
     )
     try:
@@ -387,7 +387,7 @@ def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: st
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_invitations(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     form = InviteForm(request.POST or None, roles=services.roles_for(program))
     if request.method == "POST" and form.is_valid():
         sent, problems = 0, []
@@ -422,7 +422,7 @@ def manage_invitations(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     content = ""
@@ -470,7 +470,7 @@ def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def manage_export(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organizer(user=request.user, slug=slug)
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-members.csv"'
     writer = csv.DictWriter(response, fieldnames=importing.EXPORT_COLUMNS)

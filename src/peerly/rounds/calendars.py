@@ -45,7 +45,7 @@ def meeting_uid(group: RoundGroup) -> str:
     return make_uid("coffee-meeting", group.pk)
 
 
-def _site_organizer() -> Attendee:
+def _site_organiser() -> Attendee:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return Attendee(address or "peerly@localhost", name or "Peerly")
 
@@ -61,7 +61,7 @@ def suggestion_ics(group: RoundGroup, index: int) -> str:
         end=start + dt.timedelta(minutes=_minutes(group)),
         description=_description(group),
         url=group_url(group),
-        organizer=_site_organizer(),
+        organiser=_site_organiser(),
         status="TENTATIVE",
     )
     return build_calendar([event], method="PUBLISH").decode()
@@ -80,7 +80,7 @@ def meeting_ics(group: RoundGroup, *, cancelled_start: dt.datetime | None = None
         description=_description(group),
         url=group_url(group),
         sequence=group.meeting_sequence,
-        organizer=_site_organizer(),
+        organiser=_site_organiser(),
         attendees=_attendees(group),
         cancelled=cancelled_start is not None,
     )

@@ -116,7 +116,7 @@ def get_choice_for_user(*, user: User, program: Program, number: int) -> str:
     return row.choice if row else ""
 
 
-def list_rounds_for_organizer(*, program: Program) -> QuerySet[Round]:
+def list_rounds_for_organiser(*, program: Program) -> QuerySet[Round]:
     return (
         Round.objects.filter(program=program)
         .annotate(
@@ -128,14 +128,14 @@ def list_rounds_for_organizer(*, program: Program) -> QuerySet[Round]:
     )
 
 
-def get_round_for_organizer(*, program: Program, number: int) -> Round:
+def get_round_for_organiser(*, program: Program, number: int) -> Round:
     round_ = Round.objects.filter(program=program, number=number).first()
     if round_ is None:
         raise Http404("No such round.")
     return round_
 
 
-def list_groups_for_organizer(*, round_: Round) -> QuerySet[RoundGroup]:
+def list_groups_for_organiser(*, round_: Round) -> QuerySet[RoundGroup]:
     return (
         RoundGroup.objects.filter(round=round_)
         .prefetch_related(

@@ -269,7 +269,7 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = _organised(request, slug)
     settings_row = selectors.get_coffee_settings(program=program)
-    rounds = list(selectors.list_rounds_for_organizer(program=program)[:24])
+    rounds = list(selectors.list_rounds_for_organiser(program=program)[:24])
     return render(
         request,
         "rounds/manage.html",
@@ -358,7 +358,7 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def round_detail(request: AuthedHttpRequest, slug: str, number: int) -> HttpResponse:
     program = _organised(request, slug)
-    round_ = selectors.get_round_for_organizer(program=program, number=number)
+    round_ = selectors.get_round_for_organiser(program=program, number=number)
     report = reports.round_report(round_)
     return render(
         request,

@@ -157,7 +157,7 @@ def _require_nomination(nom: MentorNomination, action: str) -> None:
     NOMINATION_MACHINE.check(nom.status, action)
 
 
-def _require_organizer(actor: User, program: Program) -> None:
+def _require_organiser(actor: User, program: Program) -> None:
     if not is_organiser(actor, program):
         raise PermissionDenied("Only this programme's organisers can do that.")
 

@@ -28,7 +28,7 @@ from peerly.mentorship.services._common import (
     _release_enrollment_on_close,
     _require_mentee_of,
     _require_mentor_of,
-    _require_organizer,
+    _require_organiser,
     _start_assignment,
     _touch_mentor,
     current_time,
@@ -106,7 +106,7 @@ def assign_mentor(
     """Organiser assigns an applicant to a mentor with a free place (actor None = the CLI)."""
     ms = lock_for(mentorship, "assign")
     if actor is not None:
-        _require_organizer(actor, ms.program)
+        _require_organiser(actor, ms.program)
     if mentor.pk in [int(i) for i in ms.declined_mentor_ids]:
         raise ServiceError(
             "This mentor already declined or let this application lapse.", field="mentor"
@@ -257,7 +257,7 @@ def close_application(*, actor: User, mentorship: Mentorship, reason: str) -> Me
     """Organisers close an application that is waiting in the pool."""
     reason = required(reason, "Please give a reason: the applicant will read it.", field="reason")
     ms = lock_for(mentorship, "close")
-    _require_organizer(actor, ms.program)
+    _require_organiser(actor, ms.program)
     ms.status = M.DECLINED
     ms.closing_reason = reason
     ms.ended_at = current_time()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.mentorship.models import MentorProfile, Mentorship, MentorStatus
-from peerly.mentorship.services._common import M, _require_organizer
+from peerly.mentorship.services._common import M, _require_organiser
 from peerly.mentorship.services.applications import assign_mentor
 from peerly.programs.models import Program
 
@@ -50,7 +50,7 @@ def apply_batch(
     """Save previewed (mentorship id, mentor profile id) pairs one by one; each is checked
     again under lock, so a pair that has become impossible is reported, not forced."""
     if actor is not None:
-        _require_organizer(actor, program)
+        _require_organiser(actor, program)
     done: list[Mentorship] = []
     failed: list[tuple[int, str]] = []
     for ms_id, mentor_id in pairs:

@@ -26,7 +26,7 @@ from peerly.mentorship.services._common import (
     _lock,
     _lock_free_mentor,
     _recount,
-    _require_organizer,
+    _require_organiser,
     _start_assignment,
     current_time,
     finish,
@@ -34,7 +34,7 @@ from peerly.mentorship.services._common import (
     required,
 )
 from peerly.mentorship.services.configuration import get_settings
-from peerly.programs.access import is_organiser as is_organizer
+from peerly.programs.access import is_organiser as is_organiser
 
 
 @transaction.atomic
@@ -139,7 +139,7 @@ def reassign_mentor(
     """Organisers hand a running mentorship to another mentor; everything else is kept."""
     reason = required(reason, "Please give a reason for the change.", field="reason")
     ms = lock_for(mentorship, "reassign")
-    _require_organizer(actor, ms.program)
+    _require_organiser(actor, ms.program)
     old = ms.mentor
     assert old is not None  # noqa: S101 - running mentorships always have a mentor
     if old.pk == mentor.pk:
@@ -180,7 +180,7 @@ def end_mentorship(*, actor: User, mentorship: Mentorship, reason: str) -> Mento
     reason = required(reason, "Please give a reason.", field="reason")
     ms = lock_for(mentorship, "end")
     role = _is_party(actor, ms)
-    if role is None and not is_organizer(actor, ms.program):
+    if role is None and not is_organiser(actor, ms.program):
         raise PermissionDenied("Only the mentee, the mentor or organisers can end it.")
     now = current_time()
     profile = ms.mentor

@@ -11,7 +11,7 @@ from django.db import transaction
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.mentorship.models import MentorshipSettings
-from peerly.mentorship.services._common import _require_organizer, finish
+from peerly.mentorship.services._common import _require_organiser, finish
 from peerly.programs.models import Program
 
 EDITABLE = (
@@ -44,7 +44,7 @@ def create_settings(program: Program) -> MentorshipSettings:
 @transaction.atomic
 def update_settings(*, program: Program, actor: User, **fields: Any) -> MentorshipSettings:
     """Organisers change the settings; one audit row lists what changed (old → new)."""
-    _require_organizer(actor, program)
+    _require_organiser(actor, program)
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise ServiceError(f"Unknown setting(s): {', '.join(unknown)}.")

@@ -28,7 +28,7 @@ from peerly.mentorship.services._common import (
     _lock,
     _lock_nomination,
     _require_nomination,
-    _require_organizer,
+    _require_organiser,
     current_time,
     finish,
     required,
@@ -251,7 +251,7 @@ def add_mentor(
     """Organisers (actor None: the demo or the CLI) make a member a mentor directly, without
     the nomination steps — e.g. a programme's founding mentors."""
     if actor is not None:
-        _require_organizer(actor, program)
+        _require_organiser(actor, program)
     if program.kind != ProgramKind.MENTORSHIP:
         raise ServiceError("This programme has no mentoring.")
     if _is_active_mentor(program, user):
@@ -282,7 +282,7 @@ def approve_nomination(
 ) -> MentorProfile:
     """Organisers approve: the nominee's enrolment becomes role=mentor, active."""
     nom = _lock_nomination(nomination)
-    _require_organizer(actor, nom.program)
+    _require_organiser(actor, nom.program)
     _require_nomination(nom, "approve")
     program = nom.program
     if Mentorship.objects.filter(
@@ -311,7 +311,7 @@ def decline_nomination(
 ) -> MentorNomination:
     reason = required(reason, "Please give a reason: the nominee will read it.", field="reason")
     nom = _lock_nomination(nomination)
-    _require_organizer(actor, nom.program)
+    _require_organiser(actor, nom.program)
     _require_nomination(nom, "decline")
     nom.status = N.DECLINED
     nom.decided_by = actor

@@ -18,7 +18,7 @@ from peerly.mentorship.models import (
     ReviewDirection,
     ReviewRound,
 )
-from peerly.mentorship.services._common import _require_organizer, current_time, finish
+from peerly.mentorship.services._common import _require_organiser, current_time, finish
 from peerly.mentorship.services.configuration import get_settings
 from peerly.programs.models import Program
 
@@ -27,7 +27,7 @@ from peerly.programs.models import Program
 def open_review_round(*, actor: User | None, program: Program, now: dt.datetime) -> ReviewRound:
     """Open this year's feedback round: every running pair reviews each other."""
     if actor is not None:
-        _require_organizer(actor, program)
+        _require_organiser(actor, program)
     today = timezone.localdate(now)
     if ReviewRound.objects.filter(program=program, year=today.year).exists():
         raise ServiceError(f"The {today.year} feedback round is already open.")

@@ -58,7 +58,7 @@ def program_home(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "mentorship": mentorship,
             "timeline": _timeline(mentorship) if mentorship else [],
             "mentor_profile": mentor_profile,
-            "is_organizer": access.is_organiser,
+            "is_organiser": access.is_organiser,
             "nominations": list(nominations),
             "reviews_due": list(reviews_due),
             "can_apply": mentor_profile is None

@@ -37,7 +37,7 @@ def manage_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 "Choose a mentee and a mentor from the list (ids must be whole numbers).",
                 content_type="text/plain; charset=utf-8",
             )
-        ms = selectors.get_mentorship_for_organizer(
+        ms = selectors.get_mentorship_for_organiser(
             user=request.user, program=program, mentorship_id=form.cleaned_data["mentorship"]
         )
         mentor_id = form.cleaned_data["mentor"]

@@ -28,7 +28,7 @@ from peerly.mentorship.views._common import (
 @require_http_methods(["GET", "POST"])
 def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     program = program_for(request, slug, need="organiser")
-    ms = selectors.get_mentorship_for_organizer(
+    ms = selectors.get_mentorship_for_organiser(
         user=request.user, program=program, mentorship_id=mentorship_id
     )
     reassign_form = ReassignForm(request.POST or None, program=program, exclude=ms.mentor_id)

@@ -237,7 +237,7 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
             "program": program,
             "nom": nom,
             "is_nominee": nom.nominee_id == user.pk,
-            "is_organizer": organiser,
+            "is_organiser": organiser,
             "can_evaluate": nom.status == NominationStatus.EVALUATION
             and nom.nominee_id != user.pk
             and nom.evaluator_id in (None, user.pk)

@@ -126,6 +126,6 @@ def manage_requests(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         {
             **organiser_nav(request, program, "requests"),
             "program": program,
-            "requests": selectors.list_requests_for_organizer(program=program)[:200],
+            "requests": selectors.list_requests_for_organiser(program=program)[:200],
         },
     )
