@@ -437,3 +437,26 @@ def test_admin_does_not_show_links_that_carry_a_secret(flow):
     email = OutboundEmail.objects.latest("pk")
     assert secret in email.body_text + email.body_html  # the email itself carries it
     assert secret not in admin_pages_for(email)
+
+
+def test_resume_link_is_for_the_pause_it_was_sent_for(client):
+    """A link from an earlier pause email cannot undo a later pause the member chose."""
+    from peerly.programs import services as programme_services
+
+    enrollment = EnrollmentFactory(status=EnrollmentStatus.ACTIVE)
+    programme_services.pause_enrollment(user=None, enrollment=enrollment, until=None)  # type: ignore[arg-type]
+    token = round_services.resume_token(enrollment)
+    assert client.post(resume_url(enrollment, token)).status_code == 200
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+
+    programme_services.pause_enrollment(user=enrollment.user, enrollment=enrollment, until=None)
+    response = client.post(resume_url(enrollment, token))
+    assert response.status_code == 400
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.PAUSED
+    # The link sent for the new pause works.
+    fresh = round_services.resume_token(enrollment)
+    assert client.post(resume_url(enrollment, fresh)).status_code == 200
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE

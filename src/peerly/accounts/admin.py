@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
-from peerly.accounts.models import VISIBLE_FIELDS, AvailabilityWindow, Profile, User, Visibility
+from peerly.accounts.models import (
+    MEMBER_PROFILE_FIELDS,
+    VISIBLE_FIELDS,
+    AvailabilityWindow,
+    Profile,
+    User,
+    Visibility,
+)
 from peerly.accounts.selectors import can_see, visible_q
 
 
@@ -46,9 +53,13 @@ class WindowInline(admin.TabularInline):
 # "Only me" is left out of the change page (so saving the page cannot change it either), the
 # page says which fields are hidden, and the member's visibility choices are read-only.
 ADMIN_LEVEL = Visibility.ORGANISERS
-PROFILE_FIELDS = ["user", "pronouns", "bio", "team", "location", "timezone", "languages"]
-PROFILE_FIELDS += ["skills", "interests", "offers", "wants_to_learn", "channels", "frequency"]
-PROFILE_FIELDS += ["paused_until", "field_visibility", "hidden_fields"]
+PROFILE_FIELDS = [
+    "user",
+    *MEMBER_PROFILE_FIELDS,
+    "paused_until",
+    "field_visibility",
+    "hidden_fields",
+]
 
 
 @admin.register(Profile)

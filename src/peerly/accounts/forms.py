@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from peerly.accounts.lockout import normalise_email
 from peerly.accounts.models import (
+    MEMBER_PROFILE_FIELDS,
     VISIBLE_FIELDS,
     AvailabilityWindow,
     Channel,
@@ -81,20 +82,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "pronouns",
-            "bio",
-            "team",
-            "location",
-            "timezone",
-            "languages",
-            "skills",
-            "interests",
-            "offers",
-            "wants_to_learn",
-            "channels",
-            "frequency",
-        ]
+        fields = list(MEMBER_PROFILE_FIELDS)
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 3}),
             "offers": forms.Textarea(attrs={"rows": 2}),

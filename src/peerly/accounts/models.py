@@ -137,6 +137,10 @@ VISIBLE_FIELDS: dict[str, str] = {
     "availability": Visibility.PROGRAMMES,
 }
 
+# The profile fields the member fills in on the profile page, in page order (availability has
+# its own grid).
+MEMBER_PROFILE_FIELDS = tuple(f for f in VISIBLE_FIELDS if f != "availability")
+
 
 class Profile(TimeStampedModel):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")

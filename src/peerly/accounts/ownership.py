@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from peerly.accounts.models import (
+    MEMBER_PROFILE_FIELDS,
     VISIBLE_FIELDS,
     AvailabilityWindow,
     DoNotPair,
@@ -156,23 +157,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         [
             _row(
                 profile,
-                (
-                    "pronouns",
-                    "bio",
-                    "team",
-                    "location",
-                    "timezone",
-                    "languages",
-                    "skills",
-                    "interests",
-                    "offers",
-                    "wants_to_learn",
-                    "channels",
-                    "frequency",
-                    "paused_until",
-                    "created_at",
-                    "updated_at",
-                ),
+                (*MEMBER_PROFILE_FIELDS, "paused_until", "created_at", "updated_at"),
                 visibility={name: profile.visibility_of(name) for name in VISIBLE_FIELDS},
             )
         ]

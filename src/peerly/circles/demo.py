@@ -1,7 +1,8 @@
 """Demo history for the circle programme: mid-season, circles formed, slots chosen and about
 three sessions held (attendance, notes, action items). Replayed through the same services
 the product uses (publish, votes, attendance, blocks, action statuses), so the demo has audit
-rows and cannot drift from what the product makes. Sends no email (`emails.muted()`)."""
+rows and cannot drift from what the product makes. Sends no email (`muted()`, from
+notifications/muting.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from peerly.circles import emails, services
+from peerly.circles import services
 from peerly.circles.models import ActionItem, ActionStatus, Circle, CircleSession
+from peerly.notifications.muting import muted
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program
 
 DEMO_MEMBER = "member@demo.peerly.test"
@@ -100,7 +102,7 @@ def populate(
     if not plan.circles:
         return  # a tiny community (e.g. --members 20) may have no triad with common hours
     season_start = dt.datetime(starts_on.year, starts_on.month, starts_on.day, tzinfo=dt.UTC)
-    with emails.muted():
+    with muted():
         season, _ = services.publish_season(
             actor=None, program=program, number=1, seed=seed, starts_on=starts_on
         )

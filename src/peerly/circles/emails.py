@@ -6,12 +6,7 @@ on commit, once per key.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import ParamSpec
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,31 +15,11 @@ from peerly.accounts.models import User
 from peerly.circles import calendar
 from peerly.circles.models import Circle, CircleMember, CircleSession, Season, SessionStatus
 from peerly.core.timezones import user_zone
+from peerly.notifications.muting import unless_muted
 from peerly.notifications.services import queue_email
 
 ICS_REQUEST = "text/calendar; charset=utf-8; method=REQUEST"
 ICS_CANCEL = "text/calendar; charset=utf-8; method=CANCEL"
-P = ParamSpec("P")
-_muted = contextvars.ContextVar("circles_emails_muted", default=False)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """No circles email is queued inside the block (the demo replaying a past season)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def _unless_muted(fn: Callable[P, None]) -> Callable[P, None]:
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        if not _muted.get():
-            fn(*args, **kwargs)
-
-    return wrapper
 
 
 def local_when(moment: dt.datetime, user: User) -> str:
@@ -62,7 +37,7 @@ def circle_url(circle: Circle) -> str:
     return _url("circle", slug=circle.program.slug, circle_id=circle.pk)
 
 
-@_unless_muted
+@unless_muted
 def season_published(season: Season) -> None:
     """Every placed member hears about their circle; everyone left out hears why."""
     program = season.program
@@ -97,7 +72,7 @@ def season_published(season: Season) -> None:
             )
 
 
-@_unless_muted
+@unless_muted
 def series_sent(circle: Circle, *, reason: str, now: dt.datetime) -> None:
     """The circle's whole series (REQUEST, SEQUENCE = calendar_sequence) to every member:
     `reason` is "invitation" (slot decided) or "update" (sessions moved)."""
@@ -126,7 +101,7 @@ def series_sent(circle: Circle, *, reason: str, now: dt.datetime) -> None:
         )
 
 
-@_unless_muted
+@unless_muted
 def session_cancelled(circle: Circle, session: CircleSession, *, actor: User) -> None:
     """Every member gets the cancelled occurrence (CANCEL with its RECURRENCE-ID)."""
     circle = (
@@ -152,7 +127,7 @@ def session_cancelled(circle: Circle, session: CircleSession, *, actor: User) ->
         )
 
 
-@_unless_muted
+@unless_muted
 def session_reminder(session: CircleSession) -> None:
     """A reminder to each member before `session` (once per member and start time)."""
     circle = session.circle

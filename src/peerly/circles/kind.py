@@ -1,21 +1,27 @@
-"""Peer-coaching circles as a programme kind (programs/kinds.py). Registered in apps.py."""
+"""Peer-coaching circles as a programme kind (programs/kinds.py). Registered in apps.py
+(models are loaded by then)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.urls import reverse
-
-from peerly.programs.kinds import DrawResult, Kind, Metric, NavItem
+from peerly.circles import api, attention, demo, services, ticks
+from peerly.circles.models import CircleSettings, Season
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
 
 if TYPE_CHECKING:
-    from ninja import Router
+    from peerly.circles.matching_bridge import FormationPlan
+    from peerly.programs.models import Program
 
-    from peerly.core.attention import AttentionItem
-    from peerly.programs.models import Enrollment, Program
+
+def plan_lines(plan: FormationPlan) -> list[str]:
+    """One line per circle of a formation plan, then one per member left out (draw and CLI)."""
+    lines = [
+        f"circle {i}: users {', '.join(map(str, c.user_ids))} · {c.overlap_hours} h common"
+        for i, c in enumerate(plan.circles, start=1)
+    ]
+    lines += [f"not placed: user {u.user_id}: {u.reason} ({u.detail})" for u in plan.unmatched]
+    return lines
 
 
 class CircleKind(Kind):
@@ -25,65 +31,34 @@ class CircleKind(Kind):
     url_prefix = "circles"
     urls_module = "peerly.circles.urls"
     roles = ("participant",)
-
-    @property
-    def settings_model(self) -> Any:  # type: ignore[override]
-        from peerly.circles.models import CircleSettings
-
-        return CircleSettings
-
-    def create_settings(self, program: Program) -> None:
-        from peerly.circles import services
-
-        services.create_settings(program=program)
-
-    def api_router(self) -> Router | None:
-        from peerly.circles.api import router
-
-        return router
-
-    def _url(self, url_name: str, program: Program, **kwargs: Any) -> str:
-        return reverse(f"circles:{url_name}", kwargs={"slug": program.slug, **kwargs})
-
-    def member_url(self, program: Program) -> str | None:
-        return self._url("program", program)
-
-    def organiser_url(self, program: Program) -> str | None:
-        return self._url("manage", program)
+    hooks = Hooks(
+        create_settings=services.create_settings,
+        api_router=lambda: api.router,
+        attention_items=attention.attention_items,
+        tick=ticks.tick,
+        demo=demo.populate,
+    )
+    member_page, organiser_page = "program", "manage"
+    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
+        "member": ("program",),
+        "organiser": ("manage", "manage-settings", "manage-form"),
+    }
+    settings_model = CircleSettings
+    counted = (("seasons", Season),)
 
     def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
         items = [
-            NavItem("My circle", self._url("program", program), "program"),
-            NavItem("People I know", self._url("known", program), "known"),
-            NavItem("Guides", self._url("guide", program, name="method"), "guide"),
+            NavItem("My circle", self.url("program", program), "program"),
+            NavItem("People I know", self.url("known", program), "known"),
+            NavItem("Guides", self.url("guide", program, name="method"), "guide"),
         ]
         if is_organiser:
             items += [
-                NavItem("Circles", self._url("manage", program), "manage"),
-                NavItem("Circle settings", self._url("manage-settings", program), "settings"),
-                NavItem("Form a season", self._url("manage-form", program), "form"),
+                NavItem("Circles", self.url("manage", program), "manage"),
+                NavItem("Circle settings", self.url("manage-settings", program), "settings"),
+                NavItem("Form a season", self.url("manage-form", program), "form"),
             ]
         return items
-
-    def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
-        return {
-            "member": [self._url("program", program)],
-            "organiser": [
-                self._url("manage", program),
-                self._url("manage-settings", program),
-                self._url("manage-form", program),
-            ],
-        }
-
-    def attention_items(self, user: Any) -> list[AttentionItem]:
-        from peerly.circles.attention import attention_items
-
-        return attention_items(user)
-
-    def tick(self, *, now: dt.datetime) -> dict[str, int]:
-        from peerly.circles.ticks import tick
-
-        return tick(now=now)
 
     def draw(
         self,
@@ -101,11 +76,7 @@ class CircleKind(Kind):
         number = services.next_season_number(program=program)
         plan = services.preview_season(program=program, seed=seed, starts_on=starts_on)
         m = plan.metrics
-        lines = [
-            f"circle {i}: users {', '.join(map(str, c.user_ids))} · {c.overlap_hours} h common"
-            for i, c in enumerate(plan.circles, start=1)
-        ]
-        lines += [f"not placed: user {u.user_id}: {u.reason} ({u.detail})" for u in plan.unmatched]
+        lines = plan_lines(plan)
         head = (
             f"season {number} of {program.slug}: {m['circles']} circles, "
             f"{m['placed']}/{m['members']} members placed (seed {seed})"
@@ -135,20 +106,3 @@ class CircleKind(Kind):
             lines=tuple(lines),
             counts=counts,
         )
-
-    def demo(
-        self,
-        *,
-        program: Program,
-        enrollments: Sequence[Enrollment],
-        rng: random.Random,
-        now: dt.datetime,
-    ) -> None:
-        from peerly.circles.demo import populate
-
-        populate(program=program, enrollments=list(enrollments), rng=rng, now=now)
-
-    def metrics(self, program: Program) -> list[Metric]:
-        from peerly.circles.models import Season
-
-        return [Metric("seasons", Season.objects.filter(program=program).count())]

@@ -413,6 +413,12 @@ def _send_series(circle: Circle, *, reason: str) -> None:
     emails.series_sent(circle, reason=reason, now=timezone.now())
 
 
+def _calendar_changed(circle: Circle) -> None:
+    """The series' sessions changed: bump its sequence so calendar apps replace the old copy."""
+    circle.calendar_sequence += 1
+    circle.save(update_fields=["calendar_sequence", "updated_at"])
+
+
 # ---------------------------------------------------------------------------- sessions
 def served_counts(circle: Circle, *, before: int) -> dict[int, dict[str, int]]:
     """How often each member held each role in this circle's sessions numbered < `before`."""
@@ -638,8 +644,7 @@ def reschedule_session(
     for target in targets:
         target.reminder_sent_at = None
         target.save(update_fields=["starts_at", "reminder_sent_at", "updated_at"])
-    circle.calendar_sequence += 1
-    circle.save(update_fields=["calendar_sequence", "updated_at"])
+    _calendar_changed(circle)
     audit.record(
         actor=actor,
         action="circles.session.reschedule",
@@ -667,8 +672,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()[:1000]
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
-    circle.calendar_sequence += 1
-    circle.save(update_fields=["calendar_sequence", "updated_at"])
+    _calendar_changed(circle)
     audit.record(
         actor=actor,
         action="circles.session.cancel",

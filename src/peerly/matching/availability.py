@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .types import Availability
@@ -62,6 +63,21 @@ def get_zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from None
 
 
+_Point = TypeVar("_Point", int, dt.datetime)
+
+
+def _merge_intervals(pieces: Iterable[tuple[_Point, _Point]]) -> tuple[tuple[_Point, _Point], ...]:
+    """Non-empty half-open pieces, sorted, with overlapping or touching ones merged."""
+    merged: list[tuple[_Point, _Point]] = []
+    for s, e in sorted(p for p in pieces if p[0] < p[1]):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
 def normalize(windows: Iterable[tuple[int, int]]) -> Availability:
     """Sort, wrap at the week's end and merge overlapping or touching windows."""
     pieces: list[tuple[int, int]] = []
@@ -76,15 +92,7 @@ def normalize(windows: Iterable[tuple[int, int]]) -> Availability:
             pieces.append((0, e - WEEK_MINUTES))
         else:
             pieces.append((s, e))
-    pieces.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in pieces:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return tuple(merged)
+    return _merge_intervals(pieces)
 
 
 def local_windows_to_utc(
@@ -143,17 +151,6 @@ def _wall_to_utc(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return utc
 
 
-def _merge_intervals(pieces: Iterable[tuple[dt.datetime, dt.datetime]]) -> Intervals:
-    merged: list[tuple[dt.datetime, dt.datetime]] = []
-    for s, e in sorted(p for p in pieces if p[0] < p[1]):
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return tuple(merged)
-
-
 def local_windows_between(
     windows: Iterable[tuple[int, int, int]],
     tz: str,
@@ -200,25 +197,17 @@ def common_intervals(*intervals: Sequence[tuple[dt.datetime, dt.datetime]]) -> I
         return ()
     result = _merge_intervals(intervals[0])
     for other in intervals[1:]:
-        b = _merge_intervals(other)
-        out: list[tuple[dt.datetime, dt.datetime]] = []
-        i = j = 0
-        while i < len(result) and j < len(b):
-            s, e = max(result[i][0], b[j][0]), min(result[i][1], b[j][1])
-            if s < e:
-                out.append((s, e))
-            if result[i][1] < b[j][1]:
-                i += 1
-            else:
-                j += 1
-        result = tuple(out)
+        result = _intersect(result, _merge_intervals(other))
         if not result:
             return ()
     return result
 
 
-def _intersect(a: Availability, b: Availability) -> Availability:
-    out: list[tuple[int, int]] = []
+def _intersect(
+    a: Sequence[tuple[_Point, _Point]], b: Sequence[tuple[_Point, _Point]]
+) -> tuple[tuple[_Point, _Point], ...]:
+    """Where two sorted, disjoint lists of half-open pieces overlap."""
+    out: list[tuple[_Point, _Point]] = []
     i = j = 0
     while i < len(a) and j < len(b):
         s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -418,48 +419,54 @@ def _history_rows(path: str, text: str, known_ids: list[str]) -> list[PastGroup]
     ]
 
 
+class _PersonCells(TypedDict):
+    """The cells a mentor file and a mentee file share."""
+
+    id: str
+    team: str
+    timezone: str
+    languages: frozenset[str]
+    availability: Availability
+
+
+def _person_cells(table: Table, row: Row) -> _PersonCells:
+    v = row.values
+    tz = _timezone(table, row)
+    return _PersonCells(
+        id=v["id"],
+        team=v.get("team", ""),
+        timezone=tz,
+        languages=_split(v.get("languages", "")),
+        availability=_availability(table, row, tz, None),
+    )
+
+
 def read_mentors(path: str) -> list[Mentor]:
     table = read_table(path)
     table.require("id", "capacity")
     _ids(table)
-    out = []
-    for row in table:
-        v = row.values
-        tz = _timezone(table, row)
-        out.append(
-            Mentor(
-                id=v["id"],
-                capacity=_int(table, row, "capacity", minimum=0),
-                team=v.get("team", ""),
-                timezone=tz,
-                languages=_split(v.get("languages", "")),
-                skills=_split(v.get("skills", "")),
-                availability=_availability(table, row, tz, None),
-            )
+    return [
+        Mentor(
+            **_person_cells(table, row),
+            capacity=_int(table, row, "capacity", minimum=0),
+            skills=_split(row.values.get("skills", "")),
         )
-    return out
+        for row in table
+    ]
 
 
 def read_mentees(path: str) -> list[Mentee]:
     table = read_table(path)
     table.require("id")
     _ids(table)
-    out = []
-    for row in table:
-        v = row.values
-        tz = _timezone(table, row)
-        out.append(
-            Mentee(
-                id=v["id"],
-                team=v.get("team", ""),
-                timezone=tz,
-                languages=_split(v.get("languages", "")),
-                wants=_split(v.get("wants", "")),
-                goals=v.get("goals", ""),
-                availability=_availability(table, row, tz, None),
-            )
+    return [
+        Mentee(
+            **_person_cells(table, row),
+            wants=_split(row.values.get("wants", "")),
+            goals=row.values.get("goals", ""),
         )
-    return out
+        for row in table
+    ]
 
 
 def read_scores(

@@ -1,7 +1,8 @@
 """Demo history for the mentorship programme, replayed through the services: mentors added,
 applicants at every stage, months of reports, comments and requests, last year's feedback
 round and two nominations. Every row is one the product itself would write (with its audit
-row); `services.clock` sets each step's moment and `emails.silenced` keeps it from mailing."""
+row); `services.clock` sets each step's moment and `muted()` (notifications/muting.py) keeps
+it from mailing."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from peerly.core.errors import ServiceError
-from peerly.mentorship import emails, selectors, services
+from peerly.mentorship import selectors, services
 from peerly.mentorship.models import ORIENTATION_ITEMS, MentorProfile, Mentorship, Review
 from peerly.mentorship.services import first_of_month, get_settings
+from peerly.notifications.muting import muted
 from peerly.programs.models import Enrollment, Program, Role
 
 T = TypeVar("T")
@@ -89,7 +91,7 @@ def _at(moment: dt.datetime, fn: Callable[..., T], /, **kwargs: Any) -> T | None
 def populate(
     *, program: Program, enrollments: list[Enrollment], rng: random.Random, now: dt.datetime
 ) -> None:
-    with emails.silenced():
+    with muted():
         _populate(program=program, enrollments=enrollments, rng=rng, now=now)
 
 

@@ -8,9 +8,7 @@ queued: do not change their shape.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +27,7 @@ from peerly.mentorship.models import (
     ReviewRound,
     SupportRequest,
 )
+from peerly.notifications.muting import is_muted
 from peerly.notifications.services import queue_email
 from peerly.programs.models import Program
 
@@ -50,21 +49,9 @@ def stamp(moment: dt.datetime) -> str:
     return f"{moment:%Y%m%d%H%M%S%f}"
 
 
-_SILENT: ContextVar[bool] = ContextVar("mentorship_emails_silent", default=False)
-
-
-@contextmanager
-def silenced() -> Iterator[None]:
-    """Queue no mentorship email inside this block (the demo replays history silently)."""
-    token = _SILENT.set(True)
-    try:
-        yield
-    finally:
-        _SILENT.reset(token)
-
-
 def _send(*, key: str, to: Any, template: str, context: Mapping[str, Any]) -> bool:
-    if _SILENT.get():
+    """Queue one email (False inside notifications.muting.muted(): the demo's history)."""
+    if is_muted():
         return False
     return queue_email(key=key, to=to, template=template, context=context) is not None
 

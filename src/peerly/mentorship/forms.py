@@ -12,6 +12,7 @@ from peerly.mentorship.models import (
     RequestKind,
     TermChoice,
 )
+from peerly.mentorship.services.configuration import EDITABLE
 from peerly.programs.forms import JoinForm
 from peerly.programs.models import Program, Role
 
@@ -249,18 +250,7 @@ class AutoAssignForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = MentorshipSettings
-        fields = [
-            "screening_days",
-            "screening_reminder_days",
-            "term_days",
-            "term_notice_days",
-            "report_grace_days",
-            "inactivity_days",
-            "review_month",
-            "review_days",
-            "default_capacity",
-            "training_checklist",
-        ]
+        fields = list(EDITABLE)  # the fields the settings service accepts, named once
         widgets = {"training_checklist": forms.Textarea(attrs={"rows": 5})}
 
 

@@ -1,21 +1,16 @@
-"""Mentorship as a programme kind (programs/kinds.py). Registered in apps.py."""
+"""Mentorship as a programme kind (programs/kinds.py). Registered in apps.py (models are
+loaded by then)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.urls import reverse
-
-from peerly.programs.kinds import DrawResult, Kind, Metric, NavItem
+from peerly.mentorship import api, attention, demo, services, ticks
+from peerly.mentorship.models import Mentorship, MentorshipSettings
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
 
 if TYPE_CHECKING:
-    from ninja import Router
-
-    from peerly.core.attention import AttentionItem
-    from peerly.programs.models import Enrollment, Program
+    from peerly.programs.models import Program
 
 
 class MentorshipKind(Kind):
@@ -26,70 +21,43 @@ class MentorshipKind(Kind):
     urls_module = "peerly.mentorship.urls"
     roles = ("mentee", "mentor")
     self_enrol_roles = ("mentee",)  # mentors are nominated, not self-enrolled
-
-    @property
-    def settings_model(self) -> Any:  # type: ignore[override]
-        from peerly.mentorship.models import MentorshipSettings
-
-        return MentorshipSettings
-
-    def create_settings(self, program: Program) -> None:
-        from peerly.mentorship import services
-
-        services.create_settings(program)
-
-    def api_router(self) -> Router | None:
-        from peerly.mentorship.api import router
-
-        return router
-
-    def _url(self, name: str, program: Program) -> str:
-        return reverse(f"mentorship:{name}", kwargs={"slug": program.slug})
-
-    def member_url(self, program: Program) -> str | None:
-        return self._url("program", program)
-
-    def organiser_url(self, program: Program) -> str | None:
-        return self._url("manage", program)
+    hooks = Hooks(
+        create_settings=services.create_settings,
+        api_router=lambda: api.router,
+        attention_items=attention.attention_items,
+        tick=ticks.tick,
+        demo=demo.populate,
+    )
+    member_page, organiser_page = "program", "manage"
+    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
+        "viewer": ("program",),  # where people apply
+        "member": ("mentor-list",),
+        "organiser": (
+            "manage",
+            "manage-assign",
+            "manage-reviews",
+            "manage-requests",
+            "manage-settings",
+        ),
+    }
+    settings_model = MentorshipSettings
+    counted = (("mentorships", Mentorship),)
 
     def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
         items = [
-            NavItem("My mentorship", self._url("program", program), "program"),
-            NavItem("Mentors", self._url("mentor-list", program), "mentors"),
+            NavItem("My mentorship", self.url("program", program), "program"),
+            NavItem("Mentors", self.url("mentor-list", program), "mentors"),
         ]
         if is_organiser:
             items += [
-                NavItem("Dashboard", self._url("manage", program), "manage"),
-                NavItem("Assign applicants", self._url("manage-assign", program), "assign"),
-                NavItem("Auto-assign", self._url("manage-auto-assign", program), "auto-assign"),
-                NavItem("Feedback round", self._url("manage-reviews", program), "reviews"),
-                NavItem("Validated requests", self._url("manage-requests", program), "requests"),
-                NavItem("Settings", self._url("manage-settings", program), "settings"),
+                NavItem("Dashboard", self.url("manage", program), "manage"),
+                NavItem("Assign applicants", self.url("manage-assign", program), "assign"),
+                NavItem("Auto-assign", self.url("manage-auto-assign", program), "auto-assign"),
+                NavItem("Feedback round", self.url("manage-reviews", program), "reviews"),
+                NavItem("Validated requests", self.url("manage-requests", program), "requests"),
+                NavItem("Settings", self.url("manage-settings", program), "settings"),
             ]
         return items
-
-    def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
-        return {
-            "viewer": [self._url("program", program)],  # where people apply
-            "member": [self._url("mentor-list", program)],
-            "organiser": [
-                self._url("manage", program),
-                self._url("manage-assign", program),
-                self._url("manage-reviews", program),
-                self._url("manage-requests", program),
-                self._url("manage-settings", program),
-            ],
-        }
-
-    def attention_items(self, user: Any) -> list[AttentionItem]:
-        from peerly.mentorship.attention import attention_items
-
-        return attention_items(user)
-
-    def tick(self, *, now: dt.datetime) -> dict[str, int]:
-        from peerly.mentorship.ticks import tick
-
-        return tick(now=now)
 
     def draw(
         self,
@@ -130,20 +98,3 @@ class MentorshipKind(Kind):
             counts={"assigned": len(done), "failed": len(failed), "applicants": len(plan)},
             warnings=tuple(f"application {ms_id}: {problem}" for ms_id, problem in failed),
         )
-
-    def demo(
-        self,
-        *,
-        program: Program,
-        enrollments: Sequence[Enrollment],
-        rng: random.Random,
-        now: dt.datetime,
-    ) -> None:
-        from peerly.mentorship.demo import populate
-
-        populate(program=program, enrollments=list(enrollments), rng=rng, now=now)
-
-    def metrics(self, program: Program) -> list[Metric]:
-        from peerly.mentorship.models import Mentorship
-
-        return [Metric("mentorships", Mentorship.objects.filter(program=program).count())]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from peerly.programs.access import is_organiser as is_organiser
 from peerly.programs.models import EnrollmentStatus, Program
 
 M = MentorshipStatus
+T = TypeVar("T", bound=Model)
 
 
 def get_mentor_profile(*, user: User, program: Program) -> MentorProfile | None:
@@ -69,13 +71,22 @@ def get_current_mentorship(*, user: User, program: Program) -> Mentorship | None
     return qs.filter(status__in=OPEN_STATUSES).first() or qs.order_by("-submitted_at").first()
 
 
-def _party_filter(user: User) -> Q:
-    return Q(mentee=user) | Q(mentor__user=user)
+def _party_filter(user: User, via: str = "") -> Q:
+    """The mentee or the current mentor (of the mentorship reached through `via`)."""
+    return Q(**{f"{via}mentee": user}) | Q(**{f"{via}mentor__user": user})
+
+
+def _first_or_404(queryset: QuerySet[T], message: str) -> T:
+    """The first row of a permission-scoped queryset, or a 404 saying what was not found."""
+    found = queryset.first()
+    if found is None:
+        raise Http404(message)
+    return found
 
 
 def get_mentorship_for_user(*, user: User, program: Program, mentorship_id: int) -> Mentorship:
     """For the mentee and the current mentor only (404 for everyone else, organisers too)."""
-    ms = (
+    return _first_or_404(
         Mentorship.objects.filter(program=program, pk=mentorship_id)
         .filter(_party_filter(user))
         .select_related(
@@ -86,64 +97,52 @@ def get_mentorship_for_user(*, user: User, program: Program, mentorship_id: int)
             "mentor__user__profile",
             "program",
             "enrollment",
-        )
-        .first()
+        ),
+        "No such mentorship.",
     )
-    if ms is None:
-        raise Http404("No such mentorship.")
-    return ms
 
 
 def get_mentorship_for_organiser(*, user: User, program: Program, mentorship_id: int) -> Mentorship:
     if not is_organiser(user, program):
         raise PermissionDenied
-    ms = (
-        Mentorship.objects.filter(program=program, pk=mentorship_id)
-        .select_related("mentee", "mentee__profile", "mentor", "mentor__user", "enrollment")
-        .first()
+    return _first_or_404(
+        Mentorship.objects.filter(program=program, pk=mentorship_id).select_related(
+            "mentee", "mentee__profile", "mentor", "mentor__user", "enrollment"
+        ),
+        "No such mentorship.",
     )
-    if ms is None:
-        raise Http404("No such mentorship.")
-    return ms
 
 
 def get_report_for_user(*, user: User, program: Program, report_id: int) -> MonthlyReport:
-    report = (
+    return _first_or_404(
         MonthlyReport.objects.filter(mentorship__program=program, pk=report_id)
-        .filter(Q(mentorship__mentee=user) | Q(mentorship__mentor__user=user))
+        .filter(_party_filter(user, via="mentorship__"))
         .select_related(
             "mentorship", "mentorship__mentee", "mentorship__mentor__user", "mentorship__program"
-        )
-        .first()
+        ),
+        "No such report.",
     )
-    if report is None:
-        raise Http404("No such report.")
-    return report
 
 
 def get_request_for_user(*, user: User, program: Program, request_id: int) -> SupportRequest:
-    item = (
+    return _first_or_404(
         SupportRequest.objects.filter(mentorship__program=program, pk=request_id)
-        .filter(Q(mentorship__mentee=user) | Q(mentorship__mentor__user=user))
-        .select_related("mentorship", "mentorship__mentor")
-        .first()
+        .filter(_party_filter(user, via="mentorship__"))
+        .select_related("mentorship", "mentorship__mentor"),
+        "No such request.",
     )
-    if item is None:
-        raise Http404("No such request.")
-    return item
 
 
 def get_nomination_for_user(
     *, user: User, program: Program, nomination_id: int
 ) -> MentorNomination:
     """Nominee, nominator, mentors (who may evaluate) and organisers."""
-    nom = (
-        MentorNomination.objects.filter(program=program, pk=nomination_id)
-        .select_related("nominee", "nominated_by", "evaluator", "decided_by")
-        .first()
+    nom = _first_or_404(
+        MentorNomination.objects.filter(program=program, pk=nomination_id).select_related(
+            "nominee", "nominated_by", "evaluator", "decided_by"
+        ),
+        "No such nomination.",
     )
-    if nom is None:
-        raise Http404("No such nomination.")
     if user.pk in (nom.nominee_id, nom.nominated_by_id, nom.evaluator_id):
         return nom
     if is_organiser(user, program) or get_mentor_profile(user=user, program=program):
@@ -152,14 +151,12 @@ def get_nomination_for_user(
 
 
 def get_review_for_reviewer(*, user: User, program: Program, review_id: int) -> Review:
-    review = (
-        Review.objects.filter(round__program=program, pk=review_id, reviewer=user)
-        .select_related("round", "reviewee", "mentorship")
-        .first()
+    return _first_or_404(
+        Review.objects.filter(round__program=program, pk=review_id, reviewer=user).select_related(
+            "round", "reviewee", "mentorship"
+        ),
+        "No such review.",
     )
-    if review is None:
-        raise Http404("No such review.")
-    return review
 
 
 def list_reviews_for_user(*, user: User, program: Program) -> dict[str, list[Review]]:

@@ -6,6 +6,7 @@ from django import forms
 
 from peerly.programs import kinds
 from peerly.programs.models import Program, QuestionKind, SignupQuestion
+from peerly.programs.services import PROGRAM_FIELDS, PROGRAM_TEXT_FIELDS
 
 
 def question_field(question: SignupQuestion) -> forms.Field:
@@ -62,38 +63,11 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = [
-            "kind",
-            "name",
-            "slug",
-            "purpose",
-            "objectives",
-            "expectations",
-            "format",
-            "matching_description",
-            "success_measures",
-            "cadence",
-            "starts_on",
-            "ends_on",
-            "group_size",
-            "enrollment_mode",
-            "status",
-            "private_text_retention_days",
-        ]
+        fields = list(PROGRAM_FIELDS)  # exactly what create_program/update_program accept
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
-            **{
-                f: forms.Textarea(attrs={"rows": 3})
-                for f in (
-                    "purpose",
-                    "objectives",
-                    "expectations",
-                    "format",
-                    "matching_description",
-                    "success_measures",
-                )
-            },
+            **{f: forms.Textarea(attrs={"rows": 3}) for f in PROGRAM_TEXT_FIELDS},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

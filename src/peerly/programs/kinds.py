@@ -9,27 +9,32 @@ defining a `Kind` subclass, registered once in its `AppConfig.ready()`:
         app_label = "rounds"            # URL namespace and /api/v1/<app_label>/
         url_prefix = "coffee"           # /programs/<slug>/coffee/
         urls_module = "peerly.rounds.urls"
+        hooks = Hooks(create_settings=services.create_settings, tick=ticks.tick, …)
+        member_page, organiser_page = "program", "manage"
         ...
 
     def ready(self): kinds.register(CoffeeKind())
 
 Home, `peerly tick`, API mounting, the demo and `peerly draw` loop over `registry()`;
 nothing discovers modules by name. Every method has a harmless default, so a kind implements
-only what it has. See docs/architecture.md.
+only what it has. The app's own functions the default methods call are named explicitly in
+the kind's `hooks` (a `Hooks` value: create_settings, api router, attention items, tick, demo
+population); a kind without one of them simply has none. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from ninja import Router
@@ -65,6 +70,18 @@ class DrawResult:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """The app's own functions a kind's default methods delegate to, referenced explicitly
+    (never looked up by module name). Each is optional."""
+
+    create_settings: Callable[..., Any] | None = None  # (program=…): idempotent
+    api_router: Callable[[], Router] | None = None  # returns the app's django-ninja router
+    attention_items: Callable[[Any], list[AttentionItem]] | None = None  # (user)
+    tick: Callable[..., dict[str, int]] | None = None  # (now=…)
+    demo: Callable[..., None] | None = None  # (program=…, enrollments=…, rng=…, now=…)
+
+
 class Kind:
     """Base class (and protocol) of a programme kind. Override what the kind has."""
 
@@ -76,13 +93,27 @@ class Kind:
     settings_model: type[models.Model] | None = None
     roles: tuple[str, ...] = ("participant",)  # first = default role
     self_enrol_roles: tuple[str, ...] | None = None  # roles members pick; None = roles
+    hooks: Hooks = Hooks()  # the app's functions the default methods below call
+    member_page: str = ""  # URL name (in the app_label namespace) of member_url; "" = none
+    organiser_page: str = ""  # URL name of organiser_url; "" = none
+    # need ("viewer", "member", "organiser") -> URL names for access_probe_urls
+    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # (metric name, model with a `program` field): metrics counts its rows per programme
+    counted: tuple[tuple[str, type[models.Model]], ...] = ()
+
+    def url(self, url_name: str, program: Program, /, **kwargs: Any) -> str:
+        """The path of the programme's page `url_name` in this kind's URL namespace."""
+        return reverse(f"{self.app_label}:{url_name}", kwargs={"slug": program.slug, **kwargs})
 
     # ------------------------------------------------------------------ lifecycle
     def create_settings(self, program: Program) -> None:
         """Create the programme's settings row(s). Called by programs.services.create_program
         inside its transaction (and by the app's data migration for existing programmes).
-        Must be idempotent. Default: create `settings_model(program=program)` if any."""
-        if self.settings_model is not None:
+        Must be idempotent. Default: `hooks.create_settings(program=…)`, else create
+        `settings_model(program=program)` if any."""
+        if self.hooks.create_settings is not None:
+            self.hooks.create_settings(program=program)
+        elif self.settings_model is not None:
             self.settings_model._default_manager.get_or_create(program=program)
 
     def clean_program(self, program: Program) -> dict[str, str]:
@@ -94,7 +125,7 @@ class Kind:
     # ------------------------------------------------------------------ web
     def api_router(self) -> Router | None:
         """The django-ninja router mounted at /api/v1/<app_label>/ (None: no API)."""
-        return None
+        return None if self.hooks.api_router is None else self.hooks.api_router()
 
     def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
         """The programme's navigation for this viewer (members' pages, organisers' pages)."""
@@ -102,25 +133,30 @@ class Kind:
 
     def member_url(self, program: Program) -> str | None:
         """The kind's main page for members (the programme page links to it)."""
-        return None
+        return self.url(self.member_page, program) if self.member_page else None
 
     def organiser_url(self, program: Program) -> str | None:
         """The kind's main page for organisers."""
-        return None
+        return self.url(self.organiser_page, program) if self.organiser_page else None
 
     def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
         """GET-able URLs per need ("viewer", "member", "organiser") for the shared persona ×
         page access table (tests/test_access_matrix.py). Only pages whose access is decided by
-        the gateway alone (no per-object rule) belong here."""
-        return {}
+        the gateway alone (no per-object rule) belong here. Default: from `probe_pages`."""
+        return {
+            need: [self.url(name, program) for name in names]
+            for need, names in self.probe_pages.items()
+        }
 
     # ------------------------------------------------------------------ periodic and home
     def attention_items(self, user: Any) -> list[AttentionItem]:
-        return []
+        items = self.hooks.attention_items
+        return [] if items is None else items(user)
 
     def tick(self, *, now: dt.datetime) -> dict[str, int]:
         """Everything periodic for this kind, idempotent (called by `peerly tick`)."""
-        return {}
+        tick = self.hooks.tick
+        return {} if tick is None else tick(now=now)
 
     # ------------------------------------------------------------------ the draw
     def draw(
@@ -147,10 +183,16 @@ class Kind:
         now: dt.datetime,
     ) -> None:
         """Populate a demo programme (after enrolments exist), through the services."""
+        populate = self.hooks.demo
+        if populate is not None:
+            populate(program=program, enrollments=list(enrollments), rng=rng, now=now)
 
     def metrics(self, program: Program) -> list[Metric]:
-        """Figures the kind contributes to the programme's overview."""
-        return []
+        """Figures the kind contributes to the programme's overview. Default: from `counted`."""
+        return [
+            Metric(name, model._default_manager.filter(program=program).count())
+            for name, model in self.counted
+        ]
 
     def __repr__(self) -> str:
         return f"<Kind {self.code}>"

@@ -44,16 +44,19 @@ def roles_for(program: Program) -> tuple[str, ...]:
     return (Role.PARTICIPANT,)
 
 
-PROGRAM_FIELDS = (
-    "kind",
-    "name",
-    "slug",
+PROGRAM_TEXT_FIELDS = (  # the long texts members read before joining
     "purpose",
     "objectives",
     "expectations",
     "format",
     "matching_description",
     "success_measures",
+)
+PROGRAM_FIELDS = (
+    "kind",
+    "name",
+    "slug",
+    *PROGRAM_TEXT_FIELDS,
     "cadence",
     "starts_on",
     "ends_on",

@@ -16,7 +16,7 @@ from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.csvsafe import safe_dict
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
-from peerly.core.viewhelpers import attempt
+from peerly.core.viewhelpers import attempt, service_errors
 from peerly.programs import access, importing, kinds, selectors, services
 from peerly.programs.forms import (
     DeclineForm,
@@ -122,7 +122,7 @@ def _join(
     form: JoinForm,
     invitation: Invitation | None = None,
 ) -> Enrollment | None:
-    try:
+    with service_errors(request, form):
         if invitation is not None:
             return services.accept_invitation(
                 user=request.user,
@@ -137,9 +137,7 @@ def _join(
             accept_agreement=form.cleaned_data.get("agreement", False),
             role=form.cleaned_data.get("role"),
         )
-    except ServiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return None
+    return None
 
 
 @login_required
@@ -198,7 +196,7 @@ def _my_enrollment(request: AuthedHttpRequest, slug: str) -> Enrollment:
 @require_POST
 def membership(request: AuthedHttpRequest, slug: str, action: str) -> HttpResponse:
     enrollment = _my_enrollment(request, slug)
-    try:
+    with service_errors(request):
         if action == "pause":
             form = PauseEnrollmentForm(request.POST)
             if not form.is_valid():
@@ -215,8 +213,6 @@ def membership(request: AuthedHttpRequest, slug: str, action: str) -> HttpRespon
             messages.success(request, "You have left the programme.")
         else:
             raise PermissionDenied
-    except ServiceError as exc:
-        messages.error(request, exc.message)
     return redirect("programs:detail", slug=slug)
 
 
@@ -368,7 +364,7 @@ def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: st
     enrollment = selectors.get_enrollment_for_organiser(
         user=request.user, program=program, enrollment_id=enrollment_id
     )
-    try:
+    with service_errors(request):
         if action == "approve":
             services.approve_enrollment(actor=request.user, enrollment=enrollment)
             messages.success(request, f"{enrollment.user.name} approved.")
@@ -379,8 +375,6 @@ def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: st
             messages.success(request, f"{enrollment.user.name} declined.")
         else:
             raise PermissionDenied
-    except ServiceError as exc:
-        messages.error(request, exc.message)
     return redirect("programs:manage-approvals", slug=slug)
 
 

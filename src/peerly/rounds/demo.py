@@ -1,7 +1,7 @@
 """Demo history for the coffee programme: four past monthly rounds, replayed through the same
 services the product uses (skips, publishing with the real engine, reminders, check-ins,
 answers, closing), so demo data has audit rows and cannot drift from what the product makes.
-Sends no email: the past is replayed inside `emails.muted()`."""
+Sends no email: the past is replayed inside `muted()` (notifications/muting.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
+from peerly.notifications.muting import muted
 from peerly.programs.models import Enrollment, EnrollmentStatus, Program
-from peerly.rounds import emails, schedule, selectors, services
+from peerly.rounds import schedule, selectors, services
 from peerly.rounds.models import ChoiceKind, GroupMember
 
 ROUNDS = 4
@@ -23,7 +24,7 @@ def populate(
     settings_row = selectors.get_coffee_settings(program=program)
     users = {e.user_id: e.user for e in enrollments if e.status == EnrollmentStatus.ACTIVE}
     today = now.date()
-    with emails.muted():
+    with muted():
         for number in range(1, ROUNDS + 1):
             draw_day = today - dt.timedelta(days=10 + 28 * (ROUNDS - number))
             published_at = dt.datetime.combine(draw_day, settings_row.draw_time, tzinfo=dt.UTC)

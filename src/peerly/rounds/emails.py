@@ -1,17 +1,12 @@
 """The emails coffee rounds send (one per event: every key is unique to its event). The only
 module of the app that sends mail.
 
-`muted()` silences them for a block: the demo replays past rounds through the services
-without mailing anybody about the past."""
+`notifications.muting.muted()` silences them for a block: the demo replays past rounds through
+the services without mailing anybody about the past."""
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import ParamSpec
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -19,6 +14,7 @@ from django.urls import reverse
 
 from peerly.accounts.models import User
 from peerly.core.timezones import user_zone_name, when_label
+from peerly.notifications.muting import unless_muted
 from peerly.notifications.services import queue_email
 from peerly.programs.models import Enrollment
 from peerly.rounds import calendars
@@ -28,29 +24,6 @@ from peerly.rounds.selectors import match_view, member_reason
 ICS_REQUEST = "text/calendar; method=REQUEST; charset=utf-8"
 ICS_CANCEL = "text/calendar; method=CANCEL; charset=utf-8"
 ICS_PUBLISH = "text/calendar; method=PUBLISH; charset=utf-8"
-
-
-P = ParamSpec("P")
-_muted = contextvars.ContextVar("rounds_emails_muted", default=False)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """No rounds email is queued inside the block (the demo's history)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def _unless_muted(fn: Callable[P, None]) -> Callable[P, None]:
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        if not _muted.get():
-            fn(*args, **kwargs)
-
-    return wrapper
 
 
 def _url(name: str, **kwargs: object) -> str:
@@ -77,7 +50,12 @@ def _reload(group: RoundGroup) -> RoundGroup:
     return _groups(pk=group.pk)[0]
 
 
-@_unless_muted
+def _meeting_key(group: RoundGroup, member: GroupMember) -> str:
+    """The outbox key of a member's email about one version (sequence) of the meeting."""
+    return f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}"
+
+
+@unless_muted
 def round_published(round_: Round) -> None:
     program = round_.program
     for group in _groups(round=round_):
@@ -128,7 +106,7 @@ def round_published(round_: Round) -> None:
         )
 
 
-@_unless_muted
+@unless_muted
 def meeting_proposed(group: RoundGroup, *, proposer: User, member_ids: list[int]) -> None:
     group = _reload(group)
     for member in group.members.all():
@@ -149,14 +127,14 @@ def meeting_proposed(group: RoundGroup, *, proposer: User, member_ids: list[int]
         )
 
 
-@_unless_muted
+@unless_muted
 def meeting_confirmed(group: RoundGroup) -> None:
     group = _reload(group)
     ics = calendars.meeting_ics(group)
     for member in group.members.all():
         view = match_view(group, member.user)
         queue_email(
-            key=f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}",
+            key=_meeting_key(group, member),
             to=member.user,
             template="rounds_meeting_confirmed",
             context={
@@ -171,14 +149,14 @@ def meeting_confirmed(group: RoundGroup) -> None:
         )
 
 
-@_unless_muted
+@unless_muted
 def meeting_cancelled(group: RoundGroup, *, start: dt.datetime, by: User) -> None:
     group = _reload(group)
     ics = calendars.meeting_ics(group, cancelled_start=start)
     for member in group.members.all():
         tz = user_zone_name(member.user)
         queue_email(
-            key=f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}",
+            key=_meeting_key(group, member),
             to=member.user,
             template="rounds_meeting_cancelled",
             context={
@@ -195,7 +173,7 @@ def meeting_cancelled(group: RoundGroup, *, start: dt.datetime, by: User) -> Non
         )
 
 
-@_unless_muted
+@unless_muted
 def reminder(membership: GroupMember) -> None:
     group = _reload(membership.group)
     view = match_view(group, membership.user)
@@ -207,7 +185,7 @@ def reminder(membership: GroupMember) -> None:
     )
 
 
-@_unless_muted
+@unless_muted
 def checkin(membership: GroupMember, *, again: bool) -> None:
     group = membership.group
     program = membership.round.program
@@ -225,7 +203,7 @@ def checkin(membership: GroupMember, *, again: bool) -> None:
     )
 
 
-@_unless_muted
+@unless_muted
 def paused_for_silence(enrollment: Enrollment, *, round_: Round, token: str) -> None:
     program = enrollment.program
     queue_email(

@@ -1,21 +1,17 @@
-"""Coffee rounds as a programme kind (programs/kinds.py). Registered in apps.py."""
+"""Coffee rounds as a programme kind (programs/kinds.py). Registered in apps.py (models are
+loaded by then)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.urls import reverse
-
-from peerly.programs.kinds import DrawResult, Kind, Metric, NavItem
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
+from peerly.rounds import api, attention, demo, services, ticks
+from peerly.rounds.models import CoffeeSettings, Round
 
 if TYPE_CHECKING:
-    from ninja import Router
-
-    from peerly.core.attention import AttentionItem
-    from peerly.programs.models import Enrollment, Program
+    from peerly.programs.models import Program
 
 
 def _overlap_warning(number: int, overlapping: Sequence[Any]) -> tuple[str, ...]:
@@ -34,17 +30,20 @@ class CoffeeKind(Kind):
     url_prefix = "coffee"
     urls_module = "peerly.rounds.urls"
     roles = ("participant",)
-
-    @property
-    def settings_model(self) -> Any:  # type: ignore[override]
-        from peerly.rounds.models import CoffeeSettings
-
-        return CoffeeSettings
-
-    def create_settings(self, program: Program) -> None:
-        from peerly.rounds import services
-
-        services.create_settings(program=program)
+    hooks = Hooks(
+        create_settings=services.create_settings,
+        api_router=lambda: api.router,
+        attention_items=attention.attention_items,
+        tick=ticks.tick,
+        demo=demo.populate,
+    )
+    member_page, organiser_page = "program", "manage"
+    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
+        "member": ("program",),
+        "organiser": ("manage", "settings", "report"),
+    }
+    settings_model = CoffeeSettings
+    counted = (("rounds", Round),)
 
     def clean_program(self, program: Program) -> dict[str, str]:
         """Errors in the programme's own fields that coffee rounds cannot run with
@@ -53,49 +52,15 @@ class CoffeeKind(Kind):
 
         return services.program_field_errors(program=program)
 
-    def api_router(self) -> Router | None:
-        from peerly.rounds.api import router
-
-        return router
-
-    def _url(self, name: str, program: Program) -> str:
-        return reverse(f"rounds:{name}", kwargs={"slug": program.slug})
-
-    def member_url(self, program: Program) -> str | None:
-        return self._url("program", program)
-
-    def organiser_url(self, program: Program) -> str | None:
-        return self._url("manage", program)
-
     def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
-        items = [NavItem("My rounds", self._url("program", program), "program")]
+        items = [NavItem("My rounds", self.url("program", program), "program")]
         if is_organiser:
             items += [
-                NavItem("Rounds", self._url("manage", program), "manage"),
-                NavItem("Round settings", self._url("settings", program), "settings"),
-                NavItem("Report", self._url("report", program), "report"),
+                NavItem("Rounds", self.url("manage", program), "manage"),
+                NavItem("Round settings", self.url("settings", program), "settings"),
+                NavItem("Report", self.url("report", program), "report"),
             ]
         return items
-
-    def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
-        return {
-            "member": [self._url("program", program)],
-            "organiser": [
-                self._url("manage", program),
-                self._url("settings", program),
-                self._url("report", program),
-            ],
-        }
-
-    def attention_items(self, user: Any) -> list[AttentionItem]:
-        from peerly.rounds.attention import attention_items
-
-        return attention_items(user)
-
-    def tick(self, *, now: dt.datetime) -> dict[str, int]:
-        from peerly.rounds.ticks import tick
-
-        return tick(now=now)
 
     def draw(
         self,
@@ -148,20 +113,3 @@ class CoffeeKind(Kind):
             counts={"groups": groups, "unmatched": unmatched},
             warnings=_overlap_warning(round_.number, overlapping),
         )
-
-    def demo(
-        self,
-        *,
-        program: Program,
-        enrollments: Sequence[Enrollment],
-        rng: random.Random,
-        now: dt.datetime,
-    ) -> None:
-        from peerly.rounds.demo import populate
-
-        populate(program=program, enrollments=list(enrollments), rng=rng, now=now)
-
-    def metrics(self, program: Program) -> list[Metric]:
-        from peerly.rounds.models import Round
-
-        return [Metric("rounds", Round.objects.filter(program=program).count())]

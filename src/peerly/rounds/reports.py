@@ -9,14 +9,13 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.html import escape
 
 from peerly.accounts.models import User
 from peerly.core.security import svg_without_inline_css
 from peerly.programs.models import Program
-from peerly.rounds.models import MET_ANSWERS, GroupMember, Round, RoundGroup, UnmatchedMember
-from peerly.rounds.selectors import organiser_team
+from peerly.rounds.models import MET_ANSWERS, GroupMember, Round, UnmatchedMember
+from peerly.rounds.selectors import list_groups_for_organiser, organiser_team
 from peerly.rounds.services import NOT_DRAWN_LABELS, Preview
 
 REASON_LABELS = {
@@ -106,18 +105,7 @@ def _figures(round_: Round, groups: list[list[dict[str, Any]]], unmatched: int) 
 
 
 def round_report(round_: Round) -> dict[str, Any]:
-    groups = list(
-        RoundGroup.objects.filter(round=round_)
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=GroupMember.objects.select_related("user", "user__profile").order_by(
-                    "user_id"
-                ),
-            )
-        )
-        .order_by("number")
-    )
+    groups = list(list_groups_for_organiser(round_=round_))
     unmatched = list(UnmatchedMember.objects.filter(round=round_).select_related("user"))
     rows = []
     plain: list[list[dict[str, Any]]] = []

@@ -18,6 +18,7 @@ from django.utils import timezone
 from peerly.accounts.models import DoNotPair, User
 from peerly.core import audit
 from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.models import AuditEvent
 from peerly.core.statemachine import Transitions, apply_transition
 from peerly.programs import services as program_services
 from peerly.programs.models import (
@@ -849,8 +850,24 @@ def pause_silent_members(*, program: Program, round_: Round, user_ids: list[int]
 
 
 # ---------------------------------------------------------------------- resume by link
+def _pause_marker(enrollment: Enrollment) -> int:
+    """The audit id of the enrolment's latest pause (0 if none): a resume link names the
+    pause it was sent for, so an old link cannot undo a later pause."""
+    latest = (
+        AuditEvent.objects.filter(
+            action="enrollment.pause",
+            object_type="programs.enrollment",
+            object_id=str(enrollment.pk),
+        )
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return latest or 0
+
+
 def resume_token(enrollment: Enrollment) -> str:
-    return signing.dumps({"e": enrollment.pk}, salt=RESUME_SALT)
+    return signing.dumps({"e": enrollment.pk, "p": _pause_marker(enrollment)}, salt=RESUME_SALT)
 
 
 def resume_from_token(*, token: str, slug: str = "", max_age_days: int = 90) -> Enrollment:
@@ -867,6 +884,10 @@ def resume_from_token(*, token: str, slug: str = "", max_age_days: int = 90) -> 
         return enrollment
     if enrollment.status != EnrollmentStatus.PAUSED:
         raise ServiceError("You left this programme; join it again from its page.")
+    if data.get("p", 0) != _pause_marker(enrollment):
+        raise ServiceError(
+            "This resume link was for an earlier pause; resume from the programme's page."
+        )
     return program_services.resume_enrollment(user=enrollment.user, enrollment=enrollment)
 
 

@@ -116,19 +116,22 @@ def finish(
     *,
     actor: User | None,
     action: str,
-    program_id: int,
+    program_id: int | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
     fields: list[str] | None = None,
     save: bool = True,
 ) -> None:
-    """The common ending of a write: save the locked row, then one audit row for the action.
+    """The common ending of a write: save the locked row, then one audit row for the action,
+    filed under `program_id` (default: the row's own programme).
     (The caller sends its emails after this, through `peerly.mentorship.emails`.)"""
     if save:
         if fields is not None:
             obj.save(update_fields=[*fields, "updated_at"])
         else:
             obj.save()
+    if program_id is None:
+        program_id = obj.program_id  # type: ignore[attr-defined]  # every mentorship row has one
     audit.record(
         actor=actor, action=action, obj=obj, program_id=program_id, reason=reason, data=data
     )

@@ -127,7 +127,6 @@ def assign_mentor(
         ms,
         actor=actor,
         action="mentorship.assign",
-        program_id=ms.program_id,
         data={"mentor_id": profile.user_id},
         save=False,
     )
@@ -141,7 +140,7 @@ def start_screening(*, actor: User, mentorship: Mentorship) -> Mentorship:
     profile = _require_mentor_of(actor, ms)
     ms.status = M.SCREENING
     _touch_mentor(profile, current_time())
-    finish(ms, actor=actor, action="mentorship.start_screening", program_id=ms.program_id)
+    finish(ms, actor=actor, action="mentorship.start_screening")
     return ms
 
 
@@ -161,7 +160,6 @@ def remind_screening(*, mentorship: Mentorship, now: dt.datetime) -> bool:
         ms,
         actor=None,
         action="mentorship.screening_reminder",
-        program_id=ms.program_id,
         fields=["screening_reminded_at"],
     )
     emails.screening_reminder(ms=ms)
@@ -183,7 +181,7 @@ def accept_application(*, actor: User, mentorship: Mentorship) -> Mentorship:
     _touch_mentor(profile, now)
     if ms.enrollment.status == EnrollmentStatus.APPLIED:
         program_services.approve_enrollment(actor=actor, enrollment=ms.enrollment)
-    finish(ms, actor=actor, action="mentorship.accept", program_id=ms.program_id, save=False)
+    finish(ms, actor=actor, action="mentorship.accept", save=False)
     emails.accepted(ms=ms, mentor=actor, now=now)
     return ms
 
@@ -211,7 +209,6 @@ def decline_application(
         ms,
         actor=actor,
         action="mentorship.decline",
-        program_id=ms.program_id,
         reason=reason,
         data={"back_to_pool": back_to_pool, "mentor_id": actor.pk},
         save=False,
@@ -236,7 +233,6 @@ def expire_screening(*, mentorship: Mentorship, now: dt.datetime) -> Mentorship 
         ms,
         actor=None,
         action="mentorship.expire_screening",
-        program_id=ms.program_id,
         reason=reason,
         data={"mentor_id": mentor_user.pk},
         save=False,
@@ -261,7 +257,7 @@ def close_application(*, actor: User, mentorship: Mentorship, reason: str) -> Me
     ms.status = M.DECLINED
     ms.closing_reason = reason
     ms.ended_at = current_time()
-    finish(ms, actor=actor, action="mentorship.close", program_id=ms.program_id, reason=reason)
+    finish(ms, actor=actor, action="mentorship.close", reason=reason)
     if not _release_enrollment_on_close(ms, actor, reason):
         emails.declined(ms=ms, reason=reason)
     return ms
@@ -286,7 +282,6 @@ def withdraw_application(*, actor: User, mentorship: Mentorship, reason: str = "
         ms,
         actor=actor,
         action="mentorship.withdraw",
-        program_id=ms.program_id,
         reason=reason,
         save=False,
     )

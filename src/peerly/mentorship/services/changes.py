@@ -48,9 +48,7 @@ def request_mentor_change(*, actor: User, mentorship: Mentorship, reason: str) -
     now = current_time()
     ms.reassignment_reason = f"The {role} asked for a change: {reason}"[:2000]
     ms.reassignment_requested_at = now
-    finish(
-        ms, actor=actor, action="mentorship.request_change", program_id=ms.program_id, reason=reason
-    )
+    finish(ms, actor=actor, action="mentorship.request_change", reason=reason)
     emails.change_requested(ms=ms, now=now)
     return ms
 
@@ -81,9 +79,7 @@ def answer_term(*, actor: User, mentorship: Mentorship, choice: str) -> Mentorsh
         if ms.reassignment_reason.startswith("The term ended"):
             ms.reassignment_reason = ""
         audit_data["renewed_until"] = ms.term_ends_on.isoformat()
-    finish(
-        ms, actor=actor, action="mentorship.answer_term", program_id=ms.program_id, data=audit_data
-    )
+    finish(ms, actor=actor, action="mentorship.answer_term", data=audit_data)
     if choice == TermChoice.CHANGE:
         emails.change_requested(ms=ms, now=now)
     return ms
@@ -104,7 +100,6 @@ def ask_term(*, mentorship: Mentorship) -> bool:
         ms,
         actor=None,
         action="mentorship.term_ask",
-        program_id=ms.program_id,
         data={"term_ends_on": ms.term_ends_on.isoformat()},
         fields=["term_asked_for"],
     )
@@ -124,7 +119,6 @@ def flag_term_ended(*, mentorship: Mentorship, now: dt.datetime) -> bool:
         ms,
         actor=None,
         action="mentorship.term_ended",
-        program_id=ms.program_id,
         reason=ms.reassignment_reason,
         fields=["reassignment_reason", "reassignment_requested_at"],
     )
@@ -166,7 +160,6 @@ def reassign_mentor(
         ms,
         actor=actor,
         action="mentorship.reassign",
-        program_id=ms.program_id,
         reason=reason,
         data={"from": old.user_id, "to": new.user_id},
         save=False,
@@ -191,14 +184,7 @@ def end_mentorship(*, actor: User, mentorship: Mentorship, reason: str) -> Mento
     _end_assignment(ms, now, f"Ended: {reason}")
     if profile is not None:
         _recount(profile.pk)
-    finish(
-        ms,
-        actor=actor,
-        action="mentorship.end",
-        program_id=ms.program_id,
-        reason=reason,
-        save=False,
-    )
+    finish(ms, actor=actor, action="mentorship.end", reason=reason, save=False)
     people = [ms.mentee] + ([profile.user] if profile else [])
     emails.ended(ms=ms, by=actor, reason=reason, people=[p for p in people if p.pk != actor.pk])
     return ms

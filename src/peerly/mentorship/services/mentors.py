@@ -81,9 +81,7 @@ def update_mentor_profile(
     profile.load = load
     profile.is_accepting = is_accepting
     profile.last_activity_at = current_time()
-    finish(
-        profile, actor=actor, action="mentor.update", program_id=profile.program_id, data=changed
-    )
+    finish(profile, actor=actor, action="mentor.update", data=changed)
     return profile
 
 
@@ -156,7 +154,6 @@ def evaluate_nomination(
         nom,
         actor=actor,
         action="nomination.evaluate",
-        program_id=nom.program_id,
         data={"recommend": recommend},
     )
     if recommend:
@@ -189,7 +186,6 @@ def set_training_item(
         nom,
         actor=actor,
         action="nomination.training",
-        program_id=nom.program_id,
         data={"item": index, "done": done},
     )
     if nom.status == N.REVIEW:
@@ -317,7 +313,7 @@ def decline_nomination(
     nom.decided_by = actor
     nom.decided_at = current_time()
     nom.decision_reason = reason[:2000]
-    finish(nom, actor=actor, action="nomination.decline", program_id=nom.program_id, reason=reason)
+    finish(nom, actor=actor, action="nomination.decline", reason=reason)
     emails.nomination_decided(nom=nom, approved=False, reason=reason)
     return nom
 
@@ -329,7 +325,7 @@ def withdraw_nomination(*, actor: User, nomination: MentorNomination) -> MentorN
         raise PermissionDenied("Only the nominee can withdraw.")
     _require_nomination(nom, "withdraw")
     nom.status = N.WITHDRAWN
-    finish(nom, actor=actor, action="nomination.withdraw", program_id=nom.program_id)
+    finish(nom, actor=actor, action="nomination.withdraw")
     return nom
 
 
@@ -370,7 +366,6 @@ def resign_mentor(
             ms,
             actor=actor,
             action="mentorship.expire_screening",
-            program_id=ms.program_id,
             reason="Mentor resigned",
             save=False,
         )
@@ -385,7 +380,6 @@ def resign_mentor(
         profile,
         actor=actor,
         action="mentor.resign",
-        program_id=profile.program_id,
         reason=reason,
         data={"replacement": replacement.user_id if replacement else None},
         save=False,
@@ -409,7 +403,6 @@ def flag_inactive_mentor(*, profile: MentorProfile, now: dt.datetime, since: dt.
         profile,
         actor=None,
         action="mentor.inactive",
-        program_id=profile.program_id,
         data={"last_activity": since.isoformat()},
         fields=["inactive_flagged_at"],
     )
@@ -428,7 +421,6 @@ def clear_inactive_flag(*, profile: MentorProfile, since: dt.datetime) -> bool:
         profile,
         actor=None,
         action="mentor.active_again",
-        program_id=profile.program_id,
         data={"last_activity": since.isoformat()},
         fields=["inactive_flagged_at"],
     )

@@ -48,7 +48,6 @@ def set_orientation_item(
         ms,
         actor=actor,
         action="mentorship.orientation_item",
-        program_id=ms.program_id,
         data={"item": item, "done": done},
         fields=["orientation"],
     )
@@ -63,7 +62,7 @@ def update_goals(*, actor: User, mentorship: Mentorship, goals: str) -> Mentorsh
         raise TransitionError("This mentorship is closed; its goals are kept as they were.")
     goals = required(goals, "Goals cannot be empty.", field="goals")
     ms.goals = goals[:5000]
-    finish(ms, actor=actor, action="mentorship.goals", program_id=ms.program_id, fields=["goals"])
+    finish(ms, actor=actor, action="mentorship.goals", fields=["goals"])
     return ms
 
 
@@ -79,6 +78,6 @@ def graduate_mentee(*, actor: User, mentorship: Mentorship) -> Mentorship:
     ms.status = M.ACTIVE
     ms.graduated_at = now
     _touch_mentor(profile, now)
-    finish(ms, actor=actor, action="mentorship.graduate", program_id=ms.program_id)
+    finish(ms, actor=actor, action="mentorship.graduate")
     emails.graduated(ms=ms, mentor=actor)
     return ms

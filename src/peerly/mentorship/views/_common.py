@@ -61,6 +61,20 @@ def _attempt(
     return outcome.ok
 
 
+def _submitted(
+    request: AuthedHttpRequest,
+    form: BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    success: str,
+) -> bool:
+    """The form pages' POST step: True once a POSTed, valid `form` went through
+    `call(form.cleaned_data)` (one service call) without a ServiceError. False on GET, on an
+    invalid form, or after the ServiceError was put on the form (nothing changed)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    return _attempt(request, lambda: call(form.cleaned_data), success, form)
+
+
 def _timeline(ms: Mentorship) -> list[dict[str, object]]:
     order: list[str] = [s for s, _ in STEPS]
     position = order.index(ms.status) if ms.status in order else -1

@@ -18,7 +18,7 @@ from peerly.mentorship.models import (
     Review,
 )
 from peerly.mentorship.views._common import (
-    _attempt,
+    _submitted,
     _timeline,
     access_for_page,
 )
@@ -79,22 +79,20 @@ def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         EnrollmentStatus.PAUSED,
     )
     form = ApplicationForm(request.POST or None, program=program, with_questions=not enrolled)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            lambda: services.submit_application(
-                user=request.user,
-                program=program,
-                goals=data["goals"],
-                wants=data["wants"],
-                answers=form.answers(),
-                accept_agreement=data.get("agreement", False),
-            ),
-            "Application sent. You can follow it on this page.",
-            form,
-        ):
-            return redirect("mentorship:program", slug=slug)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.submit_application(
+            user=request.user,
+            program=program,
+            goals=data["goals"],
+            wants=data["wants"],
+            answers=form.answers(),
+            accept_agreement=data.get("agreement", False),
+        ),
+        "Application sent. You can follow it on this page.",
+    ):
+        return redirect("mentorship:program", slug=slug)
     return render(
         request,
         "mentorship/application_form.html",

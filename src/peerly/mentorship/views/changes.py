@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +25,12 @@ from peerly.mentorship.views._common import (
     organiser_nav,
     program_for,
 )
+
+# The organiser's buttons that take only a reason: action -> (service, success message).
+REASON_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "close": (services.close_application, "Application closed."),
+    "end": (services.end_mentorship, "Mentorship ended."),
+}
 
 
 @login_required
@@ -48,21 +57,11 @@ def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int)
                 )
             else:
                 messages.error(request, "Choose a new mentor and give a reason.")
-        elif action == "close":
+        elif action in REASON_ACTIONS:
+            service, success = REASON_ACTIONS[action]
+            reason = request.POST.get("reason", "")
             _attempt(
-                request,
-                lambda: services.close_application(
-                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
-                ),
-                "Application closed.",
-            )
-        elif action == "end":
-            _attempt(
-                request,
-                lambda: services.end_mentorship(
-                    actor=request.user, mentorship=ms, reason=request.POST.get("reason", "")
-                ),
-                "Mentorship ended.",
+                request, lambda: service(actor=request.user, mentorship=ms, reason=reason), success
             )
         else:
             raise PermissionDenied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from peerly.mentorship.models import (
 from peerly.mentorship.views._common import (
     KIND,
     _attempt,
+    _submitted,
     program_for,
 )
 from peerly.programs.access import access_program, is_organiser
@@ -74,23 +77,20 @@ def mentor_profile(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = program_for(request, slug)
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     form = MentorProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        profile.refresh_from_db()
-        if _attempt(
-            request,
-            lambda: services.update_mentor_profile(
-                actor=request.user,
-                profile=profile,
-                expertise=data["expertise"],
-                languages=data["languages"],
-                capacity=data["capacity"],
-                is_accepting=data["is_accepting"],
-            ),
-            "Mentor profile saved.",
-            form,
-        ):
-            return redirect("mentorship:mentor-dashboard", slug=slug)
+
+    def save(data: dict[str, Any]) -> object:
+        profile.refresh_from_db()  # validating the form wrote its values onto the instance
+        return services.update_mentor_profile(
+            actor=request.user,
+            profile=profile,
+            expertise=data["expertise"],
+            languages=data["languages"],
+            capacity=data["capacity"],
+            is_accepting=data["is_accepting"],
+        )
+
+    if _submitted(request, form, save, "Mentor profile saved."):
+        return redirect("mentorship:mentor-dashboard", slug=slug)
     return render(
         request,
         "mentorship/mentor_form.html",

@@ -18,6 +18,7 @@ from peerly.mentorship.forms import (
 )
 from peerly.mentorship.views._common import (
     _attempt,
+    _submitted,
     organiser_nav,
     program_for,
 )
@@ -45,22 +46,20 @@ def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> 
             else None
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            lambda: services.file_report(
-                actor=request.user,
-                mentorship=ms,
-                month=data["month"],
-                did=data["did"],
-                next_steps=data["next_steps"],
-                blockers=data["blockers"],
-            ),
-            "Report filed. Your mentor has been told.",
-            form,
-        ):
-            return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.file_report(
+            actor=request.user,
+            mentorship=ms,
+            month=data["month"],
+            did=data["did"],
+            next_steps=data["next_steps"],
+            blockers=data["blockers"],
+        ),
+        "Report filed. Your mentor has been told.",
+    ):
+        return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
     return render(
         request, "mentorship/report_form.html", {"program": program, "ms": ms, "form": form}
     )
@@ -72,17 +71,13 @@ def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> Http
     program = program_for(request, slug)
     report = selectors.get_report_for_user(user=request.user, program=program, report_id=report_id)
     form = CommentForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.comment_on_report(
-                actor=request.user, report=report, body=form.cleaned_data["body"]
-            ),
-            "Comment added.",
-            form,
-        )
+    if _submitted(
+        request,
+        form,
+        lambda data: services.comment_on_report(
+            actor=request.user, report=report, body=data["body"]
+        ),
+        "Comment added.",
     ):
         return redirect("mentorship:report-detail", slug=slug, report_id=report.pk)
     return render(

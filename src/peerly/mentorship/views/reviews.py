@@ -15,6 +15,7 @@ from peerly.mentorship.forms import (
 )
 from peerly.mentorship.views._common import (
     _attempt,
+    _submitted,
     organiser_nav,
     program_for,
 )
@@ -38,21 +39,19 @@ def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpRe
         request.POST or None,
         initial={"strengths": review.strengths, "improve": review.improve, "rating": review.rating},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            lambda: services.submit_review(
-                actor=request.user,
-                review=review,
-                strengths=data["strengths"],
-                improve=data["improve"],
-                rating=data["rating"],
-            ),
-            "Thank you: your feedback is saved.",
-            form,
-        ):
-            return redirect("mentorship:review-list", slug=slug)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.submit_review(
+            actor=request.user,
+            review=review,
+            strengths=data["strengths"],
+            improve=data["improve"],
+            rating=data["rating"],
+        ),
+        "Thank you: your feedback is saved.",
+    ):
+        return redirect("mentorship:review-list", slug=slug)
     return render(
         request, "mentorship/review_form.html", {"program": program, "review": review, "form": form}
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.circles import services
+from peerly.circles.kind import plan_lines
 from peerly.core.errors import ServiceError
 from peerly.programs.models import Program, ProgramKind, Strategy
 
@@ -54,13 +55,8 @@ class Command(BaseCommand):
             f"{m['members']} members placed, {m['repeat_pairs']} repeat pairs, "
             f"{m['never_met_circles']} circles never met before (seed {seed})"
         )
-        for index, circle in enumerate(plan.circles, start=1):
-            self.stdout.write(
-                f"  circle {index}: users {', '.join(map(str, circle.user_ids))}"
-                f" · {circle.overlap_hours} h common"
-            )
-        for item in plan.unmatched:
-            self.stdout.write(f"  not placed: user {item.user_id}: {item.reason} ({item.detail})")
+        for line in plan_lines(plan):
+            self.stdout.write(f"  {line}")
         if options["dry_run"]:
             self.stdout.write("dry run: nothing saved")
             return

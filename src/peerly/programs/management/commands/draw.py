@@ -10,6 +10,7 @@ changed), 1 when the database fails.
 from __future__ import annotations
 
 import secrets
+from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,20 +26,25 @@ def fresh_seed() -> int:
     return secrets.randbelow(SEED_LIMIT)
 
 
+def add_draw_arguments(
+    parser: ArgumentParser,
+    *,
+    overlap_help: str = "publish although an earlier draw still runs (where the kind allows it)",
+) -> None:
+    """The options of `peerly draw`, also those of its aliases (`peerly rounds run`)."""
+    parser.add_argument("--program", required=True, help="programme slug")
+    parser.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
+    )
+    parser.add_argument("--allow-overlap", action="store_true", help=overlap_help)
+
+
 class Command(BaseCommand):
     help = "Preview (--dry-run) or publish the next draw of a programme of any kind."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--program", required=True, help="programme slug")
-        parser.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
-        parser.add_argument(
-            "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
-        )
-        parser.add_argument(
-            "--allow-overlap",
-            action="store_true",
-            help="publish although an earlier draw still runs (where the kind allows it)",
-        )
+        add_draw_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["program"]

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from peerly.programs.management.commands.draw import add_draw_arguments
 from peerly.programs.models import Program, ProgramKind
 from peerly.rounds import reports
 from peerly.rounds.ticks import tick
@@ -21,33 +22,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))  # type: ignore[arg-type]
-        run = sub.add_parser(
-            "run",
-            help="draw (and publish) the next round",
-            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        from_cli = getattr(parser, "called_from_command_line", None)
+
+        def action(name: str, help: str) -> CommandParser:
+            return sub.add_parser(name, help=help, called_from_command_line=from_cli)  # type: ignore[no-any-return]
+
+        add_draw_arguments(
+            action("run", "draw (and publish) the next round"),
+            overlap_help="publish even though an earlier round is still open "
+            "(members get two groups)",
         )
-        run.add_argument("--program", required=True, help="programme slug")
-        run.add_argument("--dry-run", action="store_true", help="preview only; save nothing")
-        run.add_argument(
-            "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
-        )
-        run.add_argument(
-            "--allow-overlap",
-            action="store_true",
-            help="publish even though an earlier round is still open (members get two groups)",
-        )
-        lst = sub.add_parser(
-            "list",
-            help="list the rounds of a programme",
-            called_from_command_line=getattr(parser, "called_from_command_line", None),
-        )
+        lst = action("list", "list the rounds of a programme")
         lst.add_argument("--program", required=True, help="programme slug")
         lst.add_argument("--json", action="store_true", help="JSON output")
-        sub.add_parser(
-            "tick",
-            help="publish due rounds, send due reminders and check-ins",
-            called_from_command_line=getattr(parser, "called_from_command_line", None),
-        )
+        action("tick", "publish due rounds, send due reminders and check-ins")
 
     def _program(self, slug: str) -> Program:
         program = Program.objects.filter(slug=slug).first()
