@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peerly.core.timezones import misaligned
 from peerly.core.timezones import zone as zone_of  # UTC when empty or unknown
 from peerly.matching.availability import Intervals, local_windows_between
 
@@ -171,7 +172,7 @@ def offer_slots(
         return out
 
     def alignment(start: dt.datetime) -> int:
-        return sum(1 for m in members if start.astimezone(zone_of(m.zone)).minute % 30 == 0)
+        return len(members) - misaligned(start, [m.zone for m in members])
 
     fitting: dict[int, tuple[int, dt.datetime]] = {}
     for candidate in range(0, WEEK_MINUTES, GRID):

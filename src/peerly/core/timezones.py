@@ -61,3 +61,9 @@ def when_label(
     if zone_name:
         text += f" ({where.key})"
     return text
+
+
+def misaligned(when: dt.datetime, zones: Any) -> int:
+    """How many of `zones` do not see `when` on :00 or :30 local time — the one alignment
+    rule for suggested meeting starts (coffee suggestions and circle slot options)."""
+    return sum(when.astimezone(zone(z)).minute % 30 != 0 for z in zones)

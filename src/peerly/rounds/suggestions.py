@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from peerly.core.timezones import misaligned
 from peerly.core.timezones import zone as _zone
 
 GRID = 15  # minutes between candidate starts (UTC)
@@ -28,11 +29,6 @@ def _ceil_to_grid(when: dt.datetime) -> dt.datetime:
     past = (when - base).total_seconds() / 60
     steps = -(-past // GRID)  # ceiling
     return base + dt.timedelta(minutes=GRID * steps)
-
-
-def misaligned(when: dt.datetime, zones: Sequence[str]) -> int:
-    """How many of `zones` do not see `when` on :00 or :30 local time."""
-    return sum(when.astimezone(_zone(z)).minute % 30 != 0 for z in zones)
 
 
 def candidate_starts(

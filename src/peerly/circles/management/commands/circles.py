@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from peerly.circles import services
 from peerly.circles.kind import plan_lines
 from peerly.core.errors import ServiceError
+from peerly.programs.management.commands import draw as draw_command
 from peerly.programs.models import Program, ProgramKind, Strategy
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         form = sub.add_parser("form", help="Form the next season's circles.")
         form.add_argument("--program", required=True, help="programme slug")
         form.add_argument("--dry-run", action="store_true", help="preview, save nothing")
-        form.add_argument("--seed", type=int, default=1)
+        form.add_argument(
+            "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
+        )
         form.add_argument("--starts-on", help="YYYY-MM-DD (default: next Monday)")
         form.add_argument("--strategy", choices=Strategy.values)
         form.add_argument(
@@ -44,7 +47,8 @@ class Command(BaseCommand):
             )
         except ValueError:
             raise CommandError("--starts-on must be a date like 2030-01-07", returncode=2) from None
-        seed, strategy = options["seed"], options["strategy"]
+        seed = draw_command.fresh_seed() if options["seed"] is None else options["seed"]
+        strategy = options["strategy"]
         number = services.next_season_number(program=program)
         plan = services.preview_season(
             program=program, seed=seed, starts_on=starts_on, strategy=strategy
@@ -71,6 +75,6 @@ class Command(BaseCommand):
                 allow_overlap=options["allow_overlap"],
             )
         except ServiceError as exc:
-            raise CommandError(exc.message, returncode=1) from None
+            raise CommandError(exc.message, returncode=2) from None  # as `peerly draw`
         verb = "published" if created else "already published"
         self.stdout.write(f"season {season.number} {verb}: {season.circles.count()} circles")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.core.errors import ServiceError
 from peerly.mentorship import services
+from peerly.programs.management.commands import draw as draw_command
 from peerly.programs.models import Program, ProgramKind
 
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("action", nargs="?", default="", help="assign")
         parser.add_argument("--program", default="", help="programme slug")
         parser.add_argument("--method", default="optimal", help="optimal (default) or stable")
-        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--seed", type=int, default=None, help="random seed (default: a fresh one, printed)"
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="show the plan without saving it"
         )
@@ -35,8 +38,10 @@ class Command(BaseCommand):
         method = options["method"]
         if method not in ("optimal", "stable"):
             raise CommandError(f"unknown method '{method}': use optimal or stable", returncode=2)
+        seed = draw_command.fresh_seed() if options["seed"] is None else options["seed"]
+        self.stdout.write(f"assignment plan for {program.slug} ({method}) [seed {seed}]")
         try:
-            plan = services.plan_batch(program=program, method=method, seed=options["seed"])
+            plan = services.plan_batch(program=program, method=method, seed=seed)
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         for row in plan:
