@@ -21,13 +21,7 @@ class MentorshipKind(Kind):
     urls_module = "peerly.mentorship.urls"
     roles = ("mentee", "mentor")
     self_enrol_roles = ("mentee",)  # mentors are nominated, not self-enrolled
-    hooks = Hooks(
-        create_settings=services.create_settings,
-        api_router=lambda: api.router,
-        attention_items=attention.attention_items,
-        tick=ticks.tick,
-        demo=demo.populate,
-    )
+    hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
     member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
         "viewer": ("program",),  # where people apply

@@ -81,6 +81,27 @@ class Hooks:
     tick: Callable[..., dict[str, int]] | None = None  # (now=…)
     demo: Callable[..., None] | None = None  # (program=…, enrollments=…, rng=…, now=…)
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        services: Any = None,
+        api: Any = None,
+        attention: Any = None,
+        ticks: Any = None,
+        demo: Any = None,
+    ) -> Hooks:
+        """The usual functions of an app's modules, given the modules themselves (imported
+        by the kind): services.create_settings, api.router, attention.attention_items,
+        ticks.tick, demo.populate. A module not given means the kind has no such hook."""
+        return cls(
+            create_settings=None if services is None else services.create_settings,
+            api_router=None if api is None else (lambda: api.router),
+            attention_items=None if attention is None else attention.attention_items,
+            tick=None if ticks is None else ticks.tick,
+            demo=None if demo is None else demo.populate,
+        )
+
 
 class Kind:
     """Base class (and protocol) of a programme kind. Override what the kind has."""

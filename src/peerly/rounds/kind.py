@@ -30,13 +30,7 @@ class CoffeeKind(Kind):
     url_prefix = "coffee"
     urls_module = "peerly.rounds.urls"
     roles = ("participant",)
-    hooks = Hooks(
-        create_settings=services.create_settings,
-        api_router=lambda: api.router,
-        attention_items=attention.attention_items,
-        tick=ticks.tick,
-        demo=demo.populate,
-    )
+    hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
     member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
         "member": ("program",),
