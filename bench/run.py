@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import random
@@ -47,6 +48,10 @@ RESULTS = ROOT / "bench" / "results"
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC", "Australia/Sydney"]
 
 
+# Availability is converted for one fixed week, so every run of the benchmark is the same.
+REFERENCE_WEEK = dt.date(2027, 1, 11)
+
+
 def save(name: str, data: object) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
@@ -72,7 +77,7 @@ def members(n: int, seed: int = 1, teams: int = 4, rules: bool = False) -> list[
         if rules:
             days = r.sample(range(5), 3)
             windows = [(d, 8 * 60, 20 * 60) for d in days]
-            avail = local_windows_to_utc(windows, zone)
+            avail = local_windows_to_utc(windows, zone, reference=REFERENCE_WEEK)
         out.append(
             Member(
                 mid,

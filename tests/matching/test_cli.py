@@ -275,3 +275,28 @@ def test_module_entry_point_and_no_django(tmp_path, members):
     )
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(("reference", "paired"), [("2027-03-22", True), ("2027-01-11", False)])
+def test_groups_reference_date_fixes_daylight_saving(tmp_path, reference, paired):
+    """Berlin 15–16 and New York 10–11 overlap only in the weeks when New York has moved to
+    summer time and Berlin has not: the week the overlap is computed for is explicit."""
+    people = write(
+        tmp_path / "two.csv",
+        "id,timezone,availability\n"
+        "berlin,Europe/Berlin,Mon 15:00-16:00\n"
+        "newyork,America/New_York,Mon 10:00-11:00\n",
+    )
+    out = tmp_path / "groups.csv"
+    argv = ["groups", "--members", people, "--min-overlap", "1", "--out", str(out)]
+    assert main([*argv, "--reference", reference]) == 0
+    grouped = [line for line in out.read_text().splitlines()[1:] if line]
+    assert bool(grouped) is paired
+
+
+def test_reference_must_be_a_date(tmp_path, members, capsys):
+    code = main(
+        ["groups", "--members", members, "--reference", "soon", "--out", str(tmp_path / "o")]
+    )
+    assert code == 2
+    assert "reference" in capsys.readouterr().err

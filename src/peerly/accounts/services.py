@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -17,6 +16,7 @@ from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
 from peerly.accounts.tokens import email_confirmation_token
 from peerly.core import audit
 from peerly.core.errors import ServiceError
+from peerly.core.links import absolute_url
 from peerly.notifications.services import queue_email
 
 
@@ -25,19 +25,13 @@ def _uid(user: User) -> str:
 
 
 def confirmation_url(user: User) -> str:
-    path = reverse(
-        "accounts:confirm",
-        kwargs={"uidb64": _uid(user), "token": email_confirmation_token.make_token(user)},
-    )
-    return settings.SITE_URL + path
+    token = email_confirmation_token.make_token(user)
+    return absolute_url("accounts:confirm", uidb64=_uid(user), token=token)
 
 
 def password_set_url(user: User) -> str:
-    path = reverse(
-        "accounts:password_reset_confirm",
-        kwargs={"uidb64": _uid(user), "token": default_token_generator.make_token(user)},
-    )
-    return settings.SITE_URL + path
+    token = default_token_generator.make_token(user)
+    return absolute_url("accounts:password_reset_confirm", uidb64=_uid(user), token=token)
 
 
 @transaction.atomic
@@ -56,7 +50,7 @@ def sign_up(
             key=f"signup-existing:{existing.pk}:{timezone.now():%Y%m%d%H}",
             to=existing,
             template="account_exists",
-            context={"reset_url": settings.SITE_URL + reverse("accounts:password_reset")},
+            context={"reset_url": absolute_url("accounts:password_reset")},
         )
         return None
     user = User.objects.create_user(

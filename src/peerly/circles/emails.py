@@ -7,6 +7,8 @@ on commit, once per key.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -35,6 +37,29 @@ def _url(name: str, **kwargs: object) -> str:
 
 def circle_url(circle: Circle) -> str:
     return _url("circle", slug=circle.program.slug, circle_id=circle.pk)
+
+
+def _to_each_member(
+    circle: Circle,
+    members: Iterable[CircleMember],
+    *,
+    key: str,
+    template: str,
+    context: Mapping[str, Any],
+    per_member: Callable[[User], Mapping[str, Any]],
+    attachments: Sequence[Mapping[str, str]] = (),
+) -> None:
+    """One email per member, keyed `<key>:<user id>`; the context always has the circle, its
+    programme and (unless `context` overrides it) the circle's URL."""
+    base = {"circle": circle, "program": circle.program, "url": circle_url(circle), **context}
+    for member in members:
+        queue_email(
+            key=f"{key}:{member.user_id}",
+            to=member.user,
+            template=template,
+            context={**base, **per_member(member.user)},
+            attachments=attachments,
+        )
 
 
 @unless_muted
@@ -84,21 +109,17 @@ def series_sent(circle: Circle, *, reason: str, now: dt.datetime) -> None:
     sessions = list(circle.sessions.all())
     ics = calendar.series_calendar(circle, sessions).decode()
     upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.starts_at > now]
-    for member in circle.memberships.all():
-        queue_email(
-            key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}:{member.user_id}",
-            to=member.user,
-            template="circles_calendar",
-            context={
-                "circle": circle,
-                "program": circle.program,
-                "reason": reason,
-                "first_when": local_when(upcoming[0].starts_at, member.user) if upcoming else "",
-                "count": len(upcoming),
-                "url": circle_url(circle),
-            },
-            attachments=[{"filename": "circle.ics", "content": ics, "mimetype": ICS_REQUEST}],
-        )
+    _to_each_member(
+        circle,
+        circle.memberships.all(),
+        key=f"circles-calendar:{circle.pk}:{circle.calendar_sequence}",
+        template="circles_calendar",
+        context={"reason": reason, "count": len(upcoming)},
+        per_member=lambda user: {
+            "first_when": local_when(upcoming[0].starts_at, user) if upcoming else ""
+        },
+        attachments=[{"filename": "circle.ics", "content": ics, "mimetype": ICS_REQUEST}],
+    )
 
 
 @unless_muted
@@ -110,37 +131,29 @@ def session_cancelled(circle: Circle, session: CircleSession, *, actor: User) ->
         .get(pk=circle.pk)
     )
     ics = calendar.cancel_occurrence_calendar(circle, session).decode()
-    for member in circle.memberships.all():
-        queue_email(
-            key=f"circles-cancel:{session.pk}:{member.user_id}",
-            to=member.user,
-            template="circles_cancelled",
-            context={
-                "circle": circle,
-                "program": circle.program,
-                "session": session,
-                "actor": actor,
-                "url": circle_url(circle),
-                "when": local_when(session.starts_at, member.user),
-            },
-            attachments=[{"filename": "circle-cancel.ics", "content": ics, "mimetype": ICS_CANCEL}],
-        )
+    _to_each_member(
+        circle,
+        circle.memberships.all(),
+        key=f"circles-cancel:{session.pk}",
+        template="circles_cancelled",
+        context={"session": session, "actor": actor},
+        per_member=lambda user: {"when": local_when(session.starts_at, user)},
+        attachments=[{"filename": "circle-cancel.ics", "content": ics, "mimetype": ICS_CANCEL}],
+    )
 
 
 @unless_muted
 def session_reminder(session: CircleSession) -> None:
     """A reminder to each member before `session` (once per member and start time)."""
     circle = session.circle
-    for member in circle.memberships.select_related("user", "user__profile"):
-        queue_email(
-            key=(f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}:{member.user_id}"),
-            to=member.user,
-            template="circles_reminder",
-            context={
-                "circle": circle,
-                "program": circle.program,
-                "session": session,
-                "when": local_when(session.starts_at, member.user),
-                "url": _url("session", slug=circle.program.slug, session_id=session.pk),
-            },
-        )
+    _to_each_member(
+        circle,
+        circle.memberships.select_related("user", "user__profile"),
+        key=f"circles-reminder:{session.pk}:{session.starts_at:%Y%m%d%H%M}",
+        template="circles_reminder",
+        context={
+            "session": session,
+            "url": _url("session", slug=circle.program.slug, session_id=session.pk),
+        },
+        per_member=lambda user: {"when": local_when(session.starts_at, user)},
+    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from peerly.circles import api, attention, demo, services, ticks
 from peerly.circles.models import CircleSettings, Season
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
 
 if TYPE_CHECKING:
     from peerly.circles.matching_bridge import FormationPlan
@@ -39,20 +39,16 @@ class CircleKind(Kind):
     }
     settings_model = CircleSettings
     counted = (("seasons", Season),)
-
-    def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
-        items = [
-            NavItem("My circle", self.url("program", program), "program"),
-            NavItem("People I know", self.url("known", program), "known"),
-            NavItem("Guides", self.url("guide", program, name="method"), "guide"),
-        ]
-        if is_organiser:
-            items += [
-                NavItem("Circles", self.url("manage", program), "manage"),
-                NavItem("Circle settings", self.url("manage-settings", program), "settings"),
-                NavItem("Form a season", self.url("manage-form", program), "form"),
-            ]
-        return items
+    member_nav = (
+        NavLink("My circle", "program", "program"),
+        NavLink("People I know", "known", "known"),
+        NavLink("Guides", "guide", "guide", kwargs=(("name", "method"),)),
+    )
+    organiser_nav = (
+        NavLink("Circles", "manage", "manage"),
+        NavLink("Circle settings", "manage-settings", "settings"),
+        NavLink("Form a season", "manage-form", "form"),
+    )
 
     def draw(
         self,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from peerly.accounts.models import User
@@ -73,11 +73,20 @@ def list_circles_for_member(*, user: User, program: Program | None = None) -> Qu
     return qs.order_by("-season__number", "number")
 
 
+_M = TypeVar("_M", bound=Model)
+
+
+def _first_or_404(qs: QuerySet[_M], noun: str) -> _M:
+    """The first row of `qs`, or a 404 saying "No such <noun>."."""
+    row = qs.first()
+    if row is None:
+        raise Http404(f"No such {noun}.")
+    return row
+
+
 def get_circle_for_member(*, user: User, program: Program, circle_id: int) -> Circle:
     """The circle if `user` belongs to it; 404 if it does not exist here, 403 otherwise."""
-    circle = _circles_qs().filter(program=program, pk=circle_id).first()
-    if circle is None:
-        raise Http404("No such circle.")
+    circle = _first_or_404(_circles_qs().filter(program=program, pk=circle_id), "circle")
     if not user.is_authenticated or not any(m.user_id == user.pk for m in circle.memberships.all()):
         raise PermissionDenied("Only the circle's members can see this.")
     return circle
@@ -85,36 +94,30 @@ def get_circle_for_member(*, user: User, program: Program, circle_id: int) -> Ci
 
 def get_circle_for_organiser(*, program: Program, circle_id: int) -> Circle:
     """For organisers' actions on a circle's metadata (caller checked organiser rights)."""
-    circle = (
-        Circle.objects.select_related("program", "season")
-        .filter(program=program, pk=circle_id)
-        .first()
+    return _first_or_404(
+        Circle.objects.select_related("program", "season").filter(program=program, pk=circle_id),
+        "circle",
     )
-    if circle is None:
-        raise Http404("No such circle.")
-    return circle
 
 
 def get_session_for_member(*, user: User, program: Program, session_id: int) -> CircleSession:
-    session = (
-        CircleSession.objects.select_related("circle")
-        .filter(circle__program=program, pk=session_id)
-        .first()
+    session = _first_or_404(
+        CircleSession.objects.select_related("circle").filter(
+            circle__program=program, pk=session_id
+        ),
+        "session",
     )
-    if session is None:
-        raise Http404("No such session.")
     session.circle = get_circle_for_member(user=user, program=program, circle_id=session.circle_id)
     return session
 
 
 def get_block_for_member(*, user: User, program: Program, block_id: int) -> Block:
-    block = (
-        Block.objects.select_related("session")
-        .filter(session__circle__program=program, pk=block_id)
-        .first()
+    block = _first_or_404(
+        Block.objects.select_related("session").filter(
+            session__circle__program=program, pk=block_id
+        ),
+        "block",
     )
-    if block is None:
-        raise Http404("No such block.")
     block.session.circle = get_circle_for_member(
         user=user, program=program, circle_id=block.session.circle_id
     )
@@ -132,14 +135,10 @@ def get_action_for_member(*, user: User, action_id: int) -> ActionItem:
 
 
 def get_own_action(*, user: User, action_id: int) -> ActionItem:
-    action = (
-        ActionItem.objects.select_related("circle__program")
-        .filter(pk=action_id, owner=user)
-        .first()
+    return _first_or_404(
+        ActionItem.objects.select_related("circle__program").filter(pk=action_id, owner=user),
+        "action item",
     )
-    if action is None:
-        raise Http404("No such action item.")
-    return action
 
 
 def list_sessions_for_circle(*, circle: Circle) -> list[CircleSession]:

@@ -30,7 +30,7 @@ from peerly.circles.forms import (
     VoteForm,
 )
 from peerly.circles.method import GUIDES, STEPS, step_minutes
-from peerly.circles.models import ActionStatus, SessionStatus, SlotStatus
+from peerly.circles.models import ActionStatus, Circle, CircleSession, SessionStatus, SlotStatus
 from peerly.core import timezones
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import attempt, service_errors
@@ -49,6 +49,24 @@ def _access(request: AuthedHttpRequest, slug: str, *, need: Need = "viewer") -> 
 
 def _program(request: AuthedHttpRequest, slug: str, *, need: Need = "viewer") -> Any:
     return _access(request, slug, need=need).program
+
+
+def _my_circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> tuple[Any, Circle]:
+    """The programme and one of the user's own circles in it (403/404 otherwise)."""
+    prog = _program(request, slug)
+    return prog, selectors.get_circle_for_member(
+        user=request.user, program=prog, circle_id=circle_id
+    )
+
+
+def _my_session(
+    request: AuthedHttpRequest, slug: str, session_id: int
+) -> tuple[Any, CircleSession]:
+    """The programme and a session of one of the user's own circles in it (403/404 otherwise)."""
+    prog = _program(request, slug)
+    return prog, selectors.get_session_for_member(
+        user=request.user, program=prog, session_id=session_id
+    )
 
 
 def _render(
@@ -162,8 +180,7 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
+    prog, obj = _my_circle(request, slug, circle_id)
     zone = timezones.user_zone(request.user)
     options = (
         selectors.list_slot_options(circle=obj, user=request.user)
@@ -218,8 +235,7 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
 @login_required
 @require_POST
 def circle_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
+    _, obj = _my_circle(request, slug, circle_id)
     form = VoteForm(request.POST, choices=[(o.pk, "") for o in obj.slot_options.all()])
     if not form.is_valid():
         messages.error(request, "Choose among the offered slots.")
@@ -262,8 +278,7 @@ def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> 
 
 @login_required
 def circle_ics(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
+    _, obj = _my_circle(request, slug, circle_id)
     sessions = list(obj.sessions.all())
     if not sessions:
         raise Http404("The slot is not decided yet.")
@@ -337,10 +352,7 @@ def _session_context(request: AuthedHttpRequest, prog: Any, session: Any) -> dic
 
 @login_required
 def session_detail(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    session = selectors.get_session_for_member(
-        user=request.user, program=prog, session_id=session_id
-    )
+    prog, session = _my_session(request, slug, session_id)
     return _render(
         request,
         "circles/session_detail.html",
@@ -352,10 +364,7 @@ def session_detail(request: AuthedHttpRequest, slug: str, session_id: int) -> Ht
 @login_required
 @require_POST
 def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    session = selectors.get_session_for_member(
-        user=request.user, program=prog, session_id=session_id
-    )
+    _, session = _my_session(request, slug, session_id)
     members = list(session.circle.memberships.all())
     form = AttendanceForm(request.POST, choices=[(m.user_id, "") for m in members])
     if not form.is_valid():
@@ -445,10 +454,7 @@ def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    session = selectors.get_session_for_member(
-        user=request.user, program=prog, session_id=session_id
-    )
+    prog, session = _my_session(request, slug, session_id)
     zone = timezones.user_zone(request.user)
     form = RescheduleForm(
         request.POST or None,
@@ -482,10 +488,7 @@ def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -
 @login_required
 @require_POST
 def session_cancel(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
-    prog = _program(request, slug)
-    session = selectors.get_session_for_member(
-        user=request.user, program=prog, session_id=session_id
-    )
+    _, session = _my_session(request, slug, session_id)
     form = CancelForm(request.POST)
     with service_errors(request) as outcome:
         services.cancel_session(

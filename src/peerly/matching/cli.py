@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
@@ -66,6 +67,19 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2027-03-22: {text!r}") from None
+
+
+REFERENCE_HELP = (
+    "a date in the week whose UTC offsets convert the local availability "
+    "(default: today); overlap is computed for that one reference week"
+)
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="peerly match", description="Form groups or assign mentors.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -80,6 +94,7 @@ def build_parser() -> Parser:
     g.add_argument("--min-slot", type=_bounded_int(0, 10080), default=0, metavar="MINUTES")
     g.add_argument("--history-window", type=_bounded_int(1, 10**9), metavar="ROUNDS")
     g.add_argument("--rounds", type=_bounded_int(1, MAX_ROUNDS), default=1)
+    g.add_argument("--reference", type=_date, metavar="DATE", help=REFERENCE_HELP)
     g.add_argument("--out", required=True)
     g.add_argument("--report")
     m = sub.add_parser("mentors", help="assign mentees to mentors")
@@ -107,7 +122,7 @@ def _check_outputs(*paths: str | None) -> None:
 
 def _groups(args: argparse.Namespace, started: float) -> str:
     _check_outputs(args.out, args.report)
-    members = read_members(args.members)
+    members = read_members(args.members, reference=args.reference)
     history = read_history(args.history, [m.id for m in members]) if args.history else []
     options = GroupOptions(
         size=args.size,

@@ -2,7 +2,7 @@
 
 Services (and only services) call these inside their transaction; the outbox key makes each
 event send once however often it is retried. Keys are part of the contract with emails already
-queued: do not change their shape.
+queued: do not change their shape (`_event` builds them as "mentorship-<event>:<parts>").
 """
 
 from __future__ import annotations
@@ -56,21 +56,40 @@ def _send(*, key: str, to: Any, template: str, context: Mapping[str, Any]) -> bo
     return queue_email(key=key, to=to, template=template, context=context) is not None
 
 
+def _event(
+    event: str, *parts: object, to: Any, context: Mapping[str, Any], template: str = ""
+) -> bool:
+    """Email `event`: key "mentorship-<event>:<parts>", template "mentorship_<event>".
+
+    `template` overrides the name for the few events whose template predates the convention.
+    """
+    return _send(
+        key=":".join([f"mentorship-{event}", *map(str, parts)]),
+        to=to,
+        template=template or "mentorship_" + event.replace("-", "_"),
+        context=context,
+    )
+
+
 def _about(
-    ms: Mentorship, *, key: str, to: Any, template: str, url: str = "", **extra: Any
+    ms: Mentorship, event: str, *parts: object, to: Any, template: str = "", **extra: Any
 ) -> bool:
     """One email about mentorship `ms` (its context names the mentorship and programme)."""
     context = {"mentorship": ms, "program": ms.program, **extra}
-    if url:
-        context["url"] = url
-    return _send(key=key, to=to, template=template, context=context)
+    if not context.get("url"):
+        context.pop("url", None)
+    return _event(event, *parts, to=to, template=template, context=context)
 
 
-def _to_organisers(program: Program, *, key: str, template: str, context: Mapping[str, Any]) -> int:
+def _to_organisers(
+    program: Program, event: str, *parts: object, template: str = "", **context: Any
+) -> int:
     sent = 0
     for organiser in program.organisers.all():
-        sent += _send(
-            key=f"{key}:{organiser.pk}",
+        sent += _event(
+            event,
+            *parts,
+            organiser.pk,
             to=organiser,
             template=template,
             context={"program": program, **context},
@@ -79,54 +98,31 @@ def _to_organisers(program: Program, *, key: str, template: str, context: Mappin
 
 
 # ----------------------------------------------------------------------------- applications
+def _assign_url(ms: Mentorship) -> str:
+    return url("manage-assign", slug=ms.program.slug)
+
+
 def submitted(*, ms: Mentorship) -> None:
-    _to_organisers(
-        ms.program,
-        key=f"mentorship-submitted:{ms.pk}",
-        template="mentorship_submitted",
-        context={"mentorship": ms, "url": url("manage-assign", slug=ms.program.slug)},
-    )
+    _to_organisers(ms.program, "submitted", ms.pk, mentorship=ms, url=_assign_url(ms))
 
 
 def assigned(*, ms: Mentorship, assignment: MentorAssignment, mentor: User) -> None:
-    _about(
-        ms,
-        key=f"mentorship-assigned:{assignment.pk}",
-        to=mentor,
-        template="mentorship_assigned",
-        due=ms.screening_due_at,
-        url=mentorship_url(ms),
-    )
-    _about(
-        ms,
-        key=f"mentorship-assigned-mentee:{assignment.pk}",
-        to=ms.mentee,
-        template="mentorship_assigned_mentee",
-        mentor=mentor,
-        url=program_url(ms.program),
-    )
+    due, link = ms.screening_due_at, mentorship_url(ms)
+    _about(ms, "assigned", assignment.pk, to=mentor, due=due, url=link)
+    link = program_url(ms.program)
+    _about(ms, "assigned-mentee", assignment.pk, to=ms.mentee, mentor=mentor, url=link)
 
 
 def screening_reminder(*, ms: Mentorship) -> None:
-    _about(
-        ms,
-        key=f"mentorship-screening-reminder:{ms.pk}:{ms.assigned_at:%Y%m%d%H%M%S}",
-        to=ms.mentor.user,  # type: ignore[union-attr]
-        template="mentorship_screening_reminder",
-        due=ms.screening_due_at,
-        url=mentorship_url(ms),
-    )
+    mentor = ms.mentor.user  # type: ignore[union-attr]
+    since = f"{ms.assigned_at:%Y%m%d%H%M%S}"
+    due, link = ms.screening_due_at, mentorship_url(ms)
+    _about(ms, "screening-reminder", ms.pk, since, to=mentor, due=due, url=link)
 
 
 def accepted(*, ms: Mentorship, mentor: User, now: dt.datetime) -> None:
-    _about(
-        ms,
-        key=f"mentorship-accepted:{ms.pk}:{stamp(now)}",
-        to=ms.mentee,
-        template="mentorship_accepted",
-        mentor=mentor,
-        url=mentorship_url(ms),
-    )
+    link = mentorship_url(ms)
+    _about(ms, "accepted", ms.pk, stamp(now), to=ms.mentee, mentor=mentor, url=link)
 
 
 def returned_to_pool(
@@ -134,56 +130,32 @@ def returned_to_pool(
 ) -> None:
     _to_organisers(
         ms.program,
-        key=f"mentorship-returned:{ms.pk}:{stamp(now)}",
-        template="mentorship_returned",
-        context={
-            "mentorship": ms,
-            "mentor": mentor,
-            "reason": reason,
-            "expired": expired,
-            "url": url("manage-assign", slug=ms.program.slug),
-        },
+        "returned",
+        ms.pk,
+        stamp(now),
+        mentorship=ms,
+        mentor=mentor,
+        reason=reason,
+        expired=expired,
+        url=_assign_url(ms),
     )
 
 
 def screening_expired(*, ms: Mentorship, mentor: User, now: dt.datetime) -> None:
-    _about(
-        ms,
-        key=f"mentorship-screening-expired:{ms.pk}:{stamp(now)}",
-        to=mentor,
-        template="mentorship_screening_expired",
-    )
+    _about(ms, "screening-expired", ms.pk, stamp(now), to=mentor)
 
 
 def declined(*, ms: Mentorship, reason: str) -> None:
-    _about(
-        ms,
-        key=f"mentorship-declined:{ms.pk}",
-        to=ms.mentee,
-        template="mentorship_declined",
-        reason=reason,
-    )
+    _about(ms, "declined", ms.pk, to=ms.mentee, reason=reason)
 
 
 def withdrawn(*, ms: Mentorship, mentor: User) -> None:
-    _about(
-        ms,
-        key=f"mentorship-withdrawn:{ms.pk}",
-        to=mentor,
-        template="mentorship_withdrawn",
-    )
+    _about(ms, "withdrawn", ms.pk, to=mentor)
 
 
 # ----------------------------------------------------------------------------- orientation
 def graduated(*, ms: Mentorship, mentor: User) -> None:
-    _about(
-        ms,
-        key=f"mentorship-graduated:{ms.pk}",
-        to=ms.mentee,
-        template="mentorship_graduated",
-        mentor=mentor,
-        url=mentorship_url(ms),
-    )
+    _about(ms, "graduated", ms.pk, to=ms.mentee, mentor=mentor, url=mentorship_url(ms))
 
 
 # ----------------------------------------------------------------------------- reports, requests
@@ -192,38 +164,29 @@ def _report_url(ms: Mentorship, report: MonthlyReport) -> str:
 
 
 def report_filed(*, ms: Mentorship, report: MonthlyReport, mentor: User) -> None:
+    link = _report_url(ms, report)
     _about(
         ms,
-        key=f"mentorship-report:{report.pk}",
+        "report",
+        report.pk,
         to=mentor,
         template="mentorship_report_filed",
         report=report,
-        url=_report_url(ms, report),
+        url=link,
     )
 
 
 def report_comment(
     *, ms: Mentorship, report: MonthlyReport, comment: ReportComment, to: User
 ) -> None:
-    _about(
-        ms,
-        key=f"mentorship-report-comment:{comment.pk}",
-        to=to,
-        template="mentorship_report_comment",
-        report=report,
-        author=comment.author,
-        url=_report_url(ms, report),
-    )
+    link, author = _report_url(ms, report), comment.author
+    _about(ms, "report-comment", comment.pk, to=to, report=report, author=author, url=link)
 
 
 def report_reminder(*, ms: Mentorship, month: dt.date) -> bool:
+    link = url("report-create", slug=ms.program.slug, mentorship_id=ms.pk)
     return _about(
-        ms,
-        key=f"mentorship-report-reminder:{ms.pk}:{month:%Y-%m}",
-        to=ms.mentee,
-        template="mentorship_report_reminder",
-        month=month,
-        url=url("report-create", slug=ms.program.slug, mentorship_id=ms.pk),
+        ms, "report-reminder", ms.pk, f"{month:%Y-%m}", to=ms.mentee, month=month, url=link
     )
 
 
@@ -233,9 +196,11 @@ def report_overdue(*, ms: Mentorship, month: dt.date) -> bool:
     for role, person in (("mentee", ms.mentee), ("mentor", ms.mentor.user)):  # type: ignore[union-attr]
         sent = _about(
             ms,
-            key=f"mentorship-report-overdue:{ms.pk}:{month:%Y-%m}:{role}",
+            "report-overdue",
+            ms.pk,
+            f"{month:%Y-%m}",
+            role,
             to=person,
-            template="mentorship_report_overdue",
             month=month,
             for_mentee=role == "mentee",
             url=mentorship_url(ms),
@@ -245,38 +210,19 @@ def report_overdue(*, ms: Mentorship, month: dt.date) -> bool:
 
 
 def request_filed(*, ms: Mentorship, request: SupportRequest, mentor: User) -> None:
-    _about(
-        ms,
-        key=f"mentorship-request:{request.pk}",
-        to=mentor,
-        template="mentorship_request_filed",
-        request=request,
-        url=mentorship_url(ms),
-    )
+    link, template = mentorship_url(ms), "mentorship_request_filed"
+    _about(ms, "request", request.pk, to=mentor, template=template, request=request, url=link)
 
 
 def request_decided(*, ms: Mentorship, request: SupportRequest) -> None:
-    _about(
-        ms,
-        key=f"mentorship-request-decided:{request.pk}",
-        to=ms.mentee,
-        template="mentorship_request_decided",
-        request=request,
-        url=mentorship_url(ms),
-    )
+    link = mentorship_url(ms)
+    _about(ms, "request-decided", request.pk, to=ms.mentee, request=request, url=link)
 
 
 def recognition(*, ms: Mentorship, item: Recognition, mentor: User) -> None:
+    link = url("manage", slug=ms.program.slug)
     _to_organisers(
-        ms.program,
-        key=f"mentorship-recognition:{item.pk}",
-        template="mentorship_recognition",
-        context={
-            "mentorship": ms,
-            "item": item,
-            "mentor": mentor,
-            "url": url("manage", slug=ms.program.slug),
-        },
+        ms.program, "recognition", item.pk, mentorship=ms, item=item, mentor=mentor, url=link
     )
 
 
@@ -288,29 +234,25 @@ def _manage_url(ms: Mentorship) -> str:
 def change_requested(*, ms: Mentorship, now: dt.datetime) -> None:
     _to_organisers(
         ms.program,
-        key=f"mentorship-change:{ms.pk}:{stamp(now)}",
+        "change",
+        ms.pk,
+        stamp(now),
         template="mentorship_change_requested",
-        context={"mentorship": ms, "reason": ms.reassignment_reason, "url": _manage_url(ms)},
+        mentorship=ms,
+        reason=ms.reassignment_reason,
+        url=_manage_url(ms),
     )
 
 
 def term_ask(*, ms: Mentorship) -> None:
+    link, template = mentorship_url(ms), "mentorship_term_ask"
     for role, person in (("mentee", ms.mentee), ("mentor", ms.mentor.user)):  # type: ignore[union-attr]
-        _about(
-            ms,
-            key=f"mentorship-term:{ms.pk}:{ms.term_ends_on}:{role}",
-            to=person,
-            template="mentorship_term_ask",
-            url=mentorship_url(ms),
-        )
+        _about(ms, "term", ms.pk, ms.term_ends_on, role, to=person, template=template, url=link)
 
 
 def term_ended(*, ms: Mentorship) -> None:
     _to_organisers(
-        ms.program,
-        key=f"mentorship-term-ended:{ms.pk}:{ms.term_ends_on}",
-        template="mentorship_term_ended",
-        context={"mentorship": ms, "url": _manage_url(ms)},
+        ms.program, "term-ended", ms.pk, ms.term_ends_on, mentorship=ms, url=_manage_url(ms)
     )
 
 
@@ -320,9 +262,10 @@ def reassigned(
     for role, person in (("old", old), ("new", new), ("mentee", ms.mentee)):
         _about(
             ms,
-            key=f"mentorship-reassigned:{assignment.pk}:{role}",
+            "reassigned",
+            assignment.pk,
+            role,
             to=person,
-            template="mentorship_reassigned",
             old_mentor=old,
             new_mentor=new,
             reason=reason,
@@ -333,115 +276,72 @@ def reassigned(
 
 def ended(*, ms: Mentorship, by: User, reason: str, people: Iterable[User]) -> None:
     for person in people:
-        _about(
-            ms,
-            key=f"mentorship-ended:{ms.pk}:{person.pk}",
-            to=person,
-            template="mentorship_ended",
-            by=by,
-            reason=reason,
-        )
+        _about(ms, "ended", ms.pk, person.pk, to=person, by=by, reason=reason)
 
 
 # ----------------------------------------------------------------------------- mentors
+def _nomination(
+    nom: MentorNomination, event: str, *, to: Any, link: str = "", **extra: Any
+) -> None:
+    """One email about nomination `nom` (linking to the nomination unless `link` says else)."""
+    context = {"nomination": nom, "program": nom.program, **extra}
+    context["url"] = link or _nomination_url(nom)
+    _event(event, nom.pk, to=to, context=context)
+
+
 def _nomination_url(nom: MentorNomination) -> str:
     return url("nomination-detail", slug=nom.program.slug, nomination_id=nom.pk)
 
 
 def nomination_to_evaluate(*, nom: MentorNomination, evaluator: User) -> None:
-    _send(
-        key=f"mentorship-nomination-evaluate:{nom.pk}",
-        to=evaluator,
-        template="mentorship_nomination_evaluate",
-        context={"nomination": nom, "program": nom.program, "url": _nomination_url(nom)},
-    )
+    _nomination(nom, "nomination-evaluate", to=evaluator)
 
 
 def nominated(*, nom: MentorNomination) -> None:
-    _send(
-        key=f"mentorship-nominated:{nom.pk}",
-        to=nom.nominee,
-        template="mentorship_nominated",
-        context={"nomination": nom, "program": nom.program, "url": _nomination_url(nom)},
-    )
+    _nomination(nom, "nominated", to=nom.nominee)
 
 
 def nomination_to_review(*, nom: MentorNomination) -> None:
-    _to_organisers(
-        nom.program,
-        key=f"mentorship-nomination-review:{nom.pk}",
-        template="mentorship_nomination_review",
-        context={"nomination": nom, "url": _nomination_url(nom)},
-    )
+    link = _nomination_url(nom)
+    _to_organisers(nom.program, "nomination-review", nom.pk, nomination=nom, url=link)
 
 
 def nomination_decided(*, nom: MentorNomination, approved: bool, reason: str = "") -> None:
-    context: dict[str, Any] = {"nomination": nom, "program": nom.program, "approved": approved}
     if approved:
-        context["url"] = url("mentor-dashboard", slug=nom.program.slug)
+        extra = {"link": url("mentor-dashboard", slug=nom.program.slug)}
     else:
-        context |= {"reason": reason, "url": program_url(nom.program)}
-    _send(
-        key=f"mentorship-nomination-decided:{nom.pk}",
-        to=nom.nominee,
-        template="mentorship_nomination_decided",
-        context=context,
+        extra = {"reason": reason, "link": program_url(nom.program)}
+    _nomination(nom, "nomination-decided", to=nom.nominee, approved=approved, **extra)
+
+
+def _about_mentor(profile: MentorProfile, event: str, now: dt.datetime, **context: Any) -> None:
+    """Tell the organisers about mentor `profile` (linking to the manage page)."""
+    link = url("manage", slug=profile.program.slug)
+    _to_organisers(
+        profile.program, event, profile.pk, stamp(now), mentor=profile, url=link, **context
     )
 
 
 def mentor_resigned(
     *, profile: MentorProfile, reason: str, replacement: MentorProfile | None, now: dt.datetime
 ) -> None:
-    _to_organisers(
-        profile.program,
-        key=f"mentorship-mentor-resigned:{profile.pk}:{stamp(now)}",
-        template="mentorship_mentor_resigned",
-        context={
-            "mentor": profile,
-            "reason": reason,
-            "replacement": replacement,
-            "url": url("manage", slug=profile.program.slug),
-        },
-    )
+    _about_mentor(profile, "mentor-resigned", now, reason=reason, replacement=replacement)
 
 
 def mentor_inactive(*, profile: MentorProfile, since: dt.datetime, now: dt.datetime) -> None:
-    _to_organisers(
-        profile.program,
-        key=f"mentorship-mentor-inactive:{profile.pk}:{stamp(now)}",
-        template="mentorship_mentor_inactive",
-        context={
-            "mentor": profile,
-            "since": since,
-            "url": url("manage", slug=profile.program.slug),
-        },
-    )
+    _about_mentor(profile, "mentor-inactive", now, since=since)
 
 
 # ----------------------------------------------------------------------------- reviews
 def review_open(*, review: Review, rnd: ReviewRound) -> None:
-    _send(
-        key=f"mentorship-review:{review.pk}",
-        to=review.reviewer,
-        template="mentorship_review_open",
-        context={
-            "review": review,
-            "program": rnd.program,
-            "round": rnd,
-            "url": url("review-edit", slug=rnd.program.slug, review_id=review.pk),
-        },
+    link = url("review-edit", slug=rnd.program.slug, review_id=review.pk)
+    context = {"review": review, "program": rnd.program, "round": rnd, "url": link}
+    _event(
+        "review", review.pk, to=review.reviewer, template="mentorship_review_open", context=context
     )
 
 
 def review_received(*, review: Review) -> None:
     program = review.round.program
-    _send(
-        key=f"mentorship-review-received:{review.pk}",
-        to=review.reviewee,
-        template="mentorship_review_received",
-        context={
-            "review": review,
-            "program": program,
-            "url": url("review-list", slug=program.slug),
-        },
-    )
+    context = {"review": review, "program": program, "url": url("review-list", slug=program.slug)}
+    _event("review-received", review.pk, to=review.reviewee, context=context)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from peerly.mentorship import api, attention, demo, services, ticks
 from peerly.mentorship.models import Mentorship, MentorshipSettings
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
 
 if TYPE_CHECKING:
     from peerly.programs.models import Program
@@ -36,22 +36,18 @@ class MentorshipKind(Kind):
     }
     settings_model = MentorshipSettings
     counted = (("mentorships", Mentorship),)
-
-    def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
-        items = [
-            NavItem("My mentorship", self.url("program", program), "program"),
-            NavItem("Mentors", self.url("mentor-list", program), "mentors"),
-        ]
-        if is_organiser:
-            items += [
-                NavItem("Dashboard", self.url("manage", program), "manage"),
-                NavItem("Assign applicants", self.url("manage-assign", program), "assign"),
-                NavItem("Auto-assign", self.url("manage-auto-assign", program), "auto-assign"),
-                NavItem("Feedback round", self.url("manage-reviews", program), "reviews"),
-                NavItem("Validated requests", self.url("manage-requests", program), "requests"),
-                NavItem("Settings", self.url("manage-settings", program), "settings"),
-            ]
-        return items
+    member_nav = (
+        NavLink("My mentorship", "program", "program"),
+        NavLink("Mentors", "mentor-list", "mentors"),
+    )
+    organiser_nav = (
+        NavLink("Dashboard", "manage", "manage"),
+        NavLink("Assign applicants", "manage-assign", "assign"),
+        NavLink("Auto-assign", "manage-auto-assign", "auto-assign"),
+        NavLink("Feedback round", "manage-reviews", "reviews"),
+        NavLink("Validated requests", "manage-requests", "requests"),
+        NavLink("Settings", "manage-settings", "settings"),
+    )
 
     def draw(
         self,

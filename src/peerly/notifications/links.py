@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 
+from peerly.core.links import absolute_url
 from peerly.notifications.categories import OPTIONAL, Category
 
 SALT = "peerly.notifications.unsubscribe"
@@ -37,7 +37,7 @@ def unsubscribe_token(*, user_id: int, category: str) -> str:
 
 def unsubscribe_url(*, user_id: int, category: str) -> str:
     token = unsubscribe_token(user_id=user_id, category=category)
-    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+    return absolute_url("notifications:unsubscribe", token=token)
 
 
 def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
@@ -54,7 +54,7 @@ def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
 
 def settings_url() -> str:
     """Where members manage their notifications (the profile page until preferences exist)."""
-    return settings.SITE_URL + reverse("accounts:profile")
+    return absolute_url("accounts:profile")
 
 
 def message_id_domain() -> str:

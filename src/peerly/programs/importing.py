@@ -132,14 +132,9 @@ def parse_members_csv(data: bytes, *, program: Program | None = None) -> ImportP
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     duplicated = sorted({h for h in header if header.count(h) > 1})
-    if missing or unknown or duplicated:
-        parts = []
-        if missing:
-            parts.append("missing column " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown column " + ", ".join(unknown))
-        if duplicated:
-            parts.append("repeated column " + ", ".join(duplicated))
+    problems = (("missing", missing), ("unknown", unknown), ("repeated", duplicated))
+    parts = [f"{word} column {', '.join(names)}" for word, names in problems if names]
+    if parts:
         preview.errors.append(
             RowError(1, "", "; ".join(parts) + f" (allowed columns: {', '.join(COLUMNS)})")
         )

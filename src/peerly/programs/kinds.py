@@ -53,6 +53,17 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A kind's nav entry as data (Kind.member_nav / organiser_nav): the label, the URL name
+    in the kind's namespace, the page key and any extra URL kwargs besides the slug."""
+
+    label: str
+    url_name: str
+    key: str
+    kwargs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Metric:
     name: str
     value: object
@@ -119,6 +130,9 @@ class Kind:
     organiser_page: str = ""  # URL name of organiser_url; "" = none
     # need ("viewer", "member", "organiser") -> URL names for access_probe_urls
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # the default nav_items: members' links, then (for organisers) the organisers' links
+    member_nav: tuple[NavLink, ...] = ()
+    organiser_nav: tuple[NavLink, ...] = ()
     # (metric name, model with a `program` field): metrics counts its rows per programme
     counted: tuple[tuple[str, type[models.Model]], ...] = ()
 
@@ -149,8 +163,13 @@ class Kind:
         return None if self.hooks.api_router is None else self.hooks.api_router()
 
     def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
-        """The programme's navigation for this viewer (members' pages, organisers' pages)."""
-        return []
+        """The programme's navigation for this viewer (members' pages, organisers' pages).
+        Default: from `member_nav` and, for organisers, `organiser_nav`."""
+        links = self.member_nav + (self.organiser_nav if is_organiser else ())
+        return [
+            NavItem(link.label, self.url(link.url_name, program, **dict(link.kwargs)), link.key)
+            for link in links
+        ]
 
     def member_url(self, program: Program) -> str | None:
         """The kind's main page for members (the programme page links to it)."""

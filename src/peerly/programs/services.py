@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from peerly.accounts.models import Profile, User
 from peerly.core import audit
 from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.links import absolute_url
 from peerly.notifications.services import queue_email
 from peerly.programs import kinds
 from peerly.programs.models import (
@@ -233,7 +233,7 @@ def _require(enrollment: Enrollment, allowed: tuple[str, ...], action: str) -> N
 
 
 def _program_url(program: Program) -> str:
-    return settings.SITE_URL + reverse("programs:detail", kwargs={"slug": program.slug})
+    return absolute_url("programs:detail", slug=program.slug)
 
 
 @transaction.atomic
@@ -298,8 +298,7 @@ def join_program(
                 context={
                     "enrollment": enrollment,
                     "program": program,
-                    "url": settings.SITE_URL
-                    + reverse("programs:manage-approvals", kwargs={"slug": program.slug}),
+                    "url": absolute_url("programs:manage-approvals", slug=program.slug),
                 },
             )
     return enrollment
@@ -512,8 +511,7 @@ def invite_member(
         context={
             "program": program,
             "inviter": actor,
-            "url": settings.SITE_URL
-            + reverse("programs:invitation", kwargs={"token": invitation.token}),
+            "url": absolute_url("programs:invitation", token=invitation.token),
         },
     )
     return invitation

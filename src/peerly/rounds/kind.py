@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavItem
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
 from peerly.rounds import api, attention, demo, services, ticks
 from peerly.rounds.models import CoffeeSettings, Round
 
@@ -38,6 +38,12 @@ class CoffeeKind(Kind):
     }
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
+    member_nav = (NavLink("My rounds", "program", "program"),)
+    organiser_nav = (
+        NavLink("Rounds", "manage", "manage"),
+        NavLink("Round settings", "settings", "settings"),
+        NavLink("Report", "report", "report"),
+    )
 
     def clean_program(self, program: Program) -> dict[str, str]:
         """Errors in the programme's own fields that coffee rounds cannot run with
@@ -45,16 +51,6 @@ class CoffeeKind(Kind):
         from peerly.rounds import services
 
         return services.program_field_errors(program=program)
-
-    def nav_items(self, program: Program, *, user: Any, is_organiser: bool) -> list[NavItem]:
-        items = [NavItem("My rounds", self.url("program", program), "program")]
-        if is_organiser:
-            items += [
-                NavItem("Rounds", self.url("manage", program), "manage"),
-                NavItem("Round settings", self.url("settings", program), "settings"),
-                NavItem("Report", self.url("report", program), "report"),
-            ]
-        return items
 
     def draw(
         self,

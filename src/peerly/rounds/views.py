@@ -22,12 +22,18 @@ from peerly.rounds.forms import (
     PublishForm,
     SettingsForm,
 )
-from peerly.rounds.models import ChoiceKind, OptInMode
+from peerly.rounds.models import ChoiceKind, OptInMode, RoundGroup
 
 
 def _member(request: AuthedHttpRequest, slug: str) -> AccessResult:
     """Members' pages: an enrolment (applied, active, paused) or an organiser (the gateway)."""
     return access_program(request.user, slug, kind=ProgramKind.COFFEE, need="member")
+
+
+def _my_group(request: AuthedHttpRequest, slug: str, group_id: int) -> RoundGroup:
+    """The member's own group in this programme (403/404 from the gateway and the selector)."""
+    program = _member(request, slug).program
+    return selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
 
 
 def _organised(request: AuthedHttpRequest, slug: str) -> Program:
@@ -144,8 +150,7 @@ def group_detail(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 @login_required
 @require_POST
 def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     view = selectors.match_view(group, request.user)
     form = ProposeForm(request.POST, suggestions=view["suggestions"])
     if form.is_valid():
@@ -165,8 +170,7 @@ def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpR
 @login_required
 @require_POST
 def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     with service_errors(request) as outcome:
         group = services.accept_time(user=request.user, group=group)
     if outcome.ok:
@@ -182,8 +186,7 @@ def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 @login_required
 @require_POST
 def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     with service_errors(request) as outcome:
         services.cancel_meeting(user=request.user, group=group)
     if outcome.ok:
@@ -196,8 +199,7 @@ def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     if request.method == "GET":
         return _group_page(request, slug, group_id, template="rounds/checkin_form.html")
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     form = CheckinForm(request.POST)
     if form.is_valid():
         with service_errors(request, form) as outcome:
@@ -236,8 +238,7 @@ def _ics_response(content: str, filename: str) -> HttpResponse:
 def suggestion_ics(
     request: AuthedHttpRequest, slug: str, group_id: int, index: int
 ) -> HttpResponse:
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     if not 1 <= index <= len(group.suggestions):
         raise Http404("No such suggestion.")
     return _ics_response(calendars.suggestion_ics(group, index), f"coffee-suggestion-{index}.ics")
@@ -245,8 +246,7 @@ def suggestion_ics(
 
 @login_required
 def meeting_ics(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
-    program = _member(request, slug).program
-    group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
+    group = _my_group(request, slug, group_id)
     if group.confirmed_start is None:
         raise Http404("No meeting is confirmed yet.")
     return _ics_response(calendars.meeting_ics(group), "coffee-meeting.ics")

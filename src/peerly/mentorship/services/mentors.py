@@ -45,6 +45,11 @@ from peerly.programs.models import (
 )
 
 
+def _lock_profile(profile: MentorProfile, *related: str) -> MentorProfile:
+    """`profile` re-read under a row lock (with `related` joined in)."""
+    return MentorProfile.objects.select_for_update().select_related(*related).get(pk=profile.pk)
+
+
 def _is_active_mentor(program: Program, user: User) -> bool:
     return MentorProfile.objects.filter(
         program=program, user=user, status=MentorStatus.ACTIVE
@@ -61,7 +66,7 @@ def update_mentor_profile(
     capacity: int,
     is_accepting: bool,
 ) -> MentorProfile:
-    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = _lock_profile(profile)
     if profile.user_id != actor.pk:
         raise PermissionDenied("This is not your mentor profile.")
     load = Mentorship.objects.filter(mentor=profile, status__in=LOAD_STATUSES).count()
@@ -335,11 +340,7 @@ def resign_mentor(
 ) -> MentorProfile:
     """A mentor steps down and recommends a replacement; mentees wait for reassignment."""
     reason = required(reason, "Please say why, for the organisers.", field="reason")
-    profile = (
-        MentorProfile.objects.select_for_update()
-        .select_related("program", "user", "enrollment")
-        .get(pk=profile.pk)
-    )
+    profile = _lock_profile(profile, "program", "user", "enrollment")
     if profile.user_id != actor.pk:
         raise PermissionDenied("This is not your mentor profile.")
     if profile.status != MentorStatus.ACTIVE:
@@ -388,24 +389,26 @@ def resign_mentor(
     return profile
 
 
-@transaction.atomic
-def flag_inactive_mentor(*, profile: MentorProfile, now: dt.datetime, since: dt.datetime) -> bool:
-    """Tell organisers once that a mentor with mentees has gone quiet (for `tick`)."""
-    profile = (
-        MentorProfile.objects.select_for_update()
-        .select_related("program", "user")
-        .get(pk=profile.pk)
-    )
-    if profile.inactive_flagged_at is not None:
-        return False
-    profile.inactive_flagged_at = now
+def _set_inactive_flag(
+    profile: MentorProfile, *, flagged_at: dt.datetime | None, action: str, since: dt.datetime
+) -> None:
+    profile.inactive_flagged_at = flagged_at
     finish(
         profile,
         actor=None,
-        action="mentor.inactive",
+        action=action,
         data={"last_activity": since.isoformat()},
         fields=["inactive_flagged_at"],
     )
+
+
+@transaction.atomic
+def flag_inactive_mentor(*, profile: MentorProfile, now: dt.datetime, since: dt.datetime) -> bool:
+    """Tell organisers once that a mentor with mentees has gone quiet (for `tick`)."""
+    profile = _lock_profile(profile, "program", "user")
+    if profile.inactive_flagged_at is not None:
+        return False
+    _set_inactive_flag(profile, flagged_at=now, action="mentor.inactive", since=since)
     emails.mentor_inactive(profile=profile, since=since, now=now)
     return True
 
@@ -413,15 +416,8 @@ def flag_inactive_mentor(*, profile: MentorProfile, now: dt.datetime, since: dt.
 @transaction.atomic
 def clear_inactive_flag(*, profile: MentorProfile, since: dt.datetime) -> bool:
     """A flagged mentor who became active again loses the flag (for `tick`)."""
-    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = _lock_profile(profile)
     if profile.inactive_flagged_at is None or since <= profile.inactive_flagged_at:
         return False
-    profile.inactive_flagged_at = None
-    finish(
-        profile,
-        actor=None,
-        action="mentor.active_again",
-        data={"last_activity": since.isoformat()},
-        fields=["inactive_flagged_at"],
-    )
+    _set_inactive_flag(profile, flagged_at=None, action="mentor.active_again", since=since)
     return True
