@@ -63,10 +63,10 @@ def _urls(world):  # type: ignore[no-untyped-def]
         "ics": reverse("rounds:suggestion-ics", args=[slug, mine, 1]),
         "checkin": reverse("rounds:checkin", args=[slug, mine]),
         "manage": reverse("rounds:manage", args=[slug]),
-        "settings": reverse("rounds:settings", args=[slug]),
+        "settings": reverse("rounds:manage-settings", args=[slug]),
         "preview": reverse("rounds:preview", args=[slug]),
         "round": reverse("rounds:round-detail", args=[slug, 1]),
-        "report": reverse("rounds:report", args=[slug]),
+        "report": reverse("rounds:manage-report", args=[slug]),
         "api_mine": f"/api/v1/rounds/programs/{slug}/my-groups",
         "api_rounds": f"/api/v1/rounds/programs/{slug}/rounds",
     }
@@ -297,7 +297,7 @@ def test_only_me_fields_never_reach_partners_organisers_or_emails(
     pages = [
         ("organiser", reverse("rounds:manage", args=[slug])),
         ("organiser", reverse("rounds:round-detail", args=[slug, round_.number])),
-        ("organiser", reverse("rounds:report", args=[slug])),
+        ("organiser", reverse("rounds:manage-report", args=[slug])),
         ("organiser", f"/api/v1/rounds/programs/{slug}/rounds"),
         ("other_member", reverse("rounds:group-detail", args=[slug, group.pk])),
         ("other_member", reverse("rounds:program", args=[slug])),

@@ -51,7 +51,7 @@ def test_report_page_has_an_accessible_chart(coffee):  # type: ignore[no-untyped
     _two_rounds(coffee)
     client = Client()
     client.force_login(coffee.organiser)
-    body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
+    body = client.get(reverse("rounds:manage-report", args=[coffee.program.slug])).content.decode()
     assert "<svg" in body and 'role="img"' in body
     assert "<title>Participants and met rate per round</title>" in body
     assert "round 2: 7 participants, 7 matched, met rate 33 %" in body
@@ -62,5 +62,5 @@ def test_chart_is_empty_without_rounds(coffee):  # type: ignore[no-untyped-def]
     assert reports.chart_svg([]) == ""
     client = Client()
     client.force_login(coffee.organiser)
-    body = client.get(reverse("rounds:report", args=[coffee.program.slug])).content.decode()
+    body = client.get(reverse("rounds:manage-report", args=[coffee.program.slug])).content.decode()
     assert "No rounds yet." in body

@@ -210,7 +210,7 @@ def test_settings_page_saves_and_audits(coffee):  # type: ignore[no-untyped-def]
 
     client = Client()
     client.force_login(coffee.organiser)
-    url = reverse("rounds:settings", args=[coffee.program.slug])
+    url = reverse("rounds:manage-settings", args=[coffee.program.slug])
     assert client.get(url).status_code == 200
     data = {
         "cadence": "weekly",

@@ -107,7 +107,7 @@ def test_continuous_cadence_draws_nothing_automatically(coffee):  # type: ignore
 def test_settings_page_writes_cadence_and_group_size_to_the_programme(coffee):  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(coffee.organiser)
-    url = reverse("rounds:settings", args=[coffee.program.slug])
+    url = reverse("rounds:manage-settings", args=[coffee.program.slug])
     row = coffee.settings
     data = {
         "cadence": "fortnightly",
@@ -175,10 +175,10 @@ def test_pages_use_the_shared_programme_nav(coffee):  # type: ignore[no-untyped-
     client = Client()
     client.force_login(coffee.organiser)
     slug = coffee.program.slug
-    body = client.get(reverse("rounds:settings", args=[slug])).content.decode()
-    settings_link = f'href="{reverse("rounds:settings", args=[slug])}" aria-current="page"'
+    body = client.get(reverse("rounds:manage-settings", args=[slug])).content.decode()
+    settings_link = f'href="{reverse("rounds:manage-settings", args=[slug])}" aria-current="page"'
     assert settings_link in body
-    for name in ("manage", "report", "program"):
+    for name in ("manage", "manage-report", "program"):
         assert f'href="{reverse(f"rounds:{name}", args=[slug])}"' in body
     assert f'href="{reverse("programs:manage", args=[slug])}"' in body  # Members
     client.force_login(coffee.members["Ada"])

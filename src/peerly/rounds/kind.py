@@ -34,15 +34,15 @@ class CoffeeKind(Kind):
     member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
         "member": ("program",),
-        "organiser": ("manage", "settings", "report"),
+        "organiser": ("manage", "manage-settings", "manage-report"),
     }
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
     member_nav = (NavLink("My rounds", "program", "program"),)
     organiser_nav = (
         NavLink("Rounds", "manage", "manage"),
-        NavLink("Round settings", "settings", "settings"),
-        NavLink("Report", "report", "report"),
+        NavLink("Round settings", "manage-settings", "settings"),
+        NavLink("Report", "manage-report", "report"),
     )
 
     def clean_program(self, program: Program) -> dict[str, str]:

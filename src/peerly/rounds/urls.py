@@ -20,9 +20,9 @@ urlpatterns = [
     path("groups/<int:group_id>/meeting.ics", views.meeting_ics, name="meeting-ics"),
     path("resume/<str:token>/", views.resume, name="resume"),
     path("manage/", views.manage, name="manage"),
-    path("manage/settings/", views.settings_edit, name="settings"),
+    path("manage/settings/", views.settings_edit, name="manage-settings"),
     path("manage/preview/", views.preview, name="preview"),
     path("manage/publish/", views.publish, name="publish"),
     path("manage/rounds/<int:number>/", views.round_detail, name="round-detail"),
-    path("manage/report/", views.report, name="report"),
+    path("manage/report/", views.report, name="manage-report"),
 ]
