@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from peerly.circles import api, attention, demo, services, ticks
 from peerly.circles.models import CircleSettings, Season
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink, fresh_seed
 
 if TYPE_CHECKING:
     from peerly.circles.matching_bridge import FormationPlan
@@ -61,7 +61,7 @@ class CircleKind(Kind):
     ) -> DrawResult:
         from peerly.circles import services
 
-        seed = 1 if seed is None else seed
+        seed = fresh_seed() if seed is None else seed
         starts_on = services.default_start()
         number = services.next_season_number(program=program)
         plan = services.preview_season(program=program, seed=seed, starts_on=starts_on)

@@ -3,14 +3,29 @@ loaded by then)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from peerly.mentorship import api, attention, demo, services, ticks
 from peerly.mentorship.models import Mentorship, MentorshipSettings
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
+from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink, fresh_seed
 
 if TYPE_CHECKING:
     from peerly.programs.models import Program
+
+
+def plan_lines(plan: Sequence[Any]) -> list[str]:
+    """One tab-separated line per applicant of an assignment plan (draw and CLI):
+    mentee, mentor (or -), score and reasons (or why nobody fits)."""
+    lines = []
+    for row in plan:
+        mentee = row.mentorship.mentee
+        if row.mentor is None:
+            lines.append(f"{mentee.email}\t-\t{row.reason}")
+        else:
+            reasons = "; ".join(row.suggestion.reasons) if row.suggestion else ""
+            lines.append(f"{mentee.email}\t{row.mentor.user.email}\t{row.score:.3f}\t{reasons}")
+    return lines
 
 
 class MentorshipKind(Kind):
@@ -60,15 +75,9 @@ class MentorshipKind(Kind):
     ) -> DrawResult:
         from peerly.mentorship import services
 
-        seed = 0 if seed is None else seed
+        seed = fresh_seed() if seed is None else seed
         plan = services.plan_batch(program=program, method="optimal", seed=seed)
-        lines = []
-        for row in plan:
-            mentee = row.mentorship.mentee
-            if row.mentor is None:
-                lines.append(f"{mentee.email}\t-\t{row.reason}")
-            else:
-                lines.append(f"{mentee.email}\t{row.mentor.user.email}\t{row.score:.3f}")
+        lines = plan_lines(plan)
         planned = [(r.mentorship.pk, r.mentor.pk) for r in plan if r.mentor is not None]
         if dry_run:
             return DrawResult(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 
     from peerly.core.attention import AttentionItem
     from peerly.programs.models import Enrollment, Program
+
+
+SEED_LIMIT = 2**31
+
+
+def fresh_seed() -> int:
+    """The seed a draw uses when none is given (printed, so a run can be repeated)."""
+    return secrets.randbelow(SEED_LIMIT)
 
 
 @dataclass(frozen=True)

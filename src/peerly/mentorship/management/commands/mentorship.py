@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.core.errors import ServiceError
 from peerly.mentorship import services
+from peerly.mentorship.kind import plan_lines
 from peerly.programs.management.commands import draw as draw_command
 from peerly.programs.models import Program, ProgramKind
 
@@ -44,15 +45,8 @@ class Command(BaseCommand):
             plan = services.plan_batch(program=program, method=method, seed=seed)
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        for row in plan:
-            mentee = row.mentorship.mentee
-            if row.mentor is None:
-                self.stdout.write(f"{mentee.email}\t-\t{row.reason}")
-            else:
-                reasons = "; ".join(row.suggestion.reasons) if row.suggestion else ""
-                self.stdout.write(
-                    f"{mentee.email}\t{row.mentor.user.email}\t{row.score:.3f}\t{reasons}"
-                )
+        for line in plan_lines(plan):
+            self.stdout.write(line)
         planned = [(r.mentorship.pk, r.mentor.pk) for r in plan if r.mentor is not None]
         if options["dry_run"]:
             self.stdout.write(

@@ -9,7 +9,6 @@ changed), 1 when the database fails.
 
 from __future__ import annotations
 
-import secrets
 from argparse import ArgumentParser
 from typing import Any
 
@@ -17,13 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.core.errors import ServiceError
 from peerly.programs import kinds
+from peerly.programs.kinds import fresh_seed  # noqa: F401  (the aliases call draw.fresh_seed)
 from peerly.programs.models import Program
 
-SEED_LIMIT = 2**31
-
-
-def fresh_seed() -> int:
-    return secrets.randbelow(SEED_LIMIT)
+# `fresh_seed` lives with the contract (kinds.py); it is named here too so every draw alias
+# (`peerly rounds run`, `circles form`, `mentorship assign`) takes it from one place.
 
 
 def add_draw_arguments(
