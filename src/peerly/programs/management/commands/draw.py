@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerly.core.errors import ServiceError
 from peerly.programs import kinds
-from peerly.programs.kinds import fresh_seed  # noqa: F401  (the aliases call draw.fresh_seed)
+from peerly.programs.kinds import fresh_seed  # the aliases call draw.fresh_seed too
 from peerly.programs.models import Program
 
 # `fresh_seed` lives with the contract (kinds.py); it is named here too so every draw alias
