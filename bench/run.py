@@ -31,17 +31,15 @@ from scipy.optimize import linear_sum_assignment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from peerly.matching import (  # noqa: E402
-    GroupOptions,
-    Member,
-    Mentee,
-    Mentor,
-    MentorOptions,
-    PastGroup,
-    assign_mentors,
-    designs,
-    form_groups,
-)
+from peerly.matching import GroupOptions  # noqa: E402
+from peerly.matching import Member  # noqa: E402
+from peerly.matching import Mentee  # noqa: E402
+from peerly.matching import Mentor  # noqa: E402
+from peerly.matching import MentorOptions  # noqa: E402
+from peerly.matching import PastGroup  # noqa: E402
+from peerly.matching import assign_mentors  # noqa: E402
+from peerly.matching import designs  # noqa: E402
+from peerly.matching import form_groups  # noqa: E402
 from peerly.matching.availability import local_windows_to_utc  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -21,7 +21,7 @@ step "matching engine tests (no Django)"
 $BIN/pytest tests/matching -p no:django --confcutdir=tests/matching
 
 step "test suite on SQLite"
-$BIN/pytest --ignore=tests/matching -m "not e2e"
+$BIN/pytest --ignore=tests/matching -m "not e2e and not html"
 
 step "test suite on PostgreSQL ($PG_URL)"
 if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
@@ -29,14 +29,23 @@ import sys, psycopg
 psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
 PY
 then
-  DATABASE_URL="$PG_URL" $BIN/pytest --ignore=tests/matching -m "not e2e"
+  DATABASE_URL="$PG_URL" $BIN/pytest --ignore=tests/matching -m "not e2e and not html"
 elif is_ci; then
   echo "FAIL: PostgreSQL does not answer at $PG_URL (required under CI=true)"; exit 1
 else
   echo "SKIP: PostgreSQL does not answer at $PG_URL; set PEERLY_TEST_DATABASE_URL to run that leg"
 fi
 
-step "browser journeys (Playwright + $CHROMIUM)"
+step "HTML validity: Nu validator on the main pages of every demo persona (node_modules/vnu-jar + java)"
+if [ -f node_modules/vnu-jar/build/dist/vnu.jar ] && command -v java >/dev/null; then
+  $BIN/pytest --ignore=tests/matching -m html
+elif is_ci; then
+  echo "FAIL: vnu.jar or java missing (required under CI=true; make install runs npm ci, apt-get install default-jre-headless)"; exit 1
+else
+  echo "SKIP: vnu.jar or java missing; install npm (Debian: nodejs npm) and a Java runtime, then make install"
+fi
+
+step "browser journeys (Playwright + $CHROMIUM, axe-core on every page)"
 if [ -x "$CHROMIUM" ]; then
   $BIN/pytest --ignore=tests/matching -m e2e
 elif is_ci; then

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from peerly.accounts.models import User
 from peerly.programs.models import Program
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +22,15 @@ def _fast_hashing(settings):  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
+
+
+@pytest.fixture(autouse=True)
+def _site_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the site language: a request in Spanish (LocaleMiddleware activates
+    the language for the thread) must not leak into the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @dataclass

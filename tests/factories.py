@@ -5,16 +5,16 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from peerly.accounts.models import AvailabilityWindow, Profile, User
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentMode,
-    EnrollmentStatus,
-    Program,
-    ProgramKind,
-    ProgramStatus,
-    Role,
-)
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentMode
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import ProgramStatus
+from peerly.programs.models import Role
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peerly.accounts.models import VISIBLE_FIELDS, AvailabilityWindow, User, Visibility
+from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
 
 
 @dataclass(frozen=True)

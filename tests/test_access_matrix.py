@@ -18,8 +18,12 @@ from django.urls import reverse
 
 from peerly.programs import kinds
 from peerly.programs.access import access_program
-from peerly.programs.models import EnrollmentStatus, Program, ProgramStatus
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramStatus
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 PERSONAS = (
     "anonymous",

@@ -19,7 +19,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any
+from typing import NoReturn
 
 ALIASES = {("import", "members"): "import_members", ("export", "members"): "export_members"}
 MAX_ERROR_CHARS = 300
@@ -37,12 +38,10 @@ def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
 def _one_line_errors() -> Iterator[None]:
     """While it runs, Django's command-line errors are one line: no usage block, no
     multi-line messages. (A context manager so that tests calling `main` are left as found.)"""
-    from django.core.management.base import (
-        BaseCommand,
-        CommandError,
-        CommandParser,
-        SystemCheckError,
-    )
+    from django.core.management.base import BaseCommand
+    from django.core.management.base import CommandError
+    from django.core.management.base import CommandParser
+    from django.core.management.base import SystemCheckError
 
     original_error, original_execute = CommandParser.error, BaseCommand.execute
 
@@ -69,7 +68,8 @@ def _one_line_errors() -> Iterator[None]:
 
 
 def _database_message(exc: Exception) -> str:
-    from django.db import InterfaceError, OperationalError
+    from django.db import InterfaceError
+    from django.db import OperationalError
 
     text = one_line(str(exc).split("\n", 1)[0] or type(exc).__name__)
     if "no such table" in text or ("relation" in text and "does not exist" in text):
@@ -94,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerly.settings")
     import django
-    from django.core.management import execute_from_command_line, get_commands
-    from django.db import DatabaseError, InterfaceError
+    from django.core.management import execute_from_command_line
+    from django.core.management import get_commands
+    from django.db import DatabaseError
+    from django.db import InterfaceError
 
     custom_settings = any(a.startswith(("--settings", "--pythonpath")) for a in args)
     if args and not args[0].startswith("-") and args[0] not in BUILTIN and not custom_settings:

@@ -54,7 +54,9 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run PORT=8123` serves on PORT; links in emails point to the served port by default.
+PORT = env("PORT", "8000")
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
@@ -93,9 +95,11 @@ MIDDLEWARE = [
     "peerly.core.middleware.RejectNulMiddleware",  # 400 for %00 before sessions or views see it
     "peerly.core.middleware.DatabaseUnavailableMiddleware",  # a view without a database: 503
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # language cookie / Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peerly.core.i18n.MemberLanguageMiddleware",  # a member's saved language; API in English
     "peerly.core.security.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "peerly.core.context_processors.site",
             ],
         },
@@ -130,6 +135,16 @@ DATABASES = {
 }
 # A persistent connection the server closed (restart, failover) is replaced, not a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL connection pool in each process (Django 5.2 + psycopg_pool): DATABASE_POOL_SIZE=N
+# keeps up to N connections per process (docs/scaling.md). Replaces persistent connections.
+_POOL_SIZE = int(env("DATABASE_POOL_SIZE", "0"))
+if _POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": _POOL_SIZE,
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -160,6 +175,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 ACCOUNT_CONFIRM_DAYS = int(env("ACCOUNT_CONFIRM_DAYS", "3"))
+PEERLY_CURRENCY = env("PEERLY_CURRENCY", "EUR")  # the currency of support-request amounts
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_DAYS = int(env("INVITATION_DAYS", "30"))  # programme invitation links expire
 
@@ -193,7 +209,16 @@ TASKS = {
 }
 
 # --- I18N, static ---------------------------------------------------------------------------
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = env("LANGUAGE_CODE", "en")
+# Languages members can choose (docs/i18n.md says how to add one). Names are shown in their
+# own language in the switch, so they are not translated.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {[c for c, _n in LANGUAGES]}.")
+LANGUAGE_COOKIE_NAME = "peerly_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

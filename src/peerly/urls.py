@@ -1,11 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 
 from peerly.api.api import api
+from peerly.core.i18n import set_language
 from peerly.programs import kinds
 
 urlpatterns = [
     path("", include("peerly.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),  # the language switch (no JS)
     path("accounts/", include("peerly.accounts.urls")),
     # each registered programme kind's pages at /programs/<slug>/<kind.url_prefix>/
     *(

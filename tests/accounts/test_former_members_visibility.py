@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from peerly.accounts.models import Visibility
-from peerly.accounts.selectors import viewer_level, viewer_levels
+from peerly.accounts.selectors import viewer_level
+from peerly.accounts.selectors import viewer_levels
 from peerly.programs.models import EnrollmentStatus
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,30 +16,38 @@ from django.test import Client
 from django.urls import reverse
 
 from peerly.accounts import ownership
-from peerly.accounts.models import AvailabilityWindow, DoNotPair, User
-from peerly.circles.models import (
-    ActionItem,
-    Block,
-    Circle,
-    CircleMember,
-    CircleSession,
-    KnownPerson,
-    Season,
-)
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import User
+from peerly.circles.models import ActionItem
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSession
+from peerly.circles.models import KnownPerson
+from peerly.circles.models import Season
 from peerly.core.models import AuditEvent
-from peerly.mentorship.models import (
-    MentorProfile,
-    Mentorship,
-    MonthlyReport,
-    Recognition,
-    ReportComment,
-    Review,
-    ReviewRound,
-    SupportRequest,
-)
-from peerly.programs.models import Enrollment, EnrollmentStatus, ProgramKind, Role
-from peerly.rounds.models import GroupMember, Round, RoundChoice, RoundGroup
-from tests.factories import PASSWORD, EnrollmentFactory, ProgramFactory, UserFactory, WindowFactory
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import ReviewRound
+from peerly.mentorship.models import SupportRequest
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import Role
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundChoice
+from peerly.rounds.models import RoundGroup
+from tests.factories import PASSWORD
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 NOW = dt.datetime(2030, 3, 4, 10, tzinfo=dt.UTC)
 

@@ -4,7 +4,10 @@ import pytest
 from django.core import mail
 
 from peerly.accounts import services
-from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.core.models import AuditEvent
 from peerly.notifications.models import OutboundEmail
@@ -109,7 +112,8 @@ def test_pause_in_the_past_is_refused():
 
 
 def test_queue_email_is_idempotent_per_key(django_capture_on_commit_callbacks):
-    from peerly.notifications.services import queue_email, send_email
+    from peerly.notifications.services import queue_email
+    from peerly.notifications.services import send_email
 
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):

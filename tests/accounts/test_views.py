@@ -4,8 +4,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
-from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from tests.factories import PASSWORD
+from tests.factories import EnrollmentFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 
 import pytest
 
 from peerly.accounts.models import User
 from peerly.circles import services
-from peerly.circles.models import Circle, CircleSession
-from peerly.programs.models import Program, ProgramKind
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory, WindowFactory
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 MONDAY_9_17 = ((0, 9 * 60, 17 * 60),)
 SEASON_START = dt.date(2030, 1, 7)  # a Monday

@@ -6,10 +6,13 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
+from django.db import connection
 
 from peerly.circles import services
-from peerly.circles.models import Circle, CircleMember, Season
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import Season
 from tests.circles.conftest import SEASON_START
 from tests.factories import UserFactory
 

@@ -18,8 +18,10 @@ import recurring_ical_events
 from django.db import transaction
 from icalendar import Calendar
 
-from peerly.circles import calendar, services
-from peerly.circles.models import Circle, SessionStatus
+from peerly.circles import calendar
+from peerly.circles import services
+from peerly.circles.models import Circle
+from peerly.circles.models import SessionStatus
 from tests.circles.conftest import member_users
 
 pytestmark = pytest.mark.django_db

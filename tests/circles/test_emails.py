@@ -8,7 +8,8 @@ import inspect
 import pytest
 from django.core import mail
 
-from peerly.circles import emails, services
+from peerly.circles import emails
+from peerly.circles import services
 
 
 def test_services_send_no_email_themselves():

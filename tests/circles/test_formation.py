@@ -8,10 +8,15 @@ import itertools
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from peerly.circles import services
-from peerly.circles.models import Circle, CircleMember, KnownPerson, Season, SlotOption
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import KnownPerson
+from peerly.circles.models import Season
+from peerly.circles.models import SlotOption
 from peerly.core.errors import ServiceError
 from tests.circles.conftest import SEASON_START
 

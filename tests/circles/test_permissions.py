@@ -9,8 +9,12 @@ from django.test import Client
 from peerly.circles import services
 from peerly.circles.models import ActionItem
 from peerly.programs.models import ProgramKind
-from tests.circles.conftest import BEFORE_SEASON, MONDAY_9_17, SEASON_START
-from tests.factories import EnrollmentFactory, UserFactory, WindowFactory
+from tests.circles.conftest import BEFORE_SEASON
+from tests.circles.conftest import MONDAY_9_17
+from tests.circles.conftest import SEASON_START
+from tests.factories import EnrollmentFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 SECRET = "my-secret-issue-about-burnout"
 ACTION = "secret-action-talk-to-my-manager"
@@ -242,7 +246,10 @@ def test_only_me_fields_never_reach_circle_mates_organisers_or_emails(
     from django.core import mail
     from django.urls import reverse
 
-    from tests.privacy import MINE, THEIRS, hide_everything, leaks
+    from tests.privacy import MINE
+    from tests.privacy import THEIRS
+    from tests.privacy import hide_everything
+    from tests.privacy import leaks
 
     program = personas.program
     program.kind = ProgramKind.CIRCLE

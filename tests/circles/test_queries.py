@@ -9,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from peerly.circles import services
-from tests.circles.conftest import BEFORE_SEASON, SEASON_START, member_users
+from tests.circles.conftest import BEFORE_SEASON
+from tests.circles.conftest import SEASON_START
+from tests.circles.conftest import member_users
 
 pytestmark = pytest.mark.django_db
 

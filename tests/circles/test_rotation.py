@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from peerly.circles.rotation import ROLES, assign_roles, rotation_order, tally
+from peerly.circles.rotation import ROLES
+from peerly.circles.rotation import assign_roles
+from peerly.circles.rotation import rotation_order
+from peerly.circles.rotation import tally
 
 
 def roles_of(blocks):  # type: ignore[no-untyped-def]

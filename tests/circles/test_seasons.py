@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 
 from peerly.circles import services
-from peerly.circles.models import Circle, CircleMember, Season
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import Season
 from peerly.core.errors import ServiceError
 from tests.circles.conftest import SEASON_START
 

@@ -8,8 +8,13 @@ import pytest
 import time_machine
 from django.core import mail
 
-from peerly.circles import services, ticks
-from peerly.circles.models import ActionItem, ActionStatus, Attendance, Block, SessionStatus
+from peerly.circles import services
+from peerly.circles import ticks
+from peerly.circles.models import ActionItem
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Attendance
+from peerly.circles.models import Block
+from peerly.circles.models import SessionStatus
 from peerly.core.errors import ServiceError
 from tests.circles.conftest import member_users
 

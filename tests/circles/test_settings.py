@@ -9,12 +9,14 @@ import pytest
 from django.apps import apps as django_apps
 from django.test import Client
 
-from peerly.circles import selectors, services
+from peerly.circles import selectors
+from peerly.circles import services
 from peerly.circles.models import CircleSettings
 from peerly.core.errors import ServiceError
 from peerly.core.models import AuditEvent
 from peerly.programs import services as program_services
-from peerly.programs.models import Program, ProgramKind
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
 from tests.circles.conftest import SEASON_START
 from tests.factories import ProgramFactory
 

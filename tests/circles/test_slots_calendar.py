@@ -9,10 +9,15 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from peerly.circles import services, slots
-from peerly.circles.models import CircleSession, SessionStatus, SlotStatus
+from peerly.circles import services
+from peerly.circles import slots
+from peerly.circles.models import CircleSession
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotStatus
 from peerly.core.errors import ServiceError
-from tests.circles.conftest import BEFORE_SEASON, SEASON_START, member_users
+from tests.circles.conftest import BEFORE_SEASON
+from tests.circles.conftest import SEASON_START
+from tests.circles.conftest import member_users
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
-from peerly.circles.models import SessionStatus, SlotStatus
-from peerly.circles.services import SESSION_MACHINE, SLOT_MACHINE
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotStatus
+from peerly.circles.services import SESSION_MACHINE
+from peerly.circles.services import SLOT_MACHINE
 from peerly.core.errors import TransitionError
 
 ALLOWED = {

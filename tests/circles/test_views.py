@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from peerly.circles.models import CircleSettings, Season
+from peerly.circles.models import CircleSettings
+from peerly.circles.models import Season
 from peerly.programs.models import ProgramKind
 from tests.factories import ProgramFactory
 

@@ -8,9 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from icalendar import Calendar
 
-from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
+from peerly.core.ics import Attendee
+from peerly.core.ics import CalendarEvent
+from peerly.core.ics import build_calendar
+from peerly.core.ics import make_uid
 from peerly.programs import demo
-from peerly.programs.models import Enrollment, Program
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Program
 
 
 def _settings_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -107,7 +111,8 @@ def test_calendar_is_valid_icalendar_with_stable_uid_and_sequence():
 def test_demo_loads_once_and_refuses_or_resets(capsys):
     call_command("demo", "--members", "40", "--seed", "3")
     out = capsys.readouterr().out
-    assert "organiser@demo.peerly.test / peerly-demo" in out
+    assert "password is peerly-demo" in out
+    assert all(persona.email in out for persona in demo.PERSONAS)
     assert Program.objects.count() == 3
     assert {p.kind for p in Program.objects.all()} == {"coffee", "circle", "mentorship"}
     members = Enrollment.objects.filter(program__slug="coffee-roulette").count()
@@ -120,8 +125,10 @@ def test_demo_loads_once_and_refuses_or_resets(capsys):
     call_command("demo", "--reset", "--members", "40", "--seed", "3")
     assert Program.objects.count() == 3
     assert Enrollment.objects.filter(program__slug="coffee-roulette").count() == members
-    with pytest.raises(CommandError, match="between 10 and 5000"):
+    with pytest.raises(CommandError, match="between 10 and 100000"):
         call_command("demo", "--reset", "--members", "2")
+    with pytest.raises(CommandError, match="between 10 and 100000"):
+        call_command("demo", "--reset", "--members", "100001")
 
 
 @pytest.mark.django_db

@@ -2,7 +2,9 @@
 
 import pytest
 
-from peerly.core.csvsafe import safe_cell, safe_dict, safe_row
+from peerly.core.csvsafe import safe_cell
+from peerly.core.csvsafe import safe_dict
+from peerly.core.csvsafe import safe_row
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from peerly.core.ics import CalendarEvent, build_calendar
+from peerly.core.ics import CalendarEvent
+from peerly.core.ics import build_calendar
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 START = dt.datetime(2027, 3, 16, 14, tzinfo=BERLIN)  # two weeks before the EU change

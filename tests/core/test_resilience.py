@@ -13,7 +13,9 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError
+from django.db import connection
+from django.db import connections
 from django.test import Client
 
 from peerly import cli

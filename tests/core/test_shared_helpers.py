@@ -13,14 +13,22 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import models
 from django.test import RequestFactory
 
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.core.models import AuditEvent
-from peerly.core.statemachine import Transitions, apply_transition
-from peerly.core.timezones import user_zone_name, when_label, zone, zone_name
-from peerly.core.viewhelpers import attempt, service_errors
+from peerly.core.statemachine import Transitions
+from peerly.core.statemachine import apply_transition
+from peerly.core.timezones import user_zone_name
+from peerly.core.timezones import when_label
+from peerly.core.timezones import zone
+from peerly.core.timezones import zone_name
+from peerly.core.viewhelpers import attempt
+from peerly.core.viewhelpers import service_errors
 from peerly.programs import engine_input
 from peerly.programs.models import EnrollmentStatus
-from tests.factories import EnrollmentFactory, UserFactory, WindowFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 
 class S(models.TextChoices):

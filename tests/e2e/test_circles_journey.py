@@ -8,9 +8,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from peerly.circles.models import Block, Circle, CircleSession
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
 from peerly.programs.models import ProgramKind
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory, WindowFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 
 @pytest.mark.e2e

@@ -7,14 +7,12 @@ import re
 
 import pytest
 
-from tests.circles.conftest import (  # noqa: F401 - fixtures for the session timer journey
-    add_members,
-    first_session,
-    organiser,
-    program,
-    publish,
-    scheduled_circle,
-)
+from tests.circles.conftest import add_members  # noqa: F401 - fixtures for the session timer journey
+from tests.circles.conftest import first_session
+from tests.circles.conftest import organiser  # noqa: F401 - fixtures for the session timer journey
+from tests.circles.conftest import program  # noqa: F401 - fixtures for the session timer journey
+from tests.circles.conftest import publish  # noqa: F401 - fixtures for the session timer journey
+from tests.circles.conftest import scheduled_circle  # noqa: F401 - fixtures for the session timer journey
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,10 @@ import re
 import pytest
 from django.core import mail
 
-from peerly.programs.models import Enrollment, EnrollmentMode
-from tests.factories import ProgramFactory, UserFactory
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentMode
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +43,7 @@ def test_newcomer_joins_and_is_approved(page, login):
     page.get_by_label("Tue 10:00–11:00").check()
     page.get_by_label("Tue 11:00–12:00").check()
     page.get_by_role("button", name="Save availability").click()
-    page.get_by_text("1 weekly window(s)").wait_for()
+    page.get_by_text("1 weekly window.").wait_for()
 
     page.goto(f"/programs/{program.slug}/")
     page.get_by_role("link", name="Ask to join").click()

@@ -7,9 +7,15 @@ import re
 
 import pytest
 
-from peerly.mentorship.models import MentorProfile, Mentorship
-from peerly.programs.models import ProgramKind, QuestionKind, Role, SignupQuestion
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import QuestionKind
+from peerly.programs.models import Role
+from peerly.programs.models import SignupQuestion
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +70,7 @@ def test_mentorship_journey(page, login):
         "First activity done",
         "Personal goals set",
     ):
-        page.get_by_role("button", name=f"Done: {label}").click()
+        page.get_by_role("button", name=f"Mark done: {label}").click()
         page.get_by_role("button", name=f"Untick {label}").wait_for()
     page.get_by_role("button", name="Graduate Abel Applicant").click()
     assert page.get_by_test_id("mentorship-status").inner_text() == "Active"

@@ -9,8 +9,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from peerly.rounds.models import GroupMember, Round
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory, WindowFactory
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import Round
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 
 @pytest.mark.e2e

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from peerly.matching import GroupingResult, GroupOptions, Member, overlap_minutes
-from peerly.matching.availability import common_windows, longest_window
+from peerly.matching import GroupingResult
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import overlap_minutes
+from peerly.matching.availability import common_windows
+from peerly.matching.availability import longest_window
 
 
 def violations(group: tuple[str, ...], members: dict[str, Member], options: GroupOptions) -> list:

@@ -2,13 +2,14 @@ import datetime as dt
 
 import pytest
 
-from peerly.matching import common_windows, local_windows_to_utc, overlap_minutes, parse_window
-from peerly.matching.availability import (
-    WEEK_MINUTES,
-    common_intervals,
-    local_windows_between,
-    longest_window,
-)
+from peerly.matching import common_windows
+from peerly.matching import local_windows_to_utc
+from peerly.matching import overlap_minutes
+from peerly.matching import parse_window
+from peerly.matching.availability import WEEK_MINUTES
+from peerly.matching.availability import common_intervals
+from peerly.matching.availability import local_windows_between
+from peerly.matching.availability import longest_window
 
 WINTER = dt.date(2025, 1, 15)
 SUMMER = dt.date(2025, 7, 15)

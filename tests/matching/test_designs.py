@@ -5,8 +5,12 @@ from itertools import combinations
 
 import pytest
 
-from peerly.matching import designs, starters
-from peerly.matching.designs import check_schedule, kirkman, nearly_kirkman, round_robin
+from peerly.matching import designs
+from peerly.matching import starters
+from peerly.matching.designs import check_schedule
+from peerly.matching.designs import kirkman
+from peerly.matching.designs import nearly_kirkman
+from peerly.matching.designs import round_robin
 
 
 def _met(schedule):

@@ -5,11 +5,20 @@ import random
 import numpy as np
 import pytest
 
-from peerly.matching import GroupOptions, Member, PastGroup
-from peerly.matching.groups import _explain, explain_groups
-from peerly.matching.io import InputError, _history_rows, _read_text, read_history
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import PastGroup
+from peerly.matching.groups import _explain
+from peerly.matching.groups import explain_groups
+from peerly.matching.io import InputError
+from peerly.matching.io import _history_rows
+from peerly.matching.io import _read_text
+from peerly.matching.io import read_history
 from peerly.matching.metrics import group_pairs
-from peerly.matching.scoring import REPEAT_BASE, REPEAT_DECAY, REPEAT_RECENT, Problem
+from peerly.matching.scoring import REPEAT_BASE
+from peerly.matching.scoring import REPEAT_DECAY
+from peerly.matching.scoring import REPEAT_RECENT
+from peerly.matching.scoring import Problem
 
 DAY = 1440
 
@@ -174,7 +183,8 @@ def test_history_reader_errors_come_from_the_row_reader(tmp_path, text, message)
 
 def _reference_local_search(state, groups, rnd, effort):
     """The former loop (rnd.choice / rnd.randrange, BlockState.score)."""
-    from peerly.matching.solver import HARD, _has_conflict
+    from peerly.matching.solver import HARD
+    from peerly.matching.solver import _has_conflict
 
     count = len(groups)
     if count < 2:
@@ -215,7 +225,8 @@ def _reference_local_search(state, groups, rnd, effort):
 
 @pytest.mark.parametrize(("seed", "k"), [(0, 3), (1, 3), (2, 4), (3, 5)])
 def test_local_search_matches_reference(seed, k):
-    from peerly.matching.solver import BlockState, _local_search
+    from peerly.matching.solver import BlockState
+    from peerly.matching.solver import _local_search
 
     members = _population(seed, 41)
     history = _history(seed, [m.id for m in members], 3)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from peerly.matching import GroupOptions, Member, PastGroup, form_full_groups
-from peerly.matching.fullgroups import _best_home, isolated_members
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import PastGroup
+from peerly.matching import form_full_groups
+from peerly.matching.fullgroups import _best_home
+from peerly.matching.fullgroups import isolated_members
 from peerly.matching.scoring import Problem
 
 from .helpers import violations

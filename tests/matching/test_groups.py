@@ -2,15 +2,22 @@ import random
 from itertools import combinations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from peerly.matching import GroupOptions, Member, PastGroup, form_groups
-from peerly.matching.designs import check_schedule, kirkman, round_robin
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import PastGroup
+from peerly.matching import form_groups
+from peerly.matching.designs import check_schedule
+from peerly.matching.designs import kirkman
+from peerly.matching.designs import round_robin
 from peerly.matching.scoring import Problem
 from peerly.matching.sizes import plan_sizes
 
-from .helpers import check_result, signature
+from .helpers import check_result
+from .helpers import signature
 
 DAY = 1440
 
@@ -327,7 +334,8 @@ def test_large_blocks_path():
 def test_no_design_is_built_for_large_populations(monkeypatch):
     # 2,019 = 3 x 673 (673 prime = 1 mod 6) has a Kirkman system of 1,009 rounds x 673 triples;
     # above DESIGN_LIMIT it must not be built (a 30,000-member one would not fit in memory)
-    from peerly.matching import designs, groups
+    from peerly.matching import designs
+    from peerly.matching import groups
 
     def boom(n):
         raise AssertionError(f"design built for {n}")

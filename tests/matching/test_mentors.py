@@ -3,18 +3,17 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerly.matching import (
-    Mentee,
-    Mentor,
-    MentorOptions,
-    assign_mentors,
-    score_pair,
-    suggest_mentors,
-)
+from peerly.matching import Mentee
+from peerly.matching import Mentor
+from peerly.matching import MentorOptions
+from peerly.matching import assign_mentors
+from peerly.matching import score_pair
+from peerly.matching import suggest_mentors
 
 
 @st.composite

@@ -10,10 +10,16 @@ import pytest
 
 from peerly.accounts.models import User
 from peerly.mentorship import services
-from peerly.mentorship.models import ORIENTATION_ITEMS, MentorProfile, Mentorship
-from peerly.programs.models import Enrollment, Program, ProgramKind, Role
+from peerly.mentorship.models import ORIENTATION_ITEMS
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import Role
 from tests.conftest import Personas
-from tests.factories import EnrollmentFactory, UserFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import UserFactory
 
 
 def make_mentor(

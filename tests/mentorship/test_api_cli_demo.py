@@ -14,8 +14,11 @@ from django.test import Client
 from django.utils import timezone
 
 from peerly.core.attention import collect
-from peerly.mentorship.models import MentorProfile, Mentorship, MonthlyReport
-from peerly.programs.models import Enrollment, Role
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +116,7 @@ def test_cli_assign_dry_run_then_for_real(world):
     world.apply(world.other_mentee)
     out = StringIO()
     call_command("mentorship", "assign", "--program", world.program.slug, "--dry-run", stdout=out)
-    assert "2 of 2 applicant(s) would be assigned" in out.getvalue()
+    assert "2 of 2 applicants would be assigned" in out.getvalue()
     assert Mentorship.objects.filter(status="submitted").count() == 2
     out = StringIO()
     call_command(
@@ -149,7 +152,8 @@ def test_attention_items(world):
 # ----------------------------------------------------------------------------- demo
 def test_demo_populate_is_deterministic_and_consistent(world):
     from peerly.mentorship.demo import populate
-    from tests.factories import EnrollmentFactory, UserFactory
+    from tests.factories import EnrollmentFactory
+    from tests.factories import UserFactory
 
     for _ in range(8):
         EnrollmentFactory(program=world.program, user=UserFactory(), role=Role.MENTOR)
@@ -182,7 +186,8 @@ def test_demo_goes_through_the_services(world):
     """Every demo mentorship, mentor and report has the audit row its service writes."""
     from peerly.core.models import AuditEvent
     from peerly.mentorship.demo import populate
-    from tests.factories import EnrollmentFactory, UserFactory
+    from tests.factories import EnrollmentFactory
+    from tests.factories import UserFactory
 
     for _ in range(4):
         EnrollmentFactory(program=world.program, user=UserFactory(), role=Role.MENTOR)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError
+from django.db import close_old_connections
+from django.db import connection
+from django.db import transaction
 
 from peerly.core.errors import ServiceError
 from peerly.mentorship import services
-from peerly.mentorship.models import MentorProfile, Mentorship
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
 from tests.factories import UserFactory
 from tests.mentorship.conftest import make_mentor
 

@@ -7,10 +7,15 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from peerly.core.errors import ServiceError, TransitionError
-from peerly.mentorship import selectors, services
-from peerly.mentorship.models import MentorProfile, Mentorship
-from peerly.programs.models import Enrollment, EnrollmentStatus, Role
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,13 @@ from django.utils import timezone
 from peerly.core.errors import ServiceError
 from peerly.core.models import AuditEvent
 from peerly.mentorship import services
-from peerly.mentorship.models import ORIENTATION_ITEMS, MentorProfile
+from peerly.mentorship.models import ORIENTATION_ITEMS
+from peerly.mentorship.models import MentorProfile
 from peerly.notifications.models import OutboundEmail
-from peerly.programs.models import Enrollment, EnrollmentMode, EnrollmentStatus, Role
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentMode
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerly.mentorship import services
-from peerly.mentorship.models import MentorNomination, Review
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import Review
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +193,10 @@ def test_only_me_fields_never_reach_mentors_mentees_organisers_or_emails(
     organiser's suggestions, the mentorship page and the emails show none of it."""
     from django.core import mail
 
-    from tests.privacy import MINE, THEIRS, hide_everything, leaks
+    from tests.privacy import MINE
+    from tests.privacy import THEIRS
+    from tests.privacy import hide_everything
+    from tests.privacy import leaks
 
     hide_everything(world.mentor.user, secret=MINE)
     hide_everything(world.mentee, secret=THEIRS)

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerly.core.errors import ServiceError
-from peerly.mentorship import selectors, services
+from peerly.mentorship import selectors
+from peerly.mentorship import services
 from peerly.mentorship.models import Review
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.utils import timezone
 from peerly.core.errors import TransitionError
 from peerly.core.models import AuditEvent
 from peerly.mentorship import services
-from peerly.mentorship.models import Mentorship, MentorshipStatus
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipStatus
 from peerly.notifications.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db

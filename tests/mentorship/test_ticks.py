@@ -11,7 +11,9 @@ from django.core import mail
 from django.utils import timezone
 
 from peerly.mentorship import services
-from peerly.mentorship.models import MentorProfile, Mentorship, Review
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import Review
 from peerly.mentorship.ticks import tick
 from peerly.notifications.models import OutboundEmail
 

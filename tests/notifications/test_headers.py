@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 
-from peerly.notifications.categories import TEMPLATE_CATEGORIES, category_for
+from peerly.notifications.categories import TEMPLATE_CATEGORIES
+from peerly.notifications.categories import category_for
 from peerly.notifications.models import OutboundEmail
-from peerly.notifications.services import queue_email, send_email
+from peerly.notifications.services import queue_email
+from peerly.notifications.services import send_email
 from tests.factories import UserFactory
 from tests.notifications.test_rendering import TEMPLATES
 

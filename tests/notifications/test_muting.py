@@ -6,7 +6,9 @@ import pytest
 
 from peerly.mentorship import emails as mentorship_emails
 from peerly.notifications.models import OutboundEmail
-from peerly.notifications.muting import is_muted, muted, unless_muted
+from peerly.notifications.muting import is_muted
+from peerly.notifications.muting import muted
+from peerly.notifications.muting import unless_muted
 
 
 def test_an_email_function_does_nothing_inside_muted_and_nested_blocks_unwind() -> None:

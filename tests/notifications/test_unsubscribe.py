@@ -6,16 +6,23 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.core import mail, signing
-from django.db import IntegrityError, transaction
+from django.core import mail
+from django.core import signing
+from django.db import IntegrityError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from peerly.core.models import AuditEvent
 from peerly.notifications import services
-from peerly.notifications.links import SALT, unsubscribe_token, unsubscribe_url
-from peerly.notifications.models import EmailOptOut, OutboundEmail
-from peerly.notifications.services import queue_email, send_email, send_pending
+from peerly.notifications.links import SALT
+from peerly.notifications.links import unsubscribe_token
+from peerly.notifications.links import unsubscribe_url
+from peerly.notifications.models import EmailOptOut
+from peerly.notifications.models import OutboundEmail
+from peerly.notifications.services import queue_email
+from peerly.notifications.services import send_email
+from peerly.notifications.services import send_pending
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

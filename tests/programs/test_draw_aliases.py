@@ -7,10 +7,12 @@ import io
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from peerly.programs.models import ProgramKind
-from tests.factories import EnrollmentFactory, ProgramFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,14 @@ from peerly.core.management.commands.tick import run_ticks
 from peerly.core.models import AuditEvent
 from peerly.programs import kinds
 from peerly.programs.forms import ProgramForm
-from peerly.programs.kinds import DrawResult, Kind, Metric
+from peerly.programs.kinds import DrawResult
+from peerly.programs.kinds import Kind
+from peerly.programs.kinds import Metric
 from peerly.programs.models import Program
 from peerly.programs.services import create_program
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 urlpatterns: list[Any] = []  # filled per test: this module is the URLconf of the API test
 
@@ -288,7 +292,7 @@ def test_peerly_draw_from_the_command_line_exits_2_with_one_line(db, capsys):  #
     [
         ("coffee", "round 1 (dry run, seed 3)"),
         ("circle", "(seed 3); dry run: nothing saved"),
-        ("mentorship", "dry run: 0 of 0 applicant(s) would be assigned"),
+        ("mentorship", "dry run: 0 of 0 applicants would be assigned"),
     ],
 )
 def test_peerly_draw_previews_every_real_kind(db, code, expected):  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ import pytest
 
 from peerly.core.models import AuditEvent
 from peerly.programs.models import SignupQuestion
-from tests.factories import ProgramFactory, UserFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -11,22 +11,27 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from peerly.circles.models import Block, Circle, CircleSession, Season
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
+from peerly.circles.models import Season
 from peerly.core.management.commands.tick import run_ticks
 from peerly.core.models import AuditEvent
-from peerly.mentorship.models import (
-    MentorProfile,
-    Mentorship,
-    MonthlyReport,
-    Recognition,
-    ReportComment,
-    Review,
-    ReviewRound,
-    SupportRequest,
-)
-from peerly.programs.models import Program, ProgramKind, Role
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import ReviewRound
+from peerly.mentorship.models import SupportRequest
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import Role
 from peerly.programs.retention import purge_private_texts
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 T0 = dt.datetime(2030, 1, 6, 12, tzinfo=dt.UTC)
 

@@ -1,19 +1,20 @@
 import pytest
 from django.core import mail
 
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.core.models import AuditEvent
 from peerly.programs import services
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentMode,
-    EnrollmentStatus,
-    Invitation,
-    ProgramKind,
-    QuestionKind,
-    SignupQuestion,
-)
-from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentMode
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Invitation
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import QuestionKind
+from peerly.programs.models import SignupQuestion
+from tests.factories import EnrollmentFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 S = EnrollmentStatus

@@ -13,13 +13,11 @@ from icalendar import Calendar
 from peerly.accounts.models import User
 from peerly.programs.models import Program
 from peerly.rounds.models import CoffeeSettings
-from tests.factories import (
-    EnrollmentFactory,
-    ProfileFactory,
-    ProgramFactory,
-    UserFactory,
-    WindowFactory,
-)
+from tests.factories import EnrollmentFactory
+from tests.factories import ProfileFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 UTC = dt.UTC
 # (name, team, time zone, interests); everybody is free Mon–Fri 08:00–20:00 local time.

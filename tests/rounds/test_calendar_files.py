@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from peerly.rounds import services
 from peerly.rounds.models import RoundGroup
-from tests.rounds.conftest import ics_attachments, parse_ics
+from tests.rounds.conftest import ics_attachments
+from tests.rounds.conftest import parse_ics
 
 NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
 

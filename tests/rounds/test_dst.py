@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from peerly.accounts.models import User
-from peerly.rounds import selectors, services
-from peerly.rounds.models import Round, RoundGroup
-from tests.factories import (
-    EnrollmentFactory,
-    ProfileFactory,
-    ProgramFactory,
-    UserFactory,
-    WindowFactory,
-)
+from peerly.rounds import selectors
+from peerly.rounds import services
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundGroup
+from tests.factories import EnrollmentFactory
+from tests.factories import ProfileFactory
+from tests.factories import ProgramFactory
+from tests.factories import UserFactory
+from tests.factories import WindowFactory
 
 EVERY_DAY = range(7)
 WEEKDAYS = range(5)

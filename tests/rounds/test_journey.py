@@ -14,9 +14,12 @@ from django.urls import reverse
 
 from peerly.core.models import AuditEvent
 from peerly.notifications.models import OutboundEmail
-from peerly.programs.models import Enrollment, EnrollmentStatus
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
 from peerly.rounds import reports
-from peerly.rounds.models import GroupMember, Round, RoundGroup
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundGroup
 from peerly.rounds.ticks import tick
 from tests.rounds.conftest import ics_attachments
 

@@ -12,7 +12,8 @@ import io
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 

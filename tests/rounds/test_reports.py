@@ -8,7 +8,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from peerly.rounds import reports, services
+from peerly.rounds import reports
+from peerly.rounds import services
 from peerly.rounds.models import GroupMember
 
 NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)

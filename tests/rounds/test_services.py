@@ -11,20 +11,21 @@ from django.core import mail
 from django.urls import reverse
 
 from peerly.accounts.models import DoNotPair
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.core.models import AuditEvent
 from peerly.notifications.models import OutboundEmail
-from peerly.programs.models import EnrollmentStatus, ProgramStatus
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import ProgramStatus
 from peerly.programs.services import pause_enrollment
-from peerly.rounds import selectors, services
-from peerly.rounds.models import (
-    CoffeeSettings,
-    GroupMember,
-    OptInMode,
-    Round,
-    RoundGroup,
-    UnmatchedMember,
-)
+from peerly.rounds import selectors
+from peerly.rounds import services
+from peerly.rounds.models import CoffeeSettings
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import OptInMode
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundGroup
+from peerly.rounds.models import UnmatchedMember
 from tests.rounds.conftest import make_member
 
 NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
@@ -240,7 +241,7 @@ def test_settings_page_saves_and_audits(coffee):  # type: ignore[no-untyped-def]
     assert AuditEvent.objects.filter(action="rounds.settings").count() == 1
 
 
-def test_preview_page_explains_groups_and_redraw_changes_seed(coffee, frozen):  # type: ignore[no-untyped-def]
+def test_preview_page_explains_groups_and_redraw_changes_seed(coffee, frozen, run):  # type: ignore[no-untyped-def]
     from django.test import Client
 
     client = Client()
@@ -252,8 +253,8 @@ def test_preview_page_explains_groups_and_redraw_changes_seed(coffee, frozen):  
     assert "Seed 1." in body
     assert "Seed 5." in client.get(url + "?seed=5").content.decode()
     assert not Round.objects.exists() and not OutboundEmail.objects.exists()
-    response = client.post(
-        reverse("rounds:publish", args=[coffee.program.slug]), {"number": 1, "seed": 5}
+    response = run(  # the publish job runs when the request commits
+        client.post, reverse("rounds:publish", args=[coffee.program.slug]), {"number": 1, "seed": 5}
     )
     assert response.status_code == 302
     assert Round.objects.get().seed == 5

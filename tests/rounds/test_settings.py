@@ -12,9 +12,12 @@ from django.urls import reverse
 
 from peerly.core.errors import ServiceError
 from peerly.core.models import AuditEvent
-from peerly.programs.models import Program, ProgramKind
-from peerly.rounds import selectors, services
-from peerly.rounds.models import CoffeeSettings, Round
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.rounds import selectors
+from peerly.rounds import services
+from peerly.rounds.models import CoffeeSettings
+from peerly.rounds.models import Round
 
 NOW = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)  # the first Monday of February
 SECOND_MONDAY = dt.datetime(2026, 2, 9, 9, 5, tzinfo=dt.UTC)  # a weekly slot, not a monthly one

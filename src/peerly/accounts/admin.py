@@ -2,15 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
-from peerly.accounts.models import (
-    MEMBER_PROFILE_FIELDS,
-    VISIBLE_FIELDS,
-    AvailabilityWindow,
-    Profile,
-    User,
-    Visibility,
-)
-from peerly.accounts.selectors import can_see, visible_q
+from peerly.accounts.models import MEMBER_PROFILE_FIELDS
+from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
+from peerly.accounts.selectors import can_see
+from peerly.accounts.selectors import visible_q
 
 
 @admin.register(User)

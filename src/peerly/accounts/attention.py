@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from peerly.accounts.models import AvailabilityWindow, Profile
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import Profile
 from peerly.core.attention import AttentionItem
 
 
@@ -12,7 +14,7 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     if profile is None or not (profile.team or profile.skills or profile.interests):
         items.append(
             AttentionItem(
-                "Complete your profile so your matches know who you are.",
+                _("Complete your profile so your matches know who you are."),
                 reverse("accounts:profile-edit"),
                 "action",
             )
@@ -20,7 +22,7 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     if profile is None or not AvailabilityWindow.objects.filter(profile=profile).exists():
         items.append(
             AttentionItem(
-                "Add your weekly availability so we can suggest meeting times.",
+                _("Add your weekly availability so we can suggest meeting times."),
                 reverse("accounts:availability"),
                 "action",
             )
@@ -28,7 +30,8 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     if profile is not None and profile.paused_until:
         items.append(
             AttentionItem(
-                f"You are paused until {profile.paused_until:%d %B %Y}.",
+                _("You are paused until %(paused_until)s.")
+                % {"paused_until": format(profile.paused_until, "%d %B %Y")},
                 reverse("accounts:pause"),
                 "info",
             )

@@ -5,49 +5,92 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peerly.accounts.lockout import normalise_email
-from peerly.accounts.models import (
-    MEMBER_PROFILE_FIELDS,
-    VISIBLE_FIELDS,
-    AvailabilityWindow,
-    Channel,
-    Profile,
-    User,
-    Visibility,
-    all_timezones,
-    split_tags,
-    validate_timezone,
-)
+from peerly.accounts.models import MEMBER_PROFILE_FIELDS
+from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import Channel
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
+from peerly.accounts.models import all_timezones
+from peerly.accounts.models import split_tags
+from peerly.accounts.models import validate_timezone
 
 GRID_HOURS = range(6, 23)  # 06:00 … 22:00 starts, one-hour cells, in the member's time zone
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=gettext_lazy("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    #: The address of an account that gave the right password but never confirmed its email:
+    #: the login page then offers to send a new confirmation link instead of a dead end.
+    unconfirmed_email: str = ""
 
     def clean_username(self) -> str:
         # Stored emails are lower-case; axes counts the same form (accounts/lockout.py).
         return normalise_email(self.cleaned_data["username"])
 
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            pending = self._pending_account()
+            if pending is None or getattr(exc, "code", None) != "invalid_login":
+                raise
+            self.unconfirmed_email = pending.email
+            raise forms.ValidationError(
+                _(
+                    "Your account is not confirmed yet: open the link we emailed to %(email)s, "
+                    "or ask for a new one below."
+                ),
+                code="unconfirmed",
+                params={"email": pending.email},
+            ) from exc
+
+    def _pending_account(self) -> User | None:
+        """The signed-up, never-confirmed account these credentials belong to, if any.
+
+        Only with the right password, so the answer reveals nothing a wrong guess could not.
+        """
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return None
+        user = User.objects.filter(
+            email__iexact=email,
+            is_active=False,
+            email_confirmed_at__isnull=True,
+            last_login__isnull=True,
+        ).first()
+        if user is None or not user.check_password(password):
+            return None
+        return user
+
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label="Your name", max_length=120)
+    display_name = forms.CharField(label=gettext_lazy("Your name"), max_length=120)
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     timezone = forms.CharField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         initial="UTC",
-        help_text="IANA name, e.g. Europe/Berlin",
+        help_text=gettext_lazy("IANA name, e.g. Europe/Berlin"),
         validators=[validate_timezone],
         widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
     )
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not only digits, not a common password.",
+        help_text=gettext_lazy("At least 8 characters, not only digits, not a common password."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -69,15 +112,23 @@ class TagField(forms.CharField):
 
 
 class ProfileForm(forms.ModelForm):
-    display_name = forms.CharField(label="Display name", max_length=120)
-    languages = TagField(required=False, help_text="Comma-separated, e.g. English, Spanish")
-    skills = TagField(required=False, help_text="Comma-separated")
-    interests = TagField(required=False, help_text="Comma-separated")
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=120)
+    languages = TagField(
+        required=False, help_text=gettext_lazy("Comma-separated, e.g. English, Spanish")
+    )
+    skills = TagField(required=False, help_text=gettext_lazy("Comma-separated"))
+    interests = TagField(required=False, help_text=gettext_lazy("Comma-separated"))
     channels = forms.MultipleChoiceField(
         choices=Channel.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Preferred channels",
+        label=gettext_lazy("Preferred channels"),
+    )
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the language stays as it was
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("Pages and emails from Peerly are in this language."),
     )
 
     class Meta:
@@ -94,11 +145,12 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         profile: Profile = self.instance
         self.fields["display_name"].initial = profile.user.display_name
+        self.fields["language"].initial = profile.user.language
         for name in VISIBLE_FIELDS:
             self.fields[f"visibility_{name}"] = forms.ChoiceField(
                 choices=Visibility.choices,
                 initial=profile.visibility_of(name),
-                label=f"Who sees {name.replace('_', ' ')}",
+                label=_("Who sees %(replace)s") % {"replace": name.replace("_", " ")},
             )
 
     def clean_timezone(self) -> str:
@@ -143,21 +195,22 @@ class AvailabilityForm(forms.Form):
 
 
 class DoNotPairForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
+    email = forms.EmailField(label=gettext_lazy("Their email address"))
 
 
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=gettext_lazy("Your email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
 class PauseForm(forms.Form):
     paused_until = forms.DateField(
-        label="Pause until",
+        label=gettext_lazy("Pause until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to resume now.",
+        help_text=gettext_lazy("Leave empty to resume now."),
     )
 
 
@@ -198,7 +251,7 @@ class DeleteAccountForm(forms.Form):
     """Deleting an account needs the current password (a stolen session is not enough)."""
 
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -209,5 +262,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.", code="wrong_password")
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password

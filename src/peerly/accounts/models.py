@@ -6,14 +6,22 @@ import zoneinfo
 from functools import cache
 from typing import ClassVar
 
-from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
 
 
 @cache
@@ -24,7 +32,7 @@ def all_timezones() -> frozenset[str]:
 def validate_timezone(value: str) -> None:
     if value not in all_timezones():
         raise ValidationError(
-            "“%(value)s” is not a known IANA time zone (e.g. Europe/Paris).",
+            _("“%(value)s” is not a known IANA time zone (e.g. Europe/Paris)."),
             params={"value": value},
             code="invalid_timezone",
         )
@@ -65,7 +73,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username or "")
+        # LOWER(email) = lower(x) uses the user_email_ci_unique index (iexact is UPPER(): a scan)
+        return self.alias(email_lower=Lower("email")).get(email_lower=(username or "").lower())
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -75,6 +84,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Pages and emails for this member are in this language (peerly.core.i18n).
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=default_language,
+    )
 
     objects = UserManager()
 
@@ -100,24 +116,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Channel(models.TextChoices):
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
-    IN_PERSON = "in_person", "In person"
-    ASYNC = "async", "Async text"
+    VIDEO = "video", gettext_lazy("Video call")
+    PHONE = "phone", gettext_lazy("Phone")
+    CHAT = "chat", gettext_lazy("Chat")
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    ASYNC = "async", gettext_lazy("Async text")
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Every few months"
+    WEEKLY = "weekly", gettext_lazy("Weekly")
+    FORTNIGHTLY = "fortnightly", gettext_lazy("Every two weeks")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
+    QUARTERLY = "quarterly", gettext_lazy("Every few months")
 
 
 class Visibility(models.TextChoices):
-    PROGRAMMES = "programmes", "Members of my programmes"
-    ORGANISERS = "organisers", "Organisers of my programmes"
-    PRIVATE = "private", "Only me"
+    PROGRAMMES = "programmes", gettext_lazy("Members of my programmes")
+    ORGANISERS = "organisers", gettext_lazy("Organisers of my programmes")
+    PRIVATE = "private", gettext_lazy("Only me")
 
 
 # Profile fields whose visibility the member chooses, with the default level.
@@ -152,8 +168,8 @@ class Profile(TimeStampedModel):
     languages = models.CharField(max_length=300, default="", blank=True)
     skills = models.TextField(default="", blank=True)
     interests = models.TextField(default="", blank=True)
-    offers = models.TextField("what I can offer", default="", blank=True)
-    wants_to_learn = models.TextField("what I want to learn", default="", blank=True)
+    offers = models.TextField(gettext_lazy("what I can offer"), default="", blank=True)
+    wants_to_learn = models.TextField(gettext_lazy("what I want to learn"), default="", blank=True)
     channels = models.JSONField(default=list, blank=True)
     frequency = models.CharField(
         max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY

@@ -25,39 +25,46 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from peerly.accounts.models import (
-    MEMBER_PROFILE_FIELDS,
-    VISIBLE_FIELDS,
-    AvailabilityWindow,
-    DoNotPair,
-    Profile,
-    User,
-)
-from peerly.circles.models import ActionItem, Attendance, Block, CircleMember, KnownPerson, SlotVote
+from peerly.accounts.models import MEMBER_PROFILE_FIELDS
+from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.circles.models import ActionItem
+from peerly.circles.models import Attendance
+from peerly.circles.models import Block
+from peerly.circles.models import CircleMember
+from peerly.circles.models import KnownPerson
+from peerly.circles.models import SlotVote
 from peerly.core import audit
 from peerly.core.models import AuditEvent
 from peerly.mentorship import services as mentorship_services
-from peerly.mentorship.models import (
-    OPEN_STATUSES,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MentorStatus,
-    MonthlyReport,
-    NominationStatus,
-    Recognition,
-    ReportComment,
-    Review,
-    SupportRequest,
-)
+from peerly.mentorship.models import OPEN_STATUSES
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import NominationStatus
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import SupportRequest
 from peerly.notifications.models import OutboundEmail
 from peerly.programs import services as program_services
-from peerly.programs.models import Enrollment, EnrollmentStatus, Invitation, Program
-from peerly.rounds.models import GroupMember, RoundChoice, UnmatchedMember
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Invitation
+from peerly.programs.models import Program
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import RoundChoice
+from peerly.rounds.models import UnmatchedMember
 
 FORMER_MEMBER = "Former member"
 PLACEHOLDER_DOMAIN = "deleted.peerly.invalid"  # .invalid is reserved: mail never leaves
@@ -105,6 +112,8 @@ EXCLUDED_LINKS: dict[str, str] = {
     "(the organiser's own audit rows are exported)",
     "circles.season.published_by": "an organiser's action on a programme (in their audit rows)",
     "rounds.round.published_by": "an organiser's action on a programme (in their audit rows)",
+    "core.job.created_by": "who pressed Publish: a progress row for the organisers' page (the "
+    "publish itself is in their audit rows)",
     "mentorship.mentornomination.decided_by": "an organiser's decision on another member's "
     "nomination (in their audit rows)",
     "mentorship.mentorassignment.assigned_by": "an organiser's action on another member's "

@@ -6,11 +6,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
-from peerly.accounts.models import VISIBLE_FIELDS, Profile, User, Visibility
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program
+from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import Channel
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
 
 LIVE_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED, EnrollmentStatus.APPLIED)
 
@@ -61,6 +73,12 @@ class ProfileView:
     fields: dict[str, Any]  # only the fields the viewer may see
     is_own: bool
 
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """The visible fields (but pronouns, shown with the name) as labelled text rows."""
+        shown = {k: v for k, v in self.fields.items() if k != "pronouns"}
+        return profile_rows(self.profile, shown)
+
 
 def can_see(profile: Profile, name: str, level: str | None) -> bool:
     """May someone at `level` (see `viewer_level`) see field `name` of `profile`?"""
@@ -92,6 +110,51 @@ def visible_fields(
         else:
             result[name] = getattr(profile, name)
     return result
+
+
+# How a profile page names each visible field (the model's verbose name where it has one).
+FIELD_LABELS: dict[str, Any] = {
+    "pronouns": gettext_lazy("Pronouns"),
+    "bio": gettext_lazy("About"),
+    "team": gettext_lazy("Team"),
+    "location": gettext_lazy("Location"),
+    "timezone": gettext_lazy("Time zone"),
+    "languages": gettext_lazy("Languages"),
+    "skills": gettext_lazy("Skills"),
+    "interests": gettext_lazy("Interests"),
+    "channels": gettext_lazy("Preferred channels"),
+    "frequency": gettext_lazy("How often"),
+    "availability": gettext_lazy("Weekly availability"),
+}
+
+
+def field_label(name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    field = Profile._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name.replace("_", " "))))
+
+
+def profile_rows(profile: Profile, fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """`fields` (from `visible_fields`) as (label, text) rows for a page: labels from the
+    field names' verbose names, channels by their labels, and availability with the time
+    zone it is in (the member's own; named only when the member shows their zone)."""
+    rows = []
+    for name, value in fields.items():
+        if not value:
+            continue
+        if name == "channels":
+            labels = dict(Channel.choices)
+            text = ", ".join(str(labels.get(v, v)) for v in value)
+        elif name == "availability":
+            zone = fields.get("timezone") or gettext("their local time")
+            text = f"{', '.join(value)} ({zone})"
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        rows.append((field_label(name), text))
+    return rows
 
 
 def visible_profile_fields(

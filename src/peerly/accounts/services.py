@@ -11,8 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext
 
-from peerly.accounts.models import AvailabilityWindow, DoNotPair, Profile, User
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
 from peerly.accounts.tokens import email_confirmation_token
 from peerly.core import audit
 from peerly.core.errors import ServiceError
@@ -53,8 +58,15 @@ def sign_up(
             context={"reset_url": absolute_url("accounts:password_reset")},
         )
         return None
+    language = get_language() or settings.LANGUAGE_CODE  # the language the visitor signed up in
     user = User.objects.create_user(
-        email=email, password=password, display_name=display_name.strip(), is_active=False
+        email=email,
+        password=password,
+        display_name=display_name.strip(),
+        is_active=False,
+        language=(
+            language if language in {c for c, _n in settings.LANGUAGES} else settings.LANGUAGE_CODE
+        ),
     )
     Profile.objects.create(user=user, timezone=timezone_name)
     audit.record(actor=None, action="user.sign_up", obj=user)
@@ -125,13 +137,32 @@ def ensure_profile(user: User) -> Profile:
 
 
 @transaction.atomic
-def update_profile(*, profile: Profile, display_name: str, visibility: dict[str, str]) -> Profile:
-    """Save an edited (validated, unsaved) profile, its field visibility and the display name."""
+def update_profile(
+    *, profile: Profile, display_name: str, visibility: dict[str, str], language: str = ""
+) -> Profile:
+    """Save an edited (validated, unsaved) profile, its field visibility, the display name and
+    (when given) the member's language."""
     profile.field_visibility = visibility
     profile.save()
     profile.user.display_name = display_name.strip()
-    profile.user.save(update_fields=["display_name"])
+    fields = ["display_name"]
+    if language:
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            raise ServiceError(gettext("Unknown language “%(code)s”.") % {"code": language})
+        profile.user.language = language
+        fields.append("language")
+    profile.user.save(update_fields=fields)
     return profile
+
+
+def set_language(*, user: User, language: str) -> User:
+    """Save the language the member's pages and emails are in (one of settings.LANGUAGES)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ServiceError(gettext("Unknown language “%(code)s”.") % {"code": language})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 @transaction.atomic
@@ -140,7 +171,10 @@ def set_availability(*, profile: Profile, windows: Iterable[tuple[int, int, int]
     merged: list[tuple[int, int, int]] = []
     for day, start, end in sorted(set(windows)):
         if not (0 <= day <= 6 and 0 <= start < end <= 1440):
-            raise ServiceError(f"Invalid availability window {day} {start}-{end}.")
+            raise ServiceError(
+                gettext("Invalid availability window %(day)s %(start)s-%(end)s.")
+                % {"day": day, "start": start, "end": end}
+            )
         if merged and merged[-1][0] == day and merged[-1][2] >= start:
             merged[-1] = (day, merged[-1][1], max(merged[-1][2], end))
         else:
@@ -157,15 +191,15 @@ def set_availability(*, profile: Profile, windows: Iterable[tuple[int, int, int]
 def pause_member(*, user: User, until: dt.date | None) -> Profile:
     """Pause all matching until `until` (None resumes)."""
     if until is not None and until < timezone.localdate():
-        raise ServiceError("The pause must end today or later.", field="paused_until")
+        raise ServiceError(gettext("The pause must end today or later."), field="paused_until")
     profile = ensure_profile(user)
     profile.paused_until = until
-    profile.save(update_fields=["paused_until", "updated_at"])
-    audit.record(
+    audit.saved(
+        profile,
         actor=user,
         action="profile.pause" if until else "profile.resume",
-        obj=profile,
         data={"until": until.isoformat() if until else None},
+        update_fields=["paused_until", "updated_at"],
     )
     return profile
 
@@ -173,7 +207,7 @@ def pause_member(*, user: User, until: dt.date | None) -> Profile:
 @transaction.atomic
 def add_do_not_pair(*, owner: User, other: User) -> DoNotPair:
     if owner.pk == other.pk:
-        raise ServiceError("You cannot add yourself.", field="email")
+        raise ServiceError(gettext("You cannot add yourself."), field="email")
     entry, _ = DoNotPair.objects.get_or_create(owner=owner, other=other)
     return entry
 

@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+from django.urls import reverse_lazy
 
 from peerly.accounts import views
-from peerly.accounts.forms import LoginForm, QueuedPasswordResetForm
+from peerly.accounts.forms import LoginForm
+from peerly.accounts.forms import QueuedPasswordResetForm
 
 app_name = "accounts"
 

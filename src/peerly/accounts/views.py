@@ -1,28 +1,41 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
-from peerly.accounts import selectors, services
-from peerly.accounts.forms import (
-    GRID_HOURS,
-    AvailabilityForm,
-    DoNotPairForm,
-    PauseForm,
-    ProfileForm,
-    ResendConfirmationForm,
-    SignUpForm,
-    timezone_choices,
-)
-from peerly.accounts.models import AvailabilityWindow, DoNotPair, User
+from peerly.accounts import selectors
+from peerly.accounts import services
+from peerly.accounts.forms import GRID_HOURS
+from peerly.accounts.forms import AvailabilityForm
+from peerly.accounts.forms import DoNotPairForm
+from peerly.accounts.forms import PauseForm
+from peerly.accounts.forms import ProfileForm
+from peerly.accounts.forms import ResendConfirmationForm
+from peerly.accounts.forms import SignUpForm
+from peerly.accounts.forms import timezone_choices
+from peerly.accounts.models import AvailabilityWindow
+from peerly.accounts.models import DoNotPair
+from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
+
+
+def console_email() -> bool:
+    """True when emails are printed in the server's terminal (development) instead of sent."""
+    return settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,9 +50,15 @@ def signup(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             timezone_name=form.cleaned_data["timezone"],
         )
-        return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+        return render(
+            request,
+            "accounts/signup_done.html",
+            {"email": form.cleaned_data["email"], "console_email": console_email()},
+        )
     return render(
-        request, "accounts/signup_form.html", {"form": form, "timezones": timezone_choices()}
+        request,
+        "accounts/signup_form.html",
+        {"form": form, "timezones": timezone_choices(), "console_email": console_email()},
     )
 
 
@@ -54,7 +73,7 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             request, "accounts/confirm_invalid.html", {"form": ResendConfirmationForm()}, status=400
         )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Your email is confirmed. Tell us a little about yourself.")
+    messages.success(request, _("Your email is confirmed. Tell us a little about yourself."))
     return redirect("accounts:profile-edit")
 
 
@@ -89,8 +108,11 @@ def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
             profile=form.save(commit=False),
             display_name=form.cleaned_data["display_name"],
             visibility=form.visibility(),
+            language=form.cleaned_data["language"],
         )
-        messages.success(request, "Profile saved.")
+        # The confirmation is already in the language just chosen.
+        translation.activate(form.cleaned_data["language"] or request.user.language)
+        messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(
         request, "accounts/profile_edit.html", {"form": form, "timezones": timezone_choices()}
@@ -107,7 +129,15 @@ def availability_edit(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         count = services.set_availability(profile=profile, windows=form.windows())
-        messages.success(request, f"Availability saved: {count} weekly window(s).")
+        messages.success(
+            request,
+            ngettext(
+                "Availability saved: %(count)s weekly window.",
+                "Availability saved: %(count)s weekly windows.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("accounts:availability")
     checked = set(form["slots"].value() or [])
     rows = [
@@ -149,14 +179,16 @@ def do_not_pair(request: AuthedHttpRequest) -> HttpResponse:
             .first()
         )
         if other is None:
-            form.add_error("email", "Nobody in your programmes has that email address.")
+            form.add_error("email", _("Nobody in your programmes has that email address."))
         else:
             try:
                 services.add_do_not_pair(owner=request.user, other=other)
             except ServiceError as exc:
                 form.add_error("email", exc.message)
             else:
-                messages.success(request, f"{other.name} will not be grouped with you.")
+                messages.success(
+                    request, _("%(name)s will not be grouped with you.") % {"name": other.name}
+                )
                 return redirect("accounts:do-not-pair")
     entries = DoNotPair.objects.filter(owner=request.user).select_related("other")
     return render(request, "accounts/donotpair_list.html", {"form": form, "entries": entries})
@@ -166,7 +198,7 @@ def do_not_pair(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def do_not_pair_remove(request: AuthedHttpRequest, other_id: int) -> HttpResponse:
     if services.remove_do_not_pair(owner=request.user, other_id=other_id):
-        messages.success(request, "Removed from your do-not-pair list.")
+        messages.success(request, _("Removed from your do-not-pair list."))
     return redirect("accounts:do-not-pair")
 
 
@@ -225,5 +257,5 @@ def account_delete(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "accounts/data_overview.html", {"form": form}, status=400)
     ownership.delete_account(user=request.user)
     logout(request)
-    messages.success(request, "Your account is deleted. Thank you for taking part.")
+    messages.success(request, _("Your account is deleted. Thank you for taking part."))
     return redirect("core:index")

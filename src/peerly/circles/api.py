@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
+from ninja import Schema
 
-from peerly.circles import selectors, services
+from peerly.circles import selectors
+from peerly.circles import services
 from peerly.circles.models import ActionStatus
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs.access import access_program

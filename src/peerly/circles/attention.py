@@ -6,15 +6,14 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peerly.circles.models import (
-    ActionItem,
-    ActionStatus,
-    CircleMember,
-    CircleSession,
-    SessionStatus,
-    SlotStatus,
-)
+from peerly.circles.models import ActionItem
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSession
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotStatus
 from peerly.core.attention import AttentionItem
 
 
@@ -27,8 +26,8 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     ).select_related("circle__program"):
         items.append(
             AttentionItem(
-                f"{m.circle.program.name}: pick the weekly slots that suit you "
-                f"for {m.circle.name}.",
+                _("%(name)s: pick the weekly slots that suit you for %(name2)s.")
+                % {"name": m.circle.program.name, "name2": m.circle.name},
                 reverse(
                     "circles:circle",
                     kwargs={"slug": m.circle.program.slug, "circle_id": m.circle_id},
@@ -49,7 +48,8 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     ):
         items.append(
             AttentionItem(
-                f"{s.circle.program.name}: {s.circle.name} session {s.number} is coming up.",
+                _("%(name)s: %(name2)s session %(number)s is coming up.")
+                % {"name": s.circle.program.name, "name2": s.circle.name, "number": s.number},
                 reverse(
                     "circles:session", kwargs={"slug": s.circle.program.slug, "session_id": s.pk}
                 ),
@@ -68,7 +68,8 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     if overdue is not None:
         items.append(
             AttentionItem(
-                f"You have overdue circle action items (e.g. “{overdue.text[:60]}”).",
+                _("You have overdue circle action items (e.g. “%(text)s”).")
+                % {"text": overdue.text[:60]},
                 reverse("circles:program", kwargs={"slug": overdue.circle.program.slug}),
                 "warning",
             )

@@ -21,9 +21,14 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 
-from peerly.circles.models import Circle, CircleSession, SessionStatus
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
+from peerly.circles.models import SessionStatus
 from peerly.core import timezones
-from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
+from peerly.core.ics import Attendee
+from peerly.core.ics import CalendarEvent
+from peerly.core.ics import build_calendar
+from peerly.core.ics import make_uid
 
 
 def circle_uid(circle: Circle) -> str:

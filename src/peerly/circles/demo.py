@@ -11,11 +11,17 @@ import random
 from collections.abc import Sequence
 
 from peerly.circles import services
-from peerly.circles.models import ActionItem, ActionStatus, Circle, CircleSession
+from peerly.circles.models import ActionItem
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
 from peerly.notifications.muting import muted
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program
+from peerly.programs.demo import MEMBER
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
 
-DEMO_MEMBER = "member@demo.peerly.test"
 SEEDS_TO_TRY = 50  # the demo member must have a circle to show: the first seed that gives one
 ISSUES = [
     (
@@ -69,6 +75,8 @@ ISSUES = [
         "Before the next session.",
     ),
 ]
+# Each ISSUES row gives these block fields in this order ("ideas" stays empty).
+NOTE_FIELDS = tuple(name for name in Block.NOTE_FIELDS if name != "ideas")
 ACTIONS = [
     "Draft the proposal and share it",
     "Ask two people for feedback",
@@ -89,7 +97,7 @@ def populate(
         (
             e.user_id
             for e in enrollments
-            if e.user.email == DEMO_MEMBER and e.status == EnrollmentStatus.ACTIVE
+            if e.user.email == MEMBER.email and e.status == EnrollmentStatus.ACTIVE
         ),
         None,
     )
@@ -174,15 +182,3 @@ def _hold_sessions(
             [ActionStatus.DONE, ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.DROPPED]
         )
         services.update_action(actor=action.owner, action=action, status=status)
-
-
-NOTE_FIELDS = (  # the order of each ISSUES row
-    "issue",
-    "outcome",
-    "obstacles_self",
-    "obstacles_others",
-    "obstacles_situation",
-    "brainstorm",
-    "approach",
-    "timing",
-)

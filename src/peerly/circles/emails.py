@@ -7,7 +7,10 @@ on commit, once per key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -15,10 +18,16 @@ from django.urls import reverse
 
 from peerly.accounts.models import User
 from peerly.circles import calendar
-from peerly.circles.models import Circle, CircleMember, CircleSession, Season, SessionStatus
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSession
+from peerly.circles.models import Season
+from peerly.circles.models import SessionStatus
 from peerly.core.timezones import user_zone
 from peerly.notifications.muting import unless_muted
+from peerly.notifications.services import EmailToQueue
 from peerly.notifications.services import queue_email
+from peerly.notifications.services import queue_emails
 
 ICS_REQUEST = "text/calendar; charset=utf-8; method=REQUEST"
 ICS_CANCEL = "text/calendar; charset=utf-8; method=CANCEL"
@@ -66,10 +75,12 @@ def _to_each_member(
 def season_published(season: Season) -> None:
     """Every placed member hears about their circle; everyone left out hears why."""
     program = season.program
-    for member in CircleMember.objects.filter(season=season).select_related(
+    members = CircleMember.objects.filter(season=season).select_related(
         "user", "circle", "circle__program"
-    ):
-        queue_email(
+    )
+    urls: dict[int, str] = {}
+    placed = (
+        EmailToQueue(
             key=f"circles-formed:{season.pk}:{member.user_id}",
             to=member.user,
             template="circles_formed",
@@ -77,24 +88,29 @@ def season_published(season: Season) -> None:
                 "program": program,
                 "circle": member.circle,
                 "season": season,
-                "url": circle_url(member.circle),
+                "url": urls.setdefault(member.circle_id, circle_url(member.circle)),
             },
         )
+        for member in members.order_by("circle_id", "position").iterator(chunk_size=1000)
+    )
+    queue_emails(placed)  # in bulk: templates loaded once, batches of 500
     users = User.objects.in_bulk([u["user_id"] for u in season.unmatched])
-    for item in season.unmatched:
-        user = users.get(item["user_id"])
-        if user is not None:
-            queue_email(
-                key=f"circles-unmatched:{season.pk}:{user.pk}",
-                to=user,
-                template="circles_unmatched",
-                context={
-                    "program": program,
-                    "season": season,
-                    "message": item["message"],
-                    "url": _url("program", slug=program.slug),
-                },
-            )
+    program_url = _url("program", slug=program.slug)
+    queue_emails(
+        EmailToQueue(
+            key=f"circles-unmatched:{season.pk}:{users[item['user_id']].pk}",
+            to=users[item["user_id"]],
+            template="circles_unmatched",
+            context={
+                "program": program,
+                "season": season,
+                "message": item["message"],
+                "url": program_url,
+            },
+        )
+        for item in season.unmatched
+        if item["user_id"] in users
+    )
 
 
 @unless_muted

@@ -8,8 +8,12 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from peerly.circles.models import ActionStatus, Block, CircleSettings
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Block
+from peerly.circles.models import CircleSettings
 from peerly.programs.models import Strategy
 
 
@@ -28,34 +32,36 @@ class SettingsForm(forms.ModelForm):
         widgets = {"strategy": forms.RadioSelect}
 
     group_size = forms.TypedChoiceField(
-        choices=[(3, "3 (triads)"), (4, "4")],
+        choices=[(3, gettext_lazy("3 (triads)")), (4, "4")],
         coerce=int,
-        help_text="One circle may have one more member to absorb a remainder; never fewer.",
+        help_text=gettext_lazy(
+            "One circle may have one more member to absorb a remainder; never fewer."
+        ),
     )
 
     def clean_season_weeks(self) -> int:
         value = self.cleaned_data["season_weeks"]
         if not 2 <= value <= 52:
-            raise forms.ValidationError("Between 2 and 52 weeks.")
+            raise forms.ValidationError(_("Between 2 and 52 weeks."))
         return value
 
     def clean_interval_weeks(self) -> int:
         value = self.cleaned_data["interval_weeks"]
         if not 1 <= value <= 4:
-            raise forms.ValidationError("Between 1 and 4 weeks.")
+            raise forms.ValidationError(_("Between 1 and 4 weeks."))
         return value
 
     def clean_session_minutes(self) -> int:
         value = self.cleaned_data["session_minutes"]
         if not 30 <= value <= 240:
-            raise forms.ValidationError("Between 30 and 240 minutes.")
+            raise forms.ValidationError(_("Between 30 and 240 minutes."))
         return value
 
 
 class FormationForm(forms.Form):
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=1)
     starts_on = forms.DateField(
-        label="Season starts on", widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Season starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     strategy = forms.ChoiceField(choices=Strategy.choices, widget=forms.RadioSelect)
 
@@ -64,14 +70,19 @@ class PublishForm(FormationForm):
     number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     allow_overlap = forms.BooleanField(
         required=False,
-        label="Start anyway while a season still runs",
-        help_text="Members of the running season keep their circle and are not placed again.",
+        label=gettext_lazy("Start anyway while a season still runs"),
+        help_text=gettext_lazy(
+            "Members of the running season keep their circle and are not placed again."
+        ),
     )
 
 
 class VoteForm(forms.Form):
     options = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Slots that suit me"
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Slots that suit me"),
     )
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
@@ -81,7 +92,7 @@ class VoteForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, label="Who is here?"
+        coerce=int, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Who is here?")
     )
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
@@ -109,10 +120,10 @@ class BlockForm(forms.ModelForm):
 
 
 class NewActionForm(forms.Form):
-    text = forms.CharField(max_length=500, required=False, label="Action")
-    owner = forms.TypedChoiceField(coerce=int, required=False, label="Owner")
+    text = forms.CharField(max_length=500, required=False, label=gettext_lazy("Action"))
+    owner = forms.TypedChoiceField(coerce=int, required=False, label=gettext_lazy("Owner"))
     due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: object, owners: list[tuple[int, str]], **kwargs: object) -> None:
@@ -126,7 +137,7 @@ class ActionStatusForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(
-        label="New start (your time zone)",
+        label=gettext_lazy("New start (your time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -151,11 +162,13 @@ class RescheduleForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=1000, required=False, label="Reason (optional)")
+    reason = forms.CharField(
+        max_length=1000, required=False, label=gettext_lazy("Reason (optional)")
+    )
 
 
 class KnownPersonForm(forms.Form):
-    other = forms.TypedChoiceField(coerce=int, label="Someone I already know")
+    other = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Someone I already know"))
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -3,11 +3,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from peerly.circles import api, attention, demo, services, ticks
-from peerly.circles.models import CircleSettings, Season
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink, fresh_seed
+from django.utils.translation import gettext_lazy
+
+from peerly.circles import api
+from peerly.circles import attention
+from peerly.circles import demo
+from peerly.circles import services
+from peerly.circles import ticks
+from peerly.circles.models import MAX_CIRCLE_SIZE
+from peerly.circles.models import MIN_CIRCLE_SIZE
+from peerly.circles.models import CircleSettings
+from peerly.circles.models import Season
+from peerly.programs.kinds import DrawResult
+from peerly.programs.kinds import Hooks
+from peerly.programs.kinds import Kind
+from peerly.programs.kinds import NavLink
 
 if TYPE_CHECKING:
     from peerly.circles.matching_bridge import FormationPlan
@@ -26,11 +41,10 @@ def plan_lines(plan: FormationPlan) -> list[str]:
 
 class CircleKind(Kind):
     code = "circle"
-    label = "Peer-coaching circles"
+    label = gettext_lazy("Peer-coaching circles")
     app_label = "circles"
     url_prefix = "circles"
     urls_module = "peerly.circles.urls"
-    roles = ("participant",)
     hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
     member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -39,60 +53,54 @@ class CircleKind(Kind):
     }
     settings_model = CircleSettings
     counted = (("seasons", Season),)
+    group_sizes = (MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE)
+    default_group_size = 3
     member_nav = (
-        NavLink("My circle", "program", "program"),
-        NavLink("People I know", "known", "known"),
-        NavLink("Guides", "guide", "guide", kwargs=(("name", "method"),)),
+        NavLink(gettext_lazy("My circle"), "program", "program"),
+        NavLink(gettext_lazy("People I know"), "known", "known"),
+        NavLink(gettext_lazy("Guides"), "guide", "guide", kwargs=(("name", "method"),)),
     )
     organiser_nav = (
-        NavLink("Circles", "manage", "manage"),
-        NavLink("Circle settings", "manage-settings", "settings"),
-        NavLink("Form a season", "manage-form", "form"),
+        NavLink(gettext_lazy("Circles"), "manage", "manage"),
+        NavLink(gettext_lazy("Circle settings"), "manage-settings", "settings"),
+        NavLink(gettext_lazy("Form a season"), "manage-form", "form"),
     )
 
-    def draw(
-        self,
-        program: Program,
-        *,
-        seed: int | None,
-        dry_run: bool,
-        actor: Any,
-        allow_overlap: bool = False,
-    ) -> DrawResult:
+    def preview_draw(self, program: Program, *, seed: int) -> DrawResult:
         from peerly.circles import services
 
-        seed = fresh_seed() if seed is None else seed
-        starts_on = services.default_start()
         number = services.next_season_number(program=program)
-        plan = services.preview_season(program=program, seed=seed, starts_on=starts_on)
-        m = plan.metrics
-        lines = plan_lines(plan)
-        head = (
-            f"season {number} of {program.slug}: {m['circles']} circles, "
-            f"{m['placed']}/{m['members']} members placed (seed {seed})"
+        plan = services.preview_season(
+            program=program, seed=seed, starts_on=services.default_start()
         )
-        counts = {"circles": int(m["circles"]), "placed": int(m["placed"])}  # type: ignore[call-overload]
-        if dry_run:
-            return DrawResult(
-                summary=f"{head}; dry run: nothing saved",
-                seed=seed,
-                saved=False,
-                lines=tuple(lines),
-                counts=counts,
-            )
+        m = plan.metrics
+        return DrawResult(
+            summary=f"season {number} of {program.slug}: {m['circles']} circles, "
+            f"{m['placed']}/{m['members']} members placed (seed {seed}); dry run: nothing saved",
+            seed=seed,
+            saved=False,
+            lines=tuple(plan_lines(plan)),
+            counts={"circles": int(m["circles"]), "placed": int(m["placed"])},  # type: ignore[call-overload]
+        )
+
+    def publish_draw(
+        self, program: Program, *, seed: int, actor: Any, allow_overlap: bool
+    ) -> DrawResult:
+        """The preview's plan and counts, saved: the summary says what was published."""
+        from peerly.circles import services
+
+        planned = self.preview_draw(program, seed=seed)
         season, created = services.publish_season(
             actor=actor,
             program=program,
-            number=number,
+            number=services.next_season_number(program=program),
             seed=seed,
-            starts_on=starts_on,
+            starts_on=services.default_start(),
             allow_overlap=allow_overlap,
         )
         verb = "published" if created else "already published"
-        return DrawResult(
+        return replace(
+            planned,
             summary=f"season {season.number} {verb}: {season.circles.count()} circles",
-            seed=seed,
             saved=created,
-            lines=tuple(lines),
-            counts=counts,
         )

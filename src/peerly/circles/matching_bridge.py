@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from peerly.accounts.models import DoNotPair
-from peerly.circles.models import CircleMember, CircleSettings, KnownPerson
-from peerly.matching import GroupOptions, Member, PastGroup, form_full_groups
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSettings
+from peerly.circles.models import KnownPerson
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import PastGroup
+from peerly.matching import form_full_groups
 from peerly.programs import engine_input
 from peerly.programs.models import Program
 from peerly.programs.selectors import list_active_members

@@ -10,9 +10,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
-from peerly.programs.models import Program, Strategy, TeamRule
+from peerly.core.models import user_reference
+from peerly.programs.models import Program
+from peerly.programs.models import Strategy
+from peerly.programs.models import TeamRule
 
 USER = settings.AUTH_USER_MODEL
 MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE = 3, 4  # Program.group_size of a circle programme
@@ -27,13 +31,16 @@ class CircleSettings(models.Model):
     )
     season_weeks = models.PositiveSmallIntegerField(default=12)
     interval_weeks = models.PositiveSmallIntegerField(
-        "weeks between sessions", default=2, help_text="2 = every two weeks."
+        gettext_lazy("weeks between sessions"),
+        default=2,
+        help_text=gettext_lazy("2 = every two weeks."),
     )
     session_minutes = models.PositiveSmallIntegerField(default=90)
     strategy = models.CharField(max_length=20, choices=Strategy.choices, default=Strategy.STRANGERS)
     team_rule = models.CharField(max_length=10, choices=TeamRule.choices, default=TeamRule.NONE)
     reminder_hours = models.PositiveSmallIntegerField(
-        default=24, help_text="Members get a reminder this many hours before each session."
+        default=24,
+        help_text=gettext_lazy("Members get a reminder this many hours before each session."),
     )
 
     class Meta:
@@ -75,9 +82,7 @@ class Season(TimeStampedModel):
     ends_on = models.DateField()
     seed = models.BigIntegerField(default=0)
     strategy = models.CharField(max_length=20, choices=Strategy.choices)
-    published_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = user_reference()
     unmatched = models.JSONField(default=list, blank=True)  # [{user_id, reason, detail}]
     metrics = models.JSONField(default=dict, blank=True)
 
@@ -95,8 +100,8 @@ class Season(TimeStampedModel):
 
 
 class SlotStatus(models.TextChoices):
-    VOTING = "voting", "Choosing a slot"
-    SCHEDULED = "scheduled", "Scheduled"
+    VOTING = "voting", gettext_lazy("Choosing a slot")
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
 
 
 class Circle(TimeStampedModel):
@@ -183,9 +188,9 @@ class SlotVote(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    HELD = "held", gettext_lazy("Held")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 class CircleSession(TimeStampedModel):
@@ -232,18 +237,24 @@ class Block(models.Model):
     coachee = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     coach = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     note_taker = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    issue = models.TextField("1. Current issue", default="", blank=True)
-    outcome = models.TextField("2. Desired outcome", default="", blank=True)
-    ideas = models.TextField("Ideas noted (not solved yet)", default="", blank=True)
-    obstacles_self = models.TextField("3a. Blocks in the coachee", default="", blank=True)
-    obstacles_others = models.TextField("3b. Blocks in others", default="", blank=True)
-    obstacles_situation = models.TextField("3c. Blocks in the situation", default="", blank=True)
-    brainstorm = models.TextField("4. Ways around the blocks, next steps", default="", blank=True)
-    approach = models.TextField("5. Agreed approach", default="", blank=True)
-    timing = models.TextField("Timing", default="", blank=True)
-    updated_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    issue = models.TextField(gettext_lazy("1. Current issue"), default="", blank=True)
+    outcome = models.TextField(gettext_lazy("2. Desired outcome"), default="", blank=True)
+    ideas = models.TextField(gettext_lazy("Ideas noted (not solved yet)"), default="", blank=True)
+    obstacles_self = models.TextField(
+        gettext_lazy("3a. Blocks in the coachee"), default="", blank=True
     )
+    obstacles_others = models.TextField(
+        gettext_lazy("3b. Blocks in others"), default="", blank=True
+    )
+    obstacles_situation = models.TextField(
+        gettext_lazy("3c. Blocks in the situation"), default="", blank=True
+    )
+    brainstorm = models.TextField(
+        gettext_lazy("4. Ways around the blocks, next steps"), default="", blank=True
+    )
+    approach = models.TextField(gettext_lazy("5. Agreed approach"), default="", blank=True)
+    timing = models.TextField(gettext_lazy("Timing"), default="", blank=True)
+    updated_by = user_reference()
     updated_at = models.DateTimeField(null=True, blank=True)
 
     NOTE_FIELDS = (
@@ -273,10 +284,10 @@ class Block(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", gettext_lazy("Not started")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    DONE = "done", gettext_lazy("Done")
+    DROPPED = "dropped", gettext_lazy("Dropped")
 
 
 class ActionItem(TimeStampedModel):
@@ -311,8 +322,8 @@ class ActionItem(TimeStampedModel):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Present"
-    ABSENT = "absent", "Absent"
+    PRESENT = "present", gettext_lazy("Present")
+    ABSENT = "absent", gettext_lazy("Absent")
 
 
 class Attendance(models.Model):

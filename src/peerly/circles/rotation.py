@@ -17,9 +17,12 @@ Rules (docs/circles.md, "Roles"):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic
+from typing import TypeVar
 
 ROLES = ("coachee", "coach", "note_taker")
 MAX_BLOCKS = 3

@@ -8,43 +8,53 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count
+from django.db.models import Model
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
-from peerly.circles.models import (
-    ActionItem,
-    ActionStatus,
-    Attendance,
-    AttendanceStatus,
-    Block,
-    Circle,
-    CircleMember,
-    CircleSession,
-    CircleSettings,
-    KnownPerson,
-    Season,
-    SessionStatus,
-    SlotOption,
-)
+from peerly.circles.models import ActionItem
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Attendance
+from peerly.circles.models import AttendanceStatus
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSession
+from peerly.circles.models import CircleSettings
+from peerly.circles.models import KnownPerson
+from peerly.circles.models import Season
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotOption
 from peerly.core.errors import ServiceError
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
 
 
 def get_circle_settings(*, program: Program) -> CircleSettings:
     """The programme's circle settings. Never creates them: they are created with the
     programme (`services.create_settings`, and migration 0003 for older programmes)."""
     if program.kind != ProgramKind.CIRCLE:
-        raise ServiceError("This programme does not run peer-coaching circles.")
+        raise ServiceError(_("This programme does not run peer-coaching circles."))
     try:
         row = program.circle_settings
     except CircleSettings.DoesNotExist:
         raise ServiceError(
-            f"Programme {program.slug!r} has no circle settings: they are created with the "
-            "programme (run `peerly migrate`, which creates them for older programmes)."
+            _(
+                "Programme %(slug)s has no circle settings: they are created with the programme "
+                "(run `peerly migrate`, which creates them for older programmes)."
+            )
+            % {"slug": repr(program.slug)}
         ) from None
     row.program = program
     return row
@@ -88,7 +98,7 @@ def get_circle_for_member(*, user: User, program: Program, circle_id: int) -> Ci
     """The circle if `user` belongs to it; 404 if it does not exist here, 403 otherwise."""
     circle = _first_or_404(_circles_qs().filter(program=program, pk=circle_id), "circle")
     if not user.is_authenticated or not any(m.user_id == user.pk for m in circle.memberships.all()):
-        raise PermissionDenied("Only the circle's members can see this.")
+        raise PermissionDenied(_("Only the circle's members can see this."))
     return circle
 
 
@@ -342,13 +352,15 @@ def season_totals(rows: list[CircleHealth]) -> dict[str, object]:
     }
 
 
-def list_circle_members_for_organiser(*, season: Season) -> dict[int, list[User]]:
-    """Who is in which circle (organisers see membership, not conversations)."""
+def list_circle_members_for_organiser(
+    *, season: Season, circle_ids: list[int] | None = None
+) -> dict[int, list[User]]:
+    """Who is in which circle (organisers see membership, not conversations); only the
+    circles in `circle_ids` when given (one page of the organiser's list)."""
     out: dict[int, list[User]] = {}
-    for m in (
-        CircleMember.objects.filter(season=season)
-        .select_related("user")
-        .order_by("circle_id", "position")
-    ):
+    members = CircleMember.objects.filter(season=season)
+    if circle_ids is not None:
+        members = members.filter(circle_id__in=circle_ids)
+    for m in members.select_related("user").order_by("circle_id", "position"):
         out.setdefault(m.circle_id, []).append(m.user)
     return out

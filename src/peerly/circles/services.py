@@ -4,48 +4,62 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
-from peerly.accounts.models import Profile, User, Visibility
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
 from peerly.accounts.selectors import visible_q
-from peerly.circles import emails, rotation, selectors, slots
-from peerly.circles.matching_bridge import FormationPlan, plan_formation
-from peerly.circles.models import (
-    MAX_CIRCLE_SIZE,
-    MIN_CIRCLE_SIZE,
-    ActionItem,
-    ActionStatus,
-    Attendance,
-    AttendanceStatus,
-    Block,
-    Circle,
-    CircleMember,
-    CircleSession,
-    CircleSettings,
-    KnownPerson,
-    Season,
-    SessionStatus,
-    SlotOption,
-    SlotStatus,
-    SlotVote,
-)
-from peerly.core import audit, timezones
+from peerly.circles import emails
+from peerly.circles import rotation
+from peerly.circles import selectors
+from peerly.circles import slots
+from peerly.circles.matching_bridge import FormationPlan
+from peerly.circles.matching_bridge import plan_formation
+from peerly.circles.models import MAX_CIRCLE_SIZE
+from peerly.circles.models import MIN_CIRCLE_SIZE
+from peerly.circles.models import ActionItem
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Attendance
+from peerly.circles.models import AttendanceStatus
+from peerly.circles.models import Block
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleMember
+from peerly.circles.models import CircleSession
+from peerly.circles.models import CircleSettings
+from peerly.circles.models import KnownPerson
+from peerly.circles.models import Season
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotOption
+from peerly.circles.models import SlotStatus
+from peerly.circles.models import SlotVote
+from peerly.core import audit
+from peerly.core import timezones
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
-from peerly.programs.models import EnrollmentStatus, Program, ProgramKind
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
 
 NOT_CIRCLES = "This programme does not run peer-coaching circles."
 # The circles' state machines, one table each (core.statemachine): action -> from states.
 SLOT_MACHINE = Transitions(
     {"vote": (SlotStatus.VOTING,), "decide": (SlotStatus.VOTING,)},
     labels=SlotStatus,
-    words={"vote": "vote on the slot of", "decide": "decide the slot of"},
-    noun="circle",
+    words={
+        "vote": gettext_lazy("vote on the slot of"),
+        "decide": gettext_lazy("decide the slot of"),
+    },
+    noun=gettext_lazy("circle"),
 )
 SESSION_MACHINE = Transitions(
     {
@@ -54,8 +68,11 @@ SESSION_MACHINE = Transitions(
         "cancel": (SessionStatus.SCHEDULED,),
     },
     labels=SessionStatus,
-    words={"record_attendance": "record attendance for", "reschedule": "move"},
-    noun="session",
+    words={
+        "record_attendance": gettext_lazy("record attendance for"),
+        "reschedule": gettext_lazy("move"),
+    },
+    noun=gettext_lazy("session"),
 )
 VOTE_LEAD = dt.timedelta(days=1)  # the first session is at least a day after the vote closes
 
@@ -74,9 +91,7 @@ def create_settings(*, program: Program) -> CircleSettings:
             program.group_size = size
         row, created = CircleSettings.objects.get_or_create(program=program)
         if created:
-            audit.record(
-                actor=None, action="circles.settings_create", obj=row, program_id=program.pk
-            )
+            audit.record(actor=None, action="circles.settings_create", obj=row)
     row.program = program
     return row
 
@@ -105,7 +120,7 @@ def update_settings(*, actor: User, program: Program, values: Mapping[str, Any])
     if "group_size" in changed and not (
         MIN_CIRCLE_SIZE <= changed["group_size"] <= MAX_CIRCLE_SIZE
     ):
-        raise ServiceError("Circles have 3 or 4 members.", field="group_size")
+        raise ServiceError(gettext("Circles have 3 or 4 members."), field="group_size")
     if changed:
         circle_settings.save()
         if PROGRAM_SETTINGS[0] in changed:
@@ -115,7 +130,6 @@ def update_settings(*, actor: User, program: Program, values: Mapping[str, Any])
             actor=actor,
             action="circles.settings",
             obj=circle_settings,
-            program_id=program.pk,
             data={k: str(v) for k, v in changed.items()},
         )
     return circle_settings
@@ -217,7 +231,10 @@ def publish_season(
             return existing, False
         expected = next_season_number(program=program)
         if number != expected:
-            raise ServiceError(f"The next season is number {expected}; reload the page.")
+            raise ServiceError(
+                gettext("The next season is number %(expected)s; reload the page.")
+                % {"expected": expected}
+            )
         running = running_seasons(program=program, starts_on=starts_on)
         if running and not allow_overlap:
             raise ServiceError(overlap_warning(running), field="allow_overlap")
@@ -231,9 +248,11 @@ def publish_season(
             busy_user_ids=busy,
         )
         if not plan.circles:
-            raise ServiceError("No circle can be formed: see the reasons in the preview.")
+            raise ServiceError(gettext("No circle can be formed: see the reasons in the preview."))
         if busy & {u for c in plan.circles for u in c.user_ids}:  # pragma: no cover - backstop
-            raise ServiceError("Someone would sit in two circles at once; nothing was saved.")
+            raise ServiceError(
+                gettext("Someone would sit in two circles at once; nothing was saved.")
+            )
         season = Season.objects.create(
             program=program,
             number=number,
@@ -299,7 +318,6 @@ def publish_season(
             actor=actor,
             action="circles.season.publish",
             obj=season,
-            program_id=program.pk,
             data={"seed": seed, "overlaps": [s.number for s in running], **plan.metrics},
         )
         emails.season_published(season)
@@ -310,7 +328,7 @@ def publish_season(
 def _membership(user: User, circle: Circle) -> CircleMember:
     member = CircleMember.objects.filter(circle=circle, user=user).first()
     if member is None:
-        raise ServiceError("Only this circle's members can do that.")
+        raise ServiceError(gettext("Only this circle's members can do that."))
     return member
 
 
@@ -327,7 +345,7 @@ def vote_slots(
     wanted = set(option_ids)
     options = {o.pk for o in circle.slot_options.all()}
     if not wanted <= options:
-        raise ServiceError("Choose among the offered slots.")
+        raise ServiceError(gettext("Choose among the offered slots."))
     SlotVote.objects.filter(option__circle=circle, user=user).delete()
     SlotVote.objects.bulk_create([SlotVote(option_id=o, user=user) for o in sorted(wanted)])
     member.voted_at = now
@@ -336,7 +354,6 @@ def vote_slots(
         actor=user,
         action="circles.slot.vote",
         obj=circle,
-        program_id=circle.program_id,
         data={"options": sorted(wanted)},
     )
     if not circle.memberships.filter(voted_at__isnull=True).exists():
@@ -365,7 +382,7 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
     SLOT_MACHINE.check(circle.slot_status, "decide")
     option = winning_option(circle)
     if option is None:
-        raise ServiceError("This circle has no common slot to choose from.")
+        raise ServiceError(gettext("This circle has no common slot to choose from."))
     season = circle.season
     circle_settings = get_settings(program=circle.program)
     starts = slots.session_starts(
@@ -377,7 +394,7 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
         not_before=now + VOTE_LEAD,
     )
     if not starts:
-        raise ServiceError("No session fits before the end of the season.")
+        raise ServiceError(gettext("No session fits before the end of the season."))
     circle.slot_status = SlotStatus.SCHEDULED
     circle.slot_minute = option.minute_of_week
     circle.decided_at = now
@@ -398,7 +415,6 @@ def _decide(*, actor: User | None, circle: Circle, now: dt.datetime) -> Circle:
         actor=actor,
         action="circles.slot.decide",
         obj=circle,
-        program_id=circle.program_id,
         data={
             "minute_of_week": option.minute_of_week,
             "timezone": circle.timezone,
@@ -456,11 +472,11 @@ def record_attendance(
     _membership(actor, session.circle)
     SESSION_MACHINE.check(session.status, "record_attendance")
     if session.starts_at - now > dt.timedelta(hours=1):
-        raise ServiceError("Attendance can be recorded from an hour before the session.")
+        raise ServiceError(gettext("Attendance can be recorded from an hour before the session."))
     member_ids = list(session.circle.memberships.values_list("user_id", flat=True))
     present = set(present_ids) & set(member_ids)
     if len(present) < 2:
-        raise ServiceError("A session needs at least two people present.")
+        raise ServiceError(gettext("A session needs at least two people present."))
     Attendance.objects.filter(session=session).delete()
     Attendance.objects.bulk_create(
         [
@@ -489,13 +505,13 @@ def record_attendance(
         )
     session.status = SessionStatus.HELD
     session.held_at = session.held_at or now
-    session.save(update_fields=["status", "held_at", "updated_at"])
-    audit.record(
+    audit.saved(
+        session,
         actor=actor,
         action="circles.session.attendance",
-        obj=session,
         program_id=session.circle.program_id,
         data={"present": len(present), "expected": len(member_ids)},
+        update_fields=["status", "held_at", "updated_at"],
     )
     return session
 
@@ -518,7 +534,7 @@ def save_block(
     the circle is named)."""
     block = Block.objects.select_for_update().select_related("session__circle").get(pk=block.pk)
     if actor.pk not in (block.note_taker_id, block.coachee_id):
-        raise ServiceError("Only this block's note-taker and coachee can edit it.")
+        raise ServiceError(gettext("Only this block's note-taker and coachee can edit it."))
     circle = block.session.circle
     member_ids = set(circle.memberships.values_list("user_id", flat=True))
     for name in Block.NOTE_FIELDS:
@@ -535,7 +551,9 @@ def save_block(
             continue
         owner_id = row.get("owner_id") or block.coachee_id
         if owner_id not in member_ids:
-            raise ServiceError("Action owners must be members of the circle.", field="owner")
+            raise ServiceError(
+                gettext("Action owners must be members of the circle."), field="owner"
+            )
         created.append(
             ActionItem(
                 circle=circle,
@@ -563,10 +581,12 @@ def update_action(
     """Set an action item's status. Only its owner may, on any page and in the API: the
     circle sees the status, but a co-member (or the note-taker) cannot change it."""
     if status not in ActionStatus.values:
-        raise ServiceError(f"“{status}” is not an action status.", field="status")
+        raise ServiceError(
+            gettext("“%(status)s” is not an action status.") % {"status": status}, field="status"
+        )
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
     if action.owner_id != actor.pk:
-        raise ServiceError("Only the owner of an action item can change its status.")
+        raise ServiceError(gettext("Only the owner of an action item can change its status."))
     _membership(actor, action.circle)
     if action.status == status and (session is None or action.reviewed_in_id == session.pk):
         return action
@@ -574,13 +594,13 @@ def update_action(
     action.status = status
     if session is not None:
         action.reviewed_in = session
-    action.save(update_fields=["status", "reviewed_in", "updated_at"])
-    audit.record(
+    audit.saved(
+        action,
         actor=actor,
         action="circles.action.status",
-        obj=action,
         program_id=action.circle.program_id,
         data={"from": old, "to": status},
+        update_fields=["status", "reviewed_in", "updated_at"],
     )
     return action
 
@@ -600,15 +620,17 @@ def reschedule_session(
     calendar (SEQUENCE + 1)."""
     now = now or timezone.now()
     if scope not in ("this", "following"):
-        raise ServiceError("Choose this session or this and the following ones.", field="scope")
+        raise ServiceError(
+            gettext("Choose this session or this and the following ones."), field="scope"
+        )
     if timezone.is_naive(starts_at):
-        raise ServiceError("The new time needs a time zone.")
+        raise ServiceError(gettext("The new time needs a time zone."))
     session = CircleSession.objects.select_for_update().get(pk=session.pk)
     circle = Circle.objects.select_for_update().get(pk=session.circle_id)
     _membership(actor, circle)
     SESSION_MACHINE.check(session.status, "reschedule")
     if starts_at <= now:
-        raise ServiceError("Pick a time in the future.", field="starts_at")
+        raise ServiceError(gettext("Pick a time in the future."), field="starts_at")
     zone = timezones.zone(circle.timezone)
 
     def wall(moment: dt.datetime) -> dt.datetime:
@@ -639,7 +661,8 @@ def reschedule_session(
     ]
     if any(b <= a for a, b in itertools.pairwise(times)):
         raise ServiceError(
-            "Sessions must stay in order: pick a time before the next one.", field="starts_at"
+            gettext("Sessions must stay in order: pick a time before the next one."),
+            field="starts_at",
         )
     for target in targets:
         target.reminder_sent_at = None
@@ -688,9 +711,9 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
 @transaction.atomic
 def add_known_person(*, owner: User, program: Program, other: User) -> KnownPerson:
     if other.pk == owner.pk:
-        raise ServiceError("You cannot add yourself.", field="other")
+        raise ServiceError(gettext("You cannot add yourself."), field="other")
     if not program.enrollments.filter(user=other, status=EnrollmentStatus.ACTIVE).exists():
-        raise ServiceError("Choose an active member of this programme.", field="other")
+        raise ServiceError(gettext("Choose an active member of this programme."), field="other")
     known, _ = KnownPerson.objects.get_or_create(owner=owner, program=program, other=other)
     return known
 

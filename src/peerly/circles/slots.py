@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from peerly.core.timezones import misaligned
 from peerly.core.timezones import zone as zone_of  # UTC when empty or unknown
-from peerly.matching.availability import Intervals, local_windows_between
+from peerly.matching.availability import Intervals
+from peerly.matching.availability import local_windows_between
 
 WEEK_MINUTES = 7 * 24 * 60
 GRID = 15  # candidate starts on the quarter hour in the circle's zone

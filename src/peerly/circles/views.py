@@ -8,33 +8,48 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from peerly.accounts.models import User
 from peerly.accounts.selectors import profile_fields_for_viewer
-from peerly.circles import calendar, selectors, services
-from peerly.circles.forms import (
-    ActionStatusForm,
-    AttendanceForm,
-    BlockForm,
-    CancelForm,
-    KnownPersonForm,
-    NewActionForm,
-    PublishForm,
-    RescheduleForm,
-    SettingsForm,
-    VoteForm,
-)
-from peerly.circles.method import GUIDES, STEPS, step_minutes
-from peerly.circles.models import ActionStatus, Circle, CircleSession, SessionStatus, SlotStatus
+from peerly.circles import calendar
+from peerly.circles import selectors
+from peerly.circles import services
+from peerly.circles.forms import ActionStatusForm
+from peerly.circles.forms import AttendanceForm
+from peerly.circles.forms import BlockForm
+from peerly.circles.forms import CancelForm
+from peerly.circles.forms import KnownPersonForm
+from peerly.circles.forms import NewActionForm
+from peerly.circles.forms import PublishForm
+from peerly.circles.forms import RescheduleForm
+from peerly.circles.forms import SettingsForm
+from peerly.circles.forms import VoteForm
+from peerly.circles.method import GUIDES
+from peerly.circles.method import STEPS
+from peerly.circles.method import step_minutes
+from peerly.circles.models import ActionStatus
+from peerly.circles.models import Circle
+from peerly.circles.models import CircleSession
+from peerly.circles.models import SessionStatus
+from peerly.circles.models import SlotStatus
 from peerly.core import timezones
 from peerly.core.http import AuthedHttpRequest
-from peerly.core.viewhelpers import attempt, service_errors
-from peerly.programs.access import AccessResult, Need, access_program
+from peerly.core.pagination import paginate
+from peerly.core.viewhelpers import attempt
+from peerly.core.viewhelpers import service_errors
+from peerly.programs.access import AccessResult
+from peerly.programs.access import Need
+from peerly.programs.access import access_program
 from peerly.programs.views import kind_nav_context
 
 KIND = "circle"
@@ -238,7 +253,7 @@ def circle_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRe
     _, obj = _my_circle(request, slug, circle_id)
     form = VoteForm(request.POST, choices=[(o.pk, "") for o in obj.slot_options.all()])
     if not form.is_valid():
-        messages.error(request, "Choose among the offered slots.")
+        messages.error(request, gettext("Choose among the offered slots."))
     else:
         voted = attempt(
             request,
@@ -251,10 +266,12 @@ def circle_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRe
         if voted is not None and voted.slot_status == SlotStatus.SCHEDULED:
             messages.success(
                 request,
-                "Everyone voted: the slot is decided and the calendar invitation is on its way.",
+                gettext(
+                    "Everyone voted: the slot is decided and the calendar invitation is on its way."
+                ),
             )
         elif voted is not None:
-            messages.success(request, "Thanks, your choice is saved.")
+            messages.success(request, gettext("Thanks, your choice is saved."))
     return redirect("circles:circle", slug=slug, circle_id=circle_id)
 
 
@@ -272,7 +289,9 @@ def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> 
     with service_errors(request) as outcome:
         services.close_vote(actor=request.user, circle=obj)
     if outcome.ok:
-        messages.success(request, f"{obj.name}: slot decided, invitations sent.")
+        messages.success(
+            request, gettext("%(name)s: slot decided, invitations sent.") % {"name": obj.name}
+        )
     return redirect(back)
 
 
@@ -368,14 +387,14 @@ def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -
     members = list(session.circle.memberships.all())
     form = AttendanceForm(request.POST, choices=[(m.user_id, "") for m in members])
     if not form.is_valid():
-        messages.error(request, "Tick at least two people who are here.")
+        messages.error(request, gettext("Tick at least two people who are here."))
     else:
         with service_errors(request) as outcome:
             services.record_attendance(
                 actor=request.user, session=session, present_ids=form.cleaned_data["present"]
             )
         if outcome.ok:
-            messages.success(request, "Attendance saved; roles are set for each block.")
+            messages.success(request, gettext("Attendance saved; roles are set for each block."))
     return redirect("circles:session", slug=slug, session_id=session_id)
 
 
@@ -391,7 +410,7 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
         for i in range(NEW_ACTION_ROWS)
     ]
     if not form.is_valid() or not all(r.is_valid() for r in rows):
-        messages.error(request, "Please check the block's form.")
+        messages.error(request, gettext("Please check the block's form."))
     else:
         with service_errors(request) as outcome:
             services.save_block(
@@ -411,7 +430,9 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
                 ],
             )
         if outcome.ok:
-            messages.success(request, f"Block {block.position} saved.")
+            messages.success(
+                request, gettext("Block %(position)s saved.") % {"position": block.position}
+            )
     url = reverse("circles:session", kwargs={"slug": slug, "session_id": block.session_id})
     return redirect(f"{url}#block-{block.position}")
 
@@ -440,9 +461,9 @@ def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> Http
                 session=session,
             )
         if outcome.ok:
-            messages.success(request, "Action updated.")
+            messages.success(request, gettext("Action updated."))
     else:
-        messages.error(request, "Choose a status.")
+        messages.error(request, gettext("Choose a status."))
     if session is not None:
         return redirect("circles:session", slug=slug, session_id=session.pk)
     nxt = request.POST.get("next", "")
@@ -470,7 +491,7 @@ def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -
                 scope=form.cleaned_data["scope"],
             )
         if outcome.ok:
-            messages.success(request, "Moved; everyone gets the updated calendar.")
+            messages.success(request, gettext("Moved; everyone gets the updated calendar."))
             return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
     return _render(
         request,
@@ -495,8 +516,14 @@ def session_cancel(request: AuthedHttpRequest, slug: str, session_id: int) -> Ht
             actor=request.user, session=session, reason=form.data.get("reason", "")
         )
     if outcome.ok:
-        messages.success(request, f"Session {session.number} cancelled; everyone is told.")
+        messages.success(
+            request,
+            gettext("Session %(number)s cancelled; everyone is told.") % {"number": session.number},
+        )
     return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
+
+
+KNOWN_CHOICES = 50  # members offered at once on the known-people page (search for others)
 
 
 @login_required
@@ -505,30 +532,39 @@ def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug, need="member")
     prog = access.program
     if not access.is_member:  # private to a member's own enrolment: organisers have none
-        raise PermissionDenied("Join the programme first.")
+        raise PermissionDenied(gettext("Join the programme first."))
     known = list(selectors.list_known_people(user=request.user, program=prog))
     taken = {k.other_id for k in known}
-    candidates = [
-        (e.user_id, e.user.name)
-        for e in selectors.list_known_candidates(user=request.user, program=prog)
-        if e.user_id not in taken
-    ]
+    # Never a <select> of every member: the choices are the members matching ?q= (at most
+    # KNOWN_CHOICES of them), and on POST the one member posted, if eligible.
+    query = request.GET.get("q", "").strip()[:100]
+    pool = selectors.list_known_candidates(user=request.user, program=prog).exclude(
+        user_id__in=taken
+    )
+    if request.method == "POST":
+        posted = request.POST.get("other", "")
+        pool = pool.filter(user_id=int(posted) if posted.isdigit() and len(posted) < 19 else 0)
+    elif query:
+        pool = pool.filter(Q(user__display_name__icontains=query) | Q(user__email__iexact=query))
+    candidates = [(e.user_id, e.user.name) for e in pool[: KNOWN_CHOICES + 1]]
+    more = len(candidates) > KNOWN_CHOICES
+    candidates = candidates[:KNOWN_CHOICES]
     form = KnownPersonForm(request.POST or None, choices=candidates)
     if request.method == "POST":
         remove = request.POST.get("remove", "")
-        if remove.isdigit():
+        if remove.isdigit() and len(remove) < 19:
             services.remove_known_person(owner=request.user, program=prog, other_id=int(remove))
-            messages.success(request, "Removed.")
+            messages.success(request, gettext("Removed."))
             return redirect("circles:known", slug=slug)
         if form.is_valid():
             other = User.objects.filter(pk=form.cleaned_data["other"]).first()
             if other is None:
-                form.add_error("other", "Choose a member.")
+                form.add_error("other", gettext("Choose a member."))
             else:
                 with service_errors(request, form) as outcome:
                     services.add_known_person(owner=request.user, program=prog, other=other)
                 if outcome.ok:
-                    messages.success(request, f"Added {other.name}.")
+                    messages.success(request, gettext("Added %(name)s.") % {"name": other.name})
                     return redirect("circles:known", slug=slug)
     return _render(
         request,
@@ -537,6 +573,8 @@ def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "program": prog,
             "known": known,
             "form": form,
+            "query": query,
+            "more": more,
             "settings": selectors.get_circle_settings(program=prog),
         },
         nav="known",
@@ -563,6 +601,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     circle_settings = services.get_settings(program=prog)
     season = selectors.latest_season(program=prog)
     rows = selectors.list_circle_health(season=season, now=timezone.now()) if season else []
+    page = paginate(request, rows, per_page=50)  # totals over every circle, names for a page
     return _render(
         request,
         "circles/manage_detail.html",
@@ -570,13 +609,18 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "program": prog,
             "settings": circle_settings,
             "season": season,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "totals": selectors.season_totals(rows),
-            "members_by_circle": selectors.list_circle_members_for_organiser(season=season)
+            "members_by_circle": selectors.list_circle_members_for_organiser(
+                season=season, circle_ids=[r.circle.pk for r in page]
+            )
             if season
             else {},
             "seasons": list(prog.circle_seasons.all()),
         },
+        nav="manage",
+        is_organiser=True,
     )
 
 
@@ -592,9 +636,15 @@ def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         services.update_settings(
             actor=request.user, program=prog, values={f: form.cleaned_data[f] for f in form.fields}
         )
-        messages.success(request, "Circle settings saved.")
+        messages.success(request, gettext("Circle settings saved."))
         return redirect("circles:manage", slug=slug)
-    return _render(request, "circles/manage_settings.html", {"program": prog, "form": form})
+    return _render(
+        request,
+        "circles/manage_settings.html",
+        {"program": prog, "form": form},
+        nav="settings",
+        is_organiser=True,
+    )
 
 
 @login_required
@@ -618,11 +668,15 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 )
             if outcome.ok and created:
                 messages.success(
-                    request, f"Season {season.number} published: {season.circles.count()} circles."
+                    request,
+                    gettext("Season %(number)s published: %(count)s circles.")
+                    % {"number": season.number, "count": season.circles.count()},
                 )
             elif outcome.ok:
                 messages.info(
-                    request, f"Season {season.number} was already published; nothing changed."
+                    request,
+                    gettext("Season %(number)s was already published; nothing changed.")
+                    % {"number": season.number},
                 )
             if outcome.ok:
                 return redirect("circles:manage", slug=slug)
@@ -673,4 +727,6 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "redraw": redraw,
             "overlap": overlap,
         },
+        nav="form",
+        is_organiser=True,
     )

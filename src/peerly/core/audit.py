@@ -9,6 +9,15 @@ from django.db import models
 from peerly.core.models import AuditEvent
 
 
+def program_of(obj: models.Model) -> int | None:
+    """The id of the programme `obj` is or directly belongs to (None when neither)."""
+    from peerly.programs.models import Program
+
+    if isinstance(obj, Program):
+        return obj.pk
+    return getattr(obj, "program_id", None)
+
+
 def record(
     *,
     actor: Any,
@@ -18,7 +27,12 @@ def record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """One audit row. `program_id` defaults to the programme `obj` belongs to (the programme
+    itself, or the object's own `program` foreign key); pass it for objects that reach their
+    programme through another row (a group through its round, a session through its circle)."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if program_id is None:
+        program_id = program_of(obj)
     return AuditEvent.objects.create(
         actor=actor_obj,
         action=action,
@@ -27,4 +41,22 @@ def record(
         program_id=program_id,
         reason=reason,
         data=data or {},
+    )
+
+
+def saved(
+    obj: models.Model,
+    *,
+    actor: Any,
+    action: str,
+    update_fields: list[str] | None = None,
+    program_id: int | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The usual ending of a state change: save the (locked) row, then audit the action.
+    `update_fields=None` saves every field."""
+    obj.save(update_fields=update_fields)
+    return record(
+        actor=actor, action=action, obj=obj, program_id=program_id, reason=reason, data=data
     )

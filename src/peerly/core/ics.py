@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.conf import settings
-from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+from icalendar import Calendar
+from icalendar import Event
+from icalendar import vCalAddress
+from icalendar import vRecur
+from icalendar import vText
 
 PRODID = "-//Peerly//Peerly coaching and mentoring//EN"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest
+from django.http import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 
@@ -31,6 +32,9 @@ class PrivateCacheMiddleware:
 
 
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+# matplotlib's RDF/Dublin Core block: namespaced elements that are not valid in an SVG inlined
+# in HTML (the Nu validator reports them), and of no use to a reader.
+_METADATA_ELEMENT = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
 _STYLE_RULE = re.compile(r"\*\s*\{([^}]*)\}")
 _PROPERTY = re.compile(r"^[a-z-]+$")
@@ -54,7 +58,9 @@ def svg_without_inline_css(svg: str) -> str:
     """Rewrite an SVG (as matplotlib writes it) so a CSP without `'unsafe-inline'` styles
     renders it unchanged: `style="fill: #fff"` becomes the presentation attribute
     `fill="#fff"`, and the one `*{…}` rule of its `<style>` element moves to the root
-    `<svg>` (inherited properties). Presentation attributes are not subject to CSP."""
+    `<svg>` (inherited properties). Presentation attributes are not subject to CSP. Its
+    `<metadata>` block is dropped, so the SVG is also valid inline in an HTML page."""
+    svg = _METADATA_ELEMENT.sub("", svg)
     inherited = ""
     match = _STYLE_ELEMENT.search(svg)
     if match:

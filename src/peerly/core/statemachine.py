@@ -16,13 +16,21 @@ refusal is a `TransitionError` (a ServiceError) with a clear message and no chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from peerly.core import audit
 from peerly.core.errors import TransitionError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -33,8 +41,8 @@ class Transitions:
         table: Mapping[str, tuple[str, ...]],
         *,
         labels: type[models.TextChoices] | None = None,
-        words: Mapping[str, str] | None = None,
-        noun: str = "item",
+        words: Mapping[str, StrOrPromise] | None = None,
+        noun: StrOrPromise = "item",
     ) -> None:
         self.table = dict(table)
         self.labels = labels
@@ -63,13 +71,21 @@ class Transitions:
     def message(self, state: str, action: str) -> str:
         allowed = self.table.get(action, ())
         word = self.words.get(action, action.replace("_", " "))
-        when = " or ".join(self.label(s) for s in allowed) or "never"
-        return f"Cannot {word} this {self.noun}: it is {self.label(state)} (allowed when {when})."
+        when = _(" or ").join(self.label(s) for s in allowed) or _("never")
+        return _("Cannot %(action)s this %(noun)s: it is %(state)s (allowed when %(allowed)s).") % {
+            "action": word,
+            "noun": self.noun,
+            "state": self.label(state),
+            "allowed": when,
+        }
 
     def check(self, state: str, action: str) -> None:
         """Raise TransitionError unless `action` may start from `state`."""
         if action not in self.table:
-            raise TransitionError(f"Unknown action “{action}” for a {self.noun}.")
+            raise TransitionError(
+                _("Unknown action “%(action)s” for a %(noun)s.")
+                % {"action": action, "noun": self.noun}
+            )
         if state not in self.table[action]:
             raise TransitionError(self.message(state, action))
 

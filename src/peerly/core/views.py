@@ -2,13 +2,22 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.db import DatabaseError
+from django.db import connection
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from peerly.core.attention import collect
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.models import Job
+from peerly.core.models import JobStatus
 from peerly.programs import kinds
 from peerly.programs.models import EnrollmentStatus
 
@@ -68,3 +77,65 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.warning("healthz: the database does not answer", exc_info=True)
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+JOB_POLL_SECONDS = 2  # the page without JavaScript reloads this often while a job runs
+
+
+def _job_for_user(request: AuthedHttpRequest, job_id: int) -> Job:
+    """A job its starter may watch, and the organisers of its programme (404 for others)."""
+    from peerly.programs.access import access_for
+    from peerly.programs.models import Program
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such job.")
+    if job.created_by_id == request.user.pk or request.user.is_superuser:
+        return job
+    program = Program.objects.filter(pk=job.program_id).first() if job.program_id else None
+    if program is None:
+        raise Http404("No such job.")
+    access_for(request.user, program, need="organiser")  # 403/404 for everybody else
+    return job
+
+
+def job_state(job: Job) -> dict[str, object]:
+    """What the progress page and its JSON show."""
+    percent = round(100 * job.done / job.total) if job.total else None
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": percent,
+        "finished": job.is_finished,
+        "url": str(job.result.get("url", "")) if job.status == JobStatus.DONE else "",
+        "message": str(job.result.get("message", "")),
+        "error": job.error,
+        "back_url": str(job.params.get("back_url", "")),
+        "title": str(job.params.get("title", "")) or _("Working"),
+    }
+
+
+@login_required
+def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
+    """A background job's progress. JSON with `?format=json` (static/peerly/job-progress.js
+    polls it); otherwise a page that reloads itself (<meta refresh>) until the job is done,
+    then sends the organiser to the result with the job's message."""
+    job = _job_for_user(request, job_id)
+    state = job_state(job)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(state)
+        response["Cache-Control"] = "no-store"
+        return response
+    if job.status == JobStatus.DONE and state["url"]:
+        if state["message"]:
+            messages.success(request, str(state["message"]))
+        return redirect(str(state["url"]))
+    return render(
+        request,
+        "core/job_detail.html",
+        {"job": job, "state": state, "poll_seconds": JOB_POLL_SECONDS},
+    )

@@ -13,10 +13,13 @@ date in the member's zone) and :func:`common_intervals`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
 from .types import Availability
 
@@ -30,6 +33,7 @@ _WINDOW_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)  # the same few hundred windows come back row after row
 def parse_window(text: str) -> tuple[int, int, int]:
     """Parse ``"Mon 09:00-12:00"`` into ``(weekday 0-6, start_min, end_min)``.
 
@@ -53,6 +57,7 @@ def parse_window(text: str) -> tuple[int, int, int]:
     return DAYS.index(day), start, end
 
 
+@functools.lru_cache(maxsize=1024)  # ZoneInfo keeps only 8 zones strongly: more get reloaded
 def get_zone(name: str) -> ZoneInfo:
     """Return the IANA zone or raise ``ValueError('unknown time zone ...')``."""
     try:
@@ -110,16 +115,21 @@ def local_windows_to_utc(
     which only suits "what does this look like now" displays.  To plan real dates, use
     :func:`local_windows_between`, which converts date by date.
     """
-    zone = get_zone(tz)
-    ref = reference or dt.datetime.now(dt.UTC).date()
-    noon = dt.datetime(ref.year, ref.month, ref.day, 12, tzinfo=zone)
-    offset = noon.utcoffset() or dt.timedelta(0)
-    offset_minutes = int(offset.total_seconds() // 60)
+    offset_minutes = _offset_minutes(tz, reference or dt.datetime.now(dt.UTC).date())
     shifted = []
     for weekday, start, end in windows:
         base = weekday * DAY_MINUTES - offset_minutes
         shifted.append((base + start, base + end))
     return normalize(shifted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset_minutes(tz: str, ref: dt.date) -> int:
+    """The zone's UTC offset at noon on ``ref``, in minutes."""
+    zone = get_zone(tz)
+    noon = dt.datetime(ref.year, ref.month, ref.day, 12, tzinfo=zone)
+    offset = noon.utcoffset() or dt.timedelta(0)
+    return int(offset.total_seconds() // 60)
 
 
 Intervals = tuple[tuple[dt.datetime, dt.datetime], ...]
@@ -228,10 +238,23 @@ def common_windows(*availabilities: Sequence[tuple[int, int]]) -> Availability:
     result: Availability = FULL_WEEK
     for availability in availabilities:
         if availability:
+            if result is FULL_WEEK and _within_week(availability):
+                result = tuple(availability)  # the week's intersection with it: itself
+                continue
             result = _intersect(result, tuple(availability))
             if not result:
                 return ()
     return result
+
+
+def _within_week(windows: Sequence[tuple[int, int]]) -> bool:
+    """Sorted, disjoint and inside the week (what :func:`normalize` returns)."""
+    prev = 0
+    for s, e in windows:
+        if s < prev or e <= s:
+            return False
+        prev = e
+    return prev <= WEEK_MINUTES
 
 
 def overlap_minutes(*availabilities: Sequence[tuple[int, int]]) -> int:

@@ -11,26 +11,22 @@ from pathlib import Path
 from typing import NoReturn
 
 from .groups import form_groups
-from .io import (
-    InputError,
-    read_history,
-    read_members,
-    read_mentees,
-    read_mentors,
-    read_scores,
-    write_csv,
-    write_json,
-)
+from .io import InputError
+from .io import read_history
+from .io import read_members
+from .io import read_mentees
+from .io import read_mentors
+from .io import read_scores
+from .io import write_csv
+from .io import write_json
 from .mentors import assign_mentors
-from .types import (
-    MAX_GROUP_SIZE,
-    METHODS,
-    MIN_GROUP_SIZE,
-    STRATEGIES,
-    TEAM_RULES,
-    GroupOptions,
-    MentorOptions,
-)
+from .types import MAX_GROUP_SIZE
+from .types import METHODS
+from .types import MIN_GROUP_SIZE
+from .types import STRATEGIES
+from .types import TEAM_RULES
+from .types import GroupOptions
+from .types import MentorOptions
 
 MAX_ROUNDS = 10_000
 
@@ -158,7 +154,8 @@ def _groups(args: argparse.Namespace, started: float) -> str:
     write_csv(args.out, ("round", "group", "member_id"), rows)
     total = result.season_metrics
     return (
-        f"{len(result.rounds)} round(s) from {first.round}: {total['groups']} groups, "
+        f"{len(result.rounds)} round{'' if len(result.rounds) == 1 else 's'} "
+        f"from {first.round}: {total['groups']} groups, "
         f"{len(members)} members, {total['repeat_pairs']} repeat pairs "
         f"({total['excess_repeat_pairs']} excess), "
         f"{sum(len(p.unmatched) for p in result.rounds)} unmatched -> {args.out}"

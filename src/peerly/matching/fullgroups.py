@@ -29,12 +29,20 @@ import time
 from collections.abc import Sequence
 from types import MappingProxyType
 
-from .availability import common_windows, longest_window, overlap_minutes
-from .groups import explain_groups, form_groups
+from .availability import common_windows
+from .availability import longest_window
+from .availability import overlap_minutes
+from .groups import explain_groups
+from .groups import form_groups
 from .history import last_round
 from .metrics import round_metrics
 from .scoring import Problem
-from .types import GroupingResult, GroupOptions, Member, PastGroup, RoundPlan, Unmatched
+from .types import GroupingResult
+from .types import GroupOptions
+from .types import Member
+from .types import PastGroup
+from .types import RoundPlan
+from .types import Unmatched
 
 PAIR_CHECK_LIMIT = 1500  # members; above this the engine alone finds the isolated ones
 ISOLATED = ("no_common_availability", "no slot in common with anybody")

@@ -11,13 +11,26 @@ from types import MappingProxyType
 import numpy as np
 
 from . import designs
-from .availability import FULL_WEEK, WEEK_MINUTES, common_windows, overlap_minutes
+from .availability import FULL_WEEK
+from .availability import WEEK_MINUTES
+from .availability import common_windows
+from .availability import overlap_minutes
 from .history import last_round
-from .metrics import group_pairs, round_metrics, season_metrics
-from .scoring import COMPONENTS, Problem
+from .metrics import group_pairs
+from .metrics import round_metrics
+from .metrics import season_metrics
+from .scoring import COMPONENTS
+from .scoring import Problem
 from .season import improve_season
-from .solver import Reasons, solve_round
-from .types import Group, GroupingResult, GroupOptions, Member, PastGroup, RoundPlan, Unmatched
+from .solver import Reasons
+from .solver import solve_round
+from .types import Group
+from .types import GroupingResult
+from .types import GroupOptions
+from .types import Member
+from .types import PastGroup
+from .types import RoundPlan
+from .types import Unmatched
 
 Plan = tuple[list[list[int]], Reasons]
 SEQUENTIAL_LIMIT = 60_000  # members x rounds solved one round at a time before designs win
@@ -345,10 +358,9 @@ def explain_groups(problem: Problem, groups: Sequence[Sequence[int]]) -> list[Gr
                 repeats = [
                     (ids[x], ids[y]) for x, y in group_pairs(group) if problem.history.met(x, y)
                 ]
-            avails = [problem.avail[i] for i in group]
-            if any(avails):
-                windows = common_windows(*avails)
-                hours = round(overlap_minutes(*avails) / 60, 4)
+            if any(problem.avail[i] for i in group):
+                windows = problem.common(group)
+                hours = round(sum(e - s for s, e in windows) / 60, 4)
             else:
                 windows, hours = FULL_WEEK, round(WEEK_MINUTES / 60, 4)
             interest_sets = [problem.interests[i] for i in group]

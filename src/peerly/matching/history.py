@@ -9,7 +9,9 @@ any history (a table or plain ``PastGroup`` objects) into the same arrays, so th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import overload
 
 import numpy as np

@@ -14,7 +14,11 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -23,9 +27,15 @@ import numpy as np
 
 from peerly.core.csvsafe import safe_row
 
-from .availability import get_zone, local_windows_to_utc, parse_window
+from .availability import get_zone
+from .availability import local_windows_to_utc
+from .availability import parse_window
 from .history import HistoryTable
-from .types import Availability, Member, Mentee, Mentor, PastGroup
+from .types import Availability
+from .types import Member
+from .types import Mentee
+from .types import Mentor
+from .types import PastGroup
 
 MAX_BYTES = 512 * 1024 * 1024
 

@@ -11,14 +11,21 @@ import datetime as dt
 import heapq
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from types import MappingProxyType
 
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow
+from ortools.graph.python import max_flow
+from ortools.graph.python import min_cost_flow
 
-from .availability import get_zone, overlap_minutes
-from .types import Assignment, AssignmentResult, Mentee, Mentor, MentorOptions
+from .availability import get_zone
+from .availability import overlap_minutes
+from .types import Assignment
+from .types import AssignmentResult
+from .types import Mentee
+from .types import Mentor
+from .types import MentorOptions
 
 W_SKILLS, W_GOALS, W_TIME = 0.6, 0.2, 0.2
 OVERLAP_TARGET_HOURS = 4.0
@@ -566,7 +573,8 @@ def _assignments(
             else:
                 reason = "no_capacity"
                 detail = (
-                    f"{len(scores.mentors[i])} suitable mentor(s), all places taken by "
+                    f"{len(scores.mentors[i])} suitable "
+                    f"mentor{'' if len(scores.mentors[i]) == 1 else 's'}, all places taken by "
                     "better-scoring or earlier-preferred mentees"
                 )
         elif reason == "no_shared_language":

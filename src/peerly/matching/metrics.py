@@ -9,7 +9,10 @@ from collections.abc import Sequence
 import numpy as np
 import rustworkx as rx
 
-from .availability import WEEK_MINUTES, overlap_minutes
+from .augment import adjacency
+from .augment import matching_size
+from .augment import maximum_matching
+from .availability import WEEK_MINUTES
 from .scoring import Problem
 
 EXACT_UNAVOIDABLE_LIMIT = 3000  # members; above this the lower bound is reported
@@ -35,7 +38,7 @@ def round_metrics(
     avail = problem.avail
     week = WEEK_MINUTES / 60  # nobody in the group states availability
     overlaps = [
-        overlap_minutes(*(avail[i] for i in g)) / 60 if any(avail[i] for i in g) else week
+        sum(e - s for s, e in problem.common(g)) / 60 if any(avail[i] for i in g) else week
         for g in groups
     ]
     violations = sum(1 for g in groups if problem.group_violations(g) or len(g) < 2)
@@ -68,7 +71,10 @@ def unavoidable_repeats(
     """Lower bound on repeated pairs any valid partition must contain: (value, is_exact).
 
     Size 2 (exact up to a few thousand members): sum over the components of the feasible
-    graph of floor(|C|/2) minus the maximum matching among never-met feasible pairs.
+    graph of floor(|C|/2) (the exact maximum matching when the round's groups fall short of
+    it) minus the maximum matching among never-met feasible pairs; when the
+    round repeats more than that, the exact minimum over maximum-cardinality pairings (the
+    engine's objective: nobody left out who could be paired), which can be larger.
     Size k >= 3 (or large populations): ceil(sum_i max(0, (s_min - 1) - d_i) / 2), where d_i is
     the number of never-met feasible partners of member i and s_min the smallest group size
     used; every member needs s_min - 1 group mates and each repeated pair serves two members.
@@ -88,12 +94,37 @@ def unavoidable_repeats(
     count, labels = connected_components(csr_matrix(feasible), directed=False)
     sizes = np.bincount(labels, minlength=count)
     upper = int(sum(int(s) // 2 for s in sizes))
-    rows, cols = np.nonzero(np.triu(never_met, 1))
+    # the maximum matching of the never-met pairs, grown from the new pairs of this round
+    start: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for g in groups:
+        for a, b in group_pairs(g):
+            if never_met[a, b] and a not in taken and b not in taken:
+                start.append((a, b))
+                taken.update((a, b))
+    mate = maximum_matching(adjacency(never_met), start)
+    placed = [pq for g in groups for pq in group_pairs(g)[:1] if feasible[pq]]
+    if len(placed) < upper:  # the component bound overstates the most pairs: use the exact
+        upper = matching_size(maximum_matching(adjacency(feasible), placed))
+    bound = max(0, upper - matching_size(mate))
+    if repeats <= bound:
+        return bound, True
+    # That count assumes everybody can be paired off within a component while the new pairs
+    # form a maximum matching of their own; when the two do not fit together (members who have
+    # met every feasible partner, chains of them), the exact minimum is larger: the fewest
+    # repeated pairs of any maximum-cardinality pairing.  Small integer weights (2 for a new
+    # pair, 1 for a repeat) keep the blossom solver on the whole feasible graph quick.
+    if problem.fewest_pair_repeats is not None:  # the solver computed it exactly already
+        return problem.fewest_pair_repeats, True
+    rows, cols = np.nonzero(np.triu(feasible, 1))
     graph = rx.PyGraph()
     graph.add_nodes_from(range(n))
-    graph.add_edges_from_no_data(list(zip(rows.tolist(), cols.tolist(), strict=False)))
-    matching = rx.max_weight_matching(graph, max_cardinality=True)
-    return max(0, upper - len(matching)), True
+    fresh = never_met[rows, cols]
+    graph.add_edges_from(
+        list(zip(rows.tolist(), cols.tolist(), (1 + fresh).astype(int).tolist(), strict=True))
+    )
+    best = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    return sum(1 for a, b in best if not never_met[a, b]), True
 
 
 def _degree_bound(

@@ -13,9 +13,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .availability import WEEK_MINUTES, common_windows, longest_window
-from .history import concat_arrays, group_pairs_arrays, history_arrays
-from .types import GroupOptions, Member, PastGroup
+from .availability import WEEK_MINUTES
+from .availability import common_windows
+from .availability import longest_window
+from .history import concat_arrays
+from .history import group_pairs_arrays
+from .history import history_arrays
+from .types import GroupOptions
+from .types import Member
+from .types import PastGroup
 
 REPEAT_BASE = 50.0  # every earlier meeting costs at least this: more than all bonuses together
 REPEAT_RECENT = 50.0  # plus this, decaying with age
@@ -29,6 +35,7 @@ STRATEGY_WEIGHTS: dict[str, dict[str, float]] = {
     "familiar": {"familiar": 8.0, "overlap": 2.0, "interests": 2.0, "jitter": 1.0},
     "random": {"familiar": 0.0, "overlap": 0.0, "interests": 0.0, "jitter": 20.0},
 }
+FULL_MATRIX_LIMIT = 3000  # members: up to this the all-members pair matrix is kept
 COMPONENTS = ("novelty", "team", "familiar", "overlap", "interests", "jitter")
 _MASK = (1 << 64) - 1
 
@@ -197,6 +204,14 @@ class Problem:
         self.history = self._index_history(history, extra_history)
         self._adjacency: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._slot_cache: dict[tuple[int, ...], bool] = {}
+        self._flat_windows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._alone: np.ndarray | None = None
+        self._masks: list[int] | None = None
+        self._full_matrix: tuple[np.ndarray, np.ndarray] | None = None
+        # fewest repeated pairs of any maximum-cardinality pairing, when the solver found it
+        self.fewest_pair_repeats: int | None = None
+        self._common_cache: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+        self._alone_time = np.zeros(0, dtype=bool)
         self.has_rules = bool(
             any(self.dnp)
             or self.has_lang.any()
@@ -274,11 +289,88 @@ class Problem:
         opts = self.options
         if not (opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0):
             return True
-        common = common_windows(*avails)
+        return self._common_ok(common_windows(*avails))
+
+    def _common_ok(self, common: tuple[tuple[int, int], ...]) -> bool:
+        opts = self.options
+        if not (opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0):
+            return True
         minutes = sum(e - s for s, e in common)
         if minutes + 1e-9 < opts.min_overlap_hours * 60:
             return False
         return not (opts.min_slot_minutes > 0 and longest_window(common) < opts.min_slot_minutes)
+
+    def alone(self) -> np.ndarray:
+        """Members who cannot share a group with anybody, by a rule about themselves alone:
+        stated availability shorter than the required overlap (or slot), or languages nobody
+        else speaks (while everybody else states languages).  Cached."""
+        if self._alone is None:
+            self._alone_time = self._alone_by_time()
+            self._alone = self._alone_time | self._alone_by_language()
+        return self._alone
+
+    def _alone_by_time(self) -> np.ndarray:
+        opts = self.options
+        out = np.zeros(self.n, dtype=bool)
+        if self.any_avail and (opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0):
+            ptr, starts, ends = self._windows()
+            owner = np.repeat(np.arange(self.n), np.diff(ptr))
+            minutes = np.bincount(owner, weights=ends - starts, minlength=self.n)
+            short = minutes + 1e-9 < opts.min_overlap_hours * 60
+            if opts.min_slot_minutes > 0:
+                short |= np.array([longest_window(a) for a in self.avail]) < opts.min_slot_minutes
+            out |= self.has_avail & short
+        return out
+
+    def _alone_by_language(self) -> np.ndarray:
+        if not (self.n and self.has_lang.all()):
+            return np.zeros(self.n, dtype=bool)
+        speakers = self.lang_matrix.sum(axis=0)
+        return np.asarray((self.lang_matrix * speakers).max(axis=1) <= 1)
+
+    def infeasible_reasons(self, x: int) -> np.ndarray:
+        """:meth:`pair_infeasible_reason` of ``x`` with every member, as an array of codes
+        (``''`` when feasible; ``x`` itself is ``'self'``).  Vectorised over the members."""
+        n = self.n
+        out = np.full(n, "", dtype=object)
+        opts = self.options
+        if opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0:
+            self.alone()
+            if self._alone_time[x]:
+                out[:] = "no_common_availability"
+            else:
+                minutes = self._overlap_row(x)
+                bad = minutes + 1e-9 < opts.min_overlap_hours * 60
+                if opts.min_slot_minutes > 0:
+                    for j in np.flatnonzero(~bad).tolist():
+                        bad[j] = not self._availability_ok((self.avail[x], self.avail[j]))
+                out[bad] = "no_common_availability"
+        if self.langs[x]:
+            lm = self.lang_matrix
+            clash = ((lm @ lm[x]) == 0) & self.has_lang
+            out[clash] = "no_shared_language"
+        if self.dnp[x]:
+            out[sorted(self.dnp[x])] = "do_not_pair"
+        out[x] = "self"
+        return out
+
+    def _overlap_row(self, x: int) -> np.ndarray:
+        """Weekly overlap minutes of ``x`` with every member (exact, vectorised)."""
+        ptr, starts, ends = self._windows()
+        own = list(self.avail[x])
+        counts = np.diff(ptr)
+        if not own:  # no constraint: the other member's availability (or the whole week)
+            owner = np.repeat(np.arange(self.n), counts)
+            minutes = np.bincount(owner, weights=ends - starts, minlength=self.n)
+            minutes[counts == 0] = WEEK_MINUTES
+            return minutes
+        shared = np.zeros(len(starts))
+        for s, e in own:
+            shared += np.clip(np.minimum(ends, e) - np.maximum(starts, s), 0, None)
+        owner = np.repeat(np.arange(self.n), counts)
+        minutes = np.bincount(owner, weights=shared, minlength=self.n)
+        minutes[counts == 0] = sum(e - s for s, e in own)
+        return minutes
 
     def group_violations(self, group: Sequence[int]) -> list[str]:
         """Reason codes of the hard rules a group breaks (empty list = valid)."""
@@ -293,9 +385,36 @@ class Problem:
         with_lang = [self.langs[i] for i in members if self.langs[i]]
         if len(with_lang) > 1 and not frozenset.intersection(*with_lang):
             out.append("no_shared_language")
-        if not self._availability_ok([self.avail[i] for i in members]):
-            out.append("no_common_availability")
+        opts = self.options
+        if opts.min_slot_minutes > 0:
+            if not self._common_ok(self.common(members)):
+                out.append("no_common_availability")
+        elif opts.min_overlap_hours > 0:
+            masks = self._minute_masks()
+            shared = masks[members[0]]
+            for i in members[1:]:
+                shared &= masks[i]
+            if shared.bit_count() + 1e-9 < opts.min_overlap_hours * 60:
+                out.append("no_common_availability")
         return out
+
+    def _minute_masks(self) -> list[int]:
+        """Each member's week as a 10,080-bit integer (bit m: free at minute m), so that the
+        shared minutes of a group are one ``&`` per member and a popcount; no stated
+        availability is every bit."""
+        if self._masks is None:
+            week = (1 << WEEK_MINUTES) - 1
+            masks = []
+            for av in self.avail:
+                if not av:
+                    masks.append(week)
+                    continue
+                mask = 0
+                for s, e in av:
+                    mask |= ((1 << (e - s)) - 1) << s
+                masks.append(mask)
+            self._masks = masks
+        return self._masks
 
     def group_ok(self, group: Sequence[int]) -> bool:
         key = tuple(sorted(group))
@@ -376,17 +495,7 @@ class Problem:
         overlap = np.zeros(count)
         if w["overlap"]:
             if self.any_avail:
-                avail = self.avail
-                hours = (
-                    np.array(
-                        [
-                            sum(e - s for s, e in common_windows(avail[x], avail[y]))
-                            for x, y in zip(i.tolist(), j.tolist(), strict=True)
-                        ],
-                        dtype=np.float64,
-                    )
-                    / 60
-                )
+                hours = self.pair_overlap_minutes(i, j) / 60
             else:
                 hours = np.full(count, WEEK_MINUTES / 60)
             overlap = w["overlap"] * np.minimum(hours, OVERLAP_CAP_HOURS) / OVERLAP_CAP_HOURS
@@ -423,7 +532,19 @@ class Problem:
         """Weights and pair feasibility for the members ``idx`` (sorted index array).
 
         Returns ``(weight, feasible)``, both ``len(idx) x len(idx)``; the diagonal is infeasible.
+        The matrices of all members (one block, then the round's metrics) are kept, read-only.
         """
+        whole = len(idx) == self.n and self.n <= FULL_MATRIX_LIMIT
+        if whole and self._full_matrix is not None:
+            return self._full_matrix
+        weight, feasible = self._pair_matrix(idx)
+        if whole:
+            weight.setflags(write=False)
+            feasible.setflags(write=False)
+            self._full_matrix = (weight, feasible)
+        return weight, feasible
+
+    def _pair_matrix(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         opts, w = self.options, self.weights
         size = len(idx)
         team = self.team[idx]
@@ -502,25 +623,72 @@ class Problem:
         np.fill_diagonal(feasible, False)
         return weight, feasible
 
+    def common(self, group: Sequence[int]) -> tuple[tuple[int, int], ...]:
+        """:func:`common_windows` of a group's members, memoised (explanations, metrics and
+        the rule checks all ask for the same groups)."""
+        key = tuple(sorted(group))
+        got = self._common_cache.get(key)
+        if got is None:
+            got = common_windows(*(self.avail[i] for i in key))
+            if len(self._common_cache) < 2_000_000:
+                self._common_cache[key] = got
+        return got
+
+    def pair_overlap_minutes(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Weekly overlap minutes of the pairs ``(i[t], j[t])`` (exact; vectorised)."""
+        ptr, starts, ends = self._windows()
+        ci, cj = ptr[i + 1] - ptr[i], ptr[j + 1] - ptr[j]
+        combos = ci * cj
+        total = int(combos.sum())
+        owner = np.repeat(np.arange(len(i)), combos)
+        step = np.arange(total) - np.repeat(np.cumsum(combos) - combos, combos)
+        width = np.repeat(cj, combos)
+        wa = np.repeat(ptr[i], combos) + step // np.maximum(width, 1)
+        wb = np.repeat(ptr[j], combos) + step % np.maximum(width, 1)
+        shared = np.minimum(ends[wa], ends[wb]) - np.maximum(starts[wa], starts[wb])
+        minutes = np.bincount(owner, weights=np.maximum(shared, 0), minlength=len(i))
+        alone = np.bincount(
+            np.repeat(np.arange(self.n), np.diff(ptr)), weights=ends - starts, minlength=self.n
+        )
+        minutes = np.where(ci == 0, alone[j], minutes)
+        minutes = np.where(cj == 0, alone[i], minutes)
+        return np.where((ci == 0) & (cj == 0), float(WEEK_MINUTES), minutes)
+
+    def _windows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every member's windows as flat arrays: ``start[ptr[i]:ptr[i + 1]]`` and ``end``."""
+        if self._flat_windows is None:
+            counts = np.array([len(a) for a in self.avail], dtype=np.int64)
+            ptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(counts, out=ptr[1:])
+            flat = np.array(
+                [x for av in self.avail for win in av for x in win], dtype=np.int64
+            ).reshape(-1, 2)
+            self._flat_windows = (ptr, flat[:, 0].copy(), flat[:, 1].copy())
+        return self._flat_windows
+
     def overlap_matrix(self, idx: np.ndarray) -> np.ndarray:
-        """Exact pairwise weekly overlap minutes via elementary intervals."""
+        """Exact pairwise weekly overlap minutes via elementary intervals.
+
+        A member's windows are disjoint, so each row of ``cover`` is 0/1 over the elementary
+        intervals of the block; the products are whole minutes (< 2**24), exact in float32.
+        """
         size = len(idx)
-        avails = [self.avail[i] for i in idx.tolist()]
-        if not any(avails):
+        ptr, starts, ends = self._windows()
+        first, counts = ptr[idx], ptr[idx + 1] - ptr[idx]
+        total = int(counts.sum())
+        if not total:
             return np.full((size, size), float(WEEK_MINUTES))
-        bounds = sorted({0, WEEK_MINUTES} | {x for av in avails for win in av for x in win})
-        edges = np.array(bounds, dtype=np.int64)
-        lengths = np.diff(edges).astype(np.float64)
-        cover = np.zeros((size, len(lengths)), dtype=np.float64)
-        for p, av in enumerate(avails):
-            if not av:
-                cover[p, :] = 1.0
-                continue
-            for s, e in av:
-                a = int(np.searchsorted(edges, s))
-                b = int(np.searchsorted(edges, e))
-                cover[p, a:b] = 1.0
-        return (cover * lengths) @ cover.T
+        rows = np.repeat(np.arange(size), counts)
+        flat = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+        s, e = starts[flat], ends[flat]
+        edges = np.unique(np.concatenate([[0, WEEK_MINUTES], s, e]))
+        lengths = np.diff(edges).astype(np.float32)
+        steps = np.zeros((size, len(edges)), dtype=np.int32)
+        np.add.at(steps, (rows, np.searchsorted(edges, s)), 1)
+        np.add.at(steps, (rows, np.searchsorted(edges, e)), -1)
+        cover = np.cumsum(steps[:, :-1], axis=1, dtype=np.int32).astype(np.float32)
+        cover[counts == 0, :] = 1.0  # no windows: no constraint, available all week
+        return ((cover * lengths) @ cover.T).astype(np.float64)
 
     def slot_ok_pair(self, i: int, j: int) -> bool:
         """The min-slot rule needs contiguous windows: checked exactly, pair by pair."""

@@ -1,10 +1,13 @@
 """One round of group formation on a :class:`~peerly.matching.scoring.Problem`.
 
-* size 2: maximum-weight matching (Edmonds' blossom, rustworkx) with maximum cardinality on
-  a candidate graph (every feasible pair for small blocks, otherwise each member's best
-  candidates plus every never-met pair of members who have few left); left-over members join
-  the pair that gains most, making a group of three.  Large populations are cut into random
-  blocks that are solved one by one.
+* size 2: maximum-weight matching (Edmonds' blossom, rustworkx) with maximum cardinality and
+  lexicographic weights (fewest repeats first, then score) on a sparse candidate graph,
+  repaired locally and certified against the exact repeat minimum (see :func:`_match_block`);
+  left-over members join the pair that gains most, making a group of three.  Large
+  populations are cut into random blocks that are solved one by one.
+* members who cannot share a group with anybody by a rule of their own (availability shorter
+  than the required overlap, a language nobody else speaks) never enter the search: they are
+  reported unmatched straight away, with a reason computed with arrays, not pair by pair.
 * size 3-8: randomised greedy construction plus swap local search with a slowly cooling
   acceptance threshold, in blocks of a few hundred members.
 
@@ -14,18 +17,29 @@ Groups are returned as lists of member indices; unmatched members come with a re
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import rustworkx as rx
 
-from .scoring import W_FAIR, Problem
+from .augment import adjacency
+from .augment import matching_size
+from .augment import maximum_matching
+from .scoring import W_FAIR
+from .scoring import Problem
+from .scoring import _mix_array
 from .sizes import plan_sizes
 
 PAIR_DENSE_LIMIT = 2500  # up to this many members: one block for pairs
 PAIR_BLOCK = 512
 PAIR_ALL_EDGES = 400  # up to this block size every feasible pair is an edge
 PAIR_TOP_K = 12
+PAIR_EXACT_LIMIT = 3000  # members of a block: above, repeats are certified by the bound only
+PAIR_RANDOM_K = 4  # pseudo-random never-met candidates per member, beside the best
+PAIR_REGION_PARTNERS = 48  # feasible partners of a left-over member in its repair region
+PAIR_REPAIR_ROUNDS = 3  # re-solves of a block around left-over members and repeats
 GROUP_DENSE_LIMIT = 600  # up to this many members: one block for k >= 3
 GROUP_BLOCK = 300
 HARD = 1e6
@@ -38,10 +52,12 @@ def solve_round(problem: Problem, rng: np.random.Generator) -> tuple[list[list[i
     """Partition ``problem``'s members; returns (groups of indices, {index: (reason, detail)})."""
     if problem.n == 0:
         return [], {}
+    alone = problem.alone()
+    pool = np.flatnonzero(~alone)
     if problem.k == 2:
-        groups, left = _solve_pairs(problem, rng)
+        groups, left = _solve_pairs(problem, pool, rng)
     else:
-        groups, left = _solve_groups(problem, rng)
+        groups, left = _solve_groups(problem, pool, rng)
     unmatched: Reasons = {}
     for x in sorted(left, key=lambda i: (-int(problem.priority[i]), i)):
         target = _best_insertion(problem, x, groups, rng)
@@ -49,9 +65,11 @@ def solve_round(problem: Problem, rng: np.random.Generator) -> tuple[list[list[i
             unmatched[x] = unmatched_reason(problem, x)
         else:
             groups[target].append(x)
+    for x in np.flatnonzero(alone).tolist():  # no group can take them: no need to try
+        unmatched[x] = unmatched_reason(problem, x)
     if problem.k == 2:
         _polish_odd_groups(problem, groups, rng)
-    return [sorted(g) for g in groups], unmatched
+    return [sorted(g) for g in groups], dict(sorted(unmatched.items()))
 
 
 def group_score(problem: Problem, group: Sequence[int]) -> float:
@@ -63,6 +81,10 @@ def group_score(problem: Problem, group: Sequence[int]) -> float:
         for b in group[i + 1 :]:
             total += sum(problem.pair_components(a, b).values())
     return total
+
+
+def _repeats(problem: Problem, group: Sequence[int]) -> int:
+    return sum(problem.history.met(a, b) for i, a in enumerate(group) for b in group[i + 1 :])
 
 
 def _polish_odd_groups(problem: Problem, groups: list[list[int]], rng: np.random.Generator) -> None:
@@ -79,12 +101,15 @@ def _polish_odd_groups(problem: Problem, groups: list[list[int]], rng: np.random
             improved = False
             for o in others:
                 base = group_score(problem, groups[t]) + group_score(problem, groups[o])
+                repeats = _repeats(problem, groups[t]) + _repeats(problem, groups[o])
                 best: tuple[float, int, int] | None = None
                 for i in range(len(groups[t])):
                     for j in range(len(groups[o])):
                         gt, go = list(groups[t]), list(groups[o])
                         gt[i], go[j] = go[j], gt[i]
                         gain = group_score(problem, gt) + group_score(problem, go) - base
+                        if _repeats(problem, gt) + _repeats(problem, go) > repeats:
+                            continue  # never trade a new pair for a repeated one
                         if gain > 1e-9 and (best is None or gain > best[0]):
                             best = (gain, i, j)
                 if best is not None:
@@ -105,9 +130,11 @@ def _blocks(n: int, block: int, multiple: int, rng: np.random.Generator) -> list
     return out
 
 
-def _solve_pairs(problem: Problem, rng: np.random.Generator) -> tuple[list[list[int]], list[int]]:
-    n = problem.n
-    blocks = [np.arange(n)] if n <= PAIR_DENSE_LIMIT else _blocks(n, PAIR_BLOCK, 2, rng)
+def _solve_pairs(
+    problem: Problem, pool: np.ndarray, rng: np.random.Generator
+) -> tuple[list[list[int]], list[int]]:
+    n = len(pool)
+    blocks = [pool] if n <= PAIR_DENSE_LIMIT else [pool[b] for b in _blocks(n, PAIR_BLOCK, 2, rng)]
     groups: list[list[int]] = []
     left: list[int] = []
     for block in blocks:
@@ -115,8 +142,17 @@ def _solve_pairs(problem: Problem, rng: np.random.Generator) -> tuple[list[list[
         groups.extend(pairs)
         left.extend(rest)
     if len(blocks) > 1 and len(left) > 1:
-        pairs, left = _match_block(problem, np.array(sorted(left), dtype=np.int64))
-        groups.extend(pairs)
+        again = np.array(sorted(left), dtype=np.int64)
+        left = []
+        parts: list[np.ndarray] = (
+            [again]
+            if len(again) <= PAIR_DENSE_LIMIT
+            else list(np.array_split(again, -(-len(again) // PAIR_DENSE_LIMIT)))
+        )
+        for part in parts:
+            pairs, more = _match_block(problem, part)
+            groups.extend(pairs)
+            left.extend(more)
     return groups, left
 
 
@@ -127,41 +163,267 @@ def _node_bonus(problem: Problem, block: np.ndarray) -> np.ndarray:
 
 
 def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], list[int]]:
+    """A maximum-cardinality matching of one block that repeats as few pairs as it can.
+
+    Edge weights are lexicographic: among the matchings of maximum cardinality, the most
+    never-met pairs, then the best score (a never-met pair outweighs the score of a whole
+    matching), so no soft preference ever buys a repeated pair.
+
+    The candidate graph is sparse and holds never-met pairs only (each member's best, plus all
+    of those who have few), so the blossom solver sees one band of weights and runs as fast as
+    in a first round.  When a member is left over (or a pair repeats), a maximum matching of
+    the block's never-met pairs is grown from the solver's own by augmenting paths
+    (:mod:`~peerly.matching.augment`); the members where it differs, the left-over members with
+    their feasible partners, and those partners' mates are re-solved on all their feasible
+    pairs (a small region, a few times at most; never the dense graph).  Finally
+    :func:`_fewest_repeats` certifies or restores the fewest repeats.
+    """
     size = len(block)
     if size < 2:
         return [], block.tolist()
     weight, feasible = problem.pair_matrix(block)
     bonus = _node_bonus(problem, block)
     never_met = feasible & (weight >= 0)
+    degree = feasible.sum(axis=1)
     if size <= PAIR_ALL_EDGES:
         chosen = np.triu(feasible, 1)
     else:
-        masked = np.where(feasible, weight, -np.inf)
+        # never-met pairs only: with every weight in one band the blossom solver is as quick
+        # as in a first round; repeated pairs come in through the repair below, where needed
+        masked = np.where(never_met, weight, -np.inf)
         k = min(PAIR_TOP_K, size - 1)
         top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
         chosen = np.zeros((size, size), dtype=bool)
         np.put_along_axis(chosen, top, True, axis=1)
+        # plus a few pseudo-random never-met partners each (by the pairs' jitter keys, so the
+        # same for a seed): without them everybody's best are the same few members (those
+        # free all week, say) and the graph has no room for everybody else
+        keys = problem.keys[block]
+        shuffle = np.where(never_met, _mix_array(keys[:, None] ^ keys[None, :]), np.uint64(0))
+        spread = min(PAIR_RANDOM_K, size - 1)
+        picks = np.argpartition(shuffle, size - spread, axis=1)[:, size - spread :]
+        np.put_along_axis(chosen, picks, True, axis=1)
         few = never_met.sum(axis=1) <= 2 * PAIR_TOP_K
         chosen[few] |= never_met[few]
-        chosen = (chosen | chosen.T) & feasible
+        chosen = (chosen | chosen.T) & never_met
         chosen = np.triu(chosen, 1)
-    pairs, left = _run_matching(problem, block, weight, bonus, chosen)
-    repeats = any(weight[p, q] < 0 for p, q in pairs)
-    if size > PAIR_ALL_EDGES and (repeats or len(left) > size % 2):
-        extra = never_met.copy()
-        extra[left, :] |= feasible[left, :]
-        extra[:, left] |= feasible[:, left]
-        chosen2 = np.triu(chosen | extra | extra.T, 1) & feasible
-        if chosen2.sum() > chosen.sum():
-            pairs, left = _run_matching(problem, block, weight, bonus, chosen2)
+    pairs, left = _run_matching(problem, block, weight, never_met, bonus, chosen)
+    adj_new: list[list[int]] | None = None
+    for _ in range(PAIR_REPAIR_ROUNDS):
+        repeated = [(p, q) for p, q in pairs if not never_met[p, q]]
+        stuck = [p for p in left if degree[p] > 0]
+        if not repeated and len(stuck) <= size % 2:
+            break  # every pair new and nobody left who could pair: nothing to improve
+        if adj_new is None:
+            adj_new = adjacency(never_met)
+        partner = np.full(size, -1, dtype=np.int64)
+        for p, q in pairs:
+            partner[p], partner[q] = q, p
+        # a maximum matching of the never-met pairs, grown from this one: where it differs,
+        # an alternating path or cycle could trade repeated pairs for new ones
+        mate = np.array(maximum_matching(adj_new, [pq for pq in pairs if never_met[pq]]))
+        region = np.zeros(size, dtype=bool)
+        region[mate != partner] = True
+        for p, q in repeated:
+            region[p] = region[q] = True
+        if stuck:  # left-over members, their feasible partners (and those partners' mates)
+            region[stuck] = True
+            near = np.where(feasible[stuck], weight[stuck], -np.inf)
+            if near.shape[1] > PAIR_REGION_PARTNERS:  # their best few partners at most
+                best = np.argpartition(-near, PAIR_REGION_PARTNERS, axis=1)
+                near_mask = np.zeros_like(feasible[stuck])
+                np.put_along_axis(near_mask, best[:, :PAIR_REGION_PARTNERS], True, axis=1)
+                region |= (near_mask & feasible[stuck]).any(axis=0)
+            else:
+                region |= feasible[stuck].any(axis=0)
+        taken = partner[region]
+        region[taken[taken >= 0]] = True
+        sub = np.flatnonzero(region)
+        better = _resolve_region(problem, block, weight, never_met, bonus, feasible, pairs, sub)
+        if better is None:
+            break
+        pairs = better
+        matched = {x for pq in pairs for x in pq}
+        left = [p for p in range(size) if p not in matched]
+    if any(degree[p] > 0 for p in left):
+        pairs = _most_pairs(problem, block, weight, never_met, bonus, feasible, pairs)
+        matched = {x for pq in pairs for x in pq}
+        left = [p for p in range(size) if p not in matched]
+    if any(not never_met[pq] for pq in pairs) and problem.options.min_slot_minutes <= 0:
+        pairs = _fewest_repeats(problem, block, weight, never_met, bonus, feasible, pairs)
+        matched = {x for pq in pairs for x in pq}
+        left = [p for p in range(size) if p not in matched]
     groups = [[int(block[p]), int(block[q])] for p, q in pairs]
     return groups, [int(block[p]) for p in left]
+
+
+class _FeasibleRows:
+    """Adjacency lists of the feasible graph, built row by row when a search reaches them
+    (with the min-slot rule checked there): an augmenting-path search from a few left-over
+    members touches their neighbourhood only, never the whole dense graph."""
+
+    def __init__(self, problem: Problem, block: np.ndarray, feasible: np.ndarray) -> None:
+        self.problem, self.block, self.feasible = problem, block, feasible
+        self.rows: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.feasible)
+
+    def __getitem__(self, v: int) -> list[int]:
+        row = self.rows.get(v)
+        if row is None:
+            row = np.flatnonzero(self.feasible[v]).tolist()
+            if self.problem.options.min_slot_minutes > 0:
+                gv, block = int(self.block[v]), self.block
+                row = [w for w in row if self.problem.slot_ok_pair(gv, int(block[w]))]
+            self.rows[v] = row
+        return row
+
+
+def _most_pairs(
+    problem: Problem,
+    block: np.ndarray,
+    weight: np.ndarray,
+    never_met: np.ndarray,
+    bonus: np.ndarray,
+    feasible: np.ndarray,
+    pairs: list[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """Grow ``pairs`` to a maximum matching of ALL feasible pairs (repeats included).
+
+    The candidate graph holds never-met pairs only, so a member whose only compatible
+    partners are former partners (or who needs a long chain of swaps) can be left over by the
+    solver and the region repair.  Augmenting paths from the left-over members over the whole
+    feasible graph (Berge: none left means the matching is maximum) find the missing pairs;
+    the members on those paths (and their mates) are then re-solved with their scores and
+    never-met preference, and :func:`_fewest_repeats` afterwards restores the fewest repeats.
+    Skipped when the pairs already reach the component bound (sum of half component sizes).
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    count, labels = connected_components(csr_matrix(feasible), directed=False)
+    upper = int(sum(int(c) // 2 for c in np.bincount(labels, minlength=count)))
+    if len(pairs) >= upper:
+        return pairs
+    size = len(block)
+    partner = np.full(size, -1, dtype=np.int64)
+    for p, q in pairs:
+        partner[p], partner[q] = q, p
+    rows = cast("Sequence[Sequence[int]]", _FeasibleRows(problem, block, feasible))
+    mate_list = maximum_matching(rows, pairs)
+    most = matching_size(mate_list)
+    if most <= len(pairs):
+        return pairs
+    mate = np.array(mate_list, dtype=np.int64)
+    region = mate != partner
+    for target in (partner, mate):
+        taken = target[region]
+        region[taken[taken >= 0]] = True
+    better = _resolve_region(
+        problem, block, weight, never_met, bonus, feasible, pairs, np.flatnonzero(region)
+    )
+    if better is not None and len(better) >= most:
+        return better
+    return sorted((v, int(w)) for v, w in enumerate(mate.tolist()) if w > v)
+
+
+def _fewest_repeats(
+    problem: Problem,
+    block: np.ndarray,
+    weight: np.ndarray,
+    never_met: np.ndarray,
+    bonus: np.ndarray,
+    feasible: np.ndarray,
+    pairs: list[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """Make sure no maximum-cardinality pairing of the block repeats fewer pairs.
+
+    Certified cheaply when the pairs repeat no more than their count minus the most never-met
+    pairs (``pairs`` is of maximum cardinality here);
+    otherwise the fewest repeats are found exactly on the whole feasible graph with weights
+    1 (repeat) and 2 (new), quick for the solver at this size, and the members where that
+    pairing differs are re-solved with their scores.  The exact count is kept on the problem
+    for the round's report when the block is the whole population.
+    """
+    size = len(block)
+    repeats = sum(1 for pq in pairs if not never_met[pq])
+    mate = maximum_matching(adjacency(never_met), [pq for pq in pairs if never_met[pq]])
+    whole = size == problem.n
+    # ``pairs`` is a maximum matching of the feasible pairs (see :func:`_most_pairs`), so any
+    # pairing as large repeats at least len(pairs) minus the most never-met pairs (the
+    # component bound sum(|C| // 2) is only an upper bound on len(pairs): no certificate)
+    if repeats <= len(pairs) - matching_size(mate) or size > PAIR_EXACT_LIMIT:
+        return pairs
+    rows, cols = np.nonzero(np.triu(feasible, 1))
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(size))
+    graph.add_edges_from(
+        list(zip(rows.tolist(), cols.tolist(), (1 + never_met[rows, cols]).tolist(), strict=True))
+    )
+    best = sorted(
+        (min(a, b), max(a, b))
+        for a, b in rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    )
+    fewest = sum(1 for pq in best if not never_met[pq])
+    if whole:
+        problem.fewest_pair_repeats = fewest
+    if (len(best), -fewest) <= (len(pairs), -repeats):
+        return pairs
+    partner = np.full(size, -1, dtype=np.int64)
+    other = np.full(size, -1, dtype=np.int64)
+    for p, q in pairs:
+        partner[p], partner[q] = q, p
+    for p, q in best:
+        other[p], other[q] = q, p
+    region = partner != other
+    for target in (partner, other):
+        taken = target[region]
+        region[taken[taken >= 0]] = True
+    better = _resolve_region(
+        problem, block, weight, never_met, bonus, feasible, pairs, np.flatnonzero(region)
+    )
+    if better is not None and sum(1 for pq in better if not never_met[pq]) <= fewest:
+        return better
+    return best
+
+
+def _resolve_region(
+    problem: Problem,
+    block: np.ndarray,
+    weight: np.ndarray,
+    never_met: np.ndarray,
+    bonus: np.ndarray,
+    feasible: np.ndarray,
+    pairs: list[tuple[int, int]],
+    sub: np.ndarray,
+) -> list[tuple[int, int]] | None:
+    """Re-solve the members ``sub`` (whose pairs stay inside it) on all their feasible pairs;
+    the new pairs when they are better (more pairs, then more never-met, then score)."""
+    inside = np.zeros(len(block), dtype=bool)
+    inside[sub] = True
+    kept = [pq for pq in pairs if not inside[pq[0]]]
+    old = [pq for pq in pairs if inside[pq[0]]]
+    grid = np.ix_(sub, sub)
+    got, _ = _run_matching(
+        problem, block[sub], weight[grid], never_met[grid], bonus[sub], np.triu(feasible[grid], 1)
+    )
+    new = [(int(sub[p]), int(sub[q])) for p, q in got]
+
+    def key(found: list[tuple[int, int]]) -> tuple[int, int, float]:
+        score = sum(float(weight[p, q] + bonus[p] + bonus[q]) for p, q in found)
+        return len(found), sum(int(never_met[p, q]) for p, q in found), round(score, 6)
+
+    if key(new) <= key(old):
+        return None
+    return sorted(kept + new)
 
 
 def _run_matching(
     problem: Problem,
     block: np.ndarray,
     weight: np.ndarray,
+    never_met: np.ndarray,
     bonus: np.ndarray,
     chosen: np.ndarray,
 ) -> tuple[list[tuple[int, int]], list[int]]:
@@ -176,20 +438,35 @@ def _run_matching(
     if len(rows) == 0:
         return [], list(range(size))
     w = weight[rows, cols] + bonus[rows] + bonus[cols]
-    w = np.rint((w - w.min() + 1.0) * 1000).astype(np.int64)
+    soft = np.rint((w - w.min() + 1.0) * 1000).astype(np.int64)
+    # lexicographic under maximum cardinality: never-met pairs first, then the score; a
+    # never-met pair is worth more than the score of a whole matching of the block
+    new = int(soft.max()) * (size // 2 + 1) + 1
+    w = soft + new * never_met[rows, cols].astype(np.int64)
+    used = np.unique(np.concatenate([rows, cols]))  # members with at least one candidate
+    local = np.full(size, -1, dtype=np.int64)
+    local[used] = np.arange(len(used))
     graph = rx.PyGraph()
-    graph.add_nodes_from(range(size))
-    graph.add_edges_from(list(zip(rows.tolist(), cols.tolist(), w.tolist(), strict=False)))
+    graph.add_nodes_from(range(len(used)))
+    graph.add_edges_from(
+        list(zip(local[rows].tolist(), local[cols].tolist(), w.tolist(), strict=False))
+    )
     matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
-    pairs = sorted((min(a, b), max(a, b)) for a, b in matching)
+    pairs = sorted(
+        (min(int(used[a]), int(used[b])), max(int(used[a]), int(used[b]))) for a, b in matching
+    )
     matched = {x for p in pairs for x in p}
     return pairs, [p for p in range(size) if p not in matched]
 
 
 # ------------------------------------------------------------------- groups k>=3
-def _solve_groups(problem: Problem, rng: np.random.Generator) -> tuple[list[list[int]], list[int]]:
-    n, k = problem.n, problem.k
-    blocks = [np.arange(n)] if n <= GROUP_DENSE_LIMIT else _blocks(n, GROUP_BLOCK, k, rng)
+def _solve_groups(
+    problem: Problem, pool: np.ndarray, rng: np.random.Generator
+) -> tuple[list[list[int]], list[int]]:
+    n, k = len(pool), problem.k
+    blocks = (
+        [pool] if n <= GROUP_DENSE_LIMIT else [pool[b] for b in _blocks(n, GROUP_BLOCK, k, rng)]
+    )
     seed = int(rng.integers(0, 2**63 - 1))
     groups: list[list[int]] = []
     left: list[int] = []
@@ -443,6 +720,9 @@ def _best_insertion(
     problem: Problem, x: int, groups: list[list[int]], rng: np.random.Generator
 ) -> int | None:
     k = problem.k
+    ok = problem.infeasible_reasons(x) == ""
+    if not ok.any():
+        return None
     candidates = [i for i, g in enumerate(groups) if len(g) <= k]
     if len(candidates) > INSERT_SAMPLE:
         picks = rng.choice(len(candidates), size=INSERT_SAMPLE, replace=False)
@@ -450,7 +730,7 @@ def _best_insertion(
     best: tuple[float, int] | None = None
     for gi in candidates:
         group = groups[gi]
-        if any(problem.pair_infeasible_reason(x, y) for y in group):
+        if not all(ok[y] for y in group):
             continue
         if not problem.group_ok([*group, x]):
             continue
@@ -466,16 +746,11 @@ def _best_insertion(
 def unmatched_reason(problem: Problem, x: int) -> tuple[str, str]:
     if problem.n < 2:
         return "no_feasible_partner", "nobody else takes part"
-    causes: dict[str, int] = {}
-    feasible = 0
-    for j in range(problem.n):
-        if j == x:
-            continue
-        reason = problem.pair_infeasible_reason(x, j)
-        if reason:
-            causes[reason] = causes.get(reason, 0) + 1
-        else:
-            feasible += 1
+    codes, counts = np.unique(problem.infeasible_reasons(x), return_counts=True)
+    tally = dict(zip(codes.tolist(), counts.tolist(), strict=True))
+    tally.pop("self", None)
+    feasible = int(tally.pop("", 0))
+    causes: dict[str, int] = {c: int(v) for c, v in tally.items()}
     if feasible == 0:
         if len(causes) == 1:
             code = next(iter(causes))
@@ -488,7 +763,11 @@ def unmatched_reason(problem: Problem, x: int) -> tuple[str, str]:
         parts = ", ".join(f"{c}: {v}" for c, v in sorted(causes.items()))
         return "no_feasible_partner", f"every other member is ruled out ({parts})"
     if problem.k > 2 and feasible < problem.k - 2:
-        return "no_feasible_group", f"only {feasible} compatible member(s), too few for a group"
+        return (
+            "no_feasible_group",
+            f"only {feasible} compatible member{'' if feasible == 1 else 's'}, too few for a group",
+        )
     return "no_feasible_group", (
-        f"{feasible} compatible member(s), but no group could take one more under the rules"
+        f"{feasible} compatible member{'' if feasible == 1 else 's'}, "
+        "but no group could take one more under the rules"
     )

@@ -1,12 +1,10 @@
 from django.contrib import admin
 
-from peerly.mentorship.models import (
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MentorshipSettings,
-    ReviewRound,
-)
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipSettings
+from peerly.mentorship.models import ReviewRound
 
 # Report, request and review texts are private to the people in the mentorship: not here.
 

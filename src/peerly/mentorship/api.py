@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router
+from ninja import Schema
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
+from peerly.mentorship import selectors
+from peerly.mentorship import services
 from peerly.mentorship.models import Mentorship
 from peerly.programs.access import access_program
 

@@ -7,16 +7,16 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peerly.core.attention import AttentionItem
-from peerly.mentorship.models import (
-    MentorNomination,
-    Mentorship,
-    MentorshipStatus,
-    RequestStatus,
-    Review,
-    SupportRequest,
-)
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipStatus
+from peerly.mentorship.models import RequestStatus
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import SupportRequest
 
 
 def _url(name: str, slug: str, **kwargs: object) -> str:
@@ -33,7 +33,11 @@ def attention_items(user: Any) -> list[AttentionItem]:
     ).select_related("mentee", "program"):
         items.append(
             AttentionItem(
-                f"Screen {ms.mentee.name}'s application by {ms.screening_due_at:%d %b}",
+                _("Screen %(name)s's application by %(screening_due_at)s")
+                % {
+                    "name": ms.mentee.name,
+                    "screening_due_at": format(ms.screening_due_at, "%d %b"),
+                },
                 _url("mentorship-detail", ms.program.slug, mentorship_id=ms.pk),
                 "action",
             )
@@ -44,7 +48,11 @@ def attention_items(user: Any) -> list[AttentionItem]:
     for item in pending[:5]:
         items.append(
             AttentionItem(
-                f"{item.mentorship.mentee.name} asks for {item.get_kind_display().lower()}",
+                _("%(name)s asks for %(get_kind_display)s")
+                % {
+                    "name": item.mentorship.mentee.name,
+                    "get_kind_display": item.get_kind_display().lower(),
+                },
                 _url(
                     "mentorship-detail",
                     item.mentorship.program.slug,
@@ -58,7 +66,7 @@ def attention_items(user: Any) -> list[AttentionItem]:
     ).select_related("reviewee", "round__program")[:5]:
         items.append(
             AttentionItem(
-                f"Yearly feedback for {review.reviewee.name}",
+                _("Yearly feedback for %(name)s") % {"name": review.reviewee.name},
                 _url("review-edit", review.round.program.slug, review_id=review.pk),
                 "action",
             )
@@ -85,7 +93,12 @@ def attention_items(user: Any) -> list[AttentionItem]:
     for slug, count in sorted(waiting.items()):
         items.append(
             AttentionItem(
-                f"{count} mentorship applicant(s) waiting for a mentor",
+                ngettext(
+                    "%(count)s mentorship applicant waiting for a mentor",
+                    "%(count)s mentorship applicants waiting for a mentor",
+                    count,
+                )
+                % {"count": count},
                 _url("manage-assign", slug),
                 "warning",
             )

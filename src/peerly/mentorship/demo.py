@@ -9,14 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
+from typing import TypeVar
 
 from peerly.core.errors import ServiceError
-from peerly.mentorship import selectors, services
-from peerly.mentorship.models import ORIENTATION_ITEMS, MentorProfile, Mentorship, Review
-from peerly.mentorship.services import first_of_month, get_settings
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.models import ORIENTATION_ITEMS
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import Review
+from peerly.mentorship.services import first_of_month
+from peerly.mentorship.services import get_settings
 from peerly.notifications.muting import muted
-from peerly.programs.models import Enrollment, Program, Role
+from peerly.programs.demo import APPLICANT
+from peerly.programs.demo import MENTEE
+from peerly.programs.demo import MENTOR
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Program
+from peerly.programs.models import Role
 
 T = TypeVar("T")
 
@@ -63,6 +75,11 @@ STAGES = [
     ("declined", 3),
     ("withdrawn", 2),
 ]
+
+
+# The personas' stages (programs/demo.py): the mentee persona is in orientation with the
+# mentor persona, the applicant waits for a mentor.
+PERSONA_STAGES = {MENTEE.email: "orientation", APPLICANT.email: "submitted"}
 
 
 def _stage_plan(count: int) -> list[str]:
@@ -112,7 +129,7 @@ def _populate(
             actor=None,
             program=program,
             user=e.user,
-            capacity=rng.choice([2, 3, 3, 4]),
+            capacity=4 if e.user.email == MENTOR.email else rng.choice([2, 3, 3, 4]),
             expertise=", ".join(expertise),
         )
         if added is not None:
@@ -120,21 +137,22 @@ def _populate(
     if not profiles:
         return
     quiet = profiles[-1]  # one mentor who goes quiet: no reviews, no comments
-    organiser = program.organisers.order_by("pk").first()
+    persona = next((p for p in profiles if p.user.email == MENTOR.email), None)
 
     plan = _stage_plan(len(mentee_rows))
+    first_active = True
     for i, enrollment in enumerate(mentee_rows):
-        status = plan[i] if i < len(plan) else "submitted"
+        status = PERSONA_STAGES.get(enrollment.user.email, plan[i])
+        # The mentor persona mentors the mentee persona and the first active mentee.
+        prefer = None
+        if enrollment.user.email == MENTEE.email or (status == "active" and first_active):
+            prefer = persona
+            first_active = first_active and status != "active"
         _replay(
-            program=program,
+            Cast(program, profiles, quiet, rng, now, cfg.screening_days),
             user=enrollment.user,
             status=status,
-            profiles=profiles,
-            quiet=quiet,
-            organiser=organiser,
-            rng=rng,
-            now=now,
-            screening_days=cfg.screening_days,
+            prefer=prefer,
         )
 
     # A few mentors stop taking new mentees; the quiet one is flagged if quiet long enough.
@@ -207,19 +225,34 @@ def _populate(
         )
 
 
-def _replay(
-    *,
-    program: Program,
-    user: Any,
-    status: str,
-    profiles: list[MentorProfile],
-    quiet: MentorProfile,
-    organiser: Any,
-    rng: random.Random,
-    now: dt.datetime,
-    screening_days: int,
+@dataclass(frozen=True)
+class Cast:
+    """What every mentee's replay shares: the programme, its mentors, the clock."""
+
+    program: Program
+    profiles: list[MentorProfile]
+    quiet: MentorProfile
+    rng: random.Random
+    now: dt.datetime
+    screening_days: int
+
+
+def _decline(
+    at: dt.datetime, ms: Mentorship, mentor: MentorProfile, reason: str, **extra: Any
 ) -> None:
+    _at(at, services.decline_application, actor=mentor.user, mentorship=ms, reason=reason, **extra)
+
+
+def _replay(cast: Cast, *, user: Any, status: str, prefer: MentorProfile | None) -> None:
     """One mentee's journey up to `status`, step by step through the services."""
+    program, profiles, quiet, rng, now = (
+        cast.program,
+        cast.profiles,
+        cast.quiet,
+        cast.rng,
+        cast.now,
+    )
+    screening_days = cast.screening_days
     days_ago = {
         "active": rng.randint(130, 330),
         "orientation": rng.randint(25, 60),
@@ -250,35 +283,34 @@ def _replay(
         )
         return
     if status == "submitted":
-        if rng.random() < 0.3:  # one mentor already passed on this application
+        if rng.random() < 0.3 and user.email != APPLICANT.email:  # one mentor already passed
             passer = rng.choice(profiles)
             assigned_at = submitted + dt.timedelta(hours=2)
             if _at(assigned_at, services.assign_mentor, actor=None, mentorship=ms, mentor=passer):
-                _at(
+                _decline(
                     min(assigned_at + dt.timedelta(days=1), now),
-                    services.decline_application,
-                    actor=passer.user,
-                    mentorship=ms,
-                    reason="My mentee list is full this season.",
+                    ms,
+                    passer,
+                    "My mentee list is full this season.",
                 )
         return
     assigned_at = submitted + dt.timedelta(days=rng.randint(1, 14))
     if status in ("assigned", "screening"):
         assigned_at = now - dt.timedelta(days=rng.randint(0, min(5, screening_days - 1)))
     mentor: MentorProfile | None = None
-    for candidate in rng.sample(profiles, len(profiles)):
+    order = rng.sample(profiles, len(profiles))
+    for candidate in [prefer, *order] if prefer is not None else order:
         if _at(assigned_at, services.assign_mentor, actor=None, mentorship=ms, mentor=candidate):
             mentor = candidate
             break
     if mentor is None or status == "assigned":
         return  # no free place anywhere: the application waits
     if status == "declined":
-        _at(
+        _decline(
             assigned_at + dt.timedelta(days=2),
-            services.decline_application,
-            actor=mentor.user,
-            mentorship=ms,
-            reason="Please apply again once you have contributed for a few months.",
+            ms,
+            mentor,
+            "Please apply again once you have contributed for a few months.",
             back_to_pool=False,
         )
         return

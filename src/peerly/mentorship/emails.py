@@ -8,25 +8,24 @@ queued: do not change their shape (`_event` builds them as "mentorship-<event>:<
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from peerly.accounts.models import User
-from peerly.mentorship.models import (
-    MentorAssignment,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MonthlyReport,
-    Recognition,
-    ReportComment,
-    Review,
-    ReviewRound,
-    SupportRequest,
-)
+from peerly.mentorship.models import MentorAssignment
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import ReviewRound
+from peerly.mentorship.models import SupportRequest
 from peerly.notifications.muting import is_muted
 from peerly.notifications.services import queue_email
 from peerly.programs.models import Program

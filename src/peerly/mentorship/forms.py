@@ -4,17 +4,18 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from peerly.mentorship.models import (
-    MentorProfile,
-    MentorshipSettings,
-    RecognitionKind,
-    RequestKind,
-    TermChoice,
-)
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import MentorshipSettings
+from peerly.mentorship.models import RecognitionKind
+from peerly.mentorship.models import RequestKind
+from peerly.mentorship.models import TermChoice
 from peerly.mentorship.services.configuration import EDITABLE
 from peerly.programs.forms import JoinForm
-from peerly.programs.models import Program, Role
+from peerly.programs.models import Program
+from peerly.programs.models import Role
 
 
 class ApplicationForm(JoinForm):
@@ -26,16 +27,16 @@ class ApplicationForm(JoinForm):
             for name in [n for n in self.fields if n.startswith("q_") or n == "agreement"]:
                 del self.fields[name]
         self.fields["goals"] = forms.CharField(
-            label="Your goals for the coming year",
+            label=_("Your goals for the coming year"),
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 4}),
-            help_text="What do you want to learn or achieve with a mentor?",
+            help_text=_("What do you want to learn or achieve with a mentor?"),
         )
         self.fields["wants"] = forms.CharField(
-            label="Areas you want help with",
+            label=_("Areas you want help with"),
             max_length=2000,
             required=False,
-            help_text="Comma-separated, e.g. Public speaking, Event planning.",
+            help_text=_("Comma-separated, e.g. Public speaking, Event planning."),
         )
 
 
@@ -48,14 +49,14 @@ class MentorProfileForm(forms.ModelForm):
 
 class ResignForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you stepping down?",
+        label=gettext_lazy("Why are you stepping down?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     replacement = forms.ModelChoiceField(
         queryset=MentorProfile.objects.none(),
         required=False,
-        label="Mentor you recommend for your mentees",
+        label=gettext_lazy("Mentor you recommend for your mentees"),
     )
 
     def __init__(self, *args: Any, profile: MentorProfile, **kwargs: Any):
@@ -74,23 +75,23 @@ class ResignForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReportForm(forms.Form):
-    month = forms.ChoiceField(label="Month reported on")
+    month = forms.ChoiceField(label=gettext_lazy("Month reported on"))
     did = forms.CharField(
-        label="What I did", max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("What I did"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
     next_steps = forms.CharField(
-        label="What's next",
+        label=gettext_lazy("What's next"),
         max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     blockers = forms.CharField(
-        label="What blocks me",
+        label=gettext_lazy("What blocks me"),
         max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -108,57 +109,75 @@ class ReportForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment", max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class RequestForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of request", choices=RequestKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of request"), choices=RequestKind.choices)
     amount = forms.DecimalField(
-        label="Amount", required=False, min_value=0, max_digits=10, decimal_places=2
+        label=gettext_lazy("Amount"), required=False, min_value=0, max_digits=10, decimal_places=2
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["amount"].label = f"{self.fields['amount'].label} ({settings.PEERLY_CURRENCY})"
+
     justification = forms.CharField(
-        label="Justification", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Justification"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class RecognitionForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=RecognitionKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RecognitionKind.choices)
     note = forms.CharField(
-        label="Why (for the organisers)", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Why (for the organisers)"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class TermForm(forms.Form):
     choice = forms.ChoiceField(
-        label="At the end of this term", choices=TermChoice.choices, widget=forms.RadioSelect
+        label=gettext_lazy("At the end of this term"),
+        choices=TermChoice.choices,
+        widget=forms.RadioSelect,
     )
 
 
 class GoalsForm(forms.Form):
     goals = forms.CharField(
-        label="Personal goals", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Personal goals"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class NominationForm(forms.Form):
     nominee_email = forms.EmailField(
-        label="Email of the person you nominate",
+        label=gettext_lazy("Email of the person you nominate"),
         required=False,
-        help_text="Leave empty to nominate yourself.",
+        help_text=gettext_lazy("Leave empty to nominate yourself."),
     )
     statement = forms.CharField(
-        label="Why would this person be a good mentor?",
+        label=gettext_lazy("Why would this person be a good mentor?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     expertise = forms.CharField(
-        label="Expertise", max_length=2000, required=False, help_text="Comma-separated."
+        label=gettext_lazy("Expertise"),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Comma-separated."),
     )
     evaluator = forms.ModelChoiceField(
         queryset=MentorProfile.objects.none(),
         required=False,
-        label="Mentor to evaluate a self-nomination",
+        label=gettext_lazy("Mentor to evaluate a self-nomination"),
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any):
@@ -172,13 +191,13 @@ class NominationForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     recommend = forms.TypedChoiceField(
-        label="Your recommendation",
+        label=gettext_lazy("Your recommendation"),
         coerce=lambda v: v == "yes",
         choices=[("yes", "Recommend: go on to the coaching training"), ("no", "Do not recommend")],
         widget=forms.RadioSelect,
     )
     evaluation = forms.CharField(
-        label="Evaluation (for the organisers)",
+        label=gettext_lazy("Evaluation (for the organisers)"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -186,22 +205,25 @@ class EvaluationForm(forms.Form):
 
 class ApproveNominationForm(forms.Form):
     capacity = forms.IntegerField(
-        label="Capacity (mentees)", min_value=0, max_value=50, required=False
+        label=gettext_lazy("Capacity (mentees)"), min_value=0, max_value=50, required=False
     )
 
 
 class ReviewForm(forms.Form):
     strengths = forms.CharField(
-        label="Strengths", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Strengths"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     improve = forms.CharField(
-        label="What to improve",
+        label=gettext_lazy("What to improve"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     rating = forms.TypedChoiceField(
-        label="Rating (1–5)",
+        label=gettext_lazy("Rating (1–5)"),
         coerce=int,
         choices=[(i, str(i)) for i in range(1, 6)],
         widget=forms.RadioSelect,
@@ -216,9 +238,11 @@ class AssignForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    mentor = forms.ModelChoiceField(queryset=MentorProfile.objects.none(), label="New mentor")
+    mentor = forms.ModelChoiceField(
+        queryset=MentorProfile.objects.none(), label=gettext_lazy("New mentor")
+    )
     reason = forms.CharField(
-        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, program: Program, exclude: int | None = None, **kwargs: Any):
@@ -238,13 +262,13 @@ class ReassignForm(forms.Form):
 
 class AutoAssignForm(forms.Form):
     method = forms.ChoiceField(
-        label="Method",
+        label=gettext_lazy("Method"),
         choices=[
             ("optimal", "Optimal: best total fit"),
             ("stable", "Stable: no applicant and mentor would both rather swap"),
         ],
     )
-    seed = forms.IntegerField(label="Seed", initial=0, min_value=0, required=False)
+    seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0, required=False)
 
 
 class SettingsForm(forms.ModelForm):

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from peerly.accounts.models import Profile, Visibility, split_tags
+from peerly.accounts.models import Profile
+from peerly.accounts.models import Visibility
+from peerly.accounts.models import split_tags
 from peerly.accounts.selectors import can_see
-from peerly.matching import (
-    Mentee,
-    Mentor,
-    MentorOptions,
-    assign_mentors,
-    overlap_minutes,
-    suggest_mentors,
-)
-from peerly.mentorship.models import MentorProfile, Mentorship
-from peerly.programs.engine_input import ProfileInput, lower_tags, profile_input, utc_week
+from peerly.matching import Mentee
+from peerly.matching import Mentor
+from peerly.matching import MentorOptions
+from peerly.matching import assign_mentors
+from peerly.matching import overlap_minutes
+from peerly.matching import suggest_mentors
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.programs.engine_input import ProfileInput
+from peerly.programs.engine_input import lower_tags
+from peerly.programs.engine_input import profile_input
+from peerly.programs.engine_input import utc_week
 
 METHODS = ("optimal", "stable")
 
@@ -81,6 +86,18 @@ def mentor_input(mentor: MentorProfile, *, capacity: int, reference: dt.date) ->
     )
 
 
+def cached_mentor_input(mentor: MentorProfile, *, capacity: int, reference: dt.date) -> Mentor:
+    """`mentor_input`, built once per loaded mentor object: the assign page asks for
+    suggestions for 50 applicants against the same mentors, and rebuilding every mentor's
+    input (availability converted to UTC, zone) per applicant made the page grow with
+    mentors × applicants. The memo lives on the instance, so it lasts one request."""
+    memo: dict[tuple[int, dt.date], Mentor] = mentor.__dict__.setdefault("_engine_inputs", {})
+    key = (capacity, reference)
+    if key not in memo:
+        memo[key] = mentor_input(mentor, capacity=capacity, reference=reference)
+    return memo[key]
+
+
 def mentee_input(mentorship: Mentorship, *, reference: dt.date) -> Mentee:
     person = profile_input(mentorship.mentee)
     return Mentee(
@@ -117,7 +134,9 @@ def explain(
         reasons.append(f"{hours:g} h/week of overlapping availability")
     elif a and b:
         reasons.append("No overlapping availability")
-    reasons.append(f"{mentor.free} free place(s) of {mentor.capacity}")
+    reasons.append(
+        f"{mentor.free} free place{'' if mentor.free == 1 else 's'} of {mentor.capacity}"
+    )
     return Suggestion(
         mentor=mentor,
         score=score,
@@ -150,7 +169,7 @@ def suggest(
     by_id = {str(m.user_id): m for m in pool}
     result = suggest_mentors(
         mentee_input(mentorship, reference=reference),
-        [mentor_input(m, capacity=m.capacity, reference=reference) for m in pool],
+        [cached_mentor_input(m, capacity=m.capacity, reference=reference) for m in pool],
         limit=limit,
         load={str(m.user_id): m.load for m in pool},
     )

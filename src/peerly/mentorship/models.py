@@ -13,9 +13,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
-from peerly.programs.models import Enrollment, Program
+from peerly.core.models import text_lines
+from peerly.core.models import user_reference
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Program
 
 # ----------------------------------------------------------------------------- settings
 DEFAULT_TRAINING_CHECKLIST = (
@@ -33,37 +37,43 @@ class MentorshipSettings(models.Model):
         Program, on_delete=models.CASCADE, related_name="mentorship_settings"
     )
     screening_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Days a mentor has to accept or decline an assigned applicant."
+        default=7,
+        help_text=gettext_lazy("Days a mentor has to accept or decline an assigned applicant."),
     )
     screening_reminder_days = models.PositiveSmallIntegerField(
-        default=2, help_text="Send the mentor a reminder this many days before the deadline."
+        default=2,
+        help_text=gettext_lazy("Send the mentor a reminder this many days before the deadline."),
     )
     term_days = models.PositiveSmallIntegerField(
-        default=365, help_text="Length of a mentorship term in days."
+        default=365, help_text=gettext_lazy("Length of a mentorship term in days.")
     )
     term_notice_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Ask mentor and mentee to renew or change this many days before."
+        default=30,
+        help_text=gettext_lazy("Ask mentor and mentee to renew or change this many days before."),
     )
     report_grace_days = models.PositiveSmallIntegerField(
-        default=7, help_text="A month's report is overdue this many days into the next month."
+        default=7,
+        help_text=gettext_lazy("A month's report is overdue this many days into the next month."),
     )
     inactivity_days = models.PositiveSmallIntegerField(
-        default=60, help_text="A mentor with no activity for this many days is flagged."
+        default=60,
+        help_text=gettext_lazy("A mentor with no activity for this many days is flagged."),
     )
     review_month = models.PositiveSmallIntegerField(
-        default=11, help_text="Month (1–12) in which the yearly feedback round opens."
+        default=11, help_text=gettext_lazy("Month (1–12) in which the yearly feedback round opens.")
     )
     review_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Days the feedback round stays open."
+        default=30, help_text=gettext_lazy("Days the feedback round stays open.")
     )
     default_capacity = models.PositiveSmallIntegerField(default=2)
     training_checklist = models.TextField(
         default=DEFAULT_TRAINING_CHECKLIST,
         blank=True,
-        help_text="Coaching-training items a mentor nominee completes, one per line.",
+        help_text=gettext_lazy("Coaching-training items a mentor nominee completes, one per line."),
     )
 
     class Meta:
+        verbose_name_plural = "mentorship settings"  # not "settingss" in the admin
         constraints = [
             models.CheckConstraint(
                 condition=Q(review_month__gte=1, review_month__lte=12),
@@ -80,13 +90,13 @@ class MentorshipSettings(models.Model):
 
     @property
     def training_items(self) -> list[str]:
-        return [line.strip() for line in self.training_checklist.splitlines() if line.strip()]
+        return text_lines(self.training_checklist)
 
 
 # ----------------------------------------------------------------------------- mentors
 class MentorStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RESIGNED = "resigned", "Resigned"
+    ACTIVE = "active", gettext_lazy("Active")
+    RESIGNED = "resigned", gettext_lazy("Resigned")
 
 
 class MentorProfile(TimeStampedModel):
@@ -105,17 +115,19 @@ class MentorProfile(TimeStampedModel):
         Enrollment, on_delete=models.CASCADE, related_name="mentor_profile"
     )
     expertise = models.TextField(
-        default="", blank=True, help_text="Comma-separated: what you can help with."
+        default="", blank=True, help_text=gettext_lazy("Comma-separated: what you can help with.")
     )
     languages = models.CharField(
         max_length=300,
         default="",
         blank=True,
-        help_text="Comma-separated; empty means the languages of your profile.",
+        help_text=gettext_lazy("Comma-separated; empty means the languages of your profile."),
     )
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="How many mentees at once.")
+    capacity = models.PositiveSmallIntegerField(
+        default=2, help_text=gettext_lazy("How many mentees at once.")
+    )
     load = models.PositiveSmallIntegerField(default=0)
-    is_accepting = models.BooleanField("accepting new mentees", default=True)
+    is_accepting = models.BooleanField(gettext_lazy("accepting new mentees"), default=True)
     status = models.CharField(
         max_length=20, choices=MentorStatus.choices, default=MentorStatus.ACTIVE
     )
@@ -158,17 +170,17 @@ class MentorProfile(TimeStampedModel):
 
 
 class NominationKind(models.TextChoices):
-    DIRECT = "direct", "Nominated by a mentor"
-    SELF = "self", "Self-nominated"
+    DIRECT = "direct", gettext_lazy("Nominated by a mentor")
+    SELF = "self", gettext_lazy("Self-nominated")
 
 
 class NominationStatus(models.TextChoices):
-    EVALUATION = "evaluation", "Waiting for a mentor's evaluation"
-    TRAINING = "training", "Coaching training"
-    REVIEW = "review", "Waiting for the organisers"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    EVALUATION = "evaluation", gettext_lazy("Waiting for a mentor's evaluation")
+    TRAINING = "training", gettext_lazy("Coaching training")
+    REVIEW = "review", gettext_lazy("Waiting for the organisers")
+    APPROVED = "approved", gettext_lazy("Approved")
+    DECLINED = "declined", gettext_lazy("Declined")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class MentorNomination(TimeStampedModel):
@@ -181,25 +193,13 @@ class MentorNomination(TimeStampedModel):
     )
     kind = models.CharField(max_length=10, choices=NominationKind.choices)
     status = models.CharField(max_length=20, choices=NominationStatus.choices)
-    statement = models.TextField("why a good mentor", default="", blank=True)
+    statement = models.TextField(gettext_lazy("why a good mentor"), default="", blank=True)
     expertise = models.TextField(default="", blank=True)
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    evaluator = user_reference()
     is_recommended = models.BooleanField(null=True, blank=True)
     evaluation = models.TextField(default="", blank=True)
     training_done = models.JSONField(default=list, blank=True)  # indexes of checklist items
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(default="", blank=True)
 
@@ -219,14 +219,14 @@ class MentorNomination(TimeStampedModel):
 
 # ----------------------------------------------------------------------------- mentorships
 class MentorshipStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    ASSIGNED = "assigned", "Assigned to a mentor"
-    SCREENING = "screening", "Screening"
-    ORIENTATION = "orientation", "Accepted: orientation"
-    ACTIVE = "active", "Active"
-    DECLINED = "declined", "Declined"
-    ENDED = "ended", "Ended"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    ASSIGNED = "assigned", gettext_lazy("Assigned to a mentor")
+    SCREENING = "screening", gettext_lazy("Screening")
+    ORIENTATION = "orientation", gettext_lazy("Accepted: orientation")
+    ACTIVE = "active", gettext_lazy("Active")
+    DECLINED = "declined", gettext_lazy("Declined")
+    ENDED = "ended", gettext_lazy("Ended")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 OPEN_STATUSES = ("submitted", "assigned", "screening", "orientation", "active")
@@ -244,8 +244,8 @@ ORIENTATION_ITEMS: tuple[tuple[str, str], ...] = (
 
 
 class TermChoice(models.TextChoices):
-    RENEW = "renew", "Renew for another term"
-    CHANGE = "change", "Change mentor"
+    RENEW = "renew", gettext_lazy("Renew for another term")
+    CHANGE = "change", gettext_lazy("Change mentor")
 
 
 class Mentorship(TimeStampedModel):
@@ -261,7 +261,7 @@ class Mentorship(TimeStampedModel):
         max_length=20, choices=MentorshipStatus.choices, default=MentorshipStatus.SUBMITTED
     )
     goals = models.TextField(default="", blank=True)
-    wants = models.TextField("areas I want help with", default="", blank=True)
+    wants = models.TextField(gettext_lazy("areas I want help with"), default="", blank=True)
     submitted_at = models.DateTimeField()
     assigned_at = models.DateTimeField(null=True, blank=True)
     screening_due_at = models.DateTimeField(null=True, blank=True)
@@ -332,13 +332,7 @@ class MentorAssignment(models.Model):
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = user_reference()
     end_reason = models.CharField(max_length=300, default="", blank=True)
 
     class Meta:
@@ -357,19 +351,13 @@ class MentorAssignment(models.Model):
 
 class MonthlyReport(TimeStampedModel):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reports")
-    month = models.DateField(help_text="First day of the month reported on.")
-    did = models.TextField("what I did")
-    next_steps = models.TextField("what's next", default="", blank=True)
-    blockers = models.TextField("what blocks me", default="", blank=True)
+    month = models.DateField(help_text=gettext_lazy("First day of the month reported on."))
+    did = models.TextField(gettext_lazy("what I did"))
+    next_steps = models.TextField(gettext_lazy("what's next"), default="", blank=True)
+    blockers = models.TextField(gettext_lazy("what blocks me"), default="", blank=True)
     submitted_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = user_reference()
 
     class Meta:
         ordering = ["-month"]
@@ -396,15 +384,15 @@ class ReportComment(models.Model):
 
 
 class RequestKind(models.TextChoices):
-    BUDGET = "budget", "Budget"
-    SWAG = "swag", "Swag"
-    OTHER = "other", "Other"
+    BUDGET = "budget", gettext_lazy("Budget")
+    SWAG = "swag", gettext_lazy("Swag")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for the mentor"
-    VALIDATED = "validated", "Validated"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", gettext_lazy("Waiting for the mentor")
+    VALIDATED = "validated", gettext_lazy("Validated")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class SupportRequest(TimeStampedModel):
@@ -415,13 +403,7 @@ class SupportRequest(TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(default="", blank=True)
 
@@ -436,10 +418,17 @@ class SupportRequest(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} request {self.pk}"
 
+    @property
+    def amount_label(self) -> str:
+        """The amount with its currency ("EUR 120.50"), "" when the request has none."""
+        from django.conf import settings
+
+        return "" if self.amount is None else f"{settings.PEERLY_CURRENCY} {self.amount:.2f}"
+
 
 class RecognitionKind(models.TextChoices):
-    RECOGNITION = "recognition", "Nominated for recognition"
-    LEADER = "leader", "Emerging leader"
+    RECOGNITION = "recognition", gettext_lazy("Nominated for recognition")
+    LEADER = "leader", gettext_lazy("Emerging leader")
 
 
 class Recognition(models.Model):
@@ -483,8 +472,8 @@ class ReviewRound(models.Model):
 
 
 class ReviewDirection(models.TextChoices):
-    OF_MENTEE = "of_mentee", "Mentor reviews mentee"
-    OF_MENTOR = "of_mentor", "Mentee reviews mentor"
+    OF_MENTEE = "of_mentee", gettext_lazy("Mentor reviews mentee")
+    OF_MENTOR = "of_mentor", gettext_lazy("Mentee reviews mentor")
 
 
 class Review(models.Model):
@@ -501,7 +490,7 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
     )
     strengths = models.TextField(default="", blank=True)
-    improve = models.TextField("what to improve", default="", blank=True)
+    improve = models.TextField(gettext_lazy("what to improve"), default="", blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

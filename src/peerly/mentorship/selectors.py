@@ -9,37 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Max, Model, Prefetch, Q, QuerySet
+from django.db.models import Avg
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Max
+from django.db.models import Model
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
-from peerly.mentorship.models import (
-    LOAD_STATUSES,
-    OPEN_STATUSES,
-    RUNNING_STATUSES,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MentorshipSettings,
-    MentorshipStatus,
-    MentorStatus,
-    MonthlyReport,
-    NominationStatus,
-    Recognition,
-    RequestStatus,
-    Review,
-    ReviewRound,
-    SupportRequest,
-)
-from peerly.mentorship.services import first_of_month, get_settings, previous_month
+from peerly.mentorship.models import LOAD_STATUSES
+from peerly.mentorship.models import OPEN_STATUSES
+from peerly.mentorship.models import RUNNING_STATUSES
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipSettings
+from peerly.mentorship.models import MentorshipStatus
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import NominationStatus
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import RequestStatus
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import ReviewRound
+from peerly.mentorship.models import SupportRequest
+from peerly.mentorship.services import first_of_month
+from peerly.mentorship.services import get_settings
+from peerly.mentorship.services import previous_month
 from peerly.programs.access import AccessResult
 from peerly.programs.access import is_organiser as is_organiser
-from peerly.programs.models import EnrollmentStatus, Program
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
 
 M = MentorshipStatus
 T = TypeVar("T", bound=Model)
@@ -59,7 +69,7 @@ def get_mentor_profile(*, user: User, program: Program) -> MentorProfile | None:
 def get_own_mentor_profile(*, user: User, program: Program) -> MentorProfile:
     profile = get_mentor_profile(user=user, program=program)
     if profile is None:
-        raise PermissionDenied("Only mentors of this programme can open this page.")
+        raise PermissionDenied(_("Only mentors of this programme can open this page."))
     return profile
 
 
@@ -173,7 +183,7 @@ def list_reviews_for_user(*, user: User, program: Program) -> dict[str, list[Rev
 def list_mentors_for_member(*, access: AccessResult) -> QuerySet[MentorProfile]:
     """The mentor directory: for programme members and organisers (the gateway's rule)."""
     if not access.allows("member"):
-        raise PermissionDenied("Join this programme to see this page.")
+        raise PermissionDenied(_("Join this programme to see this page."))
     return (
         MentorProfile.objects.filter(program=access.program, status=MentorStatus.ACTIVE)
         .select_related("user", "user__profile")

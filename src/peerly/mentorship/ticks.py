@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from peerly.core.errors import TransitionError
-from peerly.mentorship import selectors, services
-from peerly.mentorship.models import (
-    RUNNING_STATUSES,
-    SCREENING_STATUSES,
-    MentorProfile,
-    Mentorship,
-    MentorshipStatus,
-    MentorStatus,
-    ReviewRound,
-)
-from peerly.programs.models import Program, ProgramKind, ProgramStatus
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.models import RUNNING_STATUSES
+from peerly.mentorship.models import SCREENING_STATUSES
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipStatus
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.models import ReviewRound
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import ProgramStatus
 
 
 def tick(*, now: dt.datetime) -> dict[str, int]:

@@ -1,15 +1,13 @@
 from django.urls import path
 
-from peerly.mentorship.views import (
-    applications,
-    batches,
-    changes,
-    dashboard,
-    mentors,
-    mentorships,
-    reports_requests,
-    reviews,
-)
+from peerly.mentorship.views import applications
+from peerly.mentorship.views import batches
+from peerly.mentorship.views import changes
+from peerly.mentorship.views import dashboard
+from peerly.mentorship.views import mentors
+from peerly.mentorship.views import mentorships
+from peerly.mentorship.views import reports_requests
+from peerly.mentorship.views import reviews
 
 app_name = "mentorship"
 

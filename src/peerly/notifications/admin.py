@@ -2,7 +2,8 @@ import re
 
 from django.contrib import admin
 
-from peerly.notifications.models import EmailOptOut, OutboundEmail
+from peerly.notifications.models import EmailOptOut
+from peerly.notifications.models import OutboundEmail
 
 # Emails whose links let the holder set a password or activate an account: the admin shows
 # that they exist and when they went out, never their text.

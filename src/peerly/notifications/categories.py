@@ -8,25 +8,34 @@ cannot be turned off and carry no List-Unsubscribe header.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Category(models.TextChoices):
-    MATCHES_MEETINGS = "matches_meetings", "Matches and meetings"
-    REMINDERS = "reminders", "Reminders"
-    REPORTS_REVIEWS = "reports_reviews", "Reports, reviews and decisions"
-    ANNOUNCEMENTS = "announcements", "Programme announcements"
-    FEEDBACK_REQUESTS = "feedback_requests", "Feedback requests"
-    SECURITY = "security", "Account and security"
+    MATCHES_MEETINGS = "matches_meetings", gettext_lazy("Matches and meetings")
+    REMINDERS = "reminders", gettext_lazy("Reminders")
+    REPORTS_REVIEWS = "reports_reviews", gettext_lazy("Reports, reviews and decisions")
+    ANNOUNCEMENTS = "announcements", gettext_lazy("Programme announcements")
+    FEEDBACK_REQUESTS = "feedback_requests", gettext_lazy("Feedback requests")
+    SECURITY = "security", gettext_lazy("Account and security")
 
 
 # One line for the "Why you got this" footer, per category.
 WHY = {
-    Category.MATCHES_MEETINGS: "it is about your matches, groups or meetings in a programme",
-    Category.REMINDERS: "it reminds you of something coming up or due in a programme",
-    Category.REPORTS_REVIEWS: "it is about a report, review or decision in a programme",
-    Category.ANNOUNCEMENTS: "it is news about a programme you belong to or were invited to",
-    Category.FEEDBACK_REQUESTS: "a programme you take part in asks for your feedback",
-    Category.SECURITY: "it is about your account's security; these emails cannot be turned off",
+    Category.MATCHES_MEETINGS: gettext_lazy(
+        "it is about your matches, groups or meetings in a programme"
+    ),
+    Category.REMINDERS: gettext_lazy("it reminds you of something coming up or due in a programme"),
+    Category.REPORTS_REVIEWS: gettext_lazy(
+        "it is about a report, review or decision in a programme"
+    ),
+    Category.ANNOUNCEMENTS: gettext_lazy(
+        "it is news about a programme you belong to or were invited to"
+    ),
+    Category.FEEDBACK_REQUESTS: gettext_lazy("a programme you take part in asks for your feedback"),
+    Category.SECURITY: gettext_lazy(
+        "it is about your account's security; these emails cannot be turned off"
+    ),
 }
 
 # Categories a member may opt out of.

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core import signing
 
 from peerly.core.links import absolute_url
-from peerly.notifications.categories import OPTIONAL, Category
+from peerly.notifications.categories import OPTIONAL
+from peerly.notifications.categories import Category
 
 SALT = "peerly.notifications.unsubscribe"
 

@@ -5,18 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peerly.core.models import user_reference
 from peerly.notifications.categories import Category
 
 
 class OutboundEmail(models.Model):
     key = models.CharField(max_length=200, unique=True)  # e.g. "round-published:12:user:5"
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="emails",
-    )
+    user = user_reference("emails")
     to_email = models.EmailField()
     subject = models.CharField(max_length=300)
     body_text = models.TextField()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -10,14 +16,45 @@ from django.contrib.auth import get_user_model
 from django.core.mail import make_msgid
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 
 from peerly.core import audit
+from peerly.core.i18n import language_for
 from peerly.core.tasks import enqueue_on_commit
-from peerly.notifications.categories import OPTIONAL, WHY, Category, category_for
-from peerly.notifications.links import message_id_domain, settings_url, unsubscribe_url
+from peerly.notifications.attachments import content_of
+from peerly.notifications.categories import OPTIONAL
+from peerly.notifications.categories import WHY
+from peerly.notifications.categories import Category
+from peerly.notifications.categories import category_for
+from peerly.notifications.links import message_id_domain
+from peerly.notifications.links import settings_url
+from peerly.notifications.links import unsubscribe_url
 from peerly.notifications.messages import PeerlyEmailMessage
-from peerly.notifications.models import EmailOptOut, OutboundEmail
+from peerly.notifications.models import EmailOptOut
+from peerly.notifications.models import OutboundEmail
+from peerly.notifications.rendering import EmailTemplate
 from peerly.notifications.rendering import render_email
+
+
+def _can_opt_out(user: Any, category: Category) -> bool:
+    """No opt-out (nor its link) for security emails, nor for an address without an account."""
+    return user is not None and category in OPTIONAL
+
+
+def _email_context(user: Any, category: Category, context: Mapping[str, Any]) -> dict[str, Any]:
+    """What every email template sees, plus the caller's `context`."""
+    link = (
+        unsubscribe_url(user_id=user.pk, category=category) if _can_opt_out(user, category) else ""
+    )
+    return {
+        "site_url": settings.SITE_URL,
+        "recipient": user,
+        "email_category": category.label,
+        "email_why": WHY[category],
+        "unsubscribe_url": link,
+        "settings_url": settings_url(),
+        **context,
+    }
 
 
 def queue_email(
@@ -33,26 +70,19 @@ def queue_email(
     Returns the new email, or None when an email with this key was already queued (so calling
     this twice for the same event never sends twice). `to` is a User or an address. When the
     user opted out of the template's category the email is recorded as skipped (returned,
-    with `skipped_at` set) and never sent.
+    with `skipped_at` set) and never sent. Many emails of one event: `queue_emails`.
     """
     address = getattr(to, "email", to)
     user = to if hasattr(to, "email") else None
     category = category_for(template)
-    link = ""  # no link for security emails, nor for an address without an account
-    if user is not None and category in OPTIONAL:
-        link = unsubscribe_url(user_id=user.pk, category=category)
-    ctx = {
-        "site_url": settings.SITE_URL,
-        "recipient": user,
-        "email_category": category.label,
-        "email_why": WHY[category],
-        "unsubscribe_url": link,
-        "settings_url": settings_url(),
-        **context,
-    }
-    rendered = render_email(template=template, context=ctx)
+    ctx = _email_context(user, category, context)
+    with translation.override(language_for(user)):  # the recipient's language
+        rendered = render_email(template=template, context=ctx)
     with transaction.atomic():
-        opted_out = bool(link) and EmailOptOut.objects.filter(user=user, category=category).exists()
+        opted_out = (
+            _can_opt_out(user, category)
+            and EmailOptOut.objects.filter(user=user, category=category).exists()
+        )
         email, created = OutboundEmail.objects.get_or_create(
             key=key,
             defaults={
@@ -76,8 +106,113 @@ def queue_email(
     return email
 
 
-def send_email(*, email_id: int) -> bool:
-    """Send one queued email unless it was sent already. Returns True if it was sent now."""
+@dataclass(frozen=True)
+class EmailToQueue:
+    """One email for `queue_emails`: the same arguments as `queue_email`."""
+
+    key: str
+    to: Any  # a User or an address
+    template: str
+    context: Mapping[str, Any]
+    attachments: Sequence[Mapping[str, Any]] = ()
+
+
+QUEUE_BATCH = 500  # emails rendered, inserted and handed to one send task at a time
+
+
+def _batches(items: Iterable[EmailToQueue], size: int) -> Iterator[list[EmailToQueue]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def queue_emails(
+    emails: Iterable[EmailToQueue],
+    *,
+    batch_size: int = QUEUE_BATCH,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """`queue_email` for many emails at once (a round's or a season's announcement).
+
+    Same guarantees: once per key (keys already queued are skipped before anything is
+    rendered, and the unique key is the backstop against a concurrent run), opt-outs recorded
+    as skipped. In batches of `batch_size`: each template is loaded once per call, the
+    opt-outs and known keys are read with one query per batch, the rows are inserted with one
+    `bulk_create`, and each batch is sent by ONE background task (after commit). Safe to run
+    again after an interruption: what was queued stays queued, the rest is added. Returns how
+    many emails were new. `on_batch(n)` after each batch: n emails handled so far."""
+    templates: dict[str, EmailTemplate] = {}
+    count = handled = 0
+    for batch in _batches(emails, batch_size):
+        count += _queue_batch(batch, templates)
+        handled += len(batch)
+        if on_batch is not None:
+            on_batch(handled)
+    return count
+
+
+def _queue_batch(batch: list[EmailToQueue], templates: dict[str, EmailTemplate]) -> int:
+    from peerly.notifications.tasks import send_emails_task
+
+    known = set(
+        OutboundEmail.objects.filter(key__in=[e.key for e in batch]).values_list("key", flat=True)
+    )
+    fresh: dict[str, EmailToQueue] = {}
+    for item in batch:
+        if item.key not in known and item.key not in fresh:
+            fresh[item.key] = item
+    if not fresh:
+        return 0
+    user_ids = {item.to.pk for item in fresh.values() if hasattr(item.to, "email")}
+    opted_out = set(
+        EmailOptOut.objects.filter(user_id__in=user_ids).values_list("user_id", "category")
+    )
+    now = timezone.now()
+    rows = []
+    for item in fresh.values():
+        user = item.to if hasattr(item.to, "email") else None
+        category = category_for(item.template)
+        ctx = _email_context(user, category, item.context)
+        if item.template not in templates:
+            templates[item.template] = EmailTemplate.load(item.template)
+        with translation.override(language_for(user)):  # the recipient's language
+            rendered = templates[item.template].render(ctx)
+        skipped = (
+            user is not None
+            and _can_opt_out(user, category)
+            and (user.pk, category.value) in opted_out
+        )
+        rows.append(
+            OutboundEmail(
+                key=item.key,
+                user=user,
+                to_email=getattr(item.to, "email", item.to),
+                subject=rendered.subject[:300],
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+                attachments=[dict(a) for a in item.attachments],
+                category=category,
+                skipped_at=now if skipped else None,
+            )
+        )
+    with transaction.atomic():
+        OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        to_send = list(
+            OutboundEmail.objects.filter(
+                key__in=list(fresh), sent_at__isnull=True, skipped_at__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if to_send:
+            enqueue_on_commit(send_emails_task, to_send)
+    return len(rows)
+
+
+def send_email(*, email_id: int, attachment_cache: dict[str, str] | None = None) -> bool:
+    """Send one queued email unless it was sent already. Returns True if it was sent now.
+    `attachment_cache`: rendered attachments shared by a batch (a group's calendar files are
+    made once for all its members)."""
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.sent_at is not None or email.skipped_at is not None:
@@ -95,10 +230,12 @@ def send_email(*, email_id: int) -> bool:
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
-        for item in email.attachments:
-            message.attach(item["filename"], item["content"], item.get("mimetype"))
         email.attempts += 1
         try:
+            for item in email.attachments:  # rendered now if it names a renderer
+                message.attach(
+                    item["filename"], content_of(item, cache=attachment_cache), item.get("mimetype")
+                )
             message.send()
         except Exception as exc:
             email.last_error = str(exc)[:2000]
@@ -111,13 +248,21 @@ def send_email(*, email_id: int) -> bool:
 
 
 def send_pending(*, limit: int = 500) -> int:
-    """Retry emails that were queued but not sent (used by `peerly tick`)."""
+    """Retry emails that were queued but not sent (used by `peerly tick`): handed to the
+    workers in batches of 100 (`send_emails_task`; the immediate backend sends them here), so
+    a tick after a large publish does not send hundreds of emails itself. A batch that is
+    also still in the queue is harmless: `send_email` sends each email once. Returns how many
+    were handed over."""
+    from peerly.notifications.tasks import send_emails_task
+
     ids = list(
         OutboundEmail.objects.filter(sent_at__isnull=True, skipped_at__isnull=True, attempts__lt=5)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(send_email(email_id=i) for i in ids)
+    for start in range(0, len(ids), 100):
+        send_emails_task.enqueue(ids[start : start + 100])
+    return len(ids)
 
 
 def _is_opted_out(email: OutboundEmail) -> bool:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from peerly.notifications import services
-from peerly.notifications.links import (
-    InvalidUnsubscribeLinkError,
-    read_unsubscribe_token,
-    settings_url,
-)
+from peerly.notifications.links import InvalidUnsubscribeLinkError
+from peerly.notifications.links import read_unsubscribe_token
+from peerly.notifications.links import settings_url
 
 
 # Mail providers POST `List-Unsubscribe=One-Click` without any cookie or CSRF token; the

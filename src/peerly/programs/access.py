@@ -21,12 +21,18 @@ page's are 404; too little access is 403 (PermissionDenied) with a message sayin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramStatus
 
 Need = Literal["viewer", "member", "organiser"]
 NEEDS: tuple[Need, ...] = ("viewer", "member", "organiser")
@@ -38,8 +44,8 @@ WRONG_KIND = {
     "circle": "This programme does not run peer-coaching circles.",
     "mentorship": "This programme has no mentoring.",
 }
-NEED_MEMBER = "Join this programme to see this page."
-NEED_ORGANISER = "Only this programme's organisers can do that."
+NEED_MEMBER = gettext_lazy("Join this programme to see this page.")
+NEED_ORGANISER = gettext_lazy("Only this programme's organisers can do that.")
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def access_for(user: Any, program: Program, *, need: Need = "viewer") -> AccessR
     if need not in NEEDS:
         raise ValueError(f"unknown need {need!r}")
     if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("Sign in to see this programme.")
+        raise PermissionDenied(_("Sign in to see this programme."))
     organiser = is_organiser(user, program)
     if program.status == ProgramStatus.DRAFT and not organiser:
         raise Http404(NOT_FOUND)

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from peerly.programs.models import Enrollment, Invitation, Program, SignupQuestion
+from peerly.programs.models import Enrollment
+from peerly.programs.models import Invitation
+from peerly.programs.models import Program
+from peerly.programs.models import SignupQuestion
 
 
 class QuestionInline(admin.TabularInline):

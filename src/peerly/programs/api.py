@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from ninja import Field, Router, Schema
+from django.db.models import QuerySet
+from ninja import Field
+from ninja import Router
+from ninja import Schema
+from ninja.pagination import paginate
 
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.pagination import CappedLimitOffset
 from peerly.programs import selectors
+from peerly.programs.models import Enrollment
 
 router = Router(tags=["programmes"])
 
@@ -74,13 +81,9 @@ def get_program(request: AuthedHttpRequest, slug: str) -> dict[str, object]:
     return _program_out(program, [mine] if mine else [])
 
 
-@router.get("/programs/{slug}/members", response=list[MemberOut])
-def list_members(
-    request: AuthedHttpRequest, slug: str, status: str = "", q: str = ""
-) -> list[dict[str, object]]:
-    """Organisers only: members with the fields organisers may see."""
-    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
-    members = list(selectors.list_members_for_organiser(program=program, q=q, status=status))
+def _member_rows(request: AuthedHttpRequest, members: list[Any]) -> list[dict[str, object]]:
+    """One page of enrolments → rows, with visibility worked out once for the page."""
+    program = request.peerly_program  # type: ignore[attr-defined]
     shown = profile_fields_for_viewer(
         viewer=request.user,
         users=[e.user for e in members],
@@ -100,3 +103,15 @@ def list_members(
         }
         for e in members
     ]
+
+
+@router.get("/programs/{slug}/members", response=list[MemberOut])
+@paginate(CappedLimitOffset, rows=_member_rows)
+def list_members(
+    request: AuthedHttpRequest, slug: str, status: str = "", q: str = ""
+) -> QuerySet[Enrollment]:
+    """Organisers only: members with the fields organisers may see, one page at a time
+    (`limit` up to 200, `offset`; the answer carries `count`, the total)."""
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
+    request.peerly_program = program  # type: ignore[attr-defined]
+    return selectors.list_members_for_organiser(program=program, q=q, status=status)

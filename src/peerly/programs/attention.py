@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peerly.core.attention import AttentionItem
-from peerly.programs.models import EnrollmentStatus, Invitation, Program
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Invitation
+from peerly.programs.models import Program
 from peerly.programs.services import invitation_cutoff
 
 
@@ -20,7 +25,12 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     for program in organised:
         items.append(
             AttentionItem(
-                f"{program.pending} request(s) to join {program.name} wait for your decision.",
+                ngettext(
+                    "%(pending)s request to join %(name)s waits for your decision.",
+                    "%(pending)s requests to join %(name)s wait for your decision.",
+                    program.pending,
+                )
+                % {"pending": program.pending, "name": program.name},
                 reverse("programs:manage-approvals", kwargs={"slug": program.slug}),
                 "action",
             )
@@ -33,7 +43,7 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
     ).select_related("program"):
         items.append(
             AttentionItem(
-                f"You are invited to {invite.program.name}.",
+                _("You are invited to %(name)s.") % {"name": invite.program.name},
                 reverse("programs:invitation", kwargs={"token": invite.token}),
                 "action",
             )

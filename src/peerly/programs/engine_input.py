@@ -30,12 +30,10 @@ from peerly.accounts.models import Visibility
 from peerly.accounts.selectors import can_see
 from peerly.core.timezones import zone_name
 from peerly.matching import Member
-from peerly.matching.availability import (
-    Availability,
-    Intervals,
-    local_windows_between,
-    local_windows_to_utc,
-)
+from peerly.matching.availability import Availability
+from peerly.matching.availability import Intervals
+from peerly.matching.availability import local_windows_between
+from peerly.matching.availability import local_windows_to_utc
 
 LocalWindows = tuple[tuple[int, int, int], ...]  # (weekday, start minute, end minute), local
 

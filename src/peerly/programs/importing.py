@@ -8,20 +8,33 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from peerly.accounts.models import Profile, User, split_tags, validate_timezone
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import split_tags
+from peerly.accounts.models import validate_timezone
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core import audit
-from peerly.notifications.services import queue_email
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program
-from peerly.programs.services import invite_member, roles_for
+from peerly.core.tasks import enqueue_on_commit
+from peerly.notifications.services import EmailToQueue
+from peerly.notifications.services import queue_emails
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.services import invite_member
+from peerly.programs.services import roles_for
 
 COLUMNS = (
     "email",
@@ -38,6 +51,7 @@ COLUMNS = (
 )
 REQUIRED = ("email",)
 TAG_COLUMNS = ("languages", "skills", "interests")
+IMPORT_BATCH = 500
 MAX_LENGTH = {"display_name": 120, "team": 120, "location": 120, "languages": 300}
 
 
@@ -212,9 +226,15 @@ def _validate_row(
         )
 
 
+def users_by_email(emails: Iterable[str]) -> QuerySet[User]:
+    """Accounts whose email matches one of `emails` case-insensitively, in one query that
+    uses the LOWER(email) unique index (give the emails lower-cased)."""
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower__in=list(emails))
+
+
 def _mark_existing(rows: list[ImportRow], program: Program | None) -> None:
     emails = [r.values["email"] for r in rows if r.values.get("email")]
-    users = {u.email.lower(): u.pk for u in User.objects.filter(email__in=emails)}
+    users = {u.email.lower(): u.pk for u in users_by_email(emails)}
     enrolled: set[int] = set()
     if program is not None:
         enrolled = set(
@@ -244,63 +264,87 @@ def apply_import(
         raise ValueError("cannot import a file with errors")
     created = enrolled = skipped = invited = 0
     now = timezone.now()
+    emails = [row.values["email"] for row in preview.rows]
+    # One query each, whatever the number of rows; LOWER(email) uses the case-insensitive
+    # unique index (`email__iexact` is UPPER(email): a table scan per row).
+    existing = {u.email.lower(): u for u in users_by_email(emails)}
+    enrolled_ids: set[int] = set()
+    if program is not None and existing:
+        enrolled_ids = set(
+            Enrollment.objects.filter(
+                program=program,
+                user_id__in=[u.pk for u in existing.values()],
+                status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
+            ).values_list("user_id", flat=True)
+        )
+    new_rows = []
     for row in preview.rows:
         v = row.values
-        user = User.objects.filter(email__iexact=v["email"]).first()
-        if user is not None:
-            if program is None:
-                continue
-            if Enrollment.objects.filter(
-                program=program,
-                user=user,
-                status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
-            ).exists():
-                skipped += 1
-                continue
-            invite_member(
-                actor=actor, program=program, email=user.email, role=v.get("role") or None
-            )
-            invited += 1
+        user = existing.get(v["email"])
+        if user is None:
+            new_rows.append(v)
             continue
-        user = User.objects.create_user(
-            email=v["email"], password=None, display_name=v.get("display_name", "")
-        )
-        Profile.objects.create(
-            user=user,
-            team=v.get("team", ""),
-            location=v.get("location", ""),
-            timezone=v.get("timezone") or "UTC",
-            languages=", ".join(split_tags(v.get("languages", ""))),
-            skills=", ".join(split_tags(v.get("skills", ""))),
-            interests=", ".join(split_tags(v.get("interests", ""))),
-            offers=v.get("offers", ""),
-            wants_to_learn=v.get("wants_to_learn", ""),
-        )
-        created += 1
-        from peerly.accounts.services import password_set_url
-
-        queue_email(
-            key=f"import-welcome:{user.pk}",
-            to=user,
-            template="import_welcome",
-            context={"program": program, "url": password_set_url(user)},
-        )
         if program is None:
             continue
-        Enrollment.objects.create(
-            program=program,
-            user=user,
-            role=v.get("role") or roles_for(program)[0],
-            status=EnrollmentStatus.ACTIVE,
-            joined_at=now,
+        if user.pk in enrolled_ids:
+            skipped += 1
+            continue
+        invite_member(actor=actor, program=program, email=user.email, role=v.get("role") or None)
+        invited += 1
+    # New accounts: bulk inserts in batches, not three INSERTs and an email per row.
+    users = []
+    for v in new_rows:
+        user = User(email=v["email"], display_name=v.get("display_name", ""))
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=IMPORT_BATCH)
+    Profile.objects.bulk_create(
+        [
+            Profile(
+                user=user,
+                team=v.get("team", ""),
+                location=v.get("location", ""),
+                timezone=v.get("timezone") or "UTC",
+                languages=", ".join(split_tags(v.get("languages", ""))),
+                skills=", ".join(split_tags(v.get("skills", ""))),
+                interests=", ".join(split_tags(v.get("interests", ""))),
+                offers=v.get("offers", ""),
+                wants_to_learn=v.get("wants_to_learn", ""),
+            )
+            for user, v in zip(users, new_rows, strict=True)
+        ],
+        batch_size=IMPORT_BATCH,
+    )
+    created = len(users)
+    if users:  # rendering 5,000 emails takes longer than the inserts: a background task
+        from peerly.programs.tasks import send_import_welcomes_task
+
+        enqueue_on_commit(
+            send_import_welcomes_task,
+            [u.pk for u in users],
+            program.pk if program is not None else None,
         )
-        enrolled += 1
+    if program is not None:
+        default_role = roles_for(program)[0]
+        Enrollment.objects.bulk_create(
+            [
+                Enrollment(
+                    program=program,
+                    user=user,
+                    role=v.get("role") or default_role,
+                    status=EnrollmentStatus.ACTIVE,
+                    joined_at=now,
+                )
+                for user, v in zip(users, new_rows, strict=True)
+            ],
+            batch_size=IMPORT_BATCH,
+        )
+        enrolled = len(users)
     if program is not None:
         audit.record(
             actor=actor,
             action="program.import_members",
             obj=program,
-            program_id=program.pk,
             data={
                 "created": created,
                 "enrolled": enrolled,
@@ -316,6 +360,23 @@ def apply_import(
     )
 
 
+def queue_import_welcomes(*, user_ids: list[int], program_id: int | None) -> int:
+    """Queue the welcome email ("choose your password") of each imported account, in bulk."""
+    from peerly.accounts.services import password_set_url
+
+    program = Program.objects.filter(pk=program_id).first() if program_id else None
+    users = User.objects.filter(pk__in=user_ids).order_by("pk").iterator(chunk_size=IMPORT_BATCH)
+    return queue_emails(
+        EmailToQueue(
+            key=f"import-welcome:{user.pk}",
+            to=user,
+            template="import_welcome",
+            context={"program": program, "url": password_set_url(user)},
+        )
+        for user in users
+    )
+
+
 EXPORT_COLUMNS = (
     "email",
     "display_name",
@@ -328,25 +389,44 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(program: Program, *, viewer: User | None = None) -> list[dict[str, str]]:
+EXPORT_CHUNK = 1000
+
+
+def export_rows(
+    program: Program,
+    *,
+    viewer: User | None = None,
+    members: QuerySet[Enrollment] | None = None,
+) -> Iterator[dict[str, str]]:
     """One row per member, with only the profile fields `viewer` may see ("" where the member
-    hides a field; `viewer=None` is the operator's `peerly export`, at organiser level)."""
-    rows = []
-    qs = list(
-        Enrollment.objects.filter(program=program)
+    hides a field; `viewer=None` is the operator's `peerly export`, at organiser level).
+    `members`: the enrolments to export (the members list's filters), default all of them.
+
+    A generator reading EXPORT_CHUNK members at a time (a server-side cursor on PostgreSQL),
+    so the page can stream 10,000 members without holding them all in memory."""
+    base = Enrollment.objects.all() if members is None else members
+    qs = (
+        base.filter(program=program)
         .select_related("user", "user__profile")
         .order_by("user__email")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    shown = profile_fields_for_viewer(
-        viewer=viewer,
-        users=[e.user for e in qs],
-        program=program,
-        names=["team", "timezone", "languages"],
-    )
-    for e in qs:
-        fields = shown[e.user_id]
-        rows.append(
-            {
+    level = None
+    if viewer is not None:
+        from peerly.accounts.selectors import program_level
+
+        level = program_level(viewer=viewer, program=program)
+    while chunk := list(islice(qs, EXPORT_CHUNK)):
+        shown = profile_fields_for_viewer(
+            viewer=viewer,
+            users=[e.user for e in chunk],
+            program=program,
+            names=["team", "timezone", "languages"],
+            level=level,
+        )
+        for e in chunk:
+            fields = shown[e.user_id]
+            yield {
                 "email": e.user.email,
                 "display_name": e.user.display_name,
                 "team": fields.get("team", ""),
@@ -356,5 +436,3 @@ def export_rows(program: Program, *, viewer: User | None = None) -> list[dict[st
                 "status": e.status,
                 "joined_at": e.joined_at.isoformat() if e.joined_at else "",
             }
-        )
-    return rows

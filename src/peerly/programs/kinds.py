@@ -27,21 +27,29 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from ninja import Router
 
     from peerly.core.attention import AttentionItem
-    from peerly.programs.models import Enrollment, Program
+    from peerly.programs.models import Enrollment
+    from peerly.programs.models import Program
 
 
 SEED_LIMIT = 2**31
@@ -56,7 +64,7 @@ def fresh_seed() -> int:
 class NavItem:
     """One link of a programme's navigation (templates/programs/_kind_nav.html)."""
 
-    label: str
+    label: StrOrPromise
     url: str
     key: str  # the page's key; the nav marks the item whose key the view passes as active
 
@@ -66,7 +74,7 @@ class NavLink:
     """A kind's nav entry as data (Kind.member_nav / organiser_nav): the label, the URL name
     in the kind's namespace, the page key and any extra URL kwargs besides the slug."""
 
-    label: str
+    label: StrOrPromise
     url_name: str
     key: str
     kwargs: tuple[tuple[str, str], ...] = ()
@@ -127,7 +135,7 @@ class Kind:
     """Base class (and protocol) of a programme kind. Override what the kind has."""
 
     code: str = ""
-    label: str = ""
+    label: StrOrPromise = ""
     app_label: str = ""
     url_prefix: str = ""  # path segment under /programs/<slug>/; "" = no pages
     urls_module: str = ""  # dotted module with `app_name` and `urlpatterns`
@@ -144,6 +152,10 @@ class Kind:
     organiser_nav: tuple[NavLink, ...] = ()
     # (metric name, model with a `program` field): metrics counts its rows per programme
     counted: tuple[tuple[str, type[models.Model]], ...] = ()
+    # Program.group_size this kind runs with, (smallest, largest); None = the kind has no
+    # groups (the field is then unused). The programme form checks it at the field.
+    group_sizes: tuple[int, int] | None = None
+    default_group_size: int = 2  # what the programme form fills in when left blank
 
     def url(self, url_name: str, program: Program, /, **kwargs: Any) -> str:
         """The path of the programme's page `url_name` in this kind's URL namespace."""
@@ -218,8 +230,22 @@ class Kind:
         allow_overlap: bool = False,
     ) -> DrawResult:
         """Preview (dry_run) or publish the kind's next draw (a round, a season, a batch of
-        assignments). `seed=None`: `peerly draw` passes a fresh random seed and prints it.
-        Raises ServiceError when it cannot be done (nothing changed)."""
+        assignments). `seed=None` draws with a fresh random seed (the result says which).
+        Raises ServiceError when it cannot be done (nothing changed). A kind implements
+        `preview_draw` and `publish_draw`; this method only picks the seed and dispatches."""
+        seed = fresh_seed() if seed is None else seed
+        if dry_run:
+            return self.preview_draw(program, seed=seed)
+        return self.publish_draw(program, seed=seed, actor=actor, allow_overlap=allow_overlap)
+
+    def preview_draw(self, program: Program, *, seed: int) -> DrawResult:
+        """What the next draw with `seed` would do; saves nothing."""
+        raise NotImplementedError(f"{self.label or self.code} has no draw.")
+
+    def publish_draw(
+        self, program: Program, *, seed: int, actor: Any, allow_overlap: bool
+    ) -> DrawResult:
+        """Draw with `seed` and save it (idempotent: an already published draw is reported)."""
         raise NotImplementedError(f"{self.label or self.code} has no draw.")
 
     # ------------------------------------------------------------------ demo and figures
@@ -290,14 +316,16 @@ def kind_of(program: Program) -> Kind:
     return kind
 
 
-def choices() -> list[tuple[str, str]]:
+def choices() -> list[tuple[str, StrOrPromise]]:
     return [(k.code, k.label) for k in _registry.values()]
 
 
 def validate_kind(value: str) -> None:
     """Model/form validator: `value` must be a registered kind (no migration per new kind)."""
     if value not in _registry:
-        raise ValidationError(f"“{value}” is not a kind of programme.", code="invalid_kind")
+        raise ValidationError(
+            _("“%(value)s” is not a kind of programme.") % {"value": value}, code="invalid_kind"
+        )
 
 
 @contextmanager

@@ -3,43 +3,48 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
+from peerly.core.models import text_lines
+from peerly.core.models import user_reference
 from peerly.programs import kinds
 from peerly.programs.kinds import validate_kind
 
 
 class ProgramKind(models.TextChoices):
-    COFFEE = "coffee", "Coffee rounds"
-    CIRCLE = "circle", "Peer-coaching circles"
-    MENTORSHIP = "mentorship", "Mentorship"
+    COFFEE = "coffee", gettext_lazy("Coffee rounds")
+    CIRCLE = "circle", gettext_lazy("Peer-coaching circles")
+    MENTORSHIP = "mentorship", gettext_lazy("Mentorship")
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", gettext_lazy("Draft")
+    ACTIVE = "active", gettext_lazy("Active")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class EnrollmentMode(models.TextChoices):
-    OPEN = "open", "Open: anyone can join"
-    APPROVAL = "approval", "Approval: organisers approve each request"
-    INVITATION = "invitation", "Invitation only"
+    OPEN = "open", gettext_lazy("Open: anyone can join")
+    APPROVAL = "approval", gettext_lazy("Approval: organisers approve each request")
+    INVITATION = "invitation", gettext_lazy("Invitation only")
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-    CONTINUOUS = "continuous", "Continuous (no fixed rounds)"
+    WEEKLY = "weekly", gettext_lazy("Weekly")
+    FORTNIGHTLY = "fortnightly", gettext_lazy("Every two weeks")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
+    CONTINUOUS = "continuous", gettext_lazy("Continuous (no fixed rounds)")
 
     @classmethod
-    def periodic(cls) -> list[tuple[str, str]]:
+    def periodic(cls) -> list[tuple[str, Any]]:
         """The choices of kinds that draw on a schedule (coffee rounds): not continuous."""
         return [(v, label) for v, label in cls.choices if v != cls.CONTINUOUS]
 
@@ -47,17 +52,20 @@ class Cadence(models.TextChoices):
 class TeamRule(models.TextChoices):
     """How a draw treats teams (the engine's `team_rule`). One enum for every kind."""
 
-    CROSS = "cross", "Prefer people from different teams"
-    NONE = "none", "No team rule"
-    SAME = "same", "Prefer people from the same team"
+    CROSS = "cross", gettext_lazy("Prefer people from different teams")
+    NONE = "none", gettext_lazy("No team rule")
+    SAME = "same", gettext_lazy("Prefer people from the same team")
 
 
 class Strategy(models.TextChoices):
     """Whom a group draw favours (the engine's `strategy`). One enum for every kind."""
 
-    STRANGERS = "strangers", "Strangers: people not grouped before who do not know each other"
-    FAMILIAR = "familiar", "Familiar: favour people members already know and named"
-    RANDOM = "random", "Random"
+    STRANGERS = (
+        "strangers",
+        gettext_lazy("Strangers: people not grouped before who do not know each other"),
+    )
+    FAMILIAR = "familiar", gettext_lazy("Familiar: favour people members already know and named")
+    RANDOM = "random", gettext_lazy("Random")
 
 
 class Program(TimeStampedModel):
@@ -69,14 +77,20 @@ class Program(TimeStampedModel):
     purpose = models.TextField(default="", blank=True)
     objectives = models.TextField(default="", blank=True)
     expectations = models.TextField(
-        "expectations / agreement",
+        gettext_lazy("expectations / agreement"),
         default="",
         blank=True,
-        help_text="Members accept this text when they join.",
+        help_text=gettext_lazy("Members accept this text when they join."),
     )
-    format = models.TextField(default="", blank=True, help_text="Video, phone, in person …")
-    matching_description = models.TextField("how matching works", default="", blank=True)
-    success_measures = models.TextField("success measures (KPIs)", default="", blank=True)
+    format = models.TextField(
+        default="", blank=True, help_text=gettext_lazy("Video, phone, in person …")
+    )
+    matching_description = models.TextField(
+        gettext_lazy("how matching works"), default="", blank=True
+    )
+    success_measures = models.TextField(
+        gettext_lazy("success measures (KPIs)"), default="", blank=True
+    )
     cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -91,13 +105,15 @@ class Program(TimeStampedModel):
         settings.AUTH_USER_MODEL, related_name="organised_programs", blank=True
     )
     private_text_retention_days = models.PositiveIntegerField(
-        "delete private notes after (days)",
+        gettext_lazy("delete private notes after (days)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(7), MaxValueValidator(3650)],
-        help_text="Circle session notes, monthly reports and their comments, support-request "
-        "justifications, recognition notes and reviews older than this are deleted "
-        "automatically (7–3650 days). Empty keeps them.",
+        help_text=gettext_lazy(
+            "Circle session notes, monthly reports and their comments, support-request "
+            "justifications, recognition notes and reviews older than this are deleted "
+            "automatically (7–3650 days). Empty keeps them."
+        ),
     )
 
     class Meta:
@@ -134,14 +150,14 @@ class Program(TimeStampedModel):
 
     def get_kind_display(self) -> str:
         kind = kinds.get(self.kind)
-        return kind.label if kind is not None else self.kind
+        return str(kind.label) if kind is not None else self.kind
 
 
 class QuestionKind(models.TextChoices):
-    TEXT = "text", "Free text"
-    CHOICE = "choice", "One choice"
-    MULTI = "multi", "Several choices"
-    SCALE = "scale", "Scale"
+    TEXT = "text", gettext_lazy("Free text")
+    CHOICE = "choice", gettext_lazy("One choice")
+    MULTI = "multi", gettext_lazy("Several choices")
+    SCALE = "scale", gettext_lazy("Scale")
 
 
 class SignupQuestion(models.Model):
@@ -150,7 +166,9 @@ class SignupQuestion(models.Model):
     label = models.CharField(max_length=200)
     help_text = models.CharField(max_length=300, default="", blank=True)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
-    choices = models.TextField(default="", blank=True, help_text="One choice per line.")
+    choices = models.TextField(
+        default="", blank=True, help_text=gettext_lazy("One choice per line.")
+    )
     required = models.BooleanField(default=True)
     scale_min = models.SmallIntegerField(default=1)
     scale_max = models.SmallIntegerField(default=5)
@@ -168,21 +186,21 @@ class SignupQuestion(models.Model):
 
     @property
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        return text_lines(self.choices)
 
 
 class Role(models.TextChoices):
-    PARTICIPANT = "participant", "Participant"
-    MENTOR = "mentor", "Mentor"
-    MENTEE = "mentee", "Mentee"
+    PARTICIPANT = "participant", gettext_lazy("Participant")
+    MENTOR = "mentor", gettext_lazy("Mentor")
+    MENTEE = "mentee", gettext_lazy("Mentee")
 
 
 class EnrollmentStatus(models.TextChoices):
-    APPLIED = "applied", "Waiting for approval"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    LEFT = "left", "Left"
-    DECLINED = "declined", "Declined"
+    APPLIED = "applied", gettext_lazy("Waiting for approval")
+    ACTIVE = "active", gettext_lazy("Active")
+    PAUSED = "paused", gettext_lazy("Paused")
+    LEFT = "left", gettext_lazy("Left")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class Enrollment(TimeStampedModel):
@@ -200,13 +218,7 @@ class Enrollment(TimeStampedModel):
     left_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateField(null=True, blank=True)
     decline_reason = models.TextField(default="", blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -229,9 +241,7 @@ class Invitation(TimeStampedModel):
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     token = models.CharField(max_length=64, unique=True, default=_token)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = user_reference(blank=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

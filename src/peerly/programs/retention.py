@@ -18,13 +18,11 @@ from django.db.models import Q
 
 from peerly.circles.models import Block
 from peerly.core import audit
-from peerly.mentorship.models import (
-    MonthlyReport,
-    Recognition,
-    ReportComment,
-    Review,
-    SupportRequest,
-)
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import SupportRequest
 from peerly.programs.models import Program
 
 _NOT_BLANK_NOTES = Q()
@@ -73,7 +71,6 @@ def purge_program(*, program: Program, now: dt.datetime) -> dict[str, int]:
             actor=None,
             action="program.retention_purge",
             obj=program,
-            program_id=program.pk,
             data={"days": days, "cutoff": cutoff.isoformat(), **counts},
         )
     return counts

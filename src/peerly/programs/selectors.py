@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
 
-from peerly.accounts.models import User, Visibility
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
 from peerly.accounts.selectors import visible_q
 from peerly.programs import access
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramStatus
 
 
 def is_organiser(user: User, program: Program) -> bool:
@@ -101,6 +108,8 @@ def list_teams(*, program: Program) -> list[str]:
         t
         for t in Enrollment.objects.filter(program=program)
         .filter(visible_q(field="team", level=Visibility.ORGANISERS, prefix="user__profile__"))
+        .exclude(user__profile__team="")
+        .order_by()  # the default ordering would make DISTINCT one row per enrolment
         .values_list("user__profile__team", flat=True)
         .distinct()
         if t

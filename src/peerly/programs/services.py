@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from peerly.accounts.models import Profile, User
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
 from peerly.core import audit
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.db import relock
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.core.links import absolute_url
 from peerly.notifications.services import queue_email
 from peerly.programs import kinds
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentMode,
-    EnrollmentStatus,
-    Invitation,
-    Program,
-    ProgramKind,
-    ProgramStatus,
-    QuestionKind,
-    Role,
-    SignupQuestion,
-)
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentMode
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Invitation
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import ProgramStatus
+from peerly.programs.models import QuestionKind
+from peerly.programs.models import Role
+from peerly.programs.models import SignupQuestion
 
 S = EnrollmentStatus
 
@@ -80,6 +86,16 @@ def _check_program(program: Program, kind: kinds.Kind) -> None:
         raise ServiceError(message, field=field)
 
 
+def unique_slug(name: str, *, max_length: int = 60) -> str:
+    """A web address made from `name` that no programme has yet ("lunch", "lunch-2", …)."""
+    base = slugify(name)[: max_length - 4].strip("-") or "programme"
+    slug, n = base, 1
+    while Program.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def create_program(
     *, actor: User | None, values: Mapping[str, Any], organisers: Iterable[User] = ()
 ) -> Program:
@@ -88,12 +104,24 @@ def create_program(
     `actor` (if any) becomes an organiser, with `organisers`. Audited."""
     kind = kinds.get(str(values.get("kind", "")))
     if kind is None:
-        raise ServiceError(f"“{values.get('kind', '')}” is not a kind of programme.", field="kind")
+        raise ServiceError(
+            _("“%(get)s” is not a kind of programme.") % {"get": values.get("kind", "")},
+            field="kind",
+        )
     unknown = set(values) - set(PROGRAM_FIELDS)
     if unknown:
-        raise ServiceError(f"Unknown programme field(s): {', '.join(sorted(unknown))}.")
+        raise ServiceError(
+            ngettext(
+                "Unknown programme field: %(join)s.",
+                "Unknown programme fields: %(join)s.",
+                len(unknown),
+            )
+            % {"join": ", ".join(sorted(unknown))}
+        )
+    if not values.get("slug"):
+        values = {**values, "slug": unique_slug(str(values.get("name", "")))}
     if Program.objects.filter(slug=values.get("slug", "")).exists():
-        raise ServiceError("A programme with this web address already exists.", field="slug")
+        raise ServiceError(_("A programme with this web address already exists."), field="slug")
     program = Program(**values)
     _check_program(program, kind)
     program.save()
@@ -105,7 +133,6 @@ def create_program(
         actor=actor,
         action="programs.create",
         obj=program,
-        program_id=program.pk,
         data={"kind": program.kind, "slug": program.slug},
     )
     return program
@@ -118,12 +145,19 @@ def update_program(*, actor: User, program: Program, values: Mapping[str, Any]) 
     truth), so nothing is copied here."""
     unknown = set(values) - set(PROGRAM_FIELDS)
     if unknown:
-        raise ServiceError(f"Unknown programme field(s): {', '.join(sorted(unknown))}.")
+        raise ServiceError(
+            ngettext(
+                "Unknown programme field: %(join)s.",
+                "Unknown programme fields: %(join)s.",
+                len(unknown),
+            )
+            % {"join": ", ".join(sorted(unknown))}
+        )
     locked = Program.objects.select_for_update().get(pk=program.pk)
     if "kind" in values and values["kind"] != locked.kind:
         # Rounds, circles and mentorships belong to the kind they were made in.
         raise ServiceError(
-            "The kind of a programme cannot change after it is created; create a new one.",
+            _("The kind of a programme cannot change after it is created; create a new one."),
             field="kind",
         )
     changed: dict[str, str] = {}
@@ -134,10 +168,7 @@ def update_program(*, actor: User, program: Program, values: Mapping[str, Any]) 
     if not changed:
         return locked
     _check_program(locked, kinds.kind_of(locked))
-    locked.save()
-    audit.record(
-        actor=actor, action="programs.update", obj=locked, program_id=locked.pk, data=changed
-    )
+    audit.saved(locked, actor=actor, action="programs.update", data=changed)
     return locked
 
 
@@ -147,13 +178,8 @@ def add_question(*, actor: User, program: Program, question: SignupQuestion) -> 
     Program.objects.select_for_update().get(pk=program.pk)
     question.program = program
     question.position = program.questions.count()
-    question.save()
-    audit.record(
-        actor=actor,
-        action="programs.question_add",
-        obj=question,
-        program_id=program.pk,
-        data={"label": question.label},
+    audit.saved(
+        question, actor=actor, action="programs.question_add", data={"label": question.label}
     )
     return question
 
@@ -170,7 +196,6 @@ def delete_question(*, actor: User, program: Program, question_id: int) -> None:
         actor=actor,
         action="programs.question_delete",
         obj=question,
-        program_id=program.pk,
         data={"label": question.label},
     )
     question.delete()
@@ -189,46 +214,57 @@ def clean_answers(program: Program, raw: Mapping[str, Any]) -> dict[str, Any]:
         empty = value in (None, "", [], ())
         if empty:
             if question.required:
-                raise ServiceError(f"Please answer “{question.label}”.", field=f"q_{key}")
+                raise ServiceError(
+                    _("Please answer “%(label)s”.") % {"label": question.label}, field=f"q_{key}"
+                )
             continue
         if question.kind == QuestionKind.TEXT:
             answers[key] = str(value).strip()[:5000]
         elif question.kind == QuestionKind.CHOICE:
             if value not in question.choice_list:
-                raise ServiceError(f"“{value}” is not a choice of “{question.label}”.")
+                raise ServiceError(
+                    _("“%(value)s” is not a choice of “%(label)s”.")
+                    % {"value": value, "label": question.label}
+                )
             answers[key] = value
         elif question.kind == QuestionKind.MULTI:
             values = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
             bad = [v for v in values if v not in question.choice_list]
             if bad:
-                raise ServiceError(f"“{bad[0]}” is not a choice of “{question.label}”.")
+                raise ServiceError(
+                    _("“%(bad)s” is not a choice of “%(label)s”.")
+                    % {"bad": bad[0], "label": question.label}
+                )
             answers[key] = values
         else:
             try:
                 number = int(value)  # type: ignore[arg-type]
             except (TypeError, ValueError):
-                raise ServiceError(f"“{question.label}” needs a number.") from None
+                raise ServiceError(
+                    _("“%(label)s” needs a number.") % {"label": question.label}
+                ) from None
             if not question.scale_min <= number <= question.scale_max:
                 raise ServiceError(
-                    f"“{question.label}” must be between {question.scale_min} and "
-                    f"{question.scale_max}."
+                    _("“%(label)s” must be between %(scale_min)s and %(scale_max)s.")
+                    % {
+                        "label": question.label,
+                        "scale_min": question.scale_min,
+                        "scale_max": question.scale_max,
+                    }
                 )
             answers[key] = number
     return answers
 
 
 def _locked(enrollment: Enrollment) -> Enrollment:
-    return (
-        Enrollment.objects.select_for_update()
-        .select_related("program", "user")
-        .get(pk=enrollment.pk)
-    )
+    return relock(enrollment, "program", "user")
 
 
 def _require(enrollment: Enrollment, allowed: tuple[str, ...], action: str) -> None:
     if enrollment.status not in allowed:
         raise TransitionError(
-            f"Cannot {action} an enrolment that is {enrollment.get_status_display().lower()}."
+            _("Cannot %(action)s an enrolment that is %(get_status_display)s.")
+            % {"action": action, "get_status_display": enrollment.get_status_display().lower()}
         )
 
 
@@ -249,19 +285,24 @@ def join_program(
     """Join (open) or ask to join (approval). Rejoining after leaving or a decline is allowed."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status != ProgramStatus.ACTIVE:
-        raise ServiceError("This programme is not open for enrolment.")
+        raise ServiceError(_("This programme is not open for enrolment."))
     if program.enrollment_mode == EnrollmentMode.INVITATION and invitation is None:
-        raise ServiceError("This programme is by invitation only.")
+        raise ServiceError(_("This programme is by invitation only."))
     role = role or (invitation.role if invitation else default_role(program))
     if role not in roles_for(program):
-        raise ServiceError(f"“{role}” is not a role in this programme.", field="role")
+        raise ServiceError(
+            _("“%(role)s” is not a role in this programme.") % {"role": role}, field="role"
+        )
     if role == Role.MENTOR and invitation is None:
         raise ServiceError(
-            "Mentors are nominated and approved by the organisers; ask a mentor to nominate you.",
+            _(
+                "Mentors are nominated and approved by the organisers; ask a mentor to nominate "
+                "you."
+            ),
             field="role",
         )
     if program.expectations.strip() and not accept_agreement:
-        raise ServiceError("Please accept the programme's agreement to join.", field="agreement")
+        raise ServiceError(_("Please accept the programme's agreement to join."), field="agreement")
     cleaned = clean_answers(program, answers or {})
     needs_approval = program.enrollment_mode == EnrollmentMode.APPROVAL and invitation is None
     now = timezone.now()
@@ -286,7 +327,6 @@ def join_program(
         actor=user,
         action="enrollment.apply" if needs_approval else "enrollment.join",
         obj=enrollment,
-        program_id=program.pk,
         data={"role": role},
     )
     if needs_approval:
@@ -315,10 +355,7 @@ def approve_enrollment(*, actor: User, enrollment: Enrollment) -> Enrollment:
     enrollment.joined_at = now
     enrollment.decided_by = actor
     enrollment.decided_at = now
-    enrollment.save()
-    audit.record(
-        actor=actor, action="enrollment.approve", obj=enrollment, program_id=enrollment.program_id
-    )
+    audit.saved(enrollment, actor=actor, action="enrollment.approve")
     queue_email(
         key=f"enrollment-approved:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
         to=enrollment.user,
@@ -332,7 +369,7 @@ def approve_enrollment(*, actor: User, enrollment: Enrollment) -> Enrollment:
 def decline_enrollment(*, actor: User, enrollment: Enrollment, reason: str) -> Enrollment:
     reason = reason.strip()
     if not reason:
-        raise ServiceError("Please give a reason: the member will read it.", field="reason")
+        raise ServiceError(_("Please give a reason: the member will read it."), field="reason")
     enrollment = _locked(enrollment)
     _require(enrollment, (S.APPLIED,), "decline")
     now = timezone.now()
@@ -340,14 +377,7 @@ def decline_enrollment(*, actor: User, enrollment: Enrollment, reason: str) -> E
     enrollment.decline_reason = reason
     enrollment.decided_by = actor
     enrollment.decided_at = now
-    enrollment.save()
-    audit.record(
-        actor=actor,
-        action="enrollment.decline",
-        obj=enrollment,
-        program_id=enrollment.program_id,
-        reason=reason,
-    )
+    audit.saved(enrollment, actor=actor, action="enrollment.decline", reason=reason)
     queue_email(
         key=f"enrollment-declined:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
         to=enrollment.user,
@@ -362,15 +392,13 @@ def pause_enrollment(*, user: User, enrollment: Enrollment, until: dt.date | Non
     enrollment = _locked(enrollment)
     _require(enrollment, (S.ACTIVE, S.PAUSED), "pause")
     if until is not None and until < timezone.localdate():
-        raise ServiceError("The pause must end today or later.", field="until")
+        raise ServiceError(_("The pause must end today or later."), field="until")
     enrollment.status = S.PAUSED
     enrollment.paused_until = until
-    enrollment.save()
-    audit.record(
+    audit.saved(
+        enrollment,
         actor=user,
         action="enrollment.pause",
-        obj=enrollment,
-        program_id=enrollment.program_id,
         data={"until": until.isoformat() if until else None},
     )
     return enrollment
@@ -384,10 +412,7 @@ def resume_enrollment(*, user: User, enrollment: Enrollment) -> Enrollment:
     _require(enrollment, (S.PAUSED,), "resume")
     enrollment.status = S.ACTIVE
     enrollment.paused_until = None
-    enrollment.save()
-    audit.record(
-        actor=user, action="enrollment.resume", obj=enrollment, program_id=enrollment.program_id
-    )
+    audit.saved(enrollment, actor=user, action="enrollment.resume")
     return enrollment
 
 
@@ -399,14 +424,7 @@ def leave_program(*, user: User, enrollment: Enrollment, reason: str = "") -> En
     _require(enrollment, (S.APPLIED, S.ACTIVE, S.PAUSED), "leave")
     enrollment.status = S.LEFT
     enrollment.left_at = timezone.now()
-    enrollment.save()
-    audit.record(
-        actor=user,
-        action="enrollment.leave",
-        obj=enrollment,
-        program_id=enrollment.program_id,
-        reason=reason,
-    )
+    audit.saved(enrollment, actor=user, action="enrollment.leave", reason=reason)
     return enrollment
 
 
@@ -478,11 +496,15 @@ def invite_member(
     email = email.strip().lower()
     role = role or default_role(program)
     if role not in roles_for(program):
-        raise ServiceError(f"“{role}” is not a role in this programme.", field="role")
+        raise ServiceError(
+            _("“%(role)s” is not a role in this programme.") % {"role": role}, field="role"
+        )
     if Enrollment.objects.filter(
         program=program, user__email__iexact=email, status__in=[S.ACTIVE, S.PAUSED]
     ).exists():
-        raise ServiceError(f"{email} is already a member of this programme.", field="email")
+        raise ServiceError(
+            _("%(email)s is already a member of this programme.") % {"email": email}, field="email"
+        )
     existing = (
         Invitation.objects.select_for_update()
         .filter(program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True)
@@ -492,8 +514,12 @@ def invite_member(
         return existing
     if existing is not None:
         existing.revoked_at = timezone.now()
-        existing.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(actor=actor, action="invitation.expire", obj=existing, program_id=program.pk)
+        audit.saved(
+            existing,
+            actor=actor,
+            action="invitation.expire",
+            update_fields=["revoked_at", "updated_at"],
+        )
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -503,7 +529,7 @@ def invite_member(
         return Invitation.objects.get(
             program=program, email=email, accepted_at__isnull=True, revoked_at__isnull=True
         )
-    audit.record(actor=actor, action="invitation.create", obj=invitation, program_id=program.pk)
+    audit.record(actor=actor, action="invitation.create", obj=invitation)
     queue_email(
         key=f"invitation:{invitation.pk}",
         to=email,
@@ -544,8 +570,10 @@ def accept_invitation(
         invitation=invitation,
     )
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at", "updated_at"])
-    audit.record(
-        actor=user, action="invitation.accept", obj=invitation, program_id=invitation.program_id
+    audit.saved(
+        invitation,
+        actor=user,
+        action="invitation.accept",
+        update_fields=["accepted_at", "updated_at"],
     )
     return enrollment

@@ -2,40 +2,51 @@ from __future__ import annotations
 
 import base64
 import csv
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.csvsafe import safe_dict
 from peerly.core.errors import ServiceError
 from peerly.core.http import AuthedHttpRequest
-from peerly.core.viewhelpers import attempt, service_errors
-from peerly.programs import access, importing, kinds, selectors, services
-from peerly.programs.forms import (
-    DeclineForm,
-    ImportForm,
-    InviteForm,
-    JoinForm,
-    MemberFilterForm,
-    PauseEnrollmentForm,
-    ProgramForm,
-    QuestionForm,
-)
+from peerly.core.pagination import paginate
+from peerly.core.viewhelpers import attempt
+from peerly.core.viewhelpers import service_errors
+from peerly.programs import access
+from peerly.programs import importing
+from peerly.programs import kinds
+from peerly.programs import selectors
+from peerly.programs import services
+from peerly.programs.forms import DeclineForm
+from peerly.programs.forms import ImportForm
+from peerly.programs.forms import InviteForm
+from peerly.programs.forms import JoinForm
+from peerly.programs.forms import MemberFilterForm
+from peerly.programs.forms import PauseEnrollmentForm
+from peerly.programs.forms import ProgramForm
+from peerly.programs.forms import QuestionForm
 from peerly.programs.kinds import NavItem
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Invitation,
-    Program,
-    Role,
-)
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Invitation
+from peerly.programs.models import Program
+from peerly.programs.models import Role
 
 
 def kind_url(program: Program, name: str) -> str | None:
@@ -149,9 +160,9 @@ def join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         enrollment = _join(request, program, form)
         if enrollment is not None:
             if enrollment.status == EnrollmentStatus.APPLIED:
-                messages.info(request, "Request sent: an organiser will review it.")
+                messages.info(request, _("Request sent: an organiser will review it."))
             else:
-                messages.success(request, f"Welcome to {program.name}!")
+                messages.success(request, _("Welcome to %(name)s!") % {"name": program.name})
             return redirect("programs:detail", slug=program.slug)
     return render(request, "programs/program_join.html", {"program": program, "form": form})
 
@@ -175,7 +186,7 @@ def invitation(request: AuthedHttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         enrollment = _join(request, program, form, invitation=invite)
         if enrollment is not None:
-            messages.success(request, f"Welcome to {program.name}!")
+            messages.success(request, _("Welcome to %(name)s!") % {"name": program.name})
             return redirect("programs:detail", slug=program.slug)
     return render(
         request,
@@ -188,7 +199,7 @@ def _my_enrollment(request: AuthedHttpRequest, slug: str) -> Enrollment:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     enrollment = selectors.get_enrollment_for_user(user=request.user, program=program)
     if enrollment is None:
-        raise PermissionDenied("You are not enrolled in this programme.")
+        raise PermissionDenied(_("You are not enrolled in this programme."))
     return enrollment
 
 
@@ -200,17 +211,17 @@ def membership(request: AuthedHttpRequest, slug: str, action: str) -> HttpRespon
         if action == "pause":
             form = PauseEnrollmentForm(request.POST)
             if not form.is_valid():
-                raise ServiceError("Please enter a valid date.")
+                raise ServiceError(_("Please enter a valid date."))
             services.pause_enrollment(
                 user=request.user, enrollment=enrollment, until=form.cleaned_data["until"]
             )
-            messages.success(request, "Paused. You can resume at any time.")
+            messages.success(request, _("Paused. You can resume at any time."))
         elif action == "resume":
             services.resume_enrollment(user=request.user, enrollment=enrollment)
-            messages.success(request, "Welcome back.")
+            messages.success(request, _("Welcome back."))
         elif action == "leave":
             services.leave_program(user=request.user, enrollment=enrollment)
-            messages.success(request, "You have left the programme.")
+            messages.success(request, _("You have left the programme."))
         else:
             raise PermissionDenied
     return redirect("programs:detail", slug=slug)
@@ -220,14 +231,14 @@ def membership(request: AuthedHttpRequest, slug: str, action: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def create(request: AuthedHttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or request.user.has_perm("programs.add_program")):
-        raise PermissionDenied("Only site admins and staff can create programmes.")
+        raise PermissionDenied(_("Only site admins and staff can create programmes."))
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         program = attempt(request, form, services.create_program, actor=request.user, values=values)
         if program is not None:
             messages.success(
-                request, "Programme created. Add sign-up questions and invite members."
+                request, _("Programme created. Add sign-up questions and invite members.")
             )
             return redirect("programs:edit", slug=program.slug)
     return render(request, "programs/program_form.html", {"form": form, "creating": True})
@@ -250,7 +261,7 @@ def edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             values=values,
         )
         if saved is not None:
-            messages.success(request, "Programme saved.")
+            messages.success(request, _("Programme saved."))
             return redirect("programs:edit", slug=saved.slug)
     return render(
         request,
@@ -271,10 +282,10 @@ def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = QuestionForm(request.POST, prefix="question")
     if form.is_valid():
         services.add_question(actor=request.user, program=program, question=form.save(commit=False))
-        messages.success(request, "Question added.")
+        messages.success(request, _("Question added."))
     else:
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
-        messages.error(request, f"Question not added: {errors}")
+        messages.error(request, _("Question not added: %(errors)s") % {"errors": errors})
     return redirect("programs:edit", slug=slug)
 
 
@@ -283,13 +294,15 @@ def question_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def question_delete(request: AuthedHttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = selectors.get_program_for_organiser(user=request.user, slug=slug)
     services.delete_question(actor=request.user, program=program, question_id=question_id)
-    messages.success(request, "Question removed.")
+    messages.success(request, _("Question removed."))
     return redirect("programs:edit", slug=slug)
 
 
-@login_required
-def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
+def filtered_members(
+    request: HttpRequest, program: Program
+) -> tuple[MemberFilterForm, QuerySet[Enrollment]]:
+    """The members list's filters (?q=&status=&role=&team=) and the members they select: one
+    function for the list and its CSV export, so both always hold the same people."""
     form = MemberFilterForm(request.GET or None)
     form.set_choices(
         statuses=EnrollmentStatus.choices,
@@ -304,13 +317,21 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         role=filters.get("role", ""),
         team=filters.get("team", ""),
     )
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return form, members
+
+
+@login_required
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_organiser(user=request.user, slug=slug)
+    form, members = filtered_members(request, program)
+    page = paginate(request, members)
+    # The export takes the filters in force (only valid values: nothing else is echoed).
+    in_force = form.cleaned_data if form.is_valid() else {}
+    export_query = urlencode({k: v for k, v in in_force.items() if v})
     shown = profile_fields_for_viewer(
         viewer=request.user, users=[e.user for e in page], program=program, names=["team"]
     )
     pending = Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED).count()
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "programs/manage_members.html",
@@ -320,7 +341,8 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": [(e, shown[e.user_id]) for e in page],
             "pending": pending,
-            "query": query.urlencode(),
+            "query": page.query,  # type: ignore[attr-defined]  # set by core.pagination
+            "export_query": export_query,
             "organiser_url": kind_url(program, "manage"),
         },
     )
@@ -367,12 +389,12 @@ def decide(request: AuthedHttpRequest, slug: str, enrollment_id: int, action: st
     with service_errors(request):
         if action == "approve":
             services.approve_enrollment(actor=request.user, enrollment=enrollment)
-            messages.success(request, f"{enrollment.user.name} approved.")
+            messages.success(request, _("%(name)s approved.") % {"name": enrollment.user.name})
         elif action == "decline":
             services.decline_enrollment(
                 actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"{enrollment.user.name} declined.")
+            messages.success(request, _("%(name)s declined.") % {"name": enrollment.user.name})
         else:
             raise PermissionDenied
     return redirect("programs:manage-approvals", slug=slug)
@@ -397,7 +419,11 @@ def manage_invitations(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             except ServiceError as exc:
                 problems.append(exc.message)
         if sent:
-            messages.success(request, f"{sent} invitation(s) sent.")
+            messages.success(
+                request,
+                ngettext("%(sent)s invitation sent.", "%(sent)s invitations sent.", sent)
+                % {"sent": sent},
+            )
         for problem in problems:
             messages.warning(request, problem)
         return redirect("programs:manage-invitations", slug=slug)
@@ -442,13 +468,25 @@ def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"Imported: {result.created_accounts} new account(s), {result.enrolled} "
-                    f"enrolled, {result.invited} invited (existing accounts join when they "
-                    f"accept), {result.skipped_already_enrolled} already members.",
+                    ngettext(
+                        "Imported: %(created_accounts)s new account, %(enrolled)s enrolled, "
+                        "%(invited)s invited (existing accounts join when they accept), "
+                        "%(skipped_already_enrolled)s already members.",
+                        "Imported: %(created_accounts)s new accounts, %(enrolled)s enrolled, "
+                        "%(invited)s invited (existing accounts join when they accept), "
+                        "%(skipped_already_enrolled)s already members.",
+                        result.created_accounts,
+                    )
+                    % {
+                        "created_accounts": result.created_accounts,
+                        "enrolled": result.enrolled,
+                        "invited": result.invited,
+                        "skipped_already_enrolled": result.skipped_already_enrolled,
+                    },
                 )
                 return redirect("programs:manage", slug=slug)
         else:
-            form.add_error("file", "Choose a CSV file to upload.")
+            form.add_error("file", _("Choose a CSV file to upload."))
     return render(
         request,
         "programs/manage_import.html",
@@ -462,12 +500,25 @@ def manage_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer → streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
 @login_required
-def manage_export(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+def manage_export(request: AuthedHttpRequest, slug: str) -> StreamingHttpResponse:
+    """The members as CSV, streamed row by row (memory flat in the number of members)."""
     program = selectors.get_program_for_organiser(user=request.user, slug=slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.DictWriter(_Echo(), fieldnames=importing.EXPORT_COLUMNS)
+    _form, members = filtered_members(request, program)  # the same people as the list
+
+    def lines() -> Iterator[str]:
+        yield writer.writeheader()  # type: ignore[func-returns-value]
+        for row in importing.export_rows(program, viewer=request.user, members=members):
+            yield writer.writerow(safe_dict(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-members.csv"'
-    writer = csv.DictWriter(response, fieldnames=importing.EXPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(safe_dict(r) for r in importing.export_rows(program, viewer=request.user))
     return response

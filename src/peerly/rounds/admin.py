@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from peerly.rounds.models import CoffeeSettings, Round, RoundGroup
+from peerly.rounds.models import CoffeeSettings
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundGroup
 
 
 @admin.register(CoffeeSettings)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router
+from ninja import Schema
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.programs.access import access_program
 from peerly.programs.models import ProgramKind
-from peerly.rounds import reports, selectors, services
+from peerly.rounds import reports
+from peerly.rounds import selectors
+from peerly.rounds import services
 
 router = Router(tags=["coffee rounds"])
 

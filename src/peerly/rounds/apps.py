@@ -6,7 +6,13 @@ class RoundsConfig(AppConfig):
     label = "rounds"
 
     def ready(self) -> None:
+        from peerly.core import jobs
+        from peerly.notifications import attachments
         from peerly.programs import kinds
+        from peerly.rounds import calendars
+        from peerly.rounds import jobs as rounds_jobs
         from peerly.rounds.kind import CoffeeKind
 
         kinds.register(CoffeeKind())
+        attachments.register(calendars.SUGGESTION_RENDERER, calendars.suggestion_ics_of_group)
+        jobs.register(rounds_jobs.JOB_KIND, rounds_jobs.run_publish)

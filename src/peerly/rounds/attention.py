@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.core.attention import AttentionItem
-from peerly.rounds.models import GroupMember, RoundStatus
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import RoundStatus
 
 
 def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
@@ -24,8 +26,12 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
         if m.round.meet_by >= today and m.group.confirmed_start is None:
             items.append(
                 AttentionItem(
-                    f"{m.round.program.name}: agree a time for your round {m.round.number} coffee "
-                    f"by {m.round.meet_by:%d %b}.",
+                    _("%(name)s: agree a time for your round %(number)s coffee by %(meet_by)s.")
+                    % {
+                        "name": m.round.program.name,
+                        "number": m.round.number,
+                        "meet_by": format(m.round.meet_by, "%d %b"),
+                    },
                     reverse("rounds:group-detail", kwargs={"slug": slug, "group_id": m.group_id}),
                     "action",
                 )
@@ -33,7 +39,8 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
         elif m.round.meet_by < today and not m.answer:
             items.append(
                 AttentionItem(
-                    f"{m.round.program.name}: did you meet in round {m.round.number}?",
+                    _("%(name)s: did you meet in round %(number)s?")
+                    % {"name": m.round.program.name, "number": m.round.number},
                     reverse("rounds:checkin", kwargs={"slug": slug, "group_id": m.group_id}),
                     "action",
                 )

@@ -9,7 +9,10 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 
-from peerly.core.ics import Attendee, CalendarEvent, build_calendar, make_uid
+from peerly.core.ics import Attendee
+from peerly.core.ics import CalendarEvent
+from peerly.core.ics import build_calendar
+from peerly.core.ics import make_uid
 from peerly.rounds.models import RoundGroup
 
 
@@ -65,6 +68,19 @@ def suggestion_ics(group: RoundGroup, index: int) -> str:
         status="TENTATIVE",
     )
     return build_calendar([event], method="PUBLISH").decode()
+
+
+SUGGESTION_RENDERER = "rounds.suggestion_ics"  # outbox attachments made at send time
+
+
+def suggestion_ics_of_group(*, group_id: int, index: int) -> str:
+    """`suggestion_ics` by id: the renderer the outbox calls when it sends the email."""
+    group = (
+        RoundGroup.objects.select_related("round", "round__program__coffee_settings")
+        .prefetch_related("members__user")
+        .get(pk=group_id)
+    )
+    return suggestion_ics(group, index)
 
 
 def meeting_ics(group: RoundGroup, *, cancelled_start: dt.datetime | None = None) -> str:

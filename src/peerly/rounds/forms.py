@@ -4,9 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peerly.programs.models import Cadence
-from peerly.rounds.models import CheckinAnswer, CoffeeSettings
+from peerly.rounds.models import CheckinAnswer
+from peerly.rounds.models import CoffeeSettings
 
 
 class SettingsForm(forms.ModelForm):
@@ -35,16 +38,16 @@ class SettingsForm(forms.ModelForm):
 
     cadence = forms.ChoiceField(
         choices=Cadence.periodic,
-        label="Cadence",
-        help_text="The programme's cadence (also on the programme's edit page).",
+        label=gettext_lazy("Cadence"),
+        help_text=gettext_lazy("The programme's cadence (also on the programme's edit page)."),
     )
     group_size = forms.TypedChoiceField(
-        choices=[(2, "2 (pairs)"), (3, "3"), (4, "4")], coerce=int, label="Group size"
+        choices=[(2, "2 (pairs)"), (3, "3"), (4, "4")], coerce=int, label=gettext_lazy("Group size")
     )
     meeting_minutes = forms.TypedChoiceField(
         choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "60 minutes")],
         coerce=int,
-        label="Meeting length (for suggested times and invitations)",
+        label=gettext_lazy("Meeting length (for suggested times and invitations)"),
     )
     field_order = ["cadence", "draw_weekday", "draw_week_of_month", "draw_time", "meet_window_days"]
 
@@ -57,10 +60,10 @@ class SettingsForm(forms.ModelForm):
 
 class ProposeForm(forms.Form):
     suggestion = forms.TypedChoiceField(
-        label="Suggested time", required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Suggested time"), required=False, coerce=int, empty_value=None
     )
     start = forms.DateTimeField(
-        label="Or another time (your time zone)",
+        label=gettext_lazy("Or another time (your time zone)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -76,7 +79,7 @@ class ProposeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("suggestion") is None and data.get("start") is None:
-            raise forms.ValidationError("Pick a suggested time or enter another one.")
+            raise forms.ValidationError(_("Pick a suggested time or enter another one."))
         return data
 
     def chosen(self, tz: str) -> dt.datetime:
@@ -94,17 +97,17 @@ class ProposeForm(forms.Form):
 
 class CheckinForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Did you meet?", choices=CheckinAnswer.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Did you meet?"), choices=CheckinAnswer.choices, widget=forms.RadioSelect
     )
     rating = forms.TypedChoiceField(
-        label="How was it? (optional)",
+        label=gettext_lazy("How was it? (optional)"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "—"), (5, "5 — great"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — poor")],
     )
     knew_before = forms.TypedChoiceField(
-        label="Did you know each other before? (optional)",
+        label=gettext_lazy("Did you know each other before? (optional)"),
         required=False,
         choices=[("", "—"), ("yes", "Yes"), ("no", "No")],
         coerce=lambda v: {"yes": True, "no": False}.get(v),
@@ -125,6 +128,8 @@ class PublishForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     seed = forms.IntegerField(min_value=0, max_value=SEED_MAX, widget=forms.HiddenInput)
     allow_overlap = forms.BooleanField(
-        label="Open anyway: members of the open round get a second group at the same time",
+        label=gettext_lazy(
+            "Open anyway: members of the open round get a second group at the same time"
+        ),
         required=False,
     )

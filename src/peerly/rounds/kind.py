@@ -4,11 +4,25 @@ loaded by then)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from peerly.programs.kinds import DrawResult, Hooks, Kind, NavLink
-from peerly.rounds import api, attention, demo, services, ticks
-from peerly.rounds.models import CoffeeSettings, Round
+from django.utils.translation import gettext_lazy
+
+from peerly.programs.kinds import DrawResult
+from peerly.programs.kinds import Hooks
+from peerly.programs.kinds import Kind
+from peerly.programs.kinds import NavLink
+from peerly.rounds import api
+from peerly.rounds import attention
+from peerly.rounds import demo
+from peerly.rounds import services
+from peerly.rounds import ticks
+from peerly.rounds.models import MAX_GROUP_SIZE
+from peerly.rounds.models import MIN_GROUP_SIZE
+from peerly.rounds.models import CoffeeSettings
+from peerly.rounds.models import Round
 
 if TYPE_CHECKING:
     from peerly.programs.models import Program
@@ -25,11 +39,10 @@ def _overlap_warning(number: int, overlapping: Sequence[Any]) -> tuple[str, ...]
 
 class CoffeeKind(Kind):
     code = "coffee"
-    label = "Coffee rounds"
+    label = gettext_lazy("Coffee rounds")
     app_label = "rounds"
     url_prefix = "coffee"
     urls_module = "peerly.rounds.urls"
-    roles = ("participant",)
     hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
     member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -38,11 +51,13 @@ class CoffeeKind(Kind):
     }
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
-    member_nav = (NavLink("My rounds", "program", "program"),)
+    group_sizes = (MIN_GROUP_SIZE, MAX_GROUP_SIZE)
+    default_group_size = 2
+    member_nav = (NavLink(gettext_lazy("My rounds"), "program", "program"),)
     organiser_nav = (
-        NavLink("Rounds", "manage", "manage"),
-        NavLink("Round settings", "manage-settings", "settings"),
-        NavLink("Report", "manage-report", "report"),
+        NavLink(gettext_lazy("Rounds"), "manage", "manage"),
+        NavLink(gettext_lazy("Round settings"), "manage-settings", "settings"),
+        NavLink(gettext_lazy("Report"), "manage-report", "report"),
     )
 
     def clean_program(self, program: Program) -> dict[str, str]:
@@ -52,42 +67,37 @@ class CoffeeKind(Kind):
 
         return services.program_field_errors(program=program)
 
-    def draw(
-        self,
-        program: Program,
-        *,
-        seed: int | None,
-        dry_run: bool,
-        actor: Any,
-        allow_overlap: bool = False,
+    def preview_draw(self, program: Program, *, seed: int) -> DrawResult:
+        from peerly.rounds import reports
+        from peerly.rounds import services
+
+        preview = services.preview_round(program=program, seed=seed)
+        f = preview.figures
+        lines = [", ".join(preview.users[u].name for u in g.user_ids) for g in preview.draw.groups]
+        lines += [
+            f"unmatched: {preview.users[u.user_id].name} "
+            f"({reports.reason_label(u.reason, u.detail)})"
+            for u in preview.draw.unmatched
+        ]
+        return DrawResult(
+            summary=f"round {preview.number} (dry run, seed {preview.seed}): "
+            f"{f['groups']} groups, {f['matched']} matched, {f['unmatched']} unmatched, "
+            f"{f['repeat_pairs']} repeat pairs ({f['unavoidable_repeat_pairs']} "
+            f"unavoidable), cross-team {f['cross_team_rate']:.0%}",
+            seed=preview.seed,
+            saved=False,
+            lines=tuple(lines),
+            counts={k: int(f[k]) for k in ("groups", "matched", "unmatched")},
+            warnings=_overlap_warning(preview.number, preview.overlapping),
+        )
+
+    def publish_draw(
+        self, program: Program, *, seed: int, actor: Any, allow_overlap: bool
     ) -> DrawResult:
         from django.utils import timezone
 
-        from peerly.rounds import reports, services
+        from peerly.rounds import services
 
-        if dry_run:
-            preview = services.preview_round(program=program, seed=seed)
-            f = preview.figures
-            lines = [
-                ", ".join(preview.users[u].name for u in g.user_ids) for g in preview.draw.groups
-            ]
-            lines += [
-                f"unmatched: {preview.users[u.user_id].name} "
-                f"({reports.reason_label(u.reason, u.detail)})"
-                for u in preview.draw.unmatched
-            ]
-            warnings = _overlap_warning(preview.number, preview.overlapping)
-            return DrawResult(
-                summary=f"round {preview.number} (dry run, seed {preview.seed}): "
-                f"{f['groups']} groups, {f['matched']} matched, {f['unmatched']} unmatched, "
-                f"{f['repeat_pairs']} repeat pairs ({f['unavoidable_repeat_pairs']} "
-                f"unavoidable), cross-team {f['cross_team_rate']:.0%}",
-                seed=preview.seed,
-                saved=False,
-                lines=tuple(lines),
-                counts={k: int(f[k]) for k in ("groups", "matched", "unmatched")},
-                warnings=warnings,
-            )
         overlapping = (
             services.rounds_in_the_way(program=program, now=timezone.now()) if allow_overlap else []
         )

@@ -8,12 +8,19 @@ groups come back as plain values keyed by user id, with its explanations.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from peerly.matching import GroupOptions, Member, PastGroup, form_groups
-from peerly.matching.availability import Intervals, common_intervals
+from peerly.matching import GroupOptions
+from peerly.matching import Member
+from peerly.matching import PastGroup
+from peerly.matching import form_groups
+from peerly.matching.availability import Intervals
+from peerly.matching.availability import common_intervals
 from peerly.programs import engine_input
 from peerly.programs.engine_input import ProfileInput
 

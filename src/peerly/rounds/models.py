@@ -6,9 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
-from peerly.programs.models import Cadence, Program, TeamRule
+from peerly.core.models import text_lines
+from peerly.core.models import user_reference
+from peerly.programs.models import Cadence
+from peerly.programs.models import Program
+from peerly.programs.models import TeamRule
 
 DEFAULT_PROMPTS = (
     "Think — what has been on your mind lately, at work or outside it?\n"
@@ -22,18 +27,21 @@ MIN_GROUP_SIZE, MAX_GROUP_SIZE = 2, 4  # of Program.group_size
 
 
 class OptInMode(models.TextChoices):
-    STANDING = "standing", "Once: members take part in every round until they skip or pause"
-    PER_ROUND = "per_round", "Per round: members opt in to each round"
+    STANDING = (
+        "standing",
+        gettext_lazy("Once: members take part in every round until they skip or pause"),
+    )
+    PER_ROUND = "per_round", gettext_lazy("Per round: members opt in to each round")
 
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
 ]
 
 
@@ -46,45 +54,51 @@ class CoffeeSettings(TimeStampedModel):
         Program, on_delete=models.CASCADE, related_name="coffee_settings"
     )
     draw_weekday = models.PositiveSmallIntegerField(
-        "draw day",
+        gettext_lazy("draw day"),
         choices=WEEKDAYS,
         default=0,
-        help_text="Rounds are drawn on this weekday (monthly: its first occurrence in the "
-        "month, or the week chosen below).",
+        help_text=gettext_lazy(
+            "Rounds are drawn on this weekday (monthly: its first occurrence in the "
+            "month, or the week chosen below)."
+        ),
     )
     draw_week_of_month = models.PositiveSmallIntegerField(
-        "week of the month (monthly rounds)",
+        gettext_lazy("week of the month (monthly rounds)"),
         default=1,
         choices=[(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth")],
     )
-    draw_time = models.TimeField("draw time (UTC)", default=dt.time(9, 0))
+    draw_time = models.TimeField(gettext_lazy("draw time (UTC)"), default=dt.time(9, 0))
     meet_window_days = models.PositiveSmallIntegerField(
-        "days to meet",
+        gettext_lazy("days to meet"),
         default=7,
-        help_text="Members meet in the days after the draw: by default the week after it.",
+        help_text=gettext_lazy(
+            "Members meet in the days after the draw: by default the week after it."
+        ),
     )
     prompts = models.TextField(
-        "conversation prompts",
+        gettext_lazy("conversation prompts"),
         default=DEFAULT_PROMPTS,
         blank=True,
-        help_text="One prompt per line.",
+        help_text=gettext_lazy("One prompt per line."),
     )
     team_rule = models.CharField(max_length=10, choices=TeamRule.choices, default=TeamRule.CROSS)
     min_overlap_hours = models.DecimalField(
-        "minimum shared availability (hours per week)",
+        gettext_lazy("minimum shared availability (hours per week)"),
         max_digits=4,
         decimal_places=1,
         default=1,
-        help_text="Only applies to members who set their availability.",
+        help_text=gettext_lazy("Only applies to members who set their availability."),
     )
-    meeting_minutes = models.PositiveSmallIntegerField("meeting length (minutes)", default=30)
+    meeting_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("meeting length (minutes)"), default=30
+    )
     opt_in_mode = models.CharField(
         max_length=20, choices=OptInMode.choices, default=OptInMode.STANDING
     )
     auto_publish = models.BooleanField(
-        "draw and publish rounds automatically",
+        gettext_lazy("draw and publish rounds automatically"),
         default=True,
-        help_text="When off, rounds are only published by an organiser.",
+        help_text=gettext_lazy("When off, rounds are only published by an organiser."),
     )
 
     class Meta:
@@ -117,12 +131,12 @@ class CoffeeSettings(TimeStampedModel):
 
     @property
     def prompt_list(self) -> list[str]:
-        return [line.strip() for line in self.prompts.splitlines() if line.strip()]
+        return text_lines(self.prompts)
 
 
 class RoundStatus(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    CLOSED = "closed", "Closed"
+    PUBLISHED = "published", gettext_lazy("Published")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class Round(TimeStampedModel):
@@ -133,9 +147,7 @@ class Round(TimeStampedModel):
     )
     seed = models.BigIntegerField(default=0)
     published_at = models.DateTimeField()
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = user_reference()
     is_automatic = models.BooleanField(default=False)
     meets_from = models.DateField()
     meet_by = models.DateField()
@@ -165,9 +177,7 @@ class RoundGroup(models.Model):
     common_windows = models.JSONField(default=list, blank=True)  # UTC minute-of-week pairs
     suggestions = models.JSONField(default=list, blank=True)  # ISO UTC start times
     proposed_start = models.DateTimeField(null=True, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    proposed_by = user_reference()
     accepted_ids = models.JSONField(default=list, blank=True)  # user ids agreeing to proposal
     confirmed_start = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -185,10 +195,10 @@ class RoundGroup(models.Model):
 
 
 class CheckinAnswer(models.TextChoices):
-    ALL = "all", "Yes, all of us met"
-    SOME = "some", "Some of us met"
-    NOT_YET = "not_yet", "Not yet"
-    NO = "no", "No, we did not meet"
+    ALL = "all", gettext_lazy("Yes, all of us met")
+    SOME = "some", gettext_lazy("Some of us met")
+    NOT_YET = "not_yet", gettext_lazy("Not yet")
+    NO = "no", gettext_lazy("No, we did not meet")
 
 
 MET_ANSWERS = (CheckinAnswer.ALL, CheckinAnswer.SOME)
@@ -244,8 +254,8 @@ class UnmatchedMember(models.Model):
 
 
 class ChoiceKind(models.TextChoices):
-    SKIP = "skip", "Skip this round"
-    OPT_IN = "opt_in", "Take part in this round"
+    SKIP = "skip", gettext_lazy("Skip this round")
+    OPT_IN = "opt_in", gettext_lazy("Take part in this round")
 
 
 class RoundChoice(TimeStampedModel):

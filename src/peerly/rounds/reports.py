@@ -5,18 +5,32 @@ profile fields, do-not-pair lists or anything members wrote about each other."""
 from __future__ import annotations
 
 import io
+import math
 import re
-from collections import defaultdict
 from typing import Any
 
+from django.db.models import Count
+from django.db.models import Q
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from peerly.accounts.models import User
+from peerly.core.pagination import paginate
 from peerly.core.security import svg_without_inline_css
 from peerly.programs.models import Program
-from peerly.rounds.models import MET_ANSWERS, GroupMember, Round, UnmatchedMember
-from peerly.rounds.selectors import list_groups_for_organiser, organiser_team
-from peerly.rounds.services import NOT_DRAWN_LABELS, Preview
+from peerly.rounds.models import MET_ANSWERS
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundGroup
+from peerly.rounds.models import RoundStatus
+from peerly.rounds.models import UnmatchedMember
+from peerly.rounds.selectors import list_groups_for_organiser
+from peerly.rounds.selectors import organiser_team
+from peerly.rounds.services import NOT_DRAWN_LABELS
+from peerly.rounds.services import Preview
 
 REASON_LABELS = {
     "no_common_availability": "not enough shared availability with anybody",
@@ -46,7 +60,8 @@ def preview_rows(preview: Preview) -> dict[str, Any]:
             tags.append("never met before")
         else:
             repeats = reasons.get("repeat_pairs") or []
-            tags.append(f"{len(repeats)} repeat pair(s)")  # type: ignore[arg-type]
+            n = len(repeats)  # type: ignore[arg-type]
+            tags.append(f"{n} repeat pair{'' if n == 1 else 's'}")
         if reasons.get("crosses_teams"):
             tags.append("crosses teams")
         if reasons.get("shared_interests"):
@@ -76,42 +91,102 @@ def preview_rows(preview: Preview) -> dict[str, Any]:
 
 
 def _figures(round_: Round, groups: list[list[dict[str, Any]]], unmatched: int) -> dict[str, Any]:
-    matched = sum(len(g) for g in groups)
-    met = sum(1 for g in groups if any(m["answer"] in MET_ANSWERS for m in g))
-    reported = sum(1 for g in groups if any(m["answer"] for m in g))
     ratings = [m["rating"] for g in groups for m in g if m["rating"]]
+    return _figure_row(
+        round_,
+        matched=sum(len(g) for g in groups),
+        met=sum(1 for g in groups if any(m["answer"] in MET_ANSWERS for m in g)),
+        reported=sum(1 for g in groups if any(m["answer"] for m in g)),
+        groups=len(groups),
+        ratings=len(ratings),
+        rating_sum=sum(ratings),
+        unmatched=unmatched,
+    )
+
+
+def _figure_row(
+    round_: Round,
+    *,
+    matched: int,
+    met: int,
+    reported: int,
+    groups: int,
+    ratings: int,
+    rating_sum: int,
+    unmatched: int,
+) -> dict[str, Any]:
     metrics = round_.metrics or {}
+    # The meeting window is still open: nobody could have met yet, so the round is shown as
+    # "in progress" and kept out of every rate (it would pull them towards 0 %).
+    in_progress = round_.status == RoundStatus.PUBLISHED and timezone.localdate() <= round_.meet_by
     return {
         "number": round_.number,
+        "in_progress": in_progress,
         "published_at": round_.published_at,
         "status": round_.status,
         "participants": matched + unmatched,
         "matched": matched,
         "unmatched": unmatched,
         "not_drawn": len(metrics.get("not_drawn", [])),
-        "groups": len(groups),
+        "groups": groups,
         "repeat_pairs": metrics.get("repeat_pairs", 0),
         "unavoidable_repeat_pairs": metrics.get("unavoidable_repeat_pairs", 0),
         "cross_team_rate": metrics.get("cross_team_rate"),
         "mean_overlap_hours": metrics.get("mean_overlap_hours"),
         "met": met,
         "reported": reported,
-        "unknown": len(groups) - reported,
-        "met_rate": _rate(met, len(groups)),
-        "report_rate": _rate(reported, len(groups)),
-        "ratings": len(ratings),
-        "mean_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        "unknown": groups - reported,
+        "met_rate": None if in_progress else _rate(met, groups),
+        "report_rate": None if in_progress else _rate(reported, groups),
+        "ratings": ratings,
+        "mean_rating": round(rating_sum / ratings, 2) if ratings else None,
     }
 
 
-def round_report(round_: Round) -> dict[str, Any]:
-    groups = list(list_groups_for_organiser(round_=round_))
-    unmatched = list(UnmatchedMember.objects.filter(round=round_).select_related("user"))
+def round_figures(
+    round_: Round, *, groups: int | None = None, unmatched: int | None = None
+) -> dict[str, Any]:
+    """The figures of one round, counted by the database (1 query, plus one per count the
+    caller does not know already)."""
+    rated = Q(rating__isnull=False) & ~Q(rating=0)
+    agg = GroupMember.objects.filter(round=round_).aggregate(
+        matched=Count("pk"),
+        met=Count("group", distinct=True, filter=Q(answer__in=list(MET_ANSWERS))),
+        reported=Count("group", distinct=True, filter=~Q(answer="")),
+        ratings=Count("pk", filter=rated),
+        rating_sum=Sum("rating", filter=rated),
+    )
+    return _figure_row(
+        round_,
+        matched=agg["matched"],
+        met=agg["met"],
+        reported=agg["reported"],
+        groups=RoundGroup.objects.filter(round=round_).count() if groups is None else groups,
+        ratings=agg["ratings"],
+        rating_sum=agg["rating_sum"] or 0,
+        unmatched=(
+            UnmatchedMember.objects.filter(round=round_).count() if unmatched is None else unmatched
+        ),
+    )
+
+
+def round_report(round_: Round, request: HttpRequest) -> dict[str, Any]:
+    """A round for its organisers: figures for the whole round, and one page each of the
+    groups (?page=), the unmatched (?unmatched=) and those not drawn (?not_drawn=) — the
+    same number of queries at 20 members or 10,000."""
+    groups = paginate(request, list_groups_for_organiser(round_=round_), per_page=50)
+    unmatched = paginate(
+        request,
+        UnmatchedMember.objects.filter(round=round_).select_related("user").order_by("pk"),
+        per_page=50,
+        param="unmatched",
+    )
+    not_drawn = paginate(
+        request, (round_.metrics or {}).get("not_drawn", []), per_page=50, param="not_drawn"
+    )
     rows = []
-    plain: list[list[dict[str, Any]]] = []
     for g in groups:
         members = list(g.members.all())
-        plain.append([{"answer": m.answer, "rating": m.rating} for m in members])
         rows.append(
             {
                 "group": g,
@@ -131,52 +206,82 @@ def round_report(round_: Round) -> dict[str, Any]:
                 "reasons": g.reasons,
             }
         )
-    not_drawn_ids = [row["user_id"] for row in (round_.metrics or {}).get("not_drawn", [])]
-    names = User.objects.in_bulk(not_drawn_ids)
+    names = User.objects.in_bulk([row["user_id"] for row in not_drawn])
     return {
-        "figures": _figures(round_, plain, len(unmatched)),
+        "figures": round_figures(
+            round_, groups=groups.paginator.count, unmatched=unmatched.paginator.count
+        ),
         "groups": rows,
+        "groups_page": groups,
         "unmatched": [(u.user.name, reason_label(u.reason, u.detail)) for u in unmatched],
+        "unmatched_page": unmatched,
         "not_drawn": [
             (
                 names[row["user_id"]].name if row["user_id"] in names else "—",
                 NOT_DRAWN_LABELS.get(row["reason"], row["reason"]),
             )
-            for row in (round_.metrics or {}).get("not_drawn", [])
+            for row in not_drawn
         ],
+        "not_drawn_page": not_drawn,
     }
 
 
 def program_figures(program: Program) -> list[dict[str, Any]]:
-    """One row of figures per round, oldest first (3 queries whatever the size)."""
+    """One row of figures per round, oldest first: 3 queries, counted by the database (two
+    years of a 10,000-member programme is 500,000 memberships — never loaded into Python)."""
     rounds = list(Round.objects.filter(program=program).order_by("number"))
-    by_group: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    group_round: dict[int, int] = {}
-    for row in GroupMember.objects.filter(round__program=program).values(
-        "group_id", "round_id", "answer", "rating"
-    ):
-        by_group[row["group_id"]].append(dict(row))
-        group_round[row["group_id"]] = row["round_id"]
-    groups_of: dict[int, list[list[dict[str, Any]]]] = defaultdict(list)
-    for gid, members in by_group.items():
-        groups_of[group_round[gid]].append(members)
-    unmatched: dict[int, int] = defaultdict(int)
-    for rid in UnmatchedMember.objects.filter(round__program=program).values_list(
-        "round_id", flat=True
-    ):
-        unmatched[rid] += 1
-    return [_figures(r, groups_of.get(r.pk, []), unmatched.get(r.pk, 0)) for r in rounds]
+    rated = Q(rating__isnull=False) & ~Q(rating=0)
+    per_round = {
+        row["round_id"]: row
+        for row in GroupMember.objects.filter(round__program=program)
+        .order_by()
+        .values("round_id")
+        .annotate(
+            matched=Count("pk"),
+            groups=Count("group", distinct=True),
+            met=Count("group", distinct=True, filter=Q(answer__in=list(MET_ANSWERS))),
+            reported=Count("group", distinct=True, filter=~Q(answer="")),
+            ratings=Count("pk", filter=rated),
+            rating_sum=Sum("rating", filter=rated),
+        )
+    }
+    unmatched = dict(
+        UnmatchedMember.objects.filter(round__program=program)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values_list("round_id", "n")
+    )
+    empty = {"matched": 0, "groups": 0, "met": 0, "reported": 0, "ratings": 0, "rating_sum": 0}
+    rows = []
+    for r in rounds:
+        row = per_round.get(r.pk, empty)
+        rows.append(
+            _figure_row(
+                r,
+                matched=row["matched"],
+                met=row["met"],
+                reported=row["reported"],
+                groups=row["groups"],
+                ratings=row["ratings"],
+                rating_sum=row["rating_sum"] or 0,
+                unmatched=unmatched.get(r.pk, 0),
+            )
+        )
+    return rows
 
 
 def program_report(program: Program) -> dict[str, Any]:
     rows = program_figures(program)
-    groups = sum(r["groups"] for r in rows)
-    met = sum(r["met"] for r in rows)
-    reported = sum(r["reported"] for r in rows)
+    done = [r for r in rows if not r["in_progress"]]  # open rounds stay out of the rates
+    groups = sum(r["groups"] for r in done)
+    met = sum(r["met"] for r in done)
+    reported = sum(r["reported"] for r in done)
     ratings = [(r["mean_rating"], r["ratings"]) for r in rows if r["ratings"]]
     totals = {
         "rounds": len(rows),
-        "groups": groups,
+        "in_progress": len(rows) - len(done),
+        "groups": sum(r["groups"] for r in rows),
         "met_rate": _rate(met, groups),
         "report_rate": _rate(reported, groups),
         "repeat_pairs": sum(r["repeat_pairs"] for r in rows),
@@ -209,14 +314,14 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
             [i - 0.2 for i in x],
             [r["participants"] for r in rows],
             width=0.4,
-            label="participants",
+            label=gettext("participants"),
             color="#9db4de",
         )
         ax.bar(
             [i + 0.2 for i in x],
             [r["matched"] for r in rows],
             width=0.4,
-            label="matched",
+            label=gettext("matched"),
             color="#2b5cb8",
         )
         ax.set_xticks(x, labels)
@@ -224,18 +329,18 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
         ax2 = ax.twinx()
         ax2.plot(
             x,
-            [100 * (r["met_rate"] or 0) for r in rows],
+            [_percent_or_gap(r["met_rate"]) for r in rows],
             marker="o",
             color="#1c7a45",
-            label="met rate %",
+            label=gettext("met rate %"),
         )
         ax2.plot(
             x,
-            [100 * (r["report_rate"] or 0) for r in rows],
+            [_percent_or_gap(r["report_rate"]) for r in rows],
             marker="s",
             color="#8a5a00",
             linestyle="--",
-            label="report rate %",
+            label=gettext("report rate %"),
         )
         ax2.set_ylim(0, 105)
         ax2.set_ylabel("%")
@@ -262,13 +367,22 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
     svg = svg[svg.index("<svg") :]
     summary = "; ".join(
         f"round {r['number']}: {r['participants']} participants, {r['matched']} matched, "
-        f"met rate {_pct(r['met_rate'])}, report rate {_pct(r['report_rate'])}"
+        + (
+            "in progress"
+            if r.get("in_progress")
+            else f"met rate {_pct(r['met_rate'])}, report rate {_pct(r['report_rate'])}"
+        )
         for r in rows
     )
     title = f"<title>Participants and met rate per round</title><desc>{escape(summary)}</desc>"
     svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg, count=1)
     svg = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', svg, count=1)
     return svg_without_inline_css(svg)  # the page's CSP refuses inline CSS
+
+
+def _percent_or_gap(rate: float | None) -> float:
+    """A rate for the chart's lines; no rate (a round in progress, no groups) is a gap, not 0."""
+    return math.nan if rate is None else 100 * rate
 
 
 def _pct(value: float | None) -> str:

@@ -7,22 +7,33 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peerly.accounts.models import Profile, User, Visibility
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
 from peerly.accounts.selectors import visible_fields
 from peerly.core.errors import ServiceError
-from peerly.core.timezones import user_zone_name, when_label
-from peerly.programs.models import Program, ProgramKind
-from peerly.rounds.models import (
-    CoffeeSettings,
-    GroupMember,
-    Round,
-    RoundChoice,
-    RoundGroup,
-    UnmatchedMember,
-)
+from peerly.core.timezones import user_zone_name
+from peerly.core.timezones import when_label
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.rounds.models import CoffeeSettings
+from peerly.rounds.models import GroupMember
+from peerly.rounds.models import Round
+from peerly.rounds.models import RoundChoice
+from peerly.rounds.models import RoundGroup
+from peerly.rounds.models import UnmatchedMember
+from peerly.rounds.suggestions import outside_window
 
 HIGHLIGHT_FIELDS = (
     "pronouns",
@@ -56,12 +67,15 @@ def get_coffee_settings(*, program: Program) -> CoffeeSettings:
     """The programme's coffee settings. Never creates them: they are created with the
     programme (`services.create_settings`, and migration 0002 for older programmes)."""
     if program.kind != ProgramKind.COFFEE:
-        raise ServiceError("Only coffee programmes have rounds.")
+        raise ServiceError(_("Only coffee programmes have rounds."))
     row = CoffeeSettings.objects.filter(program=program).first()  # fresh, never cached
     if row is None:
         raise ServiceError(
-            f"Programme {program.slug!r} has no coffee settings: they are created with the "
-            "programme (run `peerly migrate`, which creates them for older programmes)."
+            _(
+                "Programme %(slug)s has no coffee settings: they are created with the programme "
+                "(run `peerly migrate`, which creates them for older programmes)."
+            )
+            % {"slug": repr(program.slug)}
         )
     row.program = program
     return row
@@ -116,13 +130,23 @@ def get_choice_for_user(*, user: User, program: Program, number: int) -> str:
     return row.choice if row else ""
 
 
+def _count_of(qs: QuerySet[Any]) -> Coalesce:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (0 when there are none)."""
+    counted = qs.order_by().values("round").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def list_rounds_for_organiser(*, program: Program) -> QuerySet[Round]:
     return (
         Round.objects.filter(program=program)
         .annotate(
-            group_count=Count("groups", distinct=True),
-            member_count=Count("memberships", distinct=True),
-            answered_count=Count("memberships", filter=~Q(memberships__answer=""), distinct=True),
+            # One correlated count per round and table, not COUNT(DISTINCT) over the
+            # groups × members rows of two LEFT JOINs (gigabytes of sort at 2,000 members).
+            group_count=_count_of(RoundGroup.objects.filter(round=OuterRef("pk"))),
+            member_count=_count_of(GroupMember.objects.filter(round=OuterRef("pk"))),
+            answered_count=_count_of(
+                GroupMember.objects.filter(round=OuterRef("pk")).exclude(answer="")
+            ),
         )
         .order_by("-number")
     )
@@ -195,7 +219,8 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         if m.user_id == viewer.pk:
             continue
         profile = getattr(m.user, "profile", None)
-        fields = visible_fields(profile, Visibility.PROGRAMMES) if profile else {}
+        # only the highlighted fields: availability would cost a query per partner
+        fields = visible_fields(profile, Visibility.PROGRAMMES, HIGHLIGHT_FIELDS) if profile else {}
         fields = {k: v for k, v in fields.items() if k in HIGHLIGHT_FIELDS and v}
         shared: list[str] = []
         for name in ("interests", "skills", "languages"):
@@ -203,8 +228,11 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         tz = str(fields.get("timezone", ""))  # "" when the partner hides it
         partners.append(Partner(user=m.user, fields=fields, shared=shared, timezone=tz))
     suggestions = []
+    now = timezone.now()
     for i, iso in enumerate(group.suggestions, start=1):
         start = dt.datetime.fromisoformat(iso)
+        if start < now:  # cannot be picked any more (propose_time refuses the past)
+            continue
         suggestions.append(
             Suggestion(
                 index=i,
@@ -224,6 +252,9 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         return {
             "start": when,
             "mine": when_label(when, my_tz),
+            "outside": outside_window(
+                when, my_tz, meets_from=group.round.meets_from, meet_by=group.round.meet_by
+            ),
             "theirs": [
                 f"{p.user.name}: {when_label(when, p.timezone)}" for p in partners if p.timezone
             ],
@@ -238,6 +269,7 @@ def match_view(group: RoundGroup, viewer: User) -> dict[str, Any]:
         "partners": partners,
         "prompts": settings_row.prompt_list if settings_row else [],
         "suggestions": suggestions,
+        "suggestions_passed": bool(group.suggestions) and not suggestions,
         "proposed": labels(group.proposed_start),
         "confirmed": labels(group.confirmed_start),
         "i_accepted": viewer.pk in (group.accepted_ids or []),

@@ -95,3 +95,13 @@ def parse_local(value: dt.datetime, tz: str) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=_zone(tz))
     return value.astimezone(dt.UTC)
+
+
+def outside_window(start: dt.datetime, tz: str, *, meets_from: dt.date, meet_by: dt.date) -> bool:
+    """True when `start`, on the member's own calendar, is not between meets-from and meet-by.
+
+    Such a time is accepted (members who answered "not yet" still meet late), but the page and
+    the confirmation message say so explicitly.
+    """
+    local_day = start.astimezone(_zone(tz)).date()
+    return not meets_from <= local_day <= meet_by

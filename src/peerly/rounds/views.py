@@ -2,27 +2,42 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.timezones import user_zone_name
 from peerly.core.viewhelpers import service_errors
-from peerly.programs.access import AccessResult, access_program
-from peerly.programs.models import EnrollmentStatus, Program, ProgramKind
+from peerly.programs.access import AccessResult
+from peerly.programs.access import access_program
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
 from peerly.programs.views import kind_nav_context
-from peerly.rounds import calendars, reports, selectors, services
-from peerly.rounds.forms import (
-    SEED_MAX,
-    CheckinForm,
-    PreviewForm,
-    ProposeForm,
-    PublishForm,
-    SettingsForm,
-)
-from peerly.rounds.models import ChoiceKind, OptInMode, RoundGroup
+from peerly.rounds import calendars
+from peerly.rounds import jobs
+from peerly.rounds import reports
+from peerly.rounds import selectors
+from peerly.rounds import services
+from peerly.rounds.forms import SEED_MAX
+from peerly.rounds.forms import CheckinForm
+from peerly.rounds.forms import PreviewForm
+from peerly.rounds.forms import ProposeForm
+from peerly.rounds.forms import PublishForm
+from peerly.rounds.forms import SettingsForm
+from peerly.rounds.models import ChoiceKind
+from peerly.rounds.models import OptInMode
+from peerly.rounds.models import RoundGroup
+from peerly.rounds.suggestions import outside_window
 
 
 def _member(request: AuthedHttpRequest, slug: str) -> AccessResult:
@@ -74,6 +89,7 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "per_round": settings_row.opt_in_mode == OptInMode.PER_ROUND,
             "memberships": memberships,
             "current": [m for m in memberships if m.round.status == "published"],
+            "past": [m for m in memberships if m.round.status != "published"],
             "unmatched": unmatched,
             "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
             "is_active": enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE,
@@ -98,11 +114,11 @@ def choice(request: AuthedHttpRequest, slug: str, action: str) -> HttpResponse:
         )
     if outcome.ok:
         text = {
-            "skip": f"You will skip round {number}.",
-            "opt-in": f"You are in for round {number}.",
-            "clear": f"Your choice for round {number} is undone.",
+            "skip": _("You will skip round %(number)s."),
+            "opt-in": _("You are in for round %(number)s."),
+            "clear": _("Your choice for round %(number)s is undone."),
         }[action]
-        messages.success(request, text)
+        messages.success(request, text % {"number": number})
     return redirect("rounds:program", slug=slug)
 
 
@@ -160,9 +176,28 @@ def group_propose(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpR
             )
         if outcome.ok:
             if group.confirmed_start and not group.proposed_start:
-                messages.success(request, "Your meeting is confirmed.")
+                messages.success(request, _("Your meeting is confirmed."))
             else:
-                messages.success(request, "Time proposed. We told the others.")
+                messages.success(request, _("Time proposed. We told the others."))
+            chosen = group.proposed_start or group.confirmed_start
+            round_ = group.round
+            if chosen and outside_window(
+                chosen,
+                user_zone_name(request.user),
+                meets_from=round_.meets_from,
+                meet_by=round_.meet_by,
+            ):
+                messages.warning(
+                    request,
+                    _(
+                        "That time is outside this round's dates (%(start)s to %(end)s). "
+                        "We saved it anyway: meet when it suits you all."
+                    )
+                    % {
+                        "start": date_format(round_.meets_from, "l j F"),
+                        "end": date_format(round_.meet_by, "l j F"),
+                    },
+                )
             return redirect("rounds:group-detail", slug=slug, group_id=group_id)
     return _group_page(request, slug, group_id, propose_form=form)
 
@@ -190,7 +225,7 @@ def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
     with service_errors(request) as outcome:
         services.cancel_meeting(user=request.user, group=group)
     if outcome.ok:
-        messages.success(request, "Meeting cancelled. We sent the cancellation to everyone.")
+        messages.success(request, _("Meeting cancelled. We sent the cancellation to everyone."))
     return redirect("rounds:group-detail", slug=slug, group_id=group_id)
 
 
@@ -211,7 +246,7 @@ def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRespons
                 knew_before=form.cleaned_data.get("knew_before"),
             )
         if outcome.ok:
-            messages.success(request, "Thank you! Your answer is saved.")
+            messages.success(request, _("Thank you! Your answer is saved."))
             return redirect("rounds:group-detail", slug=slug, group_id=group_id)
     return _group_page(
         request, slug, group_id, checkin_form=form, template="rounds/checkin_form.html"
@@ -294,7 +329,7 @@ def settings_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         with service_errors(request, form) as outcome:
             services.update_settings(actor=request.user, program=program, data=form.cleaned_data)
         if outcome.ok:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("rounds:manage", slug=slug)
     return render(
         request,
@@ -336,10 +371,10 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = _organised(request, slug)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That preview is out of date; here is a fresh one.")
+        messages.error(request, _("That preview is out of date; here is a fresh one."))
         return redirect("rounds:preview", slug=slug)
     with service_errors(request) as outcome:
-        round_, created = services.publish_round(
+        job, _started = jobs.start_publish(
             program=program,
             actor=request.user,
             number=form.cleaned_data["number"],
@@ -348,18 +383,16 @@ def publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         )
     if not outcome.ok:
         return redirect("rounds:preview", slug=slug)
-    if created:
-        messages.success(request, f"Round {round_.number} is published; members are told.")
-    else:
-        messages.info(request, f"Round {round_.number} was already published.")
-    return redirect("rounds:round-detail", slug=slug, number=round_.number)
+    # a worker draws and tells the members; the job's page shows how far it is, then sends
+    # the organiser on to the round (a second click gets the same job)
+    return redirect("core:job-detail", job_id=job.pk)
 
 
 @login_required
 def round_detail(request: AuthedHttpRequest, slug: str, number: int) -> HttpResponse:
     program = _organised(request, slug)
     round_ = selectors.get_round_for_organiser(program=program, number=number)
-    report = reports.round_report(round_)
+    report = reports.round_report(round_, request)
     return render(
         request,
         "rounds/round_detail.html",

@@ -3,7 +3,8 @@
 import zoneinfo
 from collections import Counter
 
-from django.db import migrations, models
+from django.db import migrations
+from django.db import models
 
 
 def zone_for_existing_circles(apps, schema_editor):

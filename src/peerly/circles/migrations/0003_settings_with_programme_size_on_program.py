@@ -5,7 +5,8 @@ Forwards: the settings' copy of the size was what formation used, so it is writt
 the programme before the copy is removed; a circle programme without settings gets them, with
 the programme's size normalised exactly as the old first read did (clamped to 3–4)."""
 
-from django.db import migrations, models
+from django.db import migrations
+from django.db import models
 
 MIN_SIZE, MAX_SIZE = 3, 4
 

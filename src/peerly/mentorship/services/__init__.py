@@ -11,65 +11,57 @@ locked (`select_for_update`) and the live mentorships counted inside the same tr
 `MentorProfile.load <= capacity` is a database check constraint as the backstop.
 """
 
-from peerly.mentorship.services._common import (
-    ACTION_WORDS,
-    NOMINATION_TRANSITIONS,
-    TRANSITIONS,
-    clock,
-    current_time,
-    first_of_month,
-    previous_month,
-)
-from peerly.mentorship.services.applications import (
-    accept_application,
-    assign_mentor,
-    close_application,
-    decline_application,
-    expire_screening,
-    remind_screening,
-    start_screening,
-    submit_application,
-    withdraw_application,
-)
-from peerly.mentorship.services.batches import apply_batch, plan_batch
-from peerly.mentorship.services.changes import (
-    answer_term,
-    ask_term,
-    end_mentorship,
-    flag_term_ended,
-    reassign_mentor,
-    request_mentor_change,
-)
-from peerly.mentorship.services.configuration import create_settings, get_settings, update_settings
-from peerly.mentorship.services.mentors import (
-    add_mentor,
-    approve_nomination,
-    clear_inactive_flag,
-    decline_nomination,
-    evaluate_nomination,
-    flag_inactive_mentor,
-    nominate_mentor,
-    resign_mentor,
-    set_training_item,
-    update_mentor_profile,
-    withdraw_nomination,
-)
-from peerly.mentorship.services.orientation import (
-    graduate_mentee,
-    set_orientation_item,
-    update_goals,
-)
-from peerly.mentorship.services.reports_requests import (
-    comment_on_report,
-    decide_request,
-    file_report,
-    file_request,
-    flag_overdue_report,
-    parse_amount,
-    recognise_mentee,
-    remind_report,
-)
-from peerly.mentorship.services.reviews import open_review_round, submit_review
+from peerly.mentorship.services._common import ACTION_WORDS
+from peerly.mentorship.services._common import NOMINATION_TRANSITIONS
+from peerly.mentorship.services._common import TRANSITIONS
+from peerly.mentorship.services._common import clock
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import first_of_month
+from peerly.mentorship.services._common import previous_month
+from peerly.mentorship.services.applications import accept_application
+from peerly.mentorship.services.applications import assign_mentor
+from peerly.mentorship.services.applications import close_application
+from peerly.mentorship.services.applications import decline_application
+from peerly.mentorship.services.applications import expire_screening
+from peerly.mentorship.services.applications import remind_screening
+from peerly.mentorship.services.applications import start_screening
+from peerly.mentorship.services.applications import submit_application
+from peerly.mentorship.services.applications import withdraw_application
+from peerly.mentorship.services.batches import apply_batch
+from peerly.mentorship.services.batches import plan_batch
+from peerly.mentorship.services.changes import answer_term
+from peerly.mentorship.services.changes import ask_term
+from peerly.mentorship.services.changes import end_mentorship
+from peerly.mentorship.services.changes import flag_term_ended
+from peerly.mentorship.services.changes import reassign_mentor
+from peerly.mentorship.services.changes import request_mentor_change
+from peerly.mentorship.services.configuration import create_settings
+from peerly.mentorship.services.configuration import get_settings
+from peerly.mentorship.services.configuration import update_settings
+from peerly.mentorship.services.mentors import add_mentor
+from peerly.mentorship.services.mentors import approve_nomination
+from peerly.mentorship.services.mentors import clear_inactive_flag
+from peerly.mentorship.services.mentors import decline_nomination
+from peerly.mentorship.services.mentors import evaluate_nomination
+from peerly.mentorship.services.mentors import flag_inactive_mentor
+from peerly.mentorship.services.mentors import nominate_mentor
+from peerly.mentorship.services.mentors import resign_mentor
+from peerly.mentorship.services.mentors import set_training_item
+from peerly.mentorship.services.mentors import update_mentor_profile
+from peerly.mentorship.services.mentors import withdraw_nomination
+from peerly.mentorship.services.orientation import graduate_mentee
+from peerly.mentorship.services.orientation import set_orientation_item
+from peerly.mentorship.services.orientation import update_goals
+from peerly.mentorship.services.reports_requests import comment_on_report
+from peerly.mentorship.services.reports_requests import decide_request
+from peerly.mentorship.services.reports_requests import file_report
+from peerly.mentorship.services.reports_requests import file_request
+from peerly.mentorship.services.reports_requests import flag_overdue_report
+from peerly.mentorship.services.reports_requests import parse_amount
+from peerly.mentorship.services.reports_requests import recognise_mentee
+from peerly.mentorship.services.reports_requests import remind_report
+from peerly.mentorship.services.reviews import open_review_round
+from peerly.mentorship.services.reviews import submit_review
 
 __all__ = [
     "ACTION_WORDS",

@@ -12,24 +12,27 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peerly.accounts.models import User
 from peerly.core import audit
+from peerly.core.db import relock
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
-from peerly.mentorship.models import (
-    LOAD_STATUSES,
-    MentorAssignment,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MentorshipStatus,
-    MentorStatus,
-    NominationStatus,
-)
+from peerly.mentorship.models import LOAD_STATUSES
+from peerly.mentorship.models import MentorAssignment
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipStatus
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.models import NominationStatus
 from peerly.programs import services as program_services
 from peerly.programs.access import is_organiser
-from peerly.programs.models import Enrollment, EnrollmentStatus, Program
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
 
 M = MentorshipStatus
 N = NominationStatus
@@ -73,22 +76,22 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 ACTION_WORDS = {
-    "assign": "assign a mentor to",
-    "start_screening": "start screening",
-    "accept": "accept",
-    "decline": "decline",
-    "expire_screening": "expire the screening of",
-    "close": "close",
-    "withdraw": "withdraw",
-    "orientation_item": "change the orientation of",
-    "graduate": "graduate",
-    "file_report": "file a report for",
-    "file_request": "file a request for",
-    "recognise": "recognise the mentee of",
-    "request_change": "ask for a new mentor for",
-    "answer_term": "answer the term question of",
-    "reassign": "reassign",
-    "end": "end",
+    "assign": gettext_lazy("assign a mentor to"),
+    "start_screening": gettext_lazy("start screening"),
+    "accept": gettext_lazy("accept"),
+    "decline": gettext_lazy("decline"),
+    "expire_screening": gettext_lazy("expire the screening of"),
+    "close": gettext_lazy("close"),
+    "withdraw": gettext_lazy("withdraw"),
+    "orientation_item": gettext_lazy("change the orientation of"),
+    "graduate": gettext_lazy("graduate"),
+    "file_report": gettext_lazy("file a report for"),
+    "file_request": gettext_lazy("file a request for"),
+    "recognise": gettext_lazy("recognise the mentee of"),
+    "request_change": gettext_lazy("ask for a new mentor for"),
+    "answer_term": gettext_lazy("answer the term question of"),
+    "reassign": gettext_lazy("reassign"),
+    "end": gettext_lazy("end"),
 }
 NOMINATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "evaluate": (N.EVALUATION,),
@@ -99,8 +102,8 @@ NOMINATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 # The tables as state machines (core.statemachine): one message format for every refusal.
-MACHINE = Transitions(TRANSITIONS, labels=M, words=ACTION_WORDS, noun="mentorship")
-NOMINATION_MACHINE = Transitions(NOMINATION_TRANSITIONS, labels=N, noun="nomination")
+MACHINE = Transitions(TRANSITIONS, labels=M, words=ACTION_WORDS, noun=gettext_lazy("mentorship"))
+NOMINATION_MACHINE = Transitions(NOMINATION_TRANSITIONS, labels=N, noun=gettext_lazy("nomination"))
 
 
 def required(value: str, message: str, *, field: str) -> str:
@@ -145,11 +148,7 @@ def lock_for(mentorship: Mentorship, action: str) -> Mentorship:
 
 
 def _lock(ms: Mentorship) -> Mentorship:
-    return (
-        Mentorship.objects.select_for_update(of=("self",))
-        .select_related("program", "mentee", "mentor", "mentor__user", "enrollment")
-        .get(pk=ms.pk)
-    )
+    return relock(ms, "program", "mentee", "mentor", "mentor__user", "enrollment", only_self=True)
 
 
 def _require(ms: Mentorship, action: str) -> None:
@@ -162,18 +161,18 @@ def _require_nomination(nom: MentorNomination, action: str) -> None:
 
 def _require_organiser(actor: User, program: Program) -> None:
     if not is_organiser(actor, program):
-        raise PermissionDenied("Only this programme's organisers can do that.")
+        raise PermissionDenied(_("Only this programme's organisers can do that."))
 
 
 def _require_mentor_of(actor: User, ms: Mentorship) -> MentorProfile:
     if ms.mentor is None or ms.mentor.user_id != actor.pk:
-        raise PermissionDenied("Only the assigned mentor can do that.")
+        raise PermissionDenied(_("Only the assigned mentor can do that."))
     return ms.mentor
 
 
 def _require_mentee_of(actor: User, ms: Mentorship) -> None:
     if ms.mentee_id != actor.pk:
-        raise PermissionDenied("Only the mentee can do that.")
+        raise PermissionDenied(_("Only the mentee can do that."))
 
 
 def _is_party(actor: User, ms: Mentorship) -> str | None:
@@ -221,18 +220,22 @@ def _lock_free_mentor(program: Program, mentor: MentorProfile, ms: Mentorship) -
         .first()
     )
     if profile is None:
-        raise ServiceError("This mentor is not part of this programme.", field="mentor")
+        raise ServiceError(_("This mentor is not part of this programme."), field="mentor")
     name = profile.user.name
     if profile.status != MentorStatus.ACTIVE:
-        raise ServiceError(f"{name} is no longer a mentor.", field="mentor")
+        raise ServiceError(_("%(name)s is no longer a mentor.") % {"name": name}, field="mentor")
     if not profile.is_accepting:
-        raise ServiceError(f"{name} is not accepting new mentees.", field="mentor")
+        raise ServiceError(
+            _("%(name)s is not accepting new mentees.") % {"name": name}, field="mentor"
+        )
     if profile.user_id == ms.mentee_id:
-        raise ServiceError("Nobody can mentor themselves.", field="mentor")
+        raise ServiceError(_("Nobody can mentor themselves."), field="mentor")
     count = Mentorship.objects.filter(mentor=profile, status__in=LOAD_STATUSES).count()
     if count >= profile.capacity:
         raise ServiceError(
-            f"{name} has no free place ({count} of {profile.capacity} taken).", field="mentor"
+            _("%(name)s has no free place (%(count)s of %(capacity)s taken).")
+            % {"name": name, "count": count, "capacity": profile.capacity},
+            field="mentor",
         )
     return profile
 
@@ -262,11 +265,7 @@ def _back_to_pool(ms: Mentorship, now: dt.datetime, reason: str) -> MentorProfil
 
 
 def _lock_nomination(nom: MentorNomination) -> MentorNomination:
-    return (
-        MentorNomination.objects.select_for_update()
-        .select_related("program", "nominee")
-        .get(pk=nom.pk)
-    )
+    return relock(nom, "program", "nominee")
 
 
 def first_of_month(day: dt.date) -> dt.date:

@@ -8,44 +8,39 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.mentorship import emails
-from peerly.mentorship.models import (
-    OPEN_STATUSES,
-    MentorProfile,
-    Mentorship,
-    MentorStatus,
-)
-from peerly.mentorship.services._common import (
-    M,
-    _back_to_pool,
-    _end_assignment,
-    _lock,
-    _lock_free_mentor,
-    _recount,
-    _release_enrollment_on_close,
-    _require_mentee_of,
-    _require_mentor_of,
-    _require_organiser,
-    _start_assignment,
-    _touch_mentor,
-    current_time,
-    finish,
-    lock_for,
-    required,
-)
+from peerly.mentorship.models import OPEN_STATUSES
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.services._common import M
+from peerly.mentorship.services._common import _back_to_pool
+from peerly.mentorship.services._common import _end_assignment
+from peerly.mentorship.services._common import _lock
+from peerly.mentorship.services._common import _lock_free_mentor
+from peerly.mentorship.services._common import _recount
+from peerly.mentorship.services._common import _release_enrollment_on_close
+from peerly.mentorship.services._common import _require_mentee_of
+from peerly.mentorship.services._common import _require_mentor_of
+from peerly.mentorship.services._common import _require_organiser
+from peerly.mentorship.services._common import _start_assignment
+from peerly.mentorship.services._common import _touch_mentor
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
+from peerly.mentorship.services._common import lock_for
+from peerly.mentorship.services._common import required
 from peerly.mentorship.services.configuration import get_settings
 from peerly.programs import services as program_services
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Program,
-    ProgramKind,
-    ProgramStatus,
-    Role,
-)
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import ProgramStatus
+from peerly.programs.models import Role
 
 
 @transaction.atomic
@@ -60,22 +55,22 @@ def submit_application(
 ) -> Mentorship:
     """Apply for a mentor: joins the programme as mentee if needed, then opens the application."""
     if program.kind != ProgramKind.MENTORSHIP:
-        raise ServiceError("This programme has no mentoring.")
+        raise ServiceError(_("This programme has no mentoring."))
     if program.status != ProgramStatus.ACTIVE:
-        raise ServiceError("This programme is not open for applications.")
+        raise ServiceError(_("This programme is not open for applications."))
     goals = required(goals, "Please describe your goals: mentors read them first.", field="goals")
     if Mentorship.objects.filter(program=program, mentee=user, status__in=OPEN_STATUSES).exists():
-        raise ServiceError("You already have an application or a mentorship in this programme.")
+        raise ServiceError(_("You already have an application or a mentorship in this programme."))
     if MentorProfile.objects.filter(
         program=program, user=user, status=MentorStatus.ACTIVE
     ).exists():
-        raise ServiceError("You are a mentor in this programme.")
+        raise ServiceError(_("You are a mentor in this programme."))
     enrollment = Enrollment.objects.filter(program=program, user=user).first()
     created_pending = False
     live = (EnrollmentStatus.ACTIVE, EnrollmentStatus.APPLIED, EnrollmentStatus.PAUSED)
     if enrollment is not None and enrollment.status in live:
         if enrollment.role != Role.MENTEE:
-            raise ServiceError("You are enrolled in this programme as a mentor.")
+            raise ServiceError(_("You are enrolled in this programme as a mentor."))
     else:
         enrollment = program_services.join_program(
             user=user,
@@ -109,7 +104,7 @@ def assign_mentor(
         _require_organiser(actor, ms.program)
     if mentor.pk in [int(i) for i in ms.declined_mentor_ids]:
         raise ServiceError(
-            "This mentor already declined or let this application lapse.", field="mentor"
+            _("This mentor already declined or let this application lapse."), field="mentor"
         )
     profile = _lock_free_mentor(ms.program, mentor, ms)
     now = current_time()

@@ -7,11 +7,15 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
-from peerly.mentorship.models import MentorProfile, Mentorship, MentorStatus
-from peerly.mentorship.services._common import M, _require_organiser
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.services._common import M
+from peerly.mentorship.services._common import _require_organiser
 from peerly.mentorship.services.applications import assign_mentor
 from peerly.programs.models import Program
 
@@ -23,7 +27,10 @@ def plan_batch(
     from peerly.mentorship import matching_bridge
 
     if method not in matching_bridge.METHODS:
-        raise ServiceError(f"Unknown method “{method}”: use optimal or stable.", field="method")
+        raise ServiceError(
+            _("Unknown method “%(method)s”: use optimal or stable.") % {"method": method},
+            field="method",
+        )
     now = now or timezone.now()
     waiting = list(
         Mentorship.objects.filter(program=program, status=M.SUBMITTED)

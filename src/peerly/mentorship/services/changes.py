@@ -9,30 +9,27 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.mentorship import emails
-from peerly.mentorship.models import (
-    RUNNING_STATUSES,
-    MentorProfile,
-    Mentorship,
-    TermChoice,
-)
-from peerly.mentorship.services._common import (
-    M,
-    _end_assignment,
-    _is_party,
-    _lock,
-    _lock_free_mentor,
-    _recount,
-    _require_organiser,
-    _start_assignment,
-    current_time,
-    finish,
-    lock_for,
-    required,
-)
+from peerly.mentorship.models import RUNNING_STATUSES
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import TermChoice
+from peerly.mentorship.services._common import M
+from peerly.mentorship.services._common import _end_assignment
+from peerly.mentorship.services._common import _is_party
+from peerly.mentorship.services._common import _lock
+from peerly.mentorship.services._common import _lock_free_mentor
+from peerly.mentorship.services._common import _recount
+from peerly.mentorship.services._common import _require_organiser
+from peerly.mentorship.services._common import _start_assignment
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
+from peerly.mentorship.services._common import lock_for
+from peerly.mentorship.services._common import required
 from peerly.mentorship.services.configuration import get_settings
 from peerly.programs.access import is_organiser as is_organiser
 
@@ -44,7 +41,7 @@ def request_mentor_change(*, actor: User, mentorship: Mentorship, reason: str) -
     ms = lock_for(mentorship, "request_change")
     role = _is_party(actor, ms)
     if role is None:
-        raise PermissionDenied("Only the mentee and the mentor can ask for a change.")
+        raise PermissionDenied(_("Only the mentee and the mentor can ask for a change."))
     now = current_time()
     ms.reassignment_reason = f"The {role} asked for a change: {reason}"[:2000]
     ms.reassignment_requested_at = now
@@ -57,11 +54,11 @@ def request_mentor_change(*, actor: User, mentorship: Mentorship, reason: str) -
 def answer_term(*, actor: User, mentorship: Mentorship, choice: str) -> Mentorship:
     """Renew or change at the end of the term. Both renew → a new term; a change → organisers."""
     if choice not in TermChoice.values:
-        raise ServiceError("Choose renew or change.", field="choice")
+        raise ServiceError(_("Choose renew or change."), field="choice")
     ms = lock_for(mentorship, "answer_term")
     role = _is_party(actor, ms)
     if role is None:
-        raise PermissionDenied("Only the mentee and the mentor can answer.")
+        raise PermissionDenied(_("Only the mentee and the mentor can answer."))
     now = current_time()
     if role == "mentee":
         ms.mentee_term_choice = choice
@@ -137,7 +134,7 @@ def reassign_mentor(
     old = ms.mentor
     assert old is not None  # noqa: S101 - running mentorships always have a mentor
     if old.pk == mentor.pk:
-        raise ServiceError("Choose a different mentor.", field="mentor")
+        raise ServiceError(_("Choose a different mentor."), field="mentor")
     # Lock both rows in a fixed order so two reassignments cannot deadlock.
     for pk in sorted((old.pk, mentor.pk)):
         MentorProfile.objects.select_for_update().filter(pk=pk).first()
@@ -174,7 +171,7 @@ def end_mentorship(*, actor: User, mentorship: Mentorship, reason: str) -> Mento
     ms = lock_for(mentorship, "end")
     role = _is_party(actor, ms)
     if role is None and not is_organiser(actor, ms.program):
-        raise PermissionDenied("Only the mentee, the mentor or organisers can end it.")
+        raise PermissionDenied(_("Only the mentee, the mentor or organisers can end it."))
     now = current_time()
     profile = ms.mentor
     ms.status = M.ENDED

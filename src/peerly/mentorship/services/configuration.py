@@ -7,11 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from peerly.accounts.models import User
 from peerly.core.errors import ServiceError
 from peerly.mentorship.models import MentorshipSettings
-from peerly.mentorship.services._common import _require_organiser, finish
+from peerly.mentorship.services._common import _require_organiser
+from peerly.mentorship.services._common import finish
 from peerly.programs.models import Program
 
 EDITABLE = (
@@ -47,7 +49,10 @@ def update_settings(*, program: Program, actor: User, **fields: Any) -> Mentorsh
     _require_organiser(actor, program)
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
-        raise ServiceError(f"Unknown setting(s): {', '.join(unknown)}.")
+        raise ServiceError(
+            ngettext("Unknown setting: %(join)s.", "Unknown settings: %(join)s.", len(unknown))
+            % {"join": ", ".join(unknown)}
+        )
     create_settings(program)
     cfg = MentorshipSettings.objects.select_for_update().get(program=program)
     changed: dict[str, Any] = {}

@@ -7,47 +7,46 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from peerly.accounts.models import Profile, User
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.accounts.models import Profile
+from peerly.accounts.models import User
+from peerly.core.db import relock
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.mentorship import emails
-from peerly.mentorship.models import (
-    LOAD_STATUSES,
-    OPEN_STATUSES,
-    RUNNING_STATUSES,
-    MentorNomination,
-    MentorProfile,
-    Mentorship,
-    MentorStatus,
-    NominationKind,
-)
-from peerly.mentorship.services._common import (
-    NOMINATION_TRANSITIONS,
-    N,
-    _back_to_pool,
-    _lock,
-    _lock_nomination,
-    _require_nomination,
-    _require_organiser,
-    current_time,
-    finish,
-    required,
-)
+from peerly.mentorship.models import LOAD_STATUSES
+from peerly.mentorship.models import OPEN_STATUSES
+from peerly.mentorship.models import RUNNING_STATUSES
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorStatus
+from peerly.mentorship.models import NominationKind
+from peerly.mentorship.services._common import NOMINATION_TRANSITIONS
+from peerly.mentorship.services._common import N
+from peerly.mentorship.services._common import _back_to_pool
+from peerly.mentorship.services._common import _lock
+from peerly.mentorship.services._common import _lock_nomination
+from peerly.mentorship.services._common import _require_nomination
+from peerly.mentorship.services._common import _require_organiser
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
+from peerly.mentorship.services._common import required
 from peerly.mentorship.services.configuration import get_settings
 from peerly.programs import services as program_services
-from peerly.programs.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Program,
-    ProgramKind,
-    ProgramStatus,
-    Role,
-)
+from peerly.programs.models import Enrollment
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import ProgramStatus
+from peerly.programs.models import Role
 
 
 def _lock_profile(profile: MentorProfile, *related: str) -> MentorProfile:
     """`profile` re-read under a row lock (with `related` joined in)."""
-    return MentorProfile.objects.select_for_update().select_related(*related).get(pk=profile.pk)
+    return relock(profile, *related)
 
 
 def _is_active_mentor(program: Program, user: User) -> bool:
@@ -68,14 +67,20 @@ def update_mentor_profile(
 ) -> MentorProfile:
     profile = _lock_profile(profile)
     if profile.user_id != actor.pk:
-        raise PermissionDenied("This is not your mentor profile.")
+        raise PermissionDenied(_("This is not your mentor profile."))
     load = Mentorship.objects.filter(mentor=profile, status__in=LOAD_STATUSES).count()
     if capacity < load:
         raise ServiceError(
-            f"You have {load} mentee(s): capacity cannot go below that.", field="capacity"
+            ngettext(
+                "You have %(load)s mentee: capacity cannot go below that.",
+                "You have %(load)s mentees: capacity cannot go below that.",
+                load,
+            )
+            % {"load": load},
+            field="capacity",
         )
     if not 0 <= capacity <= 50:
-        raise ServiceError("Capacity must be between 0 and 50.", field="capacity")
+        raise ServiceError(_("Capacity must be between 0 and 50."), field="capacity")
     changed = {
         "capacity": [profile.capacity, capacity],
         "is_accepting": [profile.is_accepting, is_accepting],
@@ -102,21 +107,25 @@ def nominate_mentor(
 ) -> MentorNomination:
     """A mentor nominates someone (→ training), or a member nominates themself (→ evaluation)."""
     if program.kind != ProgramKind.MENTORSHIP or program.status != ProgramStatus.ACTIVE:
-        raise ServiceError("This programme does not take mentor nominations now.")
+        raise ServiceError(_("This programme does not take mentor nominations now."))
     statement = required(
         statement, "Please say why this person would be a good mentor.", field="statement"
     )
     is_self = actor.pk == nominee.pk
     if not is_self and not _is_active_mentor(program, actor):
-        raise PermissionDenied("Only mentors can nominate someone else.")
+        raise PermissionDenied(_("Only mentors can nominate someone else."))
     if _is_active_mentor(program, nominee):
-        raise ServiceError(f"{nominee.name} is already a mentor.")
+        raise ServiceError(_("%(name)s is already a mentor.") % {"name": nominee.name})
     if MentorNomination.objects.filter(
         program=program, nominee=nominee, status__in=NOMINATION_TRANSITIONS["withdraw"]
     ).exists():
-        raise ServiceError(f"{nominee.name} already has a nomination in progress.")
+        raise ServiceError(
+            _("%(name)s already has a nomination in progress.") % {"name": nominee.name}
+        )
     if evaluator is not None and not _is_active_mentor(program, evaluator):
-        raise ServiceError("The evaluator must be a mentor of this programme.", field="evaluator")
+        raise ServiceError(
+            _("The evaluator must be a mentor of this programme."), field="evaluator"
+        )
     nom = MentorNomination(
         program=program,
         nominee=nominee,
@@ -144,9 +153,9 @@ def evaluate_nomination(
 ) -> MentorNomination:
     nom = _lock_nomination(nomination)
     if actor.pk == nom.nominee_id or not _is_active_mentor(nom.program, actor):
-        raise PermissionDenied("Only another mentor can evaluate this nomination.")
+        raise PermissionDenied(_("Only another mentor can evaluate this nomination."))
     if nom.evaluator_id is not None and nom.evaluator_id != actor.pk:
-        raise PermissionDenied("Another mentor was asked to evaluate this nomination.")
+        raise PermissionDenied(_("Another mentor was asked to evaluate this nomination."))
     _require_nomination(nom, "evaluate")
     evaluation = required(
         evaluation, "Please write your evaluation for the organisers.", field="evaluation"
@@ -175,11 +184,11 @@ def set_training_item(
     """The nominee ticks the coaching-training checklist; all ticked → organisers decide."""
     nom = _lock_nomination(nomination)
     if actor.pk != nom.nominee_id:
-        raise PermissionDenied("Only the nominee completes the training checklist.")
+        raise PermissionDenied(_("Only the nominee completes the training checklist."))
     _require_nomination(nom, "training_item")
     items = get_settings(nom.program).training_items
     if not 0 <= index < len(items):
-        raise ServiceError("No such training item.")
+        raise ServiceError(_("No such training item."))
     done_set = set(nom.training_done)
     if done == (index in done_set):
         return nom
@@ -204,7 +213,7 @@ def _activate_mentor(
     """Make `user` an active mentor: enrolment role=mentor, active; the mentor profile
     created or reactivated (inside the caller's transaction; the caller audits)."""
     if capacity is not None and not 0 <= capacity <= 50:
-        raise ServiceError("Capacity must be between 0 and 50.", field="capacity")
+        raise ServiceError(_("Capacity must be between 0 and 50."), field="capacity")
     now = current_time()
     cfg = get_settings(program)
     enrollment = Enrollment.objects.select_for_update().filter(program=program, user=user).first()
@@ -254,13 +263,16 @@ def add_mentor(
     if actor is not None:
         _require_organiser(actor, program)
     if program.kind != ProgramKind.MENTORSHIP:
-        raise ServiceError("This programme has no mentoring.")
+        raise ServiceError(_("This programme has no mentoring."))
     if _is_active_mentor(program, user):
-        raise ServiceError(f"{user.name} is already a mentor.")
+        raise ServiceError(_("%(name)s is already a mentor.") % {"name": user.name})
     if Mentorship.objects.filter(program=program, mentee=user, status__in=OPEN_STATUSES).exists():
         raise ServiceError(
-            f"{user.name} still has an open mentorship as a mentee; "
-            "end it before making them a mentor."
+            _(
+                "%(name)s still has an open mentorship as a mentee; end it before making them a "
+                "mentor."
+            )
+            % {"name": user.name}
         )
     profile, enrollment = _activate_mentor(
         program=program, user=user, actor=actor, capacity=capacity, expertise=expertise
@@ -290,8 +302,11 @@ def approve_nomination(
         program=program, mentee=nom.nominee, status__in=OPEN_STATUSES
     ).exists():
         raise ServiceError(
-            f"{nom.nominee.name} still has an open mentorship as a mentee; "
-            "end it before making them a mentor."
+            _(
+                "%(name)s still has an open mentorship as a mentee; end it before making them a "
+                "mentor."
+            )
+            % {"name": nom.nominee.name}
         )
     profile, enrollment = _activate_mentor(
         program=program, user=nom.nominee, actor=actor, capacity=capacity, expertise=nom.expertise
@@ -327,7 +342,7 @@ def decline_nomination(
 def withdraw_nomination(*, actor: User, nomination: MentorNomination) -> MentorNomination:
     nom = _lock_nomination(nomination)
     if actor.pk != nom.nominee_id:
-        raise PermissionDenied("Only the nominee can withdraw.")
+        raise PermissionDenied(_("Only the nominee can withdraw."))
     _require_nomination(nom, "withdraw")
     nom.status = N.WITHDRAWN
     finish(nom, actor=actor, action="nomination.withdraw")
@@ -342,16 +357,17 @@ def resign_mentor(
     reason = required(reason, "Please say why, for the organisers.", field="reason")
     profile = _lock_profile(profile, "program", "user", "enrollment")
     if profile.user_id != actor.pk:
-        raise PermissionDenied("This is not your mentor profile.")
+        raise PermissionDenied(_("This is not your mentor profile."))
     if profile.status != MentorStatus.ACTIVE:
-        raise TransitionError("You have already resigned.")
+        raise TransitionError(_("You have already resigned."))
     if replacement is not None and (
         replacement.program_id != profile.program_id
         or replacement.pk == profile.pk
         or replacement.status != MentorStatus.ACTIVE
     ):
         raise ServiceError(
-            "The replacement must be another active mentor of this programme.", field="replacement"
+            _("The replacement must be another active mentor of this programme."),
+            field="replacement",
         )
     now = current_time()
     profile.status = MentorStatus.RESIGNED

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from peerly.accounts.models import User
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.mentorship import emails
-from peerly.mentorship.models import ORIENTATION_ITEMS, Mentorship
-from peerly.mentorship.services._common import (
-    M,
-    _is_party,
-    _lock,
-    _require_mentee_of,
-    _require_mentor_of,
-    _touch_mentor,
-    current_time,
-    finish,
-    lock_for,
-    required,
-)
+from peerly.mentorship.models import ORIENTATION_ITEMS
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.services._common import M
+from peerly.mentorship.services._common import _is_party
+from peerly.mentorship.services._common import _lock
+from peerly.mentorship.services._common import _require_mentee_of
+from peerly.mentorship.services._common import _require_mentor_of
+from peerly.mentorship.services._common import _touch_mentor
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
+from peerly.mentorship.services._common import lock_for
+from peerly.mentorship.services._common import required
 
 
 @transaction.atomic
@@ -29,10 +30,10 @@ def set_orientation_item(
 ) -> Mentorship:
     ms = lock_for(mentorship, "orientation_item")
     if _is_party(actor, ms) is None:
-        raise PermissionDenied("Only the mentee and the mentor can do that.")
+        raise PermissionDenied(gettext("Only the mentee and the mentor can do that."))
     keys = [key for key, _ in ORIENTATION_ITEMS]
     if item not in keys:
-        raise ServiceError(f"“{item}” is not an orientation item.")
+        raise ServiceError(gettext("“%(item)s” is not an orientation item.") % {"item": item})
     now = current_time()
     orientation = dict(ms.orientation)
     if done == (item in orientation):
@@ -59,7 +60,9 @@ def update_goals(*, actor: User, mentorship: Mentorship, goals: str) -> Mentorsh
     ms = _lock(mentorship)
     _require_mentee_of(actor, ms)
     if not ms.is_open:
-        raise TransitionError("This mentorship is closed; its goals are kept as they were.")
+        raise TransitionError(
+            gettext("This mentorship is closed; its goals are kept as they were.")
+        )
     goals = required(goals, "Goals cannot be empty.", field="goals")
     ms.goals = goals[:5000]
     finish(ms, actor=actor, action="mentorship.goals", fields=["goals"])

@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.mentorship import emails
-from peerly.mentorship.models import (
-    Mentorship,
-    MonthlyReport,
-    Recognition,
-    RecognitionKind,
-    ReportComment,
-    RequestKind,
-    RequestStatus,
-    SupportRequest,
-)
-from peerly.mentorship.services._common import (
-    _is_party,
-    _lock,
-    _require_mentee_of,
-    _require_mentor_of,
-    _touch_mentor,
-    current_time,
-    finish,
-    first_of_month,
-    lock_for,
-    required,
-)
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
+from peerly.mentorship.models import Recognition
+from peerly.mentorship.models import RecognitionKind
+from peerly.mentorship.models import ReportComment
+from peerly.mentorship.models import RequestKind
+from peerly.mentorship.models import RequestStatus
+from peerly.mentorship.models import SupportRequest
+from peerly.mentorship.services._common import _is_party
+from peerly.mentorship.services._common import _lock
+from peerly.mentorship.services._common import _require_mentee_of
+from peerly.mentorship.services._common import _require_mentor_of
+from peerly.mentorship.services._common import _touch_mentor
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
+from peerly.mentorship.services._common import first_of_month
+from peerly.mentorship.services._common import lock_for
+from peerly.mentorship.services._common import required
 
 
 @transaction.atomic
@@ -53,12 +52,15 @@ def file_report(
     now = current_time()
     month = first_of_month(month)
     if month > first_of_month(timezone.localdate(now)):
-        raise ServiceError("You cannot report on a month that has not started.", field="month")
+        raise ServiceError(_("You cannot report on a month that has not started."), field="month")
     started = ms.accepted_at or ms.submitted_at
     if month < first_of_month(timezone.localdate(started)):
-        raise ServiceError("That month is before your mentorship started.", field="month")
+        raise ServiceError(_("That month is before your mentorship started."), field="month")
     if MonthlyReport.objects.filter(mentorship=ms, month=month).exists():
-        raise ServiceError(f"You already filed the report for {month:%B %Y}.", field="month")
+        raise ServiceError(
+            _("You already filed the report for %(month)s.") % {"month": format(month, "%B %Y")},
+            field="month",
+        )
     report = MonthlyReport(
         mentorship=ms,
         month=month,
@@ -86,7 +88,7 @@ def comment_on_report(*, actor: User, report: MonthlyReport, body: str) -> Repor
     ms = _lock(report.mentorship)
     role = _is_party(actor, ms)
     if role is None:
-        raise PermissionDenied("Only the mentee and the mentor can comment.")
+        raise PermissionDenied(_("Only the mentee and the mentor can comment."))
     now = current_time()
     comment = ReportComment.objects.create(
         report=report, author=actor, body=body[:10000], created_at=now
@@ -127,9 +129,9 @@ def parse_amount(raw: Any) -> Decimal | None:
     try:
         value = Decimal(str(raw)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ServiceError("The amount must be a number.", field="amount") from None
+        raise ServiceError(_("The amount must be a number."), field="amount") from None
     if value < 0 or value >= Decimal("100000000"):
-        raise ServiceError("The amount must be between 0 and 99,999,999.", field="amount")
+        raise ServiceError(_("The amount must be between 0 and 99,999,999."), field="amount")
     return value
 
 
@@ -140,10 +142,10 @@ def file_request(
     ms = lock_for(mentorship, "file_request")
     _require_mentee_of(actor, ms)
     if kind not in RequestKind.values:
-        raise ServiceError(f"“{kind}” is not a kind of request.", field="kind")
+        raise ServiceError(_("“%(kind)s” is not a kind of request.") % {"kind": kind}, field="kind")
     value = parse_amount(amount)
     if kind == RequestKind.BUDGET and not value:
-        raise ServiceError("A budget request needs an amount.", field="amount")
+        raise ServiceError(_("A budget request needs an amount."), field="amount")
     justification = required(justification, "Please justify the request.", field="justification")
     request = SupportRequest(
         mentorship=ms, kind=kind, amount=value, justification=justification[:5000]
@@ -168,10 +170,13 @@ def decide_request(
     ms = _lock(request.mentorship)
     profile = _require_mentor_of(actor, ms)
     if request.status != RequestStatus.PENDING:
-        raise TransitionError(f"This request was already {request.get_status_display().lower()}.")
+        raise TransitionError(
+            _("This request was already %(get_status_display)s.")
+            % {"get_status_display": request.get_status_display().lower()}
+        )
     reason = reason.strip()
     if not validate and not reason:
-        raise ServiceError("Please give a reason: the mentee will read it.", field="reason")
+        raise ServiceError(_("Please give a reason: the mentee will read it."), field="reason")
     now = current_time()
     request.status = RequestStatus.VALIDATED if validate else RequestStatus.DECLINED
     request.decided_by = actor
@@ -194,7 +199,9 @@ def recognise_mentee(*, actor: User, mentorship: Mentorship, kind: str, note: st
     ms = lock_for(mentorship, "recognise")
     profile = _require_mentor_of(actor, ms)
     if kind not in RecognitionKind.values:
-        raise ServiceError(f"“{kind}” is not a kind of recognition.", field="kind")
+        raise ServiceError(
+            _("“%(kind)s” is not a kind of recognition.") % {"kind": kind}, field="kind"
+        )
     note = required(note, "Tell the organisers why.", field="note")
     now = current_time()
     item = Recognition(mentorship=ms, kind=kind, note=note[:3000], created_by=actor, created_at=now)

@@ -7,18 +7,21 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
-from peerly.core.errors import ServiceError, TransitionError
+from peerly.core.db import relock
+from peerly.core.errors import ServiceError
+from peerly.core.errors import TransitionError
 from peerly.mentorship import emails
-from peerly.mentorship.models import (
-    RUNNING_STATUSES,
-    Mentorship,
-    Review,
-    ReviewDirection,
-    ReviewRound,
-)
-from peerly.mentorship.services._common import _require_organiser, current_time, finish
+from peerly.mentorship.models import RUNNING_STATUSES
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import Review
+from peerly.mentorship.models import ReviewDirection
+from peerly.mentorship.models import ReviewRound
+from peerly.mentorship.services._common import _require_organiser
+from peerly.mentorship.services._common import current_time
+from peerly.mentorship.services._common import finish
 from peerly.mentorship.services.configuration import get_settings
 from peerly.programs.models import Program
 
@@ -30,7 +33,7 @@ def open_review_round(*, actor: User | None, program: Program, now: dt.datetime)
         _require_organiser(actor, program)
     today = timezone.localdate(now)
     if ReviewRound.objects.filter(program=program, year=today.year).exists():
-        raise ServiceError(f"The {today.year} feedback round is already open.")
+        raise ServiceError(_("The %(year)s feedback round is already open.") % {"year": today.year})
     cfg = get_settings(program)
     rnd = ReviewRound.objects.create(
         program=program,
@@ -75,21 +78,17 @@ def open_review_round(*, actor: User | None, program: Program, now: dt.datetime)
 def submit_review(
     *, actor: User, review: Review, strengths: str, improve: str, rating: int | None
 ) -> Review:
-    review = (
-        Review.objects.select_for_update()
-        .select_related("round", "round__program")
-        .get(pk=review.pk)
-    )
+    review = relock(review, "round", "round__program")
     if review.reviewer_id != actor.pk:
-        raise PermissionDenied("This is not your review to write.")
+        raise PermissionDenied(_("This is not your review to write."))
     if not review.round.is_open_on(timezone.localdate(current_time())):
-        raise TransitionError("This feedback round is closed.")
+        raise TransitionError(_("This feedback round is closed."))
     if rating is None or not 1 <= int(rating) <= 5:
-        raise ServiceError("Choose a rating from 1 to 5.", field="rating")
+        raise ServiceError(_("Choose a rating from 1 to 5."), field="rating")
     strengths, improve = strengths.strip(), improve.strip()
     if not strengths and not improve:
         raise ServiceError(
-            "Write at least one strength or one thing to improve.", field="strengths"
+            _("Write at least one strength or one thing to improve."), field="strengths"
         )
     first = review.submitted_at is None
     review.strengths = strengths[:5000]

@@ -10,11 +10,15 @@ from django.contrib import messages
 from django.forms import BaseForm
 
 from peerly.accounts.models import User
+from peerly.accounts.selectors import profile_rows
 from peerly.accounts.selectors import visible_fields
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
-from peerly.mentorship.models import Mentorship, MentorshipStatus
-from peerly.programs.access import AccessResult, Need, access_program
+from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MentorshipStatus
+from peerly.programs.access import AccessResult
+from peerly.programs.access import Need
+from peerly.programs.access import access_program
 from peerly.programs.models import Program
 
 M = MentorshipStatus
@@ -89,12 +93,7 @@ def _partner_fields(user: User) -> dict[str, Any]:
     profile = getattr(user, "profile", None)
     if profile is None:
         return {}
-    fields = visible_fields(profile, "programmes")
-    return {
-        name.replace("_", " ").capitalize(): ", ".join(value) if isinstance(value, list) else value
-        for name, value in fields.items()
-        if value
-    }
+    return dict(profile_rows(profile, visible_fields(profile, "programmes")))
 
 
 def _answers(ms: Mentorship) -> list[tuple[str, object]]:

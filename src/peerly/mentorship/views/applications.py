@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    ApplicationForm,
-)
-from peerly.mentorship.models import (
-    MentorNomination,
-    Review,
-)
-from peerly.mentorship.views._common import (
-    _submitted,
-    _timeline,
-    access_for_page,
-)
-from peerly.programs.models import EnrollmentStatus, Role
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import ApplicationForm
+from peerly.mentorship.models import MentorNomination
+from peerly.mentorship.models import Review
+from peerly.mentorship.views._common import _submitted
+from peerly.mentorship.views._common import _timeline
+from peerly.mentorship.views._common import access_for_page
+from peerly.programs.models import EnrollmentStatus
+from peerly.programs.models import Role
+from peerly.programs.views import kind_nav_context
 
 
 @login_required
@@ -64,6 +63,9 @@ def program_home(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "can_apply": mentor_profile is None
             and not joined_as_mentor
             and (mentorship is None or not mentorship.is_open),
+            **kind_nav_context(
+                request, program, active="program", is_organiser=access.is_organiser
+            ),
         },
     )
 
@@ -90,7 +92,7 @@ def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             answers=form.answers(),
             accept_agreement=data.get("agreement", False),
         ),
-        "Application sent. You can follow it on this page.",
+        _("Application sent. You can follow it on this page."),
     ):
         return redirect("mentorship:program", slug=slug)
     return render(

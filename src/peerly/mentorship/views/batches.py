@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
-from peerly.mentorship import matching_bridge, selectors, services
-from peerly.mentorship.forms import (
-    AssignForm,
-    AutoAssignForm,
-)
-from peerly.mentorship.models import (
-    MentorProfile,
-)
-from peerly.mentorship.views._common import (
-    _attempt,
-    organiser_nav,
-    program_for,
-)
+from peerly.mentorship import matching_bridge
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import AssignForm
+from peerly.mentorship.forms import AutoAssignForm
+from peerly.mentorship.models import MentorProfile
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import organiser_nav
+from peerly.mentorship.views._common import program_for
 
 
 @login_required
@@ -47,12 +47,13 @@ def manage_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             else None
         )
         if mentor is None:
-            messages.error(request, "Choose a mentor.")
+            messages.error(request, gettext("Choose a mentor."))
         else:
             _attempt(
                 request,
                 lambda: services.assign_mentor(actor=request.user, mentorship=ms, mentor=mentor),
-                f"{ms.mentee.name} is assigned to {mentor.user.name}.",
+                gettext("%(name)s is assigned to %(name2)s.")
+                % {"name": ms.mentee.name, "name2": mentor.user.name},
             )
         return redirect("mentorship:manage-assign", slug=slug)
     waiting = list(selectors.list_unassigned(program=program)[:50])
@@ -92,9 +93,17 @@ def manage_auto_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             if ms_id.isdigit() and mentor_id.isdigit():
                 pairs.append((int(ms_id), int(mentor_id)))
         done, failed = services.apply_batch(actor=request.user, program=program, pairs=pairs)
-        messages.success(request, f"{len(done)} applicant(s) assigned.")
+        messages.success(
+            request,
+            ngettext("%(len)s applicant assigned.", "%(len)s applicants assigned.", len(done))
+            % {"len": len(done)},
+        )
         for failed_id, problem in failed:
-            messages.warning(request, f"Application #{failed_id}: {problem}")
+            messages.warning(
+                request,
+                gettext("Application #%(failed_id)s: %(problem)s")
+                % {"failed_id": failed_id, "problem": problem},
+            )
         return redirect("mentorship:manage-assign", slug=slug)
     if request.method == "POST" and form.is_valid():
         with service_errors(request, form):

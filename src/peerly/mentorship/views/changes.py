@@ -9,22 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    ReasonForm,
-    ReassignForm,
-)
-from peerly.mentorship.views._common import (
-    _answers,
-    _attempt,
-    _timeline,
-    organiser_nav,
-    program_for,
-)
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import ReasonForm
+from peerly.mentorship.forms import ReassignForm
+from peerly.mentorship.views._common import _answers
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import _timeline
+from peerly.mentorship.views._common import organiser_nav
+from peerly.mentorship.views._common import program_for
 
 # The organiser's buttons that take only a reason: action -> (service, success message).
 REASON_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
@@ -53,10 +52,10 @@ def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int)
                         mentor=reassign_form.cleaned_data["mentor"],
                         reason=reassign_form.cleaned_data["reason"],
                     ),
-                    "Mentor changed.",
+                    _("Mentor changed."),
                 )
             else:
-                messages.error(request, "Choose a new mentor and give a reason.")
+                messages.error(request, _("Choose a new mentor and give a reason."))
         elif action in REASON_ACTIONS:
             service, success = REASON_ACTIONS[action]
             reason = request.POST.get("reason", "")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    SettingsForm,
-)
-from peerly.mentorship.views._common import (
-    _attempt,
-    organiser_nav,
-    program_for,
-)
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import SettingsForm
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import organiser_nav
+from peerly.mentorship.views._common import program_for
 
 
 @login_required
@@ -44,7 +43,7 @@ def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             lambda: services.update_settings(
                 program=program, actor=request.user, **form.cleaned_data
             ),
-            "Settings saved.",
+            _("Settings saved."),
             form,
         )
     ):

@@ -8,38 +8,41 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
-from peerly.accounts.models import User, Visibility, split_tags
+from peerly.accounts.models import User
+from peerly.accounts.models import Visibility
+from peerly.accounts.models import split_tags
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    ApproveNominationForm,
-    EvaluationForm,
-    MentorProfileForm,
-    NominationForm,
-    ResignForm,
-)
-from peerly.mentorship.models import (
-    NominationStatus,
-)
-from peerly.mentorship.views._common import (
-    KIND,
-    _attempt,
-    _submitted,
-    program_for,
-)
-from peerly.programs.access import access_program, is_organiser
+from peerly.core.pagination import paginate
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import ApproveNominationForm
+from peerly.mentorship.forms import EvaluationForm
+from peerly.mentorship.forms import MentorProfileForm
+from peerly.mentorship.forms import NominationForm
+from peerly.mentorship.forms import ResignForm
+from peerly.mentorship.models import NominationStatus
+from peerly.mentorship.views._common import KIND
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import _submitted
+from peerly.mentorship.views._common import program_for
+from peerly.programs.access import access_program
+from peerly.programs.access import is_organiser
 
 
 @login_required
 def mentor_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = access_program(request.user, slug, kind=KIND, need="member")
     program = access.program
-    mentors = list(selectors.list_mentors_for_member(access=access))
+    page = paginate(request, selectors.list_mentors_for_member(access=access), per_page=50)
+    mentors = list(page)
     shown = profile_fields_for_viewer(
         viewer=request.user,
         users=[m.user for m in mentors],
@@ -56,7 +59,14 @@ def mentor_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         }
         for m in mentors
     ]
-    return render(request, "mentorship/mentor_list.html", {"program": program, "rows": rows})
+    from peerly.programs.views import kind_nav_context
+
+    nav = kind_nav_context(request, program, active="mentors", is_organiser=access.is_organiser)
+    return render(
+        request,
+        "mentorship/mentor_list.html",
+        {"program": program, "rows": rows, "page": page, **nav},
+    )
 
 
 @login_required
@@ -89,7 +99,7 @@ def mentor_profile(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             is_accepting=data["is_accepting"],
         )
 
-    if _submitted(request, form, save, "Mentor profile saved."):
+    if _submitted(request, form, save, _("Mentor profile saved.")):
         return redirect("mentorship:mentor-dashboard", slug=slug)
     return render(
         request,
@@ -110,7 +120,7 @@ def mentor_resign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     form = ResignForm(request.POST, profile=profile)
     if not form.is_valid():
-        messages.error(request, "Please give a reason.")
+        messages.error(request, _("Please give a reason."))
         return redirect("mentorship:mentor-profile", slug=slug)
     if _attempt(
         request,
@@ -120,7 +130,7 @@ def mentor_resign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             replacement=form.cleaned_data["replacement"],
         ),
-        "You have stepped down. Thank you for mentoring.",
+        _("You have stepped down. Thank you for mentoring."),
     ):
         return redirect("mentorship:program", slug=slug)
     return redirect("mentorship:mentor-profile", slug=slug)
@@ -142,7 +152,7 @@ def nominate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 email__iexact=data["nominee_email"], is_active=True
             ).first()
             if nominee is None:
-                form.add_error("nominee_email", "Nobody with this email has a Peerly account.")
+                form.add_error("nominee_email", _("Nobody with this email has a Peerly account."))
         evaluator = data["evaluator"].user if data.get("evaluator") else None
         if nominee is not None and _attempt(
             request,
@@ -154,7 +164,7 @@ def nominate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 expertise=data["expertise"],
                 evaluator=evaluator,
             ),
-            "Nomination sent.",
+            _("Nomination sent."),
             form,
         ):
             return redirect("mentorship:program", slug=slug)
@@ -187,10 +197,10 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
                         recommend=form.cleaned_data["recommend"],
                         evaluation=form.cleaned_data["evaluation"],
                     ),
-                    "Evaluation saved.",
+                    _("Evaluation saved."),
                 )
             else:
-                messages.error(request, "Choose a recommendation and write an evaluation.")
+                messages.error(request, _("Choose a recommendation and write an evaluation."))
         elif action == "training":
             _attempt(
                 request,
@@ -200,7 +210,7 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
                     index=int(post.get("item", "-1") or -1),
                     done=post.get("done") == "1",
                 ),
-                "Training checklist saved.",
+                _("Training checklist saved."),
             )
         elif action == "approve":
             approve_form = ApproveNominationForm(post)
@@ -210,7 +220,7 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
             _attempt(
                 request,
                 lambda: services.approve_nomination(actor=user, nomination=nom, capacity=capacity),
-                f"{nom.nominee.name} is now a mentor.",
+                _("%(name)s is now a mentor.") % {"name": nom.nominee.name},
             )
         elif action == "decline":
             _attempt(
@@ -218,13 +228,13 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
                 lambda: services.decline_nomination(
                     actor=user, nomination=nom, reason=post.get("reason", "")
                 ),
-                "Nomination declined.",
+                _("Nomination declined."),
             )
         elif action == "withdraw":
             _attempt(
                 request,
                 lambda: services.withdraw_nomination(actor=user, nomination=nom),
-                "Nomination withdrawn.",
+                _("Nomination withdrawn."),
             )
         else:
             raise PermissionDenied

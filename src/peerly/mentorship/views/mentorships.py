@@ -9,27 +9,27 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    GoalsForm,
-    ReasonForm,
-    RecognitionForm,
-    RequestForm,
-    TermForm,
-)
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import GoalsForm
+from peerly.mentorship.forms import ReasonForm
+from peerly.mentorship.forms import RecognitionForm
+from peerly.mentorship.forms import RequestForm
+from peerly.mentorship.forms import TermForm
 from peerly.mentorship.models import Mentorship
-from peerly.mentorship.views._common import (
-    _answers,
-    _attempt,
-    _partner_fields,
-    _timeline,
-    program_for,
-)
+from peerly.mentorship.views._common import _answers
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import _partner_fields
+from peerly.mentorship.views._common import _timeline
+from peerly.mentorship.views._common import program_for
 
 
 @login_required
@@ -136,7 +136,7 @@ def _file_request(request: AuthedHttpRequest, ms: Mentorship) -> None:
             amount=form.cleaned_data["amount"],
             justification=form.cleaned_data["justification"],
         ),
-        "Request sent to your mentor.",
+        _("Request sent to your mentor."),
     )
 
 

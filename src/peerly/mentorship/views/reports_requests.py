@@ -5,23 +5,23 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    CommentForm,
-    ReportForm,
-    month_choices,
-)
-from peerly.mentorship.views._common import (
-    _attempt,
-    _submitted,
-    organiser_nav,
-    program_for,
-)
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import CommentForm
+from peerly.mentorship.forms import ReportForm
+from peerly.mentorship.forms import month_choices
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import _submitted
+from peerly.mentorship.views._common import organiser_nav
+from peerly.mentorship.views._common import program_for
 
 
 @login_required
@@ -32,7 +32,7 @@ def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> 
         user=request.user, program=program, mentorship_id=mentorship_id
     )
     if ms.mentee_id != request.user.pk:
-        raise PermissionDenied("Only the mentee files reports.")
+        raise PermissionDenied(_("Only the mentee files reports."))
     today = timezone.localdate()
     since = timezone.localdate(ms.accepted_at or ms.submitted_at)
     filed = set(ms.reports.values_list("month", flat=True))
@@ -57,7 +57,7 @@ def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> 
             next_steps=data["next_steps"],
             blockers=data["blockers"],
         ),
-        "Report filed. Your mentor has been told.",
+        _("Report filed. Your mentor has been told."),
     ):
         return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
     return render(
@@ -77,7 +77,7 @@ def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> Http
         lambda data: services.comment_on_report(
             actor=request.user, report=report, body=data["body"]
         ),
-        "Comment added.",
+        _("Comment added."),
     ):
         return redirect("mentorship:report-detail", slug=slug, report_id=report.pk)
     return render(
@@ -107,7 +107,7 @@ def request_decide(request: AuthedHttpRequest, slug: str, request_id: int) -> Ht
             validate=validate,
             reason=request.POST.get("reason", ""),
         ),
-        "Request validated." if validate else "Request declined.",
+        _("Request validated.") if validate else _("Request declined."),
     )
     return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=item.mentorship_id)
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
-from peerly.mentorship import selectors, services
-from peerly.mentorship.forms import (
-    ReviewForm,
-)
-from peerly.mentorship.views._common import (
-    _attempt,
-    _submitted,
-    organiser_nav,
-    program_for,
-)
+from peerly.mentorship import selectors
+from peerly.mentorship import services
+from peerly.mentorship.forms import ReviewForm
+from peerly.mentorship.views._common import _attempt
+from peerly.mentorship.views._common import _submitted
+from peerly.mentorship.views._common import organiser_nav
+from peerly.mentorship.views._common import program_for
 
 
 @login_required
@@ -49,7 +48,7 @@ def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpRe
             improve=data["improve"],
             rating=data["rating"],
         ),
-        "Thank you: your feedback is saved.",
+        _("Thank you: your feedback is saved."),
     ):
         return redirect("mentorship:review-list", slug=slug)
     return render(
@@ -67,7 +66,7 @@ def manage_reviews(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             lambda: services.open_review_round(
                 actor=request.user, program=program, now=timezone.now()
             ),
-            "Feedback round opened: everyone has been asked.",
+            _("Feedback round opened: everyone has been asked."),
         )
         return redirect("mentorship:manage-reviews", slug=slug)
     return render(

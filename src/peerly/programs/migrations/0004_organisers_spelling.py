@@ -1,7 +1,8 @@
 # One spelling in identifiers: "organiser" (issue 12). Renames, so no data is lost.
 
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
+from django.db import models
 
 
 class Migration(migrations.Migration):

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 
 from peerly.circles import services
 from peerly.circles.kind import plan_lines
 from peerly.core.errors import ServiceError
 from peerly.programs.management.commands import draw as draw_command
-from peerly.programs.models import Program, ProgramKind, Strategy
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+from peerly.programs.models import Strategy
 
 
 class Command(BaseCommand):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 
 from peerly.core.errors import ServiceError
 from peerly.mentorship import services
 from peerly.mentorship.kind import plan_lines
 from peerly.programs.management.commands import draw as draw_command
-from peerly.programs.models import Program, ProgramKind
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
+
+
+def _applicants(n: int) -> str:
+    return "applicant" if n == 1 else "applicants"
 
 
 class Command(BaseCommand):
@@ -50,11 +57,13 @@ class Command(BaseCommand):
         planned = [(r.mentorship.pk, r.mentor.pk) for r in plan if r.mentor is not None]
         if options["dry_run"]:
             self.stdout.write(
-                f"dry run: {len(planned)} of {len(plan)} applicant(s) would be "
+                f"dry run: {len(planned)} of {len(plan)} {_applicants(len(plan))} would be "
                 f"assigned ({method}); nothing saved"
             )
             return
         done, failed = services.apply_batch(actor=None, program=program, pairs=planned)
         for ms_id, problem in failed:
             self.stderr.write(f"application {ms_id}: {problem}")
-        self.stdout.write(f"assigned {len(done)} of {len(plan)} applicant(s) ({method})")
+        self.stdout.write(
+            f"assigned {len(done)} of {len(plan)} {_applicants(len(plan))} ({method})"
+        )

@@ -4,7 +4,9 @@ import csv
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 
 from peerly.core.csvsafe import safe_dict
 from peerly.programs import importing
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"unknown programme '{options['program']}'", returncode=2)
         rows = importing.export_rows(program)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(rows, indent=2))
+            self.stdout.write(json.dumps(list(rows), indent=2))
             return
         writer = csv.DictWriter(
             self.stdout, fieldnames=importing.EXPORT_COLUMNS, lineterminator="\n"

@@ -3,7 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 
 from peerly.programs import importing
 from peerly.programs.models import Program
@@ -15,6 +17,11 @@ def _clip(text: str, limit: int = 300) -> str:
     """One printable line of at most `limit` characters, whatever the file contained."""
     text = "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _n(count: int, noun: str) -> str:
+    """ "1 row", "2 rows" (the command's output is English, like the other commands)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class Command(BaseCommand):
@@ -47,20 +54,21 @@ class Command(BaseCommand):
                 self.stdout.write(f"… and {len(preview.errors) - MAX_LISTED} more")
             raise CommandError(
                 _clip(
-                    f"{path}: {preview.errors[0]} ({len(preview.errors)} error(s), listed on "
+                    f"{path}: {preview.errors[0]} ({_n(len(preview.errors), 'error')}, listed on "
                     "stdout; nothing was imported)",
                 ),
                 returncode=2,
             )
         if options["dry_run"]:
             self.stdout.write(
-                f"{len(preview.rows)} row(s) valid: {preview.new_accounts} new account(s), "
-                f"{preview.to_invite} existing account(s) to invite. Dry run: nothing saved."
+                f"{_n(len(preview.rows), 'row')} valid: {_n(preview.new_accounts, 'new account')}, "
+                f"{_n(preview.to_invite, 'existing account')} to invite. Dry run: nothing saved."
             )
             return
         result = importing.apply_import(preview=preview, program=program, actor=None)
         self.stdout.write(
-            f"Imported {len(preview.rows)} row(s): {result.created_accounts} new account(s), "
+            f"Imported {_n(len(preview.rows), 'row')}: "
+            f"{_n(result.created_accounts, 'new account')}, "
             f"{result.enrolled} enrolled, {result.invited} invited (existing accounts join "
             f"when they accept), {result.skipped_already_enrolled} already members."
         )

@@ -8,11 +8,14 @@ import json
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from peerly.programs.management.commands.draw import add_draw_arguments
-from peerly.programs.models import Program, ProgramKind
+from peerly.programs.models import Program
+from peerly.programs.models import ProgramKind
 from peerly.rounds import reports
 from peerly.rounds.ticks import tick
 
@@ -60,7 +63,12 @@ class Command(BaseCommand):
             if not rows:
                 self.stdout.write(f"{program.slug}: no rounds yet")
             for r in rows:
-                met = "unknown" if r["met_rate"] is None else f"{round(100 * r['met_rate'])}%"
+                if r["in_progress"]:  # the meeting window is open: not counted yet
+                    met = "in-progress"
+                elif r["met_rate"] is None:
+                    met = "unknown"
+                else:
+                    met = f"{round(100 * r['met_rate'])}%"
                 self.stdout.write(
                     f"round {r['number']:>3}  {r['published_at']:%Y-%m-%d}  {r['status']:<9} "
                     f"groups={r['groups']} matched={r['matched']} unmatched={r['unmatched']} "

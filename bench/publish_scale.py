@@ -1,0 +1,336 @@
+"""Publishing a coffee round at scale: draw + save + queue every member's email.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/publish_scale.py
+    .venv/bin/python bench/publish_scale.py --sizes 2000 --no-before   # SQLite, quick
+
+Each size gets a fresh programme of N active members (bulk-inserted: 8 time zones, 6 teams,
+weekday windows), published by both paths in the same run, one after the other:
+
+* before — the path of 1 Dec 2026 (`legacy_publish` below): groups saved one by one, then one
+  `queue_email` per member (template loads, a get_or_create and a send task each) with the
+  suggestion calendars built while queueing, all inside the web request.
+* after — the publish job: the request only starts it (`rounds.jobs.start_publish`); the
+  worker (`core.jobs.run_job`) draws and saves in bulk under the settings lock, then renders
+  the emails in bulk (templates loaded once) and inserts them in batches of 500, one send
+  task per batch; calendar files are made when each email is sent.
+
+Both share today's draw (`preview_round`) and today's `match_view`. Also times `peerly tick`
+on the result (nothing due; then every reminder due). Writes bench/results/publish_scale.json.
+Needs its own database: it flushes it (and refuses one with users not made by the bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerly.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")  # a worker's queue
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'results' / 'publish_scale.sqlite3'}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from unittest import mock  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from peerly.accounts.models import AvailabilityWindow  # noqa: E402
+from peerly.accounts.models import Profile  # noqa: E402
+from peerly.accounts.models import User  # noqa: E402
+from peerly.core import jobs  # noqa: E402
+from peerly.notifications.services import queue_email  # noqa: E402
+from peerly.programs import services as program_services  # noqa: E402
+from peerly.programs.models import Enrollment  # noqa: E402
+from peerly.programs.models import EnrollmentStatus  # noqa: E402
+from peerly.programs.models import Program  # noqa: E402
+from peerly.rounds import calendars  # noqa: E402
+from peerly.rounds import emails  # noqa: E402
+from peerly.rounds import jobs as round_jobs  # noqa: E402
+from peerly.rounds import matching_bridge  # noqa: E402
+from peerly.rounds import selectors  # noqa: E402
+from peerly.rounds import services  # noqa: E402
+from peerly.rounds.models import GroupMember  # noqa: E402
+from peerly.rounds.models import Round  # noqa: E402
+from peerly.rounds.models import RoundGroup  # noqa: E402
+from peerly.rounds.selectors import match_view  # noqa: E402
+from peerly.rounds.suggestions import pick_suggestions  # noqa: E402
+
+ZONES = [
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+TEAMS = ["Engineering", "Design", "Support", "Sales", "People", "Finance"]
+NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+
+
+def populate(n: int, *, tag: str) -> Program:
+    """A coffee programme with n active members, written in bulk."""
+    organiser = User.objects.create_user(email=f"org-{tag}@bench.example", password=None)
+    program = program_services.create_program(
+        actor=organiser,
+        values={
+            "kind": "coffee",
+            "name": f"Bench {tag}",
+            "slug": f"bench-{tag}",
+            "purpose": "Benchmark",
+            "status": "active",
+            "group_size": 2,
+        },
+    )
+    users = User.objects.bulk_create(
+        [
+            User(email=f"m{i}-{tag}@bench.example", display_name=f"Member {i} {tag}")
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    profiles = Profile.objects.bulk_create(
+        [
+            Profile(
+                user=u,
+                team=TEAMS[i % len(TEAMS)],
+                timezone=ZONES[i % len(ZONES)],
+                interests="chess, cooking",
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    AvailabilityWindow.objects.bulk_create(
+        [
+            AvailabilityWindow(profile=p, weekday=d, start_minute=9 * 60, end_minute=17 * 60)
+            for p in profiles
+            for d in range(5)
+        ],
+        batch_size=5000,
+    )
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(program=program, user=u, status=EnrollmentStatus.ACTIVE, joined_at=NOW)
+            for u in users
+        ],
+        batch_size=2000,
+    )
+    return program
+
+
+def legacy_publish(program: Program, *, now: dt.datetime) -> Round:
+    """The publish path of 1 Dec 2026, kept here to measure against: groups saved one by one,
+    then per member one `queue_email` (template loads, a get_or_create, a send task each) with
+    the group's suggestion calendars built while queueing, in the request's transaction."""
+    with transaction.atomic():
+        preview = services.preview_round(program=program, now=now)
+        settings_row = selectors.get_coffee_settings(program=program)
+        round_ = Round.objects.create(
+            program=program,
+            number=preview.number,
+            seed=preview.seed,
+            published_at=now,
+            meets_from=preview.meets_from,
+            meet_by=preview.meet_by,
+            metrics=preview.figures,
+        )
+        by_id = {c.user_id: c for c in preview.candidates}
+        members = []
+        for n, drawn in enumerate(preview.draw.groups, start=1):
+            group_candidates = [by_id[u] for u in drawn.user_ids]
+            starts = pick_suggestions(
+                matching_bridge.suggestion_intervals(
+                    group_candidates, meets_from=preview.meets_from, meet_by=preview.meet_by
+                ),
+                settings_row.meeting_minutes,
+                zones=[c.timezone for c in group_candidates],
+                not_before=now + dt.timedelta(hours=2),
+            )
+            group = RoundGroup.objects.create(
+                round=round_,
+                number=n,
+                score=drawn.score,
+                reasons=dict(drawn.reasons),
+                common_windows=[list(w) for w in drawn.common_windows],
+                suggestions=[s.isoformat() for s in starts],
+            )
+            members.extend(
+                GroupMember(group=group, round=round_, user_id=u) for u in drawn.user_ids
+            )
+        GroupMember.objects.bulk_create(members)
+        for group in emails._groups(round=round_):
+            attachments = [
+                {
+                    "filename": f"coffee-suggestion-{i}.ics",
+                    "content": calendars.suggestion_ics(group, i),
+                    "mimetype": emails.ICS_PUBLISH,
+                }
+                for i in range(1, len(group.suggestions) + 1)
+            ]
+            for member in group.members.all():
+                view = match_view(group, member.user)
+                queue_email(
+                    key=f"round-published:{round_.pk}:user:{member.user_id}",
+                    to=member.user,
+                    template="rounds_published",
+                    context={
+                        **view,
+                        "program": program,
+                        "url": calendars.group_url(group),
+                        "suggestion_links": [
+                            (
+                                s,
+                                emails._url(
+                                    "suggestion-ics",
+                                    slug=program.slug,
+                                    group_id=group.pk,
+                                    index=s.index,
+                                ),
+                            )
+                            for s in view["suggestions"]
+                        ],
+                    },
+                    attachments=attachments,
+                )
+    return round_
+
+
+def _tasks() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.count()
+
+
+def before(program: Program, *, now: dt.datetime) -> dict[str, float]:
+    tasks = _tasks()
+    started = time.perf_counter()
+    legacy_publish(program, now=now)
+    return {
+        "web_request_s": round(time.perf_counter() - started, 2),  # all of it, in the request
+        "total_s": round(time.perf_counter() - started, 2),
+        "send_tasks_enqueued": _tasks() - tasks,
+    }
+
+
+def after(program: Program, *, now: dt.datetime) -> dict[str, float]:
+    organiser = program.organisers.first()
+    tasks = _tasks()
+    started = time.perf_counter()
+    with mock.patch.object(jobs, "_enqueue"):  # the worker is timed separately below
+        job, _ = round_jobs.start_publish(
+            program=program, actor=organiser, number=1, seed=1, now=now
+        )
+    request_s = time.perf_counter() - started
+    stages: dict[str, float] = {}
+    real_publish = services.publish_round
+
+    def timed_publish(**kwargs):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        result = real_publish(**kwargs)
+        stages["draw_and_save_s"] = round(time.perf_counter() - t, 2)
+        return result
+
+    worker_started = time.perf_counter()
+    with mock.patch.object(round_jobs.services, "publish_round", timed_publish):
+        status = jobs.run_job(job.pk, now=now)
+    worker_s = time.perf_counter() - worker_started
+    job.refresh_from_db()
+    assert status == "done", job.error
+    return {
+        "web_request_s": round(request_s, 3),
+        "worker_s": round(worker_s, 2),
+        **stages,
+        "emails_s": round(worker_s - stages["draw_and_save_s"], 2),
+        "total_s": round(request_s + worker_s, 2),
+        "emails_queued": job.total,
+        "send_tasks_enqueued": _tasks() - tasks,
+    }
+
+
+def tick(*, now: dt.datetime) -> dict[str, Any]:
+    """`peerly tick` on the published programmes: at publish time (nothing due), and when
+    every group's reminder is due (two days before meet-by, nobody agreed a time)."""
+    from peerly.core.management.commands.tick import run_ticks
+    from peerly.notifications.models import OutboundEmail
+    from peerly.notifications.services import send_pending
+
+    out: dict[str, Any] = {}
+    sample = 500  # what a worker does after a publish (locmem backend): a sample, for the rate
+    started = time.perf_counter()
+    sent = send_pending(limit=sample)
+    seconds = time.perf_counter() - started
+    out["emails_sent_per_s_one_process"] = round(sent / seconds, 1) if seconds else None
+    # the workers have sent the rest: tick then sees what it would see in production
+    OutboundEmail.objects.filter(sent_at__isnull=True).update(sent_at=dt.datetime.now(dt.UTC))
+    started = time.perf_counter()
+    out["idle_summary"] = {k: v for k, v in run_ticks(now).items() if v}
+    out["idle_s"] = round(time.perf_counter() - started, 2)
+    meet_by = Round.objects.order_by("-pk").values_list("meet_by", flat=True).first()
+    due = dt.datetime.combine(meet_by - dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC)
+    started = time.perf_counter()
+    summary = run_ticks(due)
+    out["reminders_due_s"] = round(time.perf_counter() - started, 2)
+    out["reminders_due_summary"] = {k: v for k, v in summary.items() if v}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--no-before", action="store_true", help="skip the old path")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "publish_scale.json"))
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if User.objects.exclude(email__endswith="@bench.example").exists():
+        sys.exit("publish_scale: this database has real users; use an empty one.")
+    results = []
+    for n in args.sizes:
+        call_command("flush", interactive=False, verbosity=0)
+        row: dict[str, object] = {"members": n, "load_before": os.getloadavg()[0]}
+        if not args.no_before:
+            row["before"] = before(populate(n, tag=f"before-{n}"), now=NOW)
+            call_command("flush", interactive=False, verbosity=0)
+        row["after"] = after(populate(n, tag=f"after-{n}"), now=NOW)
+        row["tick"] = tick(now=NOW)
+        row["load_after"] = os.getloadavg()[0]
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    call_command("flush", interactive=False, verbosity=0)
+    out = {
+        "what": "publish one coffee round of N members (draw + save + queue every email); "
+        "peerly tick on it. before = the path of 1 Dec 2026 (all in the web request); "
+        "after = the publish job (request returns at once; a worker does the rest).",
+        "database": connection.vendor,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+            "note": "shared 2-core machine: other jobs ran at the same time (see load_*)",
+        },
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "results": results,
+    }
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Background jobs with progress: the page that starts one returns at once, a worker runs it.
+
+    job, created = jobs.start_job(kind="rounds.publish", key=…, program_id=…, actor=…, params=…)
+    → redirect to /jobs/<id>/ (core.views.job_detail: polls by <meta refresh>, or by fetch
+      from static/peerly/job-progress.js; JSON with ?format=json)
+
+A kind of job is a runner registered once in its app's `AppConfig.ready()`:
+`register("rounds.publish", run)` where `run(*, job, progress) -> {"url": …, "message": …}`
+does the work through the app's services and calls `progress(stage, done, total)`.
+
+Guarantees:
+- One job per piece of work: `key` is unique ("rounds.publish:<programme>:<number>"), so two
+  clicks, tabs or organisers get the same job. A failed job is restarted by starting it again.
+- At most one worker runs a job at a time: the claim is a conditional UPDATE (queued → running,
+  or running with a heartbeat older than `STALE_AFTER`); a second worker given the same job
+  returns without doing anything.
+- Nothing is lost when a worker dies: the job stays "running" with an old heartbeat, and
+  `requeue_stale_jobs` (run by `peerly tick`) enqueues it again. Runners must therefore be
+  idempotent — publishing returns the round that already exists and the outbox skips every
+  email key already queued — so a second run finishes the work without doing any of it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models import Q
+from django.utils import timezone
+
+from peerly.core.errors import ServiceError
+from peerly.core.models import Job
+from peerly.core.models import JobStatus
+from peerly.core.tasks import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(minutes=10)  # a running job silent this long lost its worker
+MAX_ATTEMPTS = 5  # runs that crashed (not refusals): after that it stays failed
+FAILED_MESSAGE = "Something went wrong while doing this; nothing was sent twice. Try again."
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a runner calls to show where it is: `progress("Writing emails", 3000, 10000)`.
+    Written outside the runner's transactions, so the page sees it at once."""
+
+    job_id: int
+
+    def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
+        Job.objects.filter(pk=self.job_id).update(
+            stage=stage[:200], done=done, total=total, heartbeat_at=timezone.now()
+        )
+
+
+Runner = Callable[..., Mapping[str, Any]]
+_runners: dict[str, Runner] = {}
+
+
+def register(kind: str, runner: Runner) -> None:
+    _runners[kind] = runner
+
+
+def start_job(
+    *,
+    kind: str,
+    key: str,
+    actor: Any,
+    params: Mapping[str, Any],
+    program_id: int | None = None,
+) -> tuple[Job, bool]:
+    """Find or create the job `key` and enqueue it (after commit). Returns (job, started):
+    started is False when the same work is already queued, running or done. A job that
+    failed is started again with the new `params`."""
+    if kind not in _runners:
+        raise ServiceError(f"Unknown kind of job: {kind}.")
+    created_by = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        job, started = Job.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": kind,
+                "program_id": program_id,
+                "created_by": created_by,
+                "params": dict(params),
+            },
+        )
+        if not started and job.status == JobStatus.FAILED:
+            started = bool(
+                Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+                    status=JobStatus.QUEUED,
+                    params=dict(params),
+                    created_by=created_by,
+                    stage="",
+                    error="",
+                    done=0,
+                    total=0,
+                    attempts=0,
+                    finished_at=None,
+                )
+            )
+            job.refresh_from_db()
+        if started:
+            _enqueue(job.pk)
+    return job, started
+
+
+def _enqueue(job_id: int) -> None:
+    from peerly.core.tasks import run_job_task
+
+    enqueue_on_commit(run_job_task, job_id)
+
+
+def run_job(job_id: int, *, now: dt.datetime | None = None) -> str:
+    """Run job `job_id` if nobody else is (see the module's guarantees). Returns its status
+    afterwards. A `ServiceError` from the runner fails the job with that message; any other
+    error fails it with a general message (logged) — the page never shows a traceback."""
+    now = now or timezone.now()
+    claimed = (
+        Job.objects.filter(pk=job_id)
+        .filter(
+            Q(status=JobStatus.QUEUED)
+            | Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        )
+        .update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            stage="Starting",
+        )
+    )
+    job = Job.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None:
+        return "missing"
+    if not claimed:
+        return str(job.status)  # done, failed, or running on another worker
+    runner = _runners.get(job.kind)
+    try:
+        if runner is None:
+            raise ServiceError(f"Unknown kind of job: {job.kind}.")
+        result = dict(runner(job=job, progress=Progress(job.pk)))
+    except ServiceError as exc:
+        _finish(job_id, status=JobStatus.FAILED, error=exc.message)
+        return JobStatus.FAILED
+    except Exception:
+        logger.exception("job %s failed", job.key)
+        _finish(job_id, status=JobStatus.FAILED, error=FAILED_MESSAGE)
+        return JobStatus.FAILED
+    _finish(job_id, status=JobStatus.DONE, result=result)
+    return JobStatus.DONE
+
+
+def _finish(job_id: int, *, status: str, error: str = "", result: Any = None) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=status,
+        error=error,
+        result=result or {},
+        stage="",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def requeue_stale_jobs(*, now: dt.datetime | None = None) -> int:
+    """Enqueue again the jobs whose worker died (running, silent for `STALE_AFTER`) or whose
+    enqueue was lost (queued that long). Safe on two hosts at once: the claim in `run_job`
+    lets one worker run each. Returns how many were enqueued."""
+    now = now or timezone.now()
+    stale = list(
+        Job.objects.filter(attempts__lt=MAX_ATTEMPTS)
+        .filter(
+            Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+            | Q(status=JobStatus.QUEUED, created_at__lt=now - STALE_AFTER)
+        )
+        .values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        _enqueue(job_id)
+    return len(stale)
