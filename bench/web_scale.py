@@ -335,6 +335,19 @@ ORGANISER_PAGES_BUDGET_MS = 250
 MEMBER_PAGES_BUDGET_MS = 100
 
 
+def _child_json(env: dict[str, str], *argv: str) -> dict:
+    """Run this script's sub-command `argv` with Django set up; its last stdout line is JSON."""
+    out = subprocess.run(
+        [sys.executable, __file__, *argv],
+        env={**env, "DJANGO_SETTINGS_MODULE": "peerly.settings"},
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
     import requests
 
@@ -346,18 +359,7 @@ def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
     subprocess.run(
         [str(BIN / "peerly"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
     )
-    seeded = json.loads(
-        subprocess.run(
-            [sys.executable, __file__, "_seed", str(members), str(args.rounds)],
-            env={**env, "DJANGO_SETTINGS_MODULE": "peerly.settings"},
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    seeded = _child_json(env, "_seed", str(members), str(args.rounds))
     print(
         f"  seeded {members} members, {seeded['group_members']} memberships in "
         f"{seeded['seconds']} s",
@@ -405,18 +407,7 @@ def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
         stop(server)
     imported = None
     if args.import_rows:
-        imported = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "_import", str(args.import_rows)],
-                env={**env, "DJANGO_SETTINGS_MODULE": "peerly.settings"},
-                check=True,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        imported = _child_json(env, "_import", str(args.import_rows))
         print(
             f"  import {args.import_rows} rows: {imported['seconds']} s, "
             f"{imported['queries']} queries",

@@ -10,6 +10,7 @@ import numpy as np
 import rustworkx as rx
 
 from .augment import adjacency
+from .augment import component_bound
 from .augment import matching_size
 from .augment import maximum_matching
 from .availability import WEEK_MINUTES
@@ -88,12 +89,7 @@ def unavoidable_repeats(
     never_met = feasible & (weight >= 0)
     if problem.k != 2:
         return _degree_bound(problem, groups, never_met), False
-    from scipy.sparse import csr_matrix  # imported here: SciPy takes ~0.3 s to import
-    from scipy.sparse.csgraph import connected_components
-
-    count, labels = connected_components(csr_matrix(feasible), directed=False)
-    sizes = np.bincount(labels, minlength=count)
-    upper = int(sum(int(s) // 2 for s in sizes))
+    upper = component_bound(feasible)
     # the maximum matching of the never-met pairs, grown from the new pairs of this round
     start: list[tuple[int, int]] = []
     taken: set[int] = set()

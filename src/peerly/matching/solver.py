@@ -25,6 +25,7 @@ import numpy as np
 import rustworkx as rx
 
 from .augment import adjacency
+from .augment import component_bound
 from .augment import matching_size
 from .augment import maximum_matching
 from .scoring import W_FAIR
@@ -299,12 +300,7 @@ def _most_pairs(
     never-met preference, and :func:`_fewest_repeats` afterwards restores the fewest repeats.
     Skipped when the pairs already reach the component bound (sum of half component sizes).
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    count, labels = connected_components(csr_matrix(feasible), directed=False)
-    upper = int(sum(int(c) // 2 for c in np.bincount(labels, minlength=count)))
-    if len(pairs) >= upper:
+    if len(pairs) >= component_bound(feasible):
         return pairs
     size = len(block)
     partner = np.full(size, -1, dtype=np.int64)

@@ -57,6 +57,27 @@ def _email_context(user: Any, category: Category, context: Mapping[str, Any]) ->
     }
 
 
+def _row_fields(
+    user: Any,
+    address: str,
+    rendered: Any,
+    attachments: Sequence[Mapping[str, Any]],
+    category: Category,
+    skipped_at: Any,
+) -> dict[str, Any]:
+    """The columns of one outbox row (everything but its key), for queue_email(s)."""
+    return {
+        "user": user,
+        "to_email": address,
+        "subject": rendered.subject[:300],
+        "body_text": rendered.body_text,
+        "body_html": rendered.body_html,
+        "attachments": [dict(a) for a in attachments],
+        "category": category,
+        "skipped_at": skipped_at,
+    }
+
+
 def queue_email(
     *,
     key: str,
@@ -85,16 +106,14 @@ def queue_email(
         )
         email, created = OutboundEmail.objects.get_or_create(
             key=key,
-            defaults={
-                "user": user,
-                "to_email": address,
-                "subject": rendered.subject[:300],
-                "body_text": rendered.body_text,
-                "body_html": rendered.body_html,
-                "attachments": [dict(a) for a in attachments],
-                "category": category,
-                "skipped_at": timezone.now() if opted_out else None,
-            },
+            defaults=_row_fields(
+                user,
+                address,
+                rendered,
+                attachments,
+                category,
+                timezone.now() if opted_out else None,
+            ),
         )
         if not created:
             return None
@@ -182,19 +201,11 @@ def _queue_batch(batch: list[EmailToQueue], templates: dict[str, EmailTemplate])
             and _can_opt_out(user, category)
             and (user.pk, category.value) in opted_out
         )
-        rows.append(
-            OutboundEmail(
-                key=item.key,
-                user=user,
-                to_email=getattr(item.to, "email", item.to),
-                subject=rendered.subject[:300],
-                body_text=rendered.body_text,
-                body_html=rendered.body_html,
-                attachments=[dict(a) for a in item.attachments],
-                category=category,
-                skipped_at=now if skipped else None,
-            )
+        address = getattr(item.to, "email", item.to)
+        fields = _row_fields(
+            user, address, rendered, item.attachments, category, now if skipped else None
         )
+        rows.append(OutboundEmail(key=item.key, **fields))
     with transaction.atomic():
         OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
         to_send = list(
