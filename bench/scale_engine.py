@@ -176,24 +176,24 @@ def cases(quick: bool) -> dict[str, Any]:
     }
 
 
-def run_all(src: Path, quick: bool, only: str | None) -> dict:
+def run_all(src: Path, quick: bool, only: list[str] | None) -> dict:
     out: dict[str, object] = {}
     plan = cases(quick)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for key in ("pairs", "triads"):
-            if only in (None, key):
+            if only is None or key in only:
                 name, *args = plan[key]
                 out[name] = one_shot(src, tmp, name, *args[:3], **args[3])
                 print(f"  {name}: {json.dumps(out[name])}", flush=True)
-        if only in (None, "rounds"):
+        if only is None or "rounds" in only:
             n, rounds = plan["rounds"]
             out[f"own_history_{n}x{rounds}"] = res = own_history(src, tmp, n, rounds)
             secs = [r["seconds"] for r in res["rounds"]]  # type: ignore[index]
             print(
                 f"  own history {n}x{rounds}: seconds {secs}, excess {res['excess_repeat_pairs']}"
             )
-        if only in (None, "no_overlap"):
+        if only is None or "no_overlap" in only:
             for name, *args in plan["no_overlap"]:
                 out[name] = one_shot(src, tmp, name, *args[:3], **args[3])
                 print(f"  {name}: {json.dumps(out[name])}", flush=True)
@@ -204,7 +204,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--before", default=BEFORE_REF, help="git ref of the old engine, or none")
-    parser.add_argument("--case", choices=("pairs", "triads", "rounds", "no_overlap"))
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=("pairs", "triads", "rounds", "no_overlap"),
+        help="run only this case (repeatable)",
+    )
+    parser.add_argument("--name", help="results file name (default scale_engine[_quick])")
     args = parser.parse_args()
     started = time.perf_counter()
     result: dict[str, object] = {
@@ -224,7 +230,7 @@ def main() -> None:
     result["machine"]["load_average_1min_end"] = load()  # type: ignore[index]
     result["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "scale_engine_quick" if args.quick else "scale_engine"
+    name = args.name or ("scale_engine_quick" if args.quick else "scale_engine")
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote bench/results/{name}.json in {result['seconds']} s")
 

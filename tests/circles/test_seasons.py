@@ -92,7 +92,9 @@ def test_preview_leaves_out_members_of_the_running_season(program, add_members, 
     assert {u.user_id for u in plan.unmatched} == {u.pk for u in first}
 
 
-def test_publish_form_asks_for_the_choice_with_a_warning(program, add_members, publish, client):
+def test_publish_form_asks_for_the_choice_with_a_warning(
+    program, add_members, publish, client, django_capture_on_commit_callbacks
+):
     add_members(3)
     publish()
     add_members(3)
@@ -110,7 +112,8 @@ def test_publish_form_asks_for_the_choice_with_a_warning(program, add_members, p
     assert response.status_code == 200
     assert "still runs" in response.content.decode()
     assert Season.objects.count() == 1
-    response = client.post(url, {**data, "allow_overlap": "on"})
+    with django_capture_on_commit_callbacks(execute=True):  # the publish job runs at commit
+        response = client.post(url, {**data, "allow_overlap": "on"})
     assert response.status_code == 302
     assert Season.objects.count() == 2
     assert not in_two_overlapping_circles(program)

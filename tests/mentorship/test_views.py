@@ -61,7 +61,7 @@ def test_assign_from_suggestions_page(world):
     assert Mentorship.objects.get(pk=ms.pk).status == "assigned"
 
 
-def test_auto_assign_preview_then_confirm(world):
+def test_auto_assign_preview_then_confirm(world, django_capture_on_commit_callbacks):
     world.apply()
     world.apply(world.other_mentee)
     client = login(world.organiser)
@@ -70,10 +70,11 @@ def test_auto_assign_preview_then_confirm(world):
     assert "Preview: 2 of 2" in body
     assert Mentorship.objects.filter(status="submitted").count() == 2  # nothing saved yet
     pairs = response.context["plan"]
-    response = client.post(
-        u(world, "manage-auto-assign"),
-        {"confirm": "1", "pair": [f"{p.mentorship.pk}:{p.mentor.pk}" for p in pairs]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs at commit
+        response = client.post(
+            u(world, "manage-auto-assign"),
+            {"confirm": "1", "pair": [f"{p.mentorship.pk}:{p.mentor.pk}" for p in pairs]},
+        )
     assert response.status_code == 302
     assert Mentorship.objects.filter(status="assigned").count() == 2
 

@@ -65,3 +65,32 @@ def test_chart_is_empty_without_rounds(coffee):  # type: ignore[no-untyped-def]
     client.force_login(coffee.organiser)
     body = client.get(reverse("rounds:manage-report", args=[coffee.program.slug])).content.decode()
     assert "No rounds yet." in body
+
+
+def test_chart_is_drawn_once_per_set_of_figures(coffee, monkeypatch):  # type: ignore[no-untyped-def]
+    """matplotlib costs ~0.5 s a chart: the same figures reuse the drawn SVG; a changed
+    figure (here one more member met) draws a new one, so the chart is never stale."""
+    from django.core.cache import cache
+
+    cache.clear()
+    _two_rounds(coffee)
+    drawn: list[int] = []
+    real = reports._draw_chart
+
+    def counting(rows):  # type: ignore[no-untyped-def]
+        drawn.append(len(rows))
+        return real(rows)
+
+    monkeypatch.setattr(reports, "_draw_chart", counting)
+    rows = reports.program_figures(coffee.program)
+    first = reports.chart_svg(rows)
+    assert reports.chart_svg(reports.program_figures(coffee.program)) == first
+    assert drawn == [2]
+    group = coffee.program.rounds.get(number=2).groups.order_by("number")[2]
+    member = group.members.order_by("user_id").first()
+    services.submit_checkin(
+        user=member.user, group=group, answer="all", now=NOW + dt.timedelta(days=36)
+    )
+    changed = reports.chart_svg(reports.program_figures(coffee.program))
+    assert drawn == [2, 2] and changed != first
+    assert "round 2: 7 participants, 7 matched, met rate 67 %" in changed

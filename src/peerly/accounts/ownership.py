@@ -539,6 +539,15 @@ def is_former_member(user: User) -> bool:
 
 REASON = "Account deleted by the member"
 
+# Texts the member wrote about themselves that deletion empties (the rows stay for the
+# others in them): (count key, model, lookup naming the member, the text fields emptied).
+BLANKED_TEXTS: tuple[tuple[str, type[models.Model], str, tuple[str, ...]], ...] = (
+    ("monthly_reports", MonthlyReport, "mentorship__mentee", ("did", "next_steps", "blockers")),
+    ("mentorships", Mentorship, "mentee", ("goals", "wants")),
+    ("support_requests", SupportRequest, "mentorship__mentee", ("justification",)),
+    ("nominations", MentorNomination, "nominee", ("statement", "expertise", "evaluation")),
+)
+
 
 @transaction.atomic
 def delete_account(*, user: User) -> dict[str, int]:
@@ -616,24 +625,8 @@ def delete_account(*, user: User) -> dict[str, int]:
         attachments=[],
     )
     wipe("enrollments", Enrollment.objects.filter(user=user), answers={})
-    wipe(
-        "monthly_reports",
-        MonthlyReport.objects.filter(mentorship__mentee=user),
-        did="",
-        next_steps="",
-        blockers="",
-    )
-    wipe("mentorships", Mentorship.objects.filter(mentee=user), goals="", wants="")
-    wipe(
-        "support_requests", SupportRequest.objects.filter(mentorship__mentee=user), justification=""
-    )
-    wipe(
-        "nominations",
-        MentorNomination.objects.filter(nominee=user),
-        statement="",
-        expertise="",
-        evaluation="",
-    )
+    for key, model, lookup, fields in BLANKED_TEXTS:
+        wipe(key, model._default_manager.filter(**{lookup: user}), **dict.fromkeys(fields, ""))
     wipe(
         "mentor_profiles",
         MentorProfile.objects.filter(user=user),

@@ -6,7 +6,10 @@ class CirclesConfig(AppConfig):
     label = "circles"
 
     def ready(self) -> None:
+        from peerly.circles import jobs as circles_jobs
         from peerly.circles.kind import CircleKind
+        from peerly.core import jobs
         from peerly.programs import kinds
 
         kinds.register(CircleKind())
+        jobs.register(circles_jobs.JOB_KIND, circles_jobs.run_publish)

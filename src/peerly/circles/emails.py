@@ -25,7 +25,7 @@ from peerly.circles.models import Season
 from peerly.circles.models import SessionStatus
 from peerly.core.timezones import user_zone
 from peerly.notifications.muting import unless_muted
-from peerly.notifications.services import EmailToQueue
+from peerly.notifications.services import programme_email
 from peerly.notifications.services import queue_email
 from peerly.notifications.services import queue_emails
 
@@ -80,16 +80,14 @@ def season_published(season: Season) -> None:
     )
     urls: dict[int, str] = {}
     placed = (
-        EmailToQueue(
-            key=f"circles-formed:{season.pk}:{member.user_id}",
-            to=member.user,
-            template="circles_formed",
-            context={
-                "program": program,
-                "circle": member.circle,
-                "season": season,
-                "url": urls.setdefault(member.circle_id, circle_url(member.circle)),
-            },
+        programme_email(
+            f"circles-formed:{season.pk}:{member.user_id}",
+            member.user,
+            "circles_formed",
+            program=program,
+            url=urls.setdefault(member.circle_id, circle_url(member.circle)),
+            circle=member.circle,
+            season=season,
         )
         for member in members.order_by("circle_id", "position").iterator(chunk_size=1000)
     )
@@ -97,16 +95,14 @@ def season_published(season: Season) -> None:
     users = User.objects.in_bulk([u["user_id"] for u in season.unmatched])
     program_url = _url("program", slug=program.slug)
     queue_emails(
-        EmailToQueue(
-            key=f"circles-unmatched:{season.pk}:{users[item['user_id']].pk}",
-            to=users[item["user_id"]],
-            template="circles_unmatched",
-            context={
-                "program": program,
-                "season": season,
-                "message": item["message"],
-                "url": program_url,
-            },
+        programme_email(
+            f"circles-unmatched:{season.pk}:{users[item['user_id']].pk}",
+            users[item["user_id"]],
+            "circles_unmatched",
+            program=program,
+            url=program_url,
+            season=season,
+            message=item["message"],
         )
         for item in season.unmatched
         if item["user_id"] in users

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import ClassVar
 
 from django.utils.translation import gettext_lazy
 
@@ -44,17 +43,10 @@ class CircleKind(Kind):
     label = gettext_lazy("Peer-coaching circles")
     app_label = "circles"
     url_prefix = "circles"
-    urls_module = "peerly.circles.urls"
     hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
-    member_page, organiser_page = "program", "manage"
-    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
-        "member": ("program",),
-        "organiser": ("manage", "manage-settings", "manage-form"),
-    }
     settings_model = CircleSettings
     counted = (("seasons", Season),)
     group_sizes = (MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE)
-    default_group_size = 3
     member_nav = (
         NavLink(gettext_lazy("My circle"), "program", "program"),
         NavLink(gettext_lazy("People I know"), "known", "known"),

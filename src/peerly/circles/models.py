@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
 from peerly.core.models import user_reference
+from peerly.programs.models import KindSettings
 from peerly.programs.models import Program
 from peerly.programs.models import Strategy
 from peerly.programs.models import TeamRule
@@ -22,9 +23,10 @@ USER = settings.AUTH_USER_MODEL
 MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE = 3, 4  # Program.group_size of a circle programme
 
 
-class CircleSettings(models.Model):
+class CircleSettings(KindSettings):
     """How a circle programme runs. Created with the programme (services.create_settings),
-    never on read. The circle size is the programme's `group_size` (one source of truth)."""
+    never on read. The circle size is the programme's `group_size` (one source of truth):
+    circles of this size, one more only to absorb a remainder."""
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="circle_settings"
@@ -59,14 +61,6 @@ class CircleSettings(models.Model):
                 name="circle_settings_minutes",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Circle settings of {self.program}"
-
-    @property
-    def group_size(self) -> int:
-        """Circles of this size; one more only to absorb a remainder (the programme's)."""
-        return self.program.group_size
 
     @property
     def sessions_per_season(self) -> int:

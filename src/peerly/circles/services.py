@@ -46,6 +46,7 @@ from peerly.core import audit
 from peerly.core import timezones
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
+from peerly.programs import services as program_services
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program
 from peerly.programs.models import ProgramKind
@@ -226,15 +227,15 @@ def publish_season(
     circle_settings = get_settings(program=program)
     with transaction.atomic():
         Program.objects.select_for_update().get(pk=program.pk)
-        existing = Season.objects.filter(program=program, number=number).first()
+        existing = program_services.published_draw(
+            Season,
+            program=program,
+            number=number,
+            expected=next_season_number(program=program),
+            message=gettext("The next season is number %(expected)s; reload the page."),
+        )
         if existing is not None:
             return existing, False
-        expected = next_season_number(program=program)
-        if number != expected:
-            raise ServiceError(
-                gettext("The next season is number %(expected)s; reload the page.")
-                % {"expected": expected}
-            )
         running = running_seasons(program=program, starts_on=starts_on)
         if running and not allow_overlap:
             raise ServiceError(overlap_warning(running), field="allow_overlap")
@@ -429,10 +430,27 @@ def _send_series(circle: Circle, *, reason: str) -> None:
     emails.series_sent(circle, reason=reason, now=timezone.now())
 
 
-def _calendar_changed(circle: Circle) -> None:
-    """The series' sessions changed: bump its sequence so calendar apps replace the old copy."""
+def _calendar_changed(
+    circle: Circle,
+    session: CircleSession,
+    *,
+    actor: User,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The series' sessions changed (`action` on `session`: reschedule, cancel): bump its
+    sequence so calendar apps replace the old copy, and audit the change."""
     circle.calendar_sequence += 1
     circle.save(update_fields=["calendar_sequence", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"circles.session.{action}",
+        obj=session,
+        program_id=circle.program_id,
+        reason=reason,
+        data=data,
+    )
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -667,17 +685,13 @@ def reschedule_session(
     for target in targets:
         target.reminder_sent_at = None
         target.save(update_fields=["starts_at", "reminder_sent_at", "updated_at"])
-    _calendar_changed(circle)
-    audit.record(
+    minutes = int(delta.total_seconds() // 60)
+    _calendar_changed(
+        circle,
+        session,
         actor=actor,
-        action="circles.session.reschedule",
-        obj=session,
-        program_id=circle.program_id,
-        data={
-            "scope": scope,
-            "minutes": int(delta.total_seconds() // 60),
-            "sessions": len(targets),
-        },
+        action="reschedule",
+        data={"scope": scope, "minutes": minutes, "sessions": len(targets)},
     )
     _send_series(circle, reason="update")
     session.refresh_from_db()
@@ -695,14 +709,7 @@ def cancel_session(*, actor: User, session: CircleSession, reason: str = "") -> 
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()[:1000]
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
-    _calendar_changed(circle)
-    audit.record(
-        actor=actor,
-        action="circles.session.cancel",
-        obj=session,
-        program_id=circle.program_id,
-        reason=session.cancel_reason,
-    )
+    _calendar_changed(circle, session, actor=actor, action="cancel", reason=session.cancel_reason)
     emails.session_cancelled(circle, session, actor=actor)
     return session
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from peerly.accounts.models import User
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.circles import calendar
+from peerly.circles import jobs
 from peerly.circles import selectors
 from peerly.circles import services
 from peerly.circles.forms import ActionStatusForm
@@ -47,6 +48,7 @@ from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
+from peerly.core.viewhelpers import submitted
 from peerly.programs.access import AccessResult
 from peerly.programs.access import Need
 from peerly.programs.access import access_program
@@ -286,12 +288,9 @@ def circle_close_vote(request: AuthedHttpRequest, slug: str, circle_id: int) -> 
     else:
         obj = selectors.get_circle_for_member(user=request.user, program=prog, circle_id=circle_id)
         back = reverse("circles:circle", kwargs={"slug": slug, "circle_id": circle_id})
-    with service_errors(request) as outcome:
+    decided = gettext("%(name)s: slot decided, invitations sent.") % {"name": obj.name}
+    with service_errors(request, success=decided):
         services.close_vote(actor=request.user, circle=obj)
-    if outcome.ok:
-        messages.success(
-            request, gettext("%(name)s: slot decided, invitations sent.") % {"name": obj.name}
-        )
     return redirect(back)
 
 
@@ -389,12 +388,11 @@ def session_attendance(request: AuthedHttpRequest, slug: str, session_id: int) -
     if not form.is_valid():
         messages.error(request, gettext("Tick at least two people who are here."))
     else:
-        with service_errors(request) as outcome:
+        saved = gettext("Attendance saved; roles are set for each block.")
+        with service_errors(request, success=saved):
             services.record_attendance(
                 actor=request.user, session=session, present_ids=form.cleaned_data["present"]
             )
-        if outcome.ok:
-            messages.success(request, gettext("Attendance saved; roles are set for each block."))
     return redirect("circles:session", slug=slug, session_id=session_id)
 
 
@@ -412,7 +410,8 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
     if not form.is_valid() or not all(r.is_valid() for r in rows):
         messages.error(request, gettext("Please check the block's form."))
     else:
-        with service_errors(request) as outcome:
+        saved = gettext("Block %(position)s saved.") % {"position": block.position}
+        with service_errors(request, success=saved):
             services.save_block(
                 actor=request.user,
                 block=block,
@@ -428,10 +427,6 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
                 delete_action_ids=[
                     int(x) for x in request.POST.getlist(f"b{block.pk}-delete") if x.isdigit()
                 ],
-            )
-        if outcome.ok:
-            messages.success(
-                request, gettext("Block %(position)s saved.") % {"position": block.position}
             )
     url = reverse("circles:session", kwargs={"slug": slug, "session_id": block.session_id})
     return redirect(f"{url}#block-{block.position}")
@@ -453,15 +448,10 @@ def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> Http
             user=request.user, program=prog, session_id=int(session_id)
         )
     if form.is_valid():
-        with service_errors(request) as outcome:
+        with service_errors(request, success=gettext("Action updated.")):
             services.update_action(
-                actor=request.user,
-                action=action,
-                status=form.cleaned_data["status"],
-                session=session,
+                actor=request.user, action=action, session=session, **form.cleaned_data
             )
-        if outcome.ok:
-            messages.success(request, gettext("Action updated."))
     else:
         messages.error(request, gettext("Choose a status."))
     if session is not None:
@@ -482,17 +472,11 @@ def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -
         zone=zone,
         initial={"starts_at": session.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")},
     )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(request, form) as outcome:
-            services.reschedule_session(
-                actor=request.user,
-                session=session,
-                starts_at=form.cleaned_data["starts_at"],
-                scope=form.cleaned_data["scope"],
-            )
-        if outcome.ok:
-            messages.success(request, gettext("Moved; everyone gets the updated calendar."))
-            return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
+    moved = gettext("Moved; everyone gets the updated calendar.")
+    if submitted(
+        request, form, services.reschedule_session, moved, actor=request.user, session=session
+    ):
+        return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
     return _render(
         request,
         "circles/session_reschedule.html",
@@ -511,14 +495,10 @@ def session_reschedule(request: AuthedHttpRequest, slug: str, session_id: int) -
 def session_cancel(request: AuthedHttpRequest, slug: str, session_id: int) -> HttpResponse:
     _, session = _my_session(request, slug, session_id)
     form = CancelForm(request.POST)
-    with service_errors(request) as outcome:
+    told = gettext("Session %(number)s cancelled; everyone is told.") % {"number": session.number}
+    with service_errors(request, success=told):
         services.cancel_session(
             actor=request.user, session=session, reason=form.data.get("reason", "")
-        )
-    if outcome.ok:
-        messages.success(
-            request,
-            gettext("Session %(number)s cancelled; everyone is told.") % {"number": session.number},
         )
     return redirect("circles:circle", slug=slug, circle_id=session.circle_id)
 
@@ -561,10 +541,10 @@ def known_people(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             if other is None:
                 form.add_error("other", gettext("Choose a member."))
             else:
-                with service_errors(request, form) as outcome:
+                added = gettext("Added %(name)s.") % {"name": other.name}
+                with service_errors(request, form, success=added) as outcome:
                     services.add_known_person(owner=request.user, program=prog, other=other)
                 if outcome.ok:
-                    messages.success(request, gettext("Added %(name)s.") % {"name": other.name})
                     return redirect("circles:known", slug=slug)
     return _render(
         request,
@@ -657,7 +637,7 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         form = PublishForm(request.POST)
         if form.is_valid():
             with service_errors(request, form) as outcome:
-                season, created = services.publish_season(
+                job = jobs.start_publish(
                     actor=request.user,
                     program=prog,
                     number=form.cleaned_data["number"],
@@ -666,20 +646,13 @@ def manage_form(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     strategy=form.cleaned_data["strategy"],
                     allow_overlap=form.cleaned_data["allow_overlap"],
                 )
-            if outcome.ok and created:
-                messages.success(
-                    request,
-                    gettext("Season %(number)s published: %(count)s circles.")
-                    % {"number": season.number, "count": season.circles.count()},
-                )
-            elif outcome.ok:
-                messages.info(
-                    request,
-                    gettext("Season %(number)s was already published; nothing changed.")
-                    % {"number": season.number},
-                )
-            if outcome.ok:
+            if outcome.ok and job is None:
+                messages.info(request, jobs.already_published(form.cleaned_data["number"]))
                 return redirect("circles:manage", slug=slug)
+            if outcome.ok and job is not None:
+                # a worker forms the circles and tells the members; the job's page shows how
+                # far it is, then sends the organiser on (a second click gets the same job)
+                return redirect("core:job-detail", job_id=job.pk)
     else:
         data = {
             "seed": request.GET.get("seed", "1"),

@@ -27,17 +27,23 @@ import logging
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from peerly.core.errors import ServiceError
 from peerly.core.models import Job
 from peerly.core.models import JobStatus
 from peerly.core.tasks import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from peerly.programs.models import Program
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +71,43 @@ _runners: dict[str, Runner] = {}
 
 def register(kind: str, runner: Runner) -> None:
     _runners[kind] = runner
+
+
+def program_of(job: Job) -> Program:
+    """The programme a runner works on, refused (ServiceError) when it has been deleted."""
+    from peerly.programs.models import Program
+
+    program = Program.objects.filter(pk=job.program_id or 0).first()
+    if program is None:
+        raise ServiceError("This programme no longer exists.")
+    return program
+
+
+def program_job_key(kind: str, program: Program, work: object) -> str:
+    """The key of a piece of `work` on one programme: "<kind>:<programme id>:<work>"."""
+    return f"{kind}:{program.pk}:{work}"
+
+
+def start_program_job(
+    kind: str,
+    program: Program,
+    work: object,
+    *,
+    actor: Any,
+    title: str,
+    back: str,
+    params: Mapping[str, Any],
+) -> tuple[Job, bool]:
+    """`start_job` for a piece of `work` on one programme (key `program_job_key`): its
+    progress page shows `title` and links back to the URL named `back` (taking the slug)."""
+    back_url = reverse(back, kwargs={"slug": program.slug})
+    return start_job(
+        kind=kind,
+        key=program_job_key(kind, program, work),
+        actor=actor,
+        program_id=program.pk,
+        params={**params, "title": title, "back_url": back_url},
+    )
 
 
 def start_job(
@@ -146,8 +189,8 @@ def run_job(job_id: int, *, now: dt.datetime | None = None) -> str:
         if runner is None:
             raise ServiceError(f"Unknown kind of job: {job.kind}.")
         result = dict(runner(job=job, progress=Progress(job.pk)))
-    except ServiceError as exc:
-        _finish(job_id, status=JobStatus.FAILED, error=exc.message)
+    except (ServiceError, PermissionDenied) as exc:  # a refusal: its message is shown
+        _finish(job_id, status=JobStatus.FAILED, error=str(exc))
         return JobStatus.FAILED
     except Exception:
         logger.exception("job %s failed", job.key)

@@ -7,9 +7,11 @@ written in every view.
         return redirect(...)
     # the ServiceError is on the form (on its field when the form has one), nothing changed
 
-`form=None` puts the message into `messages.error` instead (for POST-and-redirect buttons).
+`form=None` puts the message into `messages.error` instead (for POST-and-redirect buttons);
+`success="…"` is said with `messages.success` when the call went through.
 `attempt(request, form, fn, **kwargs)` is the same as a call: it returns fn's result, or
-None after showing the error.
+None after showing the error. `submitted(request, form, fn, success, **kwargs)` is a form
+page's POST step: a POSTed, valid form goes to `fn(**kwargs, **form.cleaned_data)`.
 """
 
 from __future__ import annotations
@@ -50,13 +52,18 @@ def show_error(request: HttpRequest | None, form: BaseForm | None, exc: ServiceE
 
 
 @contextmanager
-def service_errors(request: HttpRequest | None, form: BaseForm | None = None) -> Iterator[Outcome]:
+def service_errors(
+    request: HttpRequest | None, form: BaseForm | None = None, *, success: str = ""
+) -> Iterator[Outcome]:
     outcome = Outcome()
     try:
         yield outcome
     except ServiceError as exc:
         outcome.ok, outcome.error = False, exc
         show_error(request, form, exc)
+    else:
+        if success and request is not None:
+            messages.success(request, success)
 
 
 def attempt(
@@ -73,3 +80,22 @@ def attempt(
     except ServiceError as exc:
         show_error(request, form, exc)
         return None
+
+
+def submitted(
+    request: HttpRequest,
+    form: BaseForm,
+    fn: Callable[..., object],
+    success: str = "",
+    /,
+    **kwargs: Any,
+) -> bool:
+    """The form page's POST step: True once a POSTed, valid `form` went through
+    `fn(**kwargs, **form.cleaned_data)` (one service call; the form's fields are its keyword
+    arguments) without a ServiceError, `success` said. False on GET, on an invalid form, or
+    after the ServiceError was put on the form (nothing changed)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    with service_errors(request, form, success=success) as outcome:
+        fn(**kwargs, **form.cleaned_data)
+    return outcome.ok

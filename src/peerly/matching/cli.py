@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import NoReturn
 
@@ -86,8 +87,20 @@ def build_parser() -> Parser:
     g.add_argument("--seed", type=_bounded_int(0, 2**63 - 1), default=0)
     g.add_argument("--strategy", choices=STRATEGIES, default="strangers")
     g.add_argument("--team-rule", choices=TEAM_RULES, default="cross")
-    g.add_argument("--min-overlap", type=_non_negative_float, default=0.0, metavar="HOURS")
-    g.add_argument("--min-slot", type=_bounded_int(0, 10080), default=0, metavar="MINUTES")
+    g.add_argument(
+        "--min-overlap",
+        dest="min_overlap_hours",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="HOURS",
+    )
+    g.add_argument(
+        "--min-slot",
+        dest="min_slot_minutes",
+        type=_bounded_int(0, 10080),
+        default=0,
+        metavar="MINUTES",
+    )
     g.add_argument("--history-window", type=_bounded_int(1, 10**9), metavar="ROUNDS")
     g.add_argument("--rounds", type=_bounded_int(1, MAX_ROUNDS), default=1)
     g.add_argument("--reference", type=_date, metavar="DATE", help=REFERENCE_HELP)
@@ -120,15 +133,10 @@ def _groups(args: argparse.Namespace, started: float) -> str:
     _check_outputs(args.out, args.report)
     members = read_members(args.members, reference=args.reference)
     history = read_history(args.history, [m.id for m in members]) if args.history else []
+    # the group options' flags are named (``dest``) after GroupOptions' fields
+    given = vars(args)
     options = GroupOptions(
-        size=args.size,
-        seed=args.seed,
-        strategy=args.strategy,
-        team_rule=args.team_rule,
-        min_overlap_hours=args.min_overlap,
-        min_slot_minutes=args.min_slot,
-        history_window=args.history_window,
-        rounds=args.rounds,
+        **{f.name: given[f.name] for f in fields(GroupOptions) if f.name in given}
     )
     result = form_groups(members, history, options)
     rows = [

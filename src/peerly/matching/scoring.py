@@ -65,6 +65,18 @@ def repeat_penalty(age: int) -> float:
     return REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** max(age - 1, 0)
 
 
+def _indicator_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """One row per member, one column per word used by anybody (sorted): 1.0 where the
+    member's set holds the word (at least one column, all zero when nobody has any)."""
+    vocab = sorted(set().union(*sets)) if sets else []
+    code = {word: c for c, word in enumerate(vocab)}
+    out = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
+    for i, words in enumerate(sets):
+        for word in words:
+            out[i, code[word]] = 1.0
+    return out
+
+
 class HistoryIndex:
     """Earlier meetings within the window, by member index pair (i < j).
 
@@ -164,20 +176,10 @@ class Problem:
         self.team = np.array([team_code.get(m.team, -1) for m in self.members], dtype=np.int64)
         self.team_names = teams
         self.langs = [m.languages for m in self.members]
-        vocab = sorted(set().union(*self.langs)) if n else []
-        lang_code = {lang: c for c, lang in enumerate(vocab)}
-        self.lang_matrix = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
-        for i, langs in enumerate(self.langs):
-            for lang in langs:
-                self.lang_matrix[i, lang_code[lang]] = 1.0
+        self.lang_matrix = _indicator_matrix(self.langs)
         self.has_lang = np.array([bool(x) for x in self.langs], dtype=bool)
         self.interests = [m.interests for m in self.members]
-        ivocab = sorted(set().union(*self.interests)) if n else []
-        icode = {w: c for c, w in enumerate(ivocab)}
-        self.interest_matrix = np.zeros((n, max(len(ivocab), 1)), dtype=np.float32)
-        for i, words in enumerate(self.interests):
-            for w in words:
-                self.interest_matrix[i, icode[w]] = 1.0
+        self.interest_matrix = _indicator_matrix(self.interests)
         self.avail = [m.availability for m in self.members]
         self.any_avail = any(self.avail)
         self.has_avail = np.array([bool(a) for a in self.avail], dtype=bool)

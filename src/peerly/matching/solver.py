@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from collections.abc import Sequence
+from typing import NamedTuple
 from typing import cast
 
 import numpy as np
@@ -60,12 +61,14 @@ def solve_round(problem: Problem, rng: np.random.Generator) -> tuple[list[list[i
     else:
         groups, left = _solve_groups(problem, pool, rng)
     unmatched: Reasons = {}
+    table = _GroupTable(problem, groups)
     for x in sorted(left, key=lambda i: (-int(problem.priority[i]), i)):
-        target = _best_insertion(problem, x, groups, rng)
+        target = _best_insertion(problem, x, groups, rng, table)
         if target is None:
             unmatched[x] = unmatched_reason(problem, x)
         else:
             groups[target].append(x)
+            table.append(target, x)
     for x in np.flatnonzero(alone).tolist():  # no group can take them: no need to try
         unmatched[x] = unmatched_reason(problem, x)
     if problem.k == 2:
@@ -73,19 +76,59 @@ def solve_round(problem: Problem, rng: np.random.Generator) -> tuple[list[list[i
     return [sorted(g) for g in groups], dict(sorted(unmatched.items()))
 
 
-def group_score(problem: Problem, group: Sequence[int]) -> float:
-    """Scalar score of a group; -HARD when it breaks a hard rule."""
+def group_score(
+    problem: Problem,
+    group: Sequence[int],
+    pair_value: Callable[[int, int], float] | None = None,
+) -> float:
+    """Scalar score of a group; -HARD when it breaks a hard rule.  ``pair_value(a, b)``, when
+    given, stands for ``sum(problem.pair_components(a, b).values())`` (a memo of it)."""
     if not problem.group_ok(group):
         return -HARD
     total = problem.fairness(group)
     for i, a in enumerate(group):
         for b in group[i + 1 :]:
-            total += sum(problem.pair_components(a, b).values())
+            total += (
+                sum(problem.pair_components(a, b).values())
+                if pair_value is None
+                else pair_value(a, b)
+            )
     return total
 
 
-def _repeats(problem: Problem, group: Sequence[int]) -> int:
-    return sum(problem.history.met(a, b) for i, a in enumerate(group) for b in group[i + 1 :])
+class _PairMemo:
+    """Pair values and meetings asked for again and again by the swap search, computed once:
+    the same numbers as :func:`group_score` and ``history.met`` compute, so the same result."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.values: dict[tuple[int, int], float] = {}
+        self.scores: dict[tuple[int, ...], float] = {}
+        self.met: dict[tuple[int, int], bool] = {}
+
+    def value(self, a: int, b: int) -> float:
+        got = self.values.get((a, b))
+        if got is None:
+            got = self.values[a, b] = sum(self.problem.pair_components(a, b).values())
+        return got
+
+    def score(self, group: Sequence[int]) -> float:
+        key = tuple(group)
+        got = self.scores.get(key)
+        if got is None:
+            got = self.scores[key] = group_score(self.problem, group, self.value)
+        return got
+
+    def repeats(self, group: Sequence[int]) -> int:
+        count = 0
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                key = (a, b) if a < b else (b, a)
+                got = self.met.get(key)
+                if got is None:
+                    got = self.met[key] = self.problem.history.met(a, b)
+                count += got
+        return count
 
 
 def _polish_odd_groups(problem: Problem, groups: list[list[int]], rng: np.random.Generator) -> None:
@@ -97,19 +140,20 @@ def _polish_odd_groups(problem: Problem, groups: list[list[int]], rng: np.random
     if len(others) > 300:
         picks = rng.choice(len(others), size=300, replace=False)
         others = [others[int(i)] for i in sorted(picks)]
+    memo = _PairMemo(problem)
     for t in odd:
         for _ in range(3):
             improved = False
             for o in others:
-                base = group_score(problem, groups[t]) + group_score(problem, groups[o])
-                repeats = _repeats(problem, groups[t]) + _repeats(problem, groups[o])
+                base = memo.score(groups[t]) + memo.score(groups[o])
+                repeats = memo.repeats(groups[t]) + memo.repeats(groups[o])
                 best: tuple[float, int, int] | None = None
                 for i in range(len(groups[t])):
                     for j in range(len(groups[o])):
                         gt, go = list(groups[t]), list(groups[o])
                         gt[i], go[j] = go[j], gt[i]
-                        gain = group_score(problem, gt) + group_score(problem, go) - base
-                        if _repeats(problem, gt) + _repeats(problem, go) > repeats:
+                        gain = memo.score(gt) + memo.score(go) - base
+                        if memo.repeats(gt) + memo.repeats(go) > repeats:
                             continue  # never trade a new pair for a repeated one
                         if gain > 1e-9 and (best is None or gain > best[0]):
                             best = (gain, i, j)
@@ -202,7 +246,9 @@ def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], 
         keys = problem.keys[block]
         shuffle = np.where(never_met, _mix_array(keys[:, None] ^ keys[None, :]), np.uint64(0))
         spread = min(PAIR_RANDOM_K, size - 1)
-        picks = np.argpartition(shuffle, size - spread, axis=1)[:, size - spread :]
+        # the largest keys as the smallest complements: the same set (zeros are masked out
+        # below), and the selection does not crawl through the rows' many tied zeros
+        picks = np.argpartition(~shuffle, spread - 1, axis=1)[:, :spread]
         np.put_along_axis(chosen, picks, True, axis=1)
         few = never_met.sum(axis=1) <= 2 * PAIR_TOP_K
         chosen[few] |= never_met[few]
@@ -246,12 +292,13 @@ def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], 
         pairs = better
         matched = {x for pq in pairs for x in pq}
         left = [p for p in range(size) if p not in matched]
+    arrays = _BlockArrays(problem, block, weight, never_met, bonus, feasible)
     if any(degree[p] > 0 for p in left):
-        pairs = _most_pairs(problem, block, weight, never_met, bonus, feasible, pairs)
+        pairs = _most_pairs(arrays, pairs)
         matched = {x for pq in pairs for x in pq}
         left = [p for p in range(size) if p not in matched]
     if any(not never_met[pq] for pq in pairs) and problem.options.min_slot_minutes <= 0:
-        pairs = _fewest_repeats(problem, block, weight, never_met, bonus, feasible, pairs)
+        pairs = _fewest_repeats(arrays, pairs)
         matched = {x for pq in pairs for x in pq}
         left = [p for p in range(size) if p not in matched]
     groups = [[int(block[p]), int(block[q])] for p, q in pairs]
@@ -281,15 +328,7 @@ class _FeasibleRows:
         return row
 
 
-def _most_pairs(
-    problem: Problem,
-    block: np.ndarray,
-    weight: np.ndarray,
-    never_met: np.ndarray,
-    bonus: np.ndarray,
-    feasible: np.ndarray,
-    pairs: list[tuple[int, int]],
-) -> list[tuple[int, int]]:
+def _most_pairs(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Grow ``pairs`` to a maximum matching of ALL feasible pairs (repeats included).
 
     The candidate graph holds never-met pairs only, so a member whose only compatible
@@ -300,39 +339,22 @@ def _most_pairs(
     never-met preference, and :func:`_fewest_repeats` afterwards restores the fewest repeats.
     Skipped when the pairs already reach the component bound (sum of half component sizes).
     """
+    problem, block, feasible = arrays.problem, arrays.block, arrays.feasible
     if len(pairs) >= component_bound(feasible):
         return pairs
-    size = len(block)
-    partner = np.full(size, -1, dtype=np.int64)
-    for p, q in pairs:
-        partner[p], partner[q] = q, p
     rows = cast("Sequence[Sequence[int]]", _FeasibleRows(problem, block, feasible))
     mate_list = maximum_matching(rows, pairs)
     most = matching_size(mate_list)
     if most <= len(pairs):
         return pairs
     mate = np.array(mate_list, dtype=np.int64)
-    region = mate != partner
-    for target in (partner, mate):
-        taken = target[region]
-        region[taken[taken >= 0]] = True
-    better = _resolve_region(
-        problem, block, weight, never_met, bonus, feasible, pairs, np.flatnonzero(region)
-    )
+    better = _resolve_difference(arrays, pairs, mate)
     if better is not None and len(better) >= most:
         return better
     return sorted((v, int(w)) for v, w in enumerate(mate.tolist()) if w > v)
 
 
-def _fewest_repeats(
-    problem: Problem,
-    block: np.ndarray,
-    weight: np.ndarray,
-    never_met: np.ndarray,
-    bonus: np.ndarray,
-    feasible: np.ndarray,
-    pairs: list[tuple[int, int]],
-) -> list[tuple[int, int]]:
+def _fewest_repeats(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Make sure no maximum-cardinality pairing of the block repeats fewer pairs.
 
     Certified cheaply when the pairs repeat no more than their count minus the most never-met
@@ -342,6 +364,8 @@ def _fewest_repeats(
     pairing differs are re-solved with their scores.  The exact count is kept on the problem
     for the round's report when the block is the whole population.
     """
+    problem, block, never_met = arrays.problem, arrays.block, arrays.never_met
+    feasible = arrays.feasible
     size = len(block)
     repeats = sum(1 for pq in pairs if not never_met[pq])
     mate = maximum_matching(adjacency(never_met), [pq for pq in pairs if never_met[pq]])
@@ -366,22 +390,42 @@ def _fewest_repeats(
         problem.fewest_pair_repeats = fewest
     if (len(best), -fewest) <= (len(pairs), -repeats):
         return pairs
-    partner = np.full(size, -1, dtype=np.int64)
-    other = np.full(size, -1, dtype=np.int64)
+    better = _resolve_difference(arrays, pairs, _mates(size, best))
+    if better is not None and sum(1 for pq in better if not never_met[pq]) <= fewest:
+        return better
+    return best
+
+
+class _BlockArrays(NamedTuple):
+    """One pair block's matrices, as :func:`_match_block` builds them."""
+
+    problem: Problem
+    block: np.ndarray
+    weight: np.ndarray
+    never_met: np.ndarray
+    bonus: np.ndarray
+    feasible: np.ndarray
+
+
+def _mates(size: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Each member's partner in ``pairs`` (-1 when unpaired)."""
+    mate = np.full(size, -1, dtype=np.int64)
     for p, q in pairs:
-        partner[p], partner[q] = q, p
-    for p, q in best:
-        other[p], other[q] = q, p
+        mate[p], mate[q] = q, p
+    return mate
+
+
+def _resolve_difference(
+    arrays: _BlockArrays, pairs: list[tuple[int, int]], other: np.ndarray
+) -> list[tuple[int, int]] | None:
+    """:func:`_resolve_region` on the members whose partner differs between ``pairs`` and the
+    mates ``other``, with both partners of each."""
+    partner = _mates(len(arrays.block), pairs)
     region = partner != other
     for target in (partner, other):
         taken = target[region]
         region[taken[taken >= 0]] = True
-    better = _resolve_region(
-        problem, block, weight, never_met, bonus, feasible, pairs, np.flatnonzero(region)
-    )
-    if better is not None and sum(1 for pq in better if not never_met[pq]) <= fewest:
-        return better
-    return best
+    return _resolve_region(*arrays, pairs, np.flatnonzero(region))
 
 
 def _resolve_region(
@@ -570,7 +614,11 @@ def _greedy(
         group = [first]
         while len(group) < target:
             pool = remaining if len(remaining) <= 64 else rnd.sample(remaining, 64)
-            best = max(pool, key=lambda c: (sum(w[c][x] for x in group), -c))
+            if len(group) == 1:  # the same key as below, without summing one number
+                x0 = group[0]
+                best = max(pool, key=lambda c: (w[c][x0], -c))
+            else:
+                best = max(pool, key=lambda c: (sum(w[c][x] for x in group), -c))
             take(best)
             group.append(best)
         groups.append(group)
@@ -592,14 +640,12 @@ def _group_scorer(state: BlockState) -> Callable[[list[int]], float]:
 
     def score(group: list[int]) -> float:
         size = len(group)
-        total = 0.0
         if size == 3:
             a, b, c = group
             row = w[a]
-            total += row[b]
-            total += row[c]
-            total += w[b][c]
+            total = row[b] + row[c] + w[b][c]  # as 0.0 + ... adds: equal, up to a zero's sign
         else:
+            total = 0.0
             for pos, a in enumerate(group):
                 row = w[a]
                 for b in group[pos + 1 :]:
@@ -608,8 +654,6 @@ def _group_scorer(state: BlockState) -> Callable[[list[int]], float]:
             total += -W_FAIR * float(sum(bigger[p] for p in group))
         elif size < k:
             total += -W_FAIR * float(sum(smaller[p] for p in group))
-        else:
-            total += 0.0
         if group_check and size > 2 and total > half and not group_ok([block[p] for p in group]):
             total -= hard
         return total
@@ -640,9 +684,16 @@ def _local_search(
     bad: list[int] = []
     n_bad = bits_bad = 0
     half = -HARD / 2
+    # whether each group breaks a rule, re-checked only for the groups changed since
+    conflict = [False] * count
+    changed = set(range(count))
+    since_best: set[int] = set()  # groups changed since ``best`` was copied
     for it in range(iterations):
         if it % 512 == 0:
-            bad = [i for i in range(count) if _has_conflict(state, groups[i])]
+            for i in changed:
+                conflict[i] = _has_conflict(state, groups[i])
+            changed.clear()
+            bad = [i for i in range(count) if conflict[i]]
             if not bad and it > iterations // 2:
                 break
             n_bad = len(bad)
@@ -678,10 +729,16 @@ def _local_search(
         threshold = threshold0 * (1.0 - it / iterations)
         if delta > 1e-9 or (delta > -threshold * uniform() and delta > half):
             scores[g1], scores[g2] = s1, s2
+            changed.add(g1)
+            changed.add(g2)
+            since_best.add(g1)
+            since_best.add(g2)
             total = sum(scores)
             if total > best_total + 1e-9:
                 best_total = total
-                best = [list(g) for g in groups]
+                for i in since_best:
+                    best[i] = list(groups[i])
+                since_best.clear()
         else:
             ga[a_pos], gb[b_pos] = a, b
     groups[:] = best
@@ -712,22 +769,50 @@ def _repair(state: BlockState, groups: list[list[int]]) -> tuple[list[list[int]]
 
 
 # ---------------------------------------------------------------- leftovers
+class _GroupTable:
+    """The groups' sizes and members as arrays (padded with ``n``), kept up to date by
+    :meth:`append`, so that a left-over member's candidate groups are found without a Python
+    loop over every group."""
+
+    def __init__(self, problem: Problem, groups: list[list[int]]) -> None:
+        self.pad = problem.n
+        width = max([problem.k + 1, *(len(g) for g in groups)])
+        self.sizes = np.array([len(g) for g in groups], dtype=np.int64)
+        self.members = np.full((len(groups), width), self.pad, dtype=np.int64)
+        for row, group in enumerate(groups):
+            self.members[row, : len(group)] = group
+
+    def append(self, row: int, x: int) -> None:
+        size = int(self.sizes[row])
+        if size == self.members.shape[1]:
+            extra = np.full((len(self.members), 1), self.pad, dtype=np.int64)
+            self.members = np.hstack([self.members, extra])
+        self.members[row, size] = x
+        self.sizes[row] = size + 1
+
+
 def _best_insertion(
-    problem: Problem, x: int, groups: list[list[int]], rng: np.random.Generator
+    problem: Problem,
+    x: int,
+    groups: list[list[int]],
+    rng: np.random.Generator,
+    table: _GroupTable | None = None,
 ) -> int | None:
     k = problem.k
     ok = problem.infeasible_reasons(x) == ""
     if not ok.any():
         return None
-    candidates = [i for i, g in enumerate(groups) if len(g) <= k]
+    if table is None:
+        table = _GroupTable(problem, groups)
+    candidates = np.flatnonzero(table.sizes <= k)
     if len(candidates) > INSERT_SAMPLE:
         picks = rng.choice(len(candidates), size=INSERT_SAMPLE, replace=False)
-        candidates = [candidates[int(i)] for i in sorted(picks)]
+        candidates = candidates[np.sort(picks)]
+    # groups whose every member may meet x (the padding counts as yes)
+    allowed = np.append(ok, True)[table.members[candidates]].all(axis=1)
     best: tuple[float, int] | None = None
-    for gi in candidates:
+    for gi in candidates[allowed].tolist():
         group = groups[gi]
-        if not all(ok[y] for y in group):
-            continue
         if not problem.group_ok([*group, x]):
             continue
         gain = sum(sum(problem.pair_components(x, y).values()) for y in group)

@@ -119,12 +119,6 @@ def file_report(
     ms = selectors.get_mentorship_for_user(
         user=request.user, program=program, mentorship_id=mentorship_id
     )
-    report = services.file_report(
-        actor=request.user,
-        mentorship=ms,
-        month=payload.month,
-        did=payload.did,
-        next_steps=payload.next_steps,
-        blockers=payload.blockers,
-    )
+    # the schema's fields are the service's arguments
+    report = services.file_report(actor=request.user, mentorship=ms, **payload.model_dump())
     return 201, report

@@ -6,7 +6,10 @@ class MentorshipConfig(AppConfig):
     label = "mentorship"
 
     def ready(self) -> None:
+        from peerly.core import jobs
+        from peerly.mentorship import jobs as mentorship_jobs
         from peerly.mentorship.kind import MentorshipKind
         from peerly.programs import kinds
 
         kinds.register(MentorshipKind())
+        jobs.register(mentorship_jobs.JOB_KIND, mentorship_jobs.run_batch)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from peerly.mentorship.models import MentorProfile
 from peerly.mentorship.models import MentorshipSettings
+from peerly.mentorship.models import MentorStatus
 from peerly.mentorship.models import RecognitionKind
 from peerly.mentorship.models import RequestKind
 from peerly.mentorship.models import TermChoice
@@ -16,6 +18,47 @@ from peerly.mentorship.services.configuration import EDITABLE
 from peerly.programs.forms import JoinForm
 from peerly.programs.models import Program
 from peerly.programs.models import Role
+
+
+def _textarea(
+    label: Any, *, max_length: int, rows: int = 3, required: bool = True, **kwargs: Any
+) -> forms.CharField:
+    """A free-text answer `rows` lines high (every multi-line field of these forms)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class MentorChoiceField(forms.ModelChoiceField):
+    """One of a programme's active mentors, by name: empty until the form calls `offer`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=MentorProfile.objects.none(), **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.name)
+
+    def offer(self, *, program: Program, exclude: int | None = None) -> None:
+        """Offer the programme's active mentors, but `exclude` (a mentor profile id)."""
+        mentors = MentorProfile.objects.filter(program=program, status=MentorStatus.ACTIVE)
+        mentors = mentors.select_related("user")
+        self.queryset = mentors if exclude is None else mentors.exclude(pk=exclude)
+
+
+class MentorLoadChoiceField(MentorChoiceField):
+    """A mentor by name with their load, for organisers choosing whom to assign."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        accepting = "" if obj.is_accepting else ", not accepting"
+        return f"{obj.user.name} ({obj.load}/{obj.capacity}{accepting})"
+
+
+def _mentor_field(form: forms.Form, name: str) -> MentorChoiceField:
+    return cast(MentorChoiceField, form.fields[name])
 
 
 class ApplicationForm(JoinForm):
@@ -26,10 +69,10 @@ class ApplicationForm(JoinForm):
         if not with_questions:
             for name in [n for n in self.fields if n.startswith("q_") or n == "agreement"]:
                 del self.fields[name]
-        self.fields["goals"] = forms.CharField(
-            label=_("Your goals for the coming year"),
+        self.fields["goals"] = _textarea(
+            _("Your goals for the coming year"),
             max_length=5000,
-            widget=forms.Textarea(attrs={"rows": 4}),
+            rows=4,
             help_text=_("What do you want to learn or achieve with a mentor?"),
         )
         self.fields["wants"] = forms.CharField(
@@ -48,54 +91,25 @@ class MentorProfileForm(forms.ModelForm):
 
 
 class ResignForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why are you stepping down?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    replacement = forms.ModelChoiceField(
-        queryset=MentorProfile.objects.none(),
-        required=False,
-        label=gettext_lazy("Mentor you recommend for your mentees"),
+    reason = _textarea(gettext_lazy("Why are you stepping down?"), max_length=2000, rows=2)
+    replacement = MentorChoiceField(
+        required=False, label=gettext_lazy("Mentor you recommend for your mentees")
     )
 
     def __init__(self, *args: Any, profile: MentorProfile, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["replacement"]
-        field.queryset = (
-            MentorProfile.objects.filter(
-                program=profile.program,  # type: ignore[attr-defined]
-                status="active",
-            )
-            .exclude(pk=profile.pk)
-            .select_related("user")
-        )
-        field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
+        _mentor_field(self, "replacement").offer(program=profile.program, exclude=profile.pk)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = _textarea(gettext_lazy("Reason"), max_length=2000, rows=2)
 
 
 class ReportForm(forms.Form):
     month = forms.ChoiceField(label=gettext_lazy("Month reported on"))
-    did = forms.CharField(
-        label=gettext_lazy("What I did"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    next_steps = forms.CharField(
-        label=gettext_lazy("What's next"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    blockers = forms.CharField(
-        label=gettext_lazy("What blocks me"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    did = _textarea(gettext_lazy("What I did"), max_length=10000, rows=4)
+    next_steps = _textarea(gettext_lazy("What's next"), max_length=10000, required=False)
+    blockers = _textarea(gettext_lazy("What blocks me"), max_length=10000, required=False)
 
     def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -108,9 +122,7 @@ class ReportForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = _textarea(gettext_lazy("Comment"), max_length=10000)
 
 
 class RequestForm(forms.Form):
@@ -125,20 +137,12 @@ class RequestForm(forms.Form):
 
         self.fields["amount"].label = f"{self.fields['amount'].label} ({settings.PEERLY_CURRENCY})"
 
-    justification = forms.CharField(
-        label=gettext_lazy("Justification"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    justification = _textarea(gettext_lazy("Justification"), max_length=5000)
 
 
 class RecognitionForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RecognitionKind.choices)
-    note = forms.CharField(
-        label=gettext_lazy("Why (for the organisers)"),
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _textarea(gettext_lazy("Why (for the organisers)"), max_length=3000, rows=2)
 
 
 class TermForm(forms.Form):
@@ -150,11 +154,7 @@ class TermForm(forms.Form):
 
 
 class GoalsForm(forms.Form):
-    goals = forms.CharField(
-        label=gettext_lazy("Personal goals"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    goals = _textarea(gettext_lazy("Personal goals"), max_length=5000)
 
 
 class NominationForm(forms.Form):
@@ -163,30 +163,20 @@ class NominationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty to nominate yourself."),
     )
-    statement = forms.CharField(
-        label=gettext_lazy("Why would this person be a good mentor?"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    statement = _textarea(gettext_lazy("Why would this person be a good mentor?"), max_length=5000)
     expertise = forms.CharField(
         label=gettext_lazy("Expertise"),
         max_length=2000,
         required=False,
         help_text=gettext_lazy("Comma-separated."),
     )
-    evaluator = forms.ModelChoiceField(
-        queryset=MentorProfile.objects.none(),
-        required=False,
-        label=gettext_lazy("Mentor to evaluate a self-nomination"),
+    evaluator = MentorChoiceField(
+        required=False, label=gettext_lazy("Mentor to evaluate a self-nomination")
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["evaluator"]
-        field.queryset = MentorProfile.objects.filter(  # type: ignore[attr-defined]
-            program=program, status="active"
-        ).select_related("user")
-        field.label_from_instance = lambda m: m.user.name  # type: ignore[attr-defined]
+        _mentor_field(self, "evaluator").offer(program=program)
 
 
 class EvaluationForm(forms.Form):
@@ -196,11 +186,7 @@ class EvaluationForm(forms.Form):
         choices=[("yes", "Recommend: go on to the coaching training"), ("no", "Do not recommend")],
         widget=forms.RadioSelect,
     )
-    evaluation = forms.CharField(
-        label=gettext_lazy("Evaluation (for the organisers)"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    evaluation = _textarea(gettext_lazy("Evaluation (for the organisers)"), max_length=5000)
 
 
 class ApproveNominationForm(forms.Form):
@@ -210,18 +196,8 @@ class ApproveNominationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    strengths = forms.CharField(
-        label=gettext_lazy("Strengths"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    improve = forms.CharField(
-        label=gettext_lazy("What to improve"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    strengths = _textarea(gettext_lazy("Strengths"), max_length=5000, required=False)
+    improve = _textarea(gettext_lazy("What to improve"), max_length=5000, required=False)
     rating = forms.TypedChoiceField(
         label=gettext_lazy("Rating (1–5)"),
         coerce=int,
@@ -238,26 +214,12 @@ class AssignForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    mentor = forms.ModelChoiceField(
-        queryset=MentorProfile.objects.none(), label=gettext_lazy("New mentor")
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    mentor = MentorLoadChoiceField(label=gettext_lazy("New mentor"))
+    reason = _textarea(gettext_lazy("Reason"), max_length=2000, rows=2)
 
     def __init__(self, *args: Any, program: Program, exclude: int | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        qs = MentorProfile.objects.filter(program=program, status="active").select_related("user")
-        if exclude is not None:
-            qs = qs.exclude(pk=exclude)
-        field: Any = self.fields["mentor"]
-        field.queryset = qs  # type: ignore[attr-defined]
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda m: (
-                f"{m.user.name} ({m.load}/{m.capacity}"
-                f"{'' if m.is_accepting else ', not accepting'})"
-            )
-        )
+        _mentor_field(self, "mentor").offer(program=program, exclude=exclude)
 
 
 class AutoAssignForm(forms.Form):

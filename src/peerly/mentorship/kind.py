@@ -49,11 +49,9 @@ class MentorshipKind(Kind):
     label = gettext_lazy("Mentorship")
     app_label = "mentorship"
     url_prefix = "mentorship"
-    urls_module = "peerly.mentorship.urls"
     roles = ("mentee", "mentor")
     self_enrol_roles = ("mentee",)  # mentors are nominated, not self-enrolled
     hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
-    member_page, organiser_page = "program", "manage"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
         "viewer": ("program",),  # where people apply
         "member": ("mentor-list",),

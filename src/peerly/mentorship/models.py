@@ -19,6 +19,7 @@ from peerly.core.models import TimeStampedModel
 from peerly.core.models import text_lines
 from peerly.core.models import user_reference
 from peerly.programs.models import Enrollment
+from peerly.programs.models import KindSettings
 from peerly.programs.models import Program
 
 # ----------------------------------------------------------------------------- settings
@@ -30,7 +31,7 @@ DEFAULT_TRAINING_CHECKLIST = (
 )
 
 
-class MentorshipSettings(models.Model):
+class MentorshipSettings(KindSettings):
     """Per-programme settings of the mentorship flow (created on first use)."""
 
     program = models.OneToOneField(
@@ -84,9 +85,6 @@ class MentorshipSettings(models.Model):
                 name="mentorship_settings_minimums",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Mentorship settings of {self.program}"
 
     @property
     def training_items(self) -> list[str]:

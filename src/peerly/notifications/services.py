@@ -41,8 +41,11 @@ def _can_opt_out(user: Any, category: Category) -> bool:
     return user is not None and category in OPTIONAL
 
 
-def _email_context(user: Any, category: Category, context: Mapping[str, Any]) -> dict[str, Any]:
-    """What every email template sees, plus the caller's `context`."""
+def _email_context(
+    user: Any, category: Category, context: Mapping[str, Any], *, settings_link: str = ""
+) -> dict[str, Any]:
+    """What every email template sees, plus the caller's `context`. `settings_link`: the
+    notification settings URL when the caller already has it (the same for every email)."""
     link = (
         unsubscribe_url(user_id=user.pk, category=category) if _can_opt_out(user, category) else ""
     )
@@ -52,7 +55,7 @@ def _email_context(user: Any, category: Category, context: Mapping[str, Any]) ->
         "email_category": category.label,
         "email_why": WHY[category],
         "unsubscribe_url": link,
-        "settings_url": settings_url(),
+        "settings_url": settings_link or settings_url(),
         **context,
     }
 
@@ -136,6 +139,16 @@ class EmailToQueue:
     attachments: Sequence[Mapping[str, Any]] = ()
 
 
+def programme_email(
+    key: str, to: Any, template: str, *, program: Any, url: str, **context: Any
+) -> EmailToQueue:
+    """An `EmailToQueue` about `program` pointing to `url` (the page the email is about): what
+    every programme's member emails have in common; `context` adds the rest."""
+    return EmailToQueue(
+        key=key, to=to, template=template, context={"program": program, "url": url, **context}
+    )
+
+
 QUEUE_BATCH = 500  # emails rendered, inserted and handed to one send task at a time
 
 
@@ -187,11 +200,12 @@ def _queue_batch(batch: list[EmailToQueue], templates: dict[str, EmailTemplate])
         EmailOptOut.objects.filter(user_id__in=user_ids).values_list("user_id", "category")
     )
     now = timezone.now()
+    settings_link = settings_url()  # once per batch, not once per email
     rows = []
     for item in fresh.values():
         user = item.to if hasattr(item.to, "email") else None
         category = category_for(item.template)
-        ctx = _email_context(user, category, item.context)
+        ctx = _email_context(user, category, item.context, settings_link=settings_link)
         if item.template not in templates:
             templates[item.template] = EmailTemplate.load(item.template)
         with translation.override(language_for(user)):  # the recipient's language

@@ -54,7 +54,11 @@ class AccessResult:
     enrollment: Enrollment | None  # the viewer's enrolment in any status, if they have one
     is_organiser: bool
     is_member: bool  # an enrolment in MEMBER_STATUSES (organisers are not members by this)
-    role: Need  # the most the viewer may do: "organiser" > "member" > "viewer"
+
+    @property
+    def role(self) -> Need:
+        """The most the viewer may do: "organiser" > "member" > "viewer"."""
+        return "organiser" if self.is_organiser else "member" if self.is_member else "viewer"
 
     def allows(self, need: Need) -> bool:
         return NEEDS.index(self.role) >= NEEDS.index(need)
@@ -82,14 +86,11 @@ def access_for(user: Any, program: Program, *, need: Need = "viewer") -> AccessR
     if program.status == ProgramStatus.DRAFT and not organiser:
         raise Http404(NOT_FOUND)
     enrollment = Enrollment.objects.filter(program=program, user=user).first()
-    member = is_member_enrollment(enrollment)
-    role: Need = "organiser" if organiser else "member" if member else "viewer"
     result = AccessResult(
         program=program,
         enrollment=enrollment,
         is_organiser=organiser,
-        is_member=member,
-        role=role,
+        is_member=is_member_enrollment(enrollment),
     )
     if not result.allows(need):
         raise PermissionDenied(NEED_ORGANISER if need == "organiser" else NEED_MEMBER)

@@ -7,19 +7,22 @@ defining a `Kind` subclass, registered once in its `AppConfig.ready()`:
         code = "coffee"                 # Program.kind
         label = "Coffee rounds"
         app_label = "rounds"            # URL namespace and /api/v1/<app_label>/
-        url_prefix = "coffee"           # /programs/<slug>/coffee/
-        urls_module = "peerly.rounds.urls"
+        url_prefix = "coffee"           # /programs/<slug>/coffee/, from peerly.rounds.urls
         hooks = Hooks(create_settings=services.create_settings, tick=ticks.tick, …)
-        member_page, organiser_page = "program", "manage"
         ...
 
     def ready(self): kinds.register(CoffeeKind())
 
 Home, `peerly tick`, API mounting, the demo and `peerly draw` loop over `registry()`;
 nothing discovers modules by name. Every method has a harmless default, so a kind implements
-only what it has. The app's own functions the default methods call are named explicitly in
-the kind's `hooks` (a `Hooks` value: create_settings, api router, attention items, tick, demo
-population); a kind without one of them simply has none. See docs/architecture.md.
+only what it has. A kind with pages (a `url_prefix`) serves the `urls` module next to its
+kind.py unless it names another `urls_module`, and its main pages are `program` (members)
+and `manage` (organisers) unless it names others. The app's own functions the default
+methods call are named explicitly in the kind's `hooks` (a `Hooks` value: create_settings,
+api router, attention items, tick, demo population); a kind without one of them simply has
+none. The kind's urls.py builds its `urlpatterns` with `programs.routes.kind_urlpatterns`
+(the standard pages "program", "manage", "manage-settings" at the same paths in every kind).
+See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -138,14 +141,19 @@ class Kind:
     label: StrOrPromise = ""
     app_label: str = ""
     url_prefix: str = ""  # path segment under /programs/<slug>/; "" = no pages
-    urls_module: str = ""  # dotted module with `app_name` and `urlpatterns`
+    # dotted module with `app_name` and `urlpatterns`; a kind with pages that names none has
+    # the `urls` module next to its kind.py (set when the class is defined)
+    urls_module: str = ""
     settings_model: type[models.Model] | None = None
     roles: tuple[str, ...] = ("participant",)  # first = default role
     self_enrol_roles: tuple[str, ...] | None = None  # roles members pick; None = roles
     hooks: Hooks = Hooks()  # the app's functions the default methods below call
-    member_page: str = ""  # URL name (in the app_label namespace) of member_url; "" = none
-    organiser_page: str = ""  # URL name of organiser_url; "" = none
-    # need ("viewer", "member", "organiser") -> URL names for access_probe_urls
+    # URL names (in the app_label namespace) of member_url and organiser_url, for a kind
+    # with pages; "" = none
+    member_page: str = "program"
+    organiser_page: str = "manage"
+    # need ("viewer", "member", "organiser") -> URL names for access_probe_urls, over the
+    # defaults: the member_page for "member", the organiser_nav's pages for "organiser"
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {}
     # the default nav_items: members' links, then (for organisers) the organisers' links
     member_nav: tuple[NavLink, ...] = ()
@@ -155,7 +163,17 @@ class Kind:
     # Program.group_size this kind runs with, (smallest, largest); None = the kind has no
     # groups (the field is then unused). The programme form checks it at the field.
     group_sizes: tuple[int, int] | None = None
-    default_group_size: int = 2  # what the programme form fills in when left blank
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.url_prefix and not cls.urls_module:
+            cls.urls_module = f"{cls.__module__.rpartition('.')[0]}.urls"
+
+    @property
+    def default_group_size(self) -> int:
+        """What the programme form fills in when left blank: the smallest group the kind
+        runs with (2 for a kind without groups)."""
+        return self.group_sizes[0] if self.group_sizes else 2
 
     def url(self, url_name: str, program: Program, /, **kwargs: Any) -> str:
         """The path of the programme's page `url_name` in this kind's URL namespace."""
@@ -194,20 +212,26 @@ class Kind:
 
     def member_url(self, program: Program) -> str | None:
         """The kind's main page for members (the programme page links to it)."""
-        return self.url(self.member_page, program) if self.member_page else None
+        return self._page_url(self.member_page, program)
 
     def organiser_url(self, program: Program) -> str | None:
         """The kind's main page for organisers."""
-        return self.url(self.organiser_page, program) if self.organiser_page else None
+        return self._page_url(self.organiser_page, program)
+
+    def _page_url(self, url_name: str, program: Program) -> str | None:
+        return self.url(url_name, program) if self.url_prefix and url_name else None
 
     def access_probe_urls(self, program: Program) -> dict[str, list[str]]:
         """GET-able URLs per need ("viewer", "member", "organiser") for the shared persona ×
         page access table (tests/test_access_matrix.py). Only pages whose access is decided by
-        the gateway alone (no per-object rule) belong here. Default: from `probe_pages`."""
-        return {
-            need: [self.url(name, program) for name in names]
-            for need, names in self.probe_pages.items()
-        }
+        the gateway alone (no per-object rule) belong here. Default: the member_page for
+        "member" and the organiser_nav's pages for "organiser", `probe_pages` over them."""
+        pages: dict[str, tuple[str, ...]] = {}
+        if self.url_prefix:
+            pages["member"] = (self.member_page,) if self.member_page else ()
+            pages["organiser"] = tuple(link.url_name for link in self.organiser_nav)
+        pages.update(self.probe_pages)
+        return {need: [self.url(name, program) for name in names] for need, names in pages.items()}
 
     # ------------------------------------------------------------------ periodic and home
     def attention_items(self, user: Any) -> list[AttentionItem]:

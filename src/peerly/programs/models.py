@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from peerly.core.models import TimeStampedModel
@@ -151,6 +153,26 @@ class Program(TimeStampedModel):
     def get_kind_display(self) -> str:
         kind = kinds.get(self.kind)
         return str(kind.label) if kind is not None else self.kind
+
+
+class KindSettings(models.Model):
+    """The base of a kind's settings row (`Kind.settings_model`): one per programme, in a
+    `program` one-to-one field each kind names itself. What the programme already says
+    (group size, cadence) is read from it, never stored twice."""
+
+    if TYPE_CHECKING:
+        program: models.OneToOneField[Program, Program]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} of {self.program}"
+
+    @property
+    def group_size(self) -> int:
+        """The programme's group size (read-only here: edit the programme)."""
+        return self.program.group_size
 
 
 class QuestionKind(models.TextChoices):

@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db import models
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +40,8 @@ from peerly.programs.models import Role
 from peerly.programs.models import SignupQuestion
 
 S = EnrollmentStatus
+
+DrawT = TypeVar("DrawT", bound=models.Model)
 
 
 def roles_for(program: Program) -> tuple[str, ...]:
@@ -201,6 +205,19 @@ def delete_question(*, actor: User, program: Program, question_id: int) -> None:
     question.delete()
 
 
+def published_draw(
+    model: type[DrawT], *, program: Program, number: int, expected: int, message: str
+) -> DrawT | None:
+    """Publishing draw `number` (a round, a season), under the caller's programme lock: the
+    draw already published with that number (publishing twice returns it), else None once
+    `number` is checked to be the `expected` next one (ServiceError `message`, which names
+    `%(expected)s`, when it is not)."""
+    existing = model._default_manager.filter(program=program, number=number).first()
+    if existing is None and number != expected:
+        raise ServiceError(message % {"expected": expected})
+    return existing
+
+
 def default_role(program: Program) -> str:
     return roles_for(program)[0]
 
@@ -350,19 +367,9 @@ def approve_enrollment(*, actor: User, enrollment: Enrollment) -> Enrollment:
     if enrollment.status == S.ACTIVE:
         return enrollment  # idempotent: approving twice changes nothing
     _require(enrollment, (S.APPLIED,), "approve")
-    now = timezone.now()
-    enrollment.status = S.ACTIVE
-    enrollment.joined_at = now
-    enrollment.decided_by = actor
-    enrollment.decided_at = now
-    audit.saved(enrollment, actor=actor, action="enrollment.approve")
-    queue_email(
-        key=f"enrollment-approved:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
-        to=enrollment.user,
-        template="enrollment_approved",
-        context={"program": enrollment.program, "url": _program_url(enrollment.program)},
-    )
-    return enrollment
+    enrollment.joined_at = now = timezone.now()
+    url = _program_url(enrollment.program)
+    return _decide(enrollment, actor=actor, now=now, status=S.ACTIVE, context={"url": url})
 
 
 @transaction.atomic
@@ -372,17 +379,35 @@ def decline_enrollment(*, actor: User, enrollment: Enrollment, reason: str) -> E
         raise ServiceError(_("Please give a reason: the member will read it."), field="reason")
     enrollment = _locked(enrollment)
     _require(enrollment, (S.APPLIED,), "decline")
-    now = timezone.now()
-    enrollment.status = S.DECLINED
     enrollment.decline_reason = reason
+    now = timezone.now()
+    context = {"reason": reason}
+    return _decide(
+        enrollment, actor=actor, now=now, status=S.DECLINED, context=context, reason=reason
+    )
+
+
+def _decide(
+    enrollment: Enrollment,
+    *,
+    actor: User,
+    now: dt.datetime,
+    status: str,
+    context: dict[str, Any],
+    reason: str = "",
+) -> Enrollment:
+    """An organiser's decision on a request to join (approved: ACTIVE, declined: DECLINED):
+    the new status, who decided and when, the audit row and the email telling the member."""
+    verb = "approve" if status == S.ACTIVE else "decline"
+    enrollment.status = status
     enrollment.decided_by = actor
     enrollment.decided_at = now
-    audit.saved(enrollment, actor=actor, action="enrollment.decline", reason=reason)
+    audit.saved(enrollment, actor=actor, action=f"enrollment.{verb}", reason=reason)
     queue_email(
-        key=f"enrollment-declined:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
+        key=f"enrollment-{verb}d:{enrollment.pk}:{now:%Y%m%d%H%M%S}",
         to=enrollment.user,
-        template="enrollment_declined",
-        context={"program": enrollment.program, "reason": reason},
+        template=f"enrollment_{verb}d",
+        context={"program": enrollment.program, **context},
     )
     return enrollment
 

@@ -103,13 +103,8 @@ def submit_checkin(
     """Answer "did you meet?" for one of your own groups (answer again to change it)."""
     program = access_program(request.user, slug, kind=ProgramKind.COFFEE, need="member").program
     group = selectors.get_group_for_member(user=request.user, program=program, group_id=group_id)
-    membership = services.submit_checkin(
-        user=request.user,
-        group=group,
-        answer=payload.answer,
-        rating=payload.rating,
-        knew_before=payload.knew_before,
-    )
+    # the schema's fields are the service's arguments
+    membership = services.submit_checkin(user=request.user, group=group, **payload.model_dump())
     return {
         "group_id": group.pk,
         "answer": membership.answer,

@@ -6,12 +6,15 @@ the services without mailing anybody about the past."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from peerly.accounts.models import User
@@ -19,11 +22,11 @@ from peerly.core.timezones import user_zone_name
 from peerly.core.timezones import when_label
 from peerly.notifications.muting import unless_muted
 from peerly.notifications.services import EmailToQueue
+from peerly.notifications.services import programme_email
 from peerly.notifications.services import queue_email
 from peerly.notifications.services import queue_emails
 from peerly.programs.models import Enrollment
 from peerly.rounds import calendars
-from peerly.rounds import selectors
 from peerly.rounds.models import GroupMember
 from peerly.rounds.models import Round
 from peerly.rounds.models import RoundGroup
@@ -40,20 +43,21 @@ def _url(name: str, **kwargs: object) -> str:
     return settings.SITE_URL + reverse(f"rounds:{name}", kwargs=kwargs)
 
 
-def _groups(**filters: object) -> list[RoundGroup]:
-    return list(
-        RoundGroup.objects.filter(**filters)
-        .select_related("round", "round__program", "round__program__coffee_settings")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=GroupMember.objects.select_related("user", "user__profile")
-                .prefetch_related("user__profile__windows")
-                .order_by("user_id"),
-            )
-        )
+def _with_members(groups: QuerySet[RoundGroup], *, windows: bool = False) -> QuerySet[RoundGroup]:
+    """`groups` with their round and programme, and their members' users and profiles
+    (and availability windows, for calendar files, when `windows`) in one query each."""
+    members = GroupMember.objects.select_related("user", "user__profile").order_by("user_id")
+    if windows:
+        members = members.prefetch_related("user__profile__windows")
+    return (
+        groups.select_related("round", "round__program", "round__program__coffee_settings")
+        .prefetch_related(Prefetch("members", queryset=members))
         .order_by("number")
     )
+
+
+def _groups(**filters: object) -> list[RoundGroup]:
+    return list(_with_members(RoundGroup.objects.filter(**filters), windows=True))
 
 
 def _reload(group: RoundGroup) -> RoundGroup:
@@ -65,13 +69,37 @@ def _meeting_key(group: RoundGroup, member: GroupMember) -> str:
     return f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}"
 
 
+def _email_groups(groups: QuerySet[RoundGroup]) -> Iterator[RoundGroup]:
+    """Groups with everything their members' emails show (members, users and profiles, the
+    round and its programme) in a few queries per 1,000 groups: no query per email."""
+    return _with_members(groups).iterator(chunk_size=1000)
+
+
+def _group_email(
+    key: str,
+    group: RoundGroup,
+    member: GroupMember,
+    template: str,
+    *,
+    url: str,
+    links: Mapping[int, str] | None = None,
+    **context: object,
+) -> EmailToQueue:
+    """A member's email about their group (`url`, its page): what that page shows them
+    (`match_view`), with `links[i]` the calendar link of suggestion i when the email offers
+    them."""
+    view = match_view(group, member.user)
+    if links is not None:
+        view["suggestion_links"] = [(s, links[s.index]) for s in view["suggestions"]]
+    return programme_email(
+        key, member.user, template, program=group.round.program, url=url, **view, **context
+    )
+
+
 def _published_emails(round_: Round) -> Iterator[EmailToQueue]:
     """Every member's email about a new round: their group's, or why they have none."""
     program = round_.program
-    groups = selectors.list_groups_for_organiser(round_=round_).select_related(
-        "round", "round__program", "round__program__coffee_settings"
-    )
-    for group in groups.iterator(chunk_size=1000):
+    for group in _email_groups(RoundGroup.objects.filter(round=round_)):
         attachments = [  # made when each email is sent: not 15,000 calendars while queueing
             {
                 "filename": f"coffee-suggestion-{i}.ics",
@@ -87,33 +115,27 @@ def _published_emails(round_: Round) -> Iterator[EmailToQueue]:
             for i in range(1, len(group.suggestions) + 1)
         }
         for member in group.members.all():
-            view = match_view(group, member.user)
-            yield EmailToQueue(
-                key=f"round-published:{round_.pk}:user:{member.user_id}",
-                to=member.user,
-                template="rounds_published",
-                context={
-                    **view,
-                    "program": program,
-                    "url": url,
-                    "suggestion_links": [(s, links[s.index]) for s in view["suggestions"]],
-                },
-                attachments=attachments,
+            email = _group_email(
+                f"round-published:{round_.pk}:user:{member.user_id}",
+                group,
+                member,
+                "rounds_published",
+                links=links,
+                url=url,
             )
+            yield dataclasses.replace(email, attachments=attachments)
     program_url = _url("program", slug=program.slug)
     for unmatched in (
         UnmatchedMember.objects.filter(round=round_).select_related("user").order_by("pk")
     ):
-        yield EmailToQueue(
-            key=f"round-unmatched:{round_.pk}:user:{unmatched.user_id}",
-            to=unmatched.user,
-            template="rounds_unmatched",
-            context={
-                "program": program,
-                "round": round_,
-                "reason": member_reason(unmatched.reason),
-                "url": program_url,
-            },
+        yield programme_email(
+            f"round-unmatched:{round_.pk}:user:{unmatched.user_id}",
+            unmatched.user,
+            "rounds_unmatched",
+            program=program,
+            url=program_url,
+            round=round_,
+            reason=member_reason(unmatched.reason),
         )
 
 
@@ -202,30 +224,33 @@ def meeting_cancelled(group: RoundGroup, *, start: dt.datetime, by: User) -> Non
 @unless_muted
 def reminder(membership: GroupMember) -> None:
     group = _reload(membership.group)
-    view = match_view(group, membership.user)
-    queue_email(
-        key=f"round-reminder:{group.pk}:user:{membership.user_id}",
-        to=membership.user,
-        template="rounds_reminder",
-        context={**view, "program": group.round.program, "url": calendars.group_url(group)},
+    email = _group_email(
+        f"round-reminder:{group.pk}:user:{membership.user_id}",
+        group,
+        membership,
+        "rounds_reminder",
+        url=calendars.group_url(group),
     )
+    queue_email(**vars(email))
 
 
 @unless_muted
 def checkin(membership: GroupMember, *, again: bool) -> None:
-    group = membership.group
+    queue_email(**vars(_checkin_email(membership, again=again)))
+
+
+def _checkin_email(membership: GroupMember, *, again: bool) -> EmailToQueue:
+    """The check-in (or, `again`, the re-ask) about a member's round: one or many at once."""
     program = membership.round.program
     kind = "reask" if again else "checkin"
-    queue_email(
-        key=f"round-{kind}:{membership.round_id}:user:{membership.user_id}",
-        to=membership.user,
-        template="rounds_checkin",
-        context={
-            "program": program,
-            "round": membership.round,
-            "again": again,
-            "url": _url("checkin", slug=program.slug, group_id=group.pk),
-        },
+    return programme_email(
+        f"round-{kind}:{membership.round_id}:user:{membership.user_id}",
+        membership.user,
+        "rounds_checkin",
+        program=program,
+        url=_url("checkin", slug=program.slug, group_id=membership.group_id),
+        round=membership.round,
+        again=again,
     )
 
 
@@ -234,49 +259,33 @@ def reminders(membership_ids: list[int]) -> None:
     """`reminder` for many memberships at once (the tick): their groups loaded in one go,
     the emails queued in bulk."""
     wanted = set(membership_ids)
-    group_ids = set(GroupMember.objects.filter(pk__in=wanted).values_list("group_id", flat=True))
-    items = []
-    for group in _groups(pk__in=group_ids):
+    groups = RoundGroup.objects.filter(
+        pk__in=GroupMember.objects.filter(pk__in=wanted).values("group_id")
+    )
+    items: list[EmailToQueue] = []
+    for group in _email_groups(groups):
         url = calendars.group_url(group)
-        for member in group.members.all():
-            if member.pk not in wanted:
-                continue
-            items.append(
-                EmailToQueue(
-                    key=f"round-reminder:{group.pk}:user:{member.user_id}",
-                    to=member.user,
-                    template="rounds_reminder",
-                    context={
-                        **match_view(group, member.user),
-                        "program": group.round.program,
-                        "url": url,
-                    },
-                )
+        items.extend(
+            _group_email(
+                f"round-reminder:{group.pk}:user:{member.user_id}",
+                group,
+                member,
+                "rounds_reminder",
+                url=url,
             )
+            for member in group.members.all()
+            if member.pk in wanted
+        )
     queue_emails(items)
 
 
 @unless_muted
 def checkins(membership_ids: list[int], *, again: bool) -> None:
     """`checkin` for many memberships at once (the tick), queued in bulk."""
-    kind = "reask" if again else "checkin"
     memberships = GroupMember.objects.filter(pk__in=membership_ids).select_related(
         "user", "round", "round__program"
     )
-    queue_emails(
-        EmailToQueue(
-            key=f"round-{kind}:{m.round_id}:user:{m.user_id}",
-            to=m.user,
-            template="rounds_checkin",
-            context={
-                "program": m.round.program,
-                "round": m.round,
-                "again": again,
-                "url": _url("checkin", slug=m.round.program.slug, group_id=m.group_id),
-            },
-        )
-        for m in memberships.order_by("pk")
-    )
+    queue_emails(_checkin_email(m, again=again) for m in memberships.order_by("pk"))
 
 
 @unless_muted

@@ -31,7 +31,7 @@ JOB_KIND = "rounds.publish"
 
 
 def job_key(program: Program, number: int) -> str:
-    return f"{JOB_KIND}:{program.pk}:{number}"
+    return jobs.program_job_key(JOB_KIND, program, number)
 
 
 def start_publish(
@@ -67,26 +67,16 @@ def start_publish(
             raise services.RoundOverlapError(
                 services.overlap_message(overlapping, number), overlapping=overlapping
             )
-    return jobs.start_job(
-        kind=JOB_KIND,
-        key=job_key(program, number),
-        actor=actor,
-        program_id=program.pk,
-        params={
-            "number": number,
-            "seed": seed,
-            "allow_overlap": allow_overlap,
-            "title": f"Publishing round {number} of {program.name}",
-            "back_url": reverse("rounds:manage", kwargs={"slug": program.slug}),
-        },
+    params = {"number": number, "seed": seed, "allow_overlap": allow_overlap}
+    title = f"Publishing round {number} of {program.name}"
+    return jobs.start_program_job(
+        JOB_KIND, program, number, actor=actor, title=title, back="rounds:manage", params=params
     )
 
 
 def run_publish(*, job: Job, progress: jobs.Progress) -> Mapping[str, Any]:
     """The worker's half (registered as the "rounds.publish" runner)."""
-    program = Program.objects.filter(pk=job.program_id or 0).first()
-    if program is None:
-        raise ServiceError("This programme no longer exists.")
+    program = jobs.program_of(job)
     params = job.params
     progress("Drawing the groups and saving the round")
     round_, created = services.publish_round(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import ClassVar
 
 from django.utils.translation import gettext_lazy
 
@@ -42,17 +41,10 @@ class CoffeeKind(Kind):
     label = gettext_lazy("Coffee rounds")
     app_label = "rounds"
     url_prefix = "coffee"
-    urls_module = "peerly.rounds.urls"
     hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
-    member_page, organiser_page = "program", "manage"
-    probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
-        "member": ("program",),
-        "organiser": ("manage", "manage-settings", "manage-report"),
-    }
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
     group_sizes = (MIN_GROUP_SIZE, MAX_GROUP_SIZE)
-    default_group_size = 2
     member_nav = (NavLink(gettext_lazy("My rounds"), "program", "program"),)
     organiser_nav = (
         NavLink(gettext_lazy("Rounds"), "manage", "manage"),

@@ -12,6 +12,7 @@ from peerly.core.models import TimeStampedModel
 from peerly.core.models import text_lines
 from peerly.core.models import user_reference
 from peerly.programs.models import Cadence
+from peerly.programs.models import KindSettings
 from peerly.programs.models import Program
 from peerly.programs.models import TeamRule
 
@@ -45,7 +46,7 @@ WEEKDAYS = [
 ]
 
 
-class CoffeeSettings(TimeStampedModel):
+class CoffeeSettings(KindSettings, TimeStampedModel):
     """How a coffee programme runs its rounds; created with the programme
     (`rounds.services.create_settings`), never on read. Cadence and group size are the
     programme's own fields (`Program.cadence`, `Program.group_size`): one source of truth."""
@@ -113,18 +114,10 @@ class CoffeeSettings(TimeStampedModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"Coffee settings of {self.program}"
-
     @property
     def cadence(self) -> str:
         """The programme's cadence (read-only here: edit the programme)."""
         return self.program.cadence
-
-    @property
-    def group_size(self) -> int:
-        """The programme's group size (read-only here: edit the programme)."""
-        return self.program.group_size
 
     def get_cadence_display(self) -> str:
         return self.program.get_cadence_display()
@@ -224,6 +217,8 @@ class GroupMember(models.Model):
 
     class Meta:
         ordering = ["group", "user_id"]
+        # the rounds list counts each round's answered members from this index alone
+        indexes = [models.Index(fields=["round", "answer"], name="round_member_answer")]
         constraints = [
             models.UniqueConstraint(fields=["round", "user"], name="round_member_unique"),
             models.CheckConstraint(

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from peerly.accounts.models import User
+from peerly.core.charts import cached_svg
 from peerly.core.pagination import paginate
 from peerly.core.security import svg_without_inline_css
 from peerly.programs.models import Program
@@ -298,6 +299,12 @@ def chart_svg(rows: list[dict[str, Any]]) -> str:
     inline SVG string with a <title> and a text alternative; '' when there are no rounds."""
     if not rows:
         return ""
+    shown = ("number", "participants", "matched", "met_rate", "report_rate", "in_progress")
+    data = [[r.get(k) for k in shown] for r in rows]
+    return cached_svg("coffee-rounds", data, lambda: _draw_chart(rows))
+
+
+def _draw_chart(rows: list[dict[str, Any]]) -> str:
     import matplotlib
 
     matplotlib.use("Agg")

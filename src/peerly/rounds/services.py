@@ -383,14 +383,17 @@ def publish_round(
         ):
             return Round.objects.filter(program=program).order_by("-number").first(), False  # type: ignore[return-value]
         number = expected if number is None else number
-        existing = Round.objects.filter(program=program, number=number).first()
+        existing = program_services.published_draw(
+            Round,
+            program=program,
+            number=number,
+            expected=expected,
+            message=gettext(
+                "The next round is round %(expected)s; refresh the preview and try again."
+            ),
+        )
         if existing is not None:
             return existing, False
-        if number != expected:
-            raise ServiceError(
-                gettext("The next round is round %(expected)s; refresh the preview and try again.")
-                % {"expected": expected}
-            )
         overlapping = rounds_in_the_way(program=program, now=now)
         if overlapping and not allow_overlap:
             raise RoundOverlapError(overlap_message(overlapping, number), overlapping=overlapping)
@@ -531,6 +534,27 @@ def _locked_group(group: RoundGroup) -> RoundGroup:
     return relock(group, "round", "round__program")
 
 
+def _saved(
+    row: RoundGroup | GroupMember,
+    *,
+    actor: User,
+    action: str,
+    data: dict[str, Any] | None = None,
+    update_fields: list[str] | None = None,
+) -> None:
+    """Save a group's (or a group member's) row and audit `action`, filed under the
+    programme of the row's round."""
+    program_id = row.round.program_id
+    audit.saved(
+        row,
+        actor=actor,
+        action=action,
+        program_id=program_id,
+        data=data,
+        update_fields=update_fields,
+    )
+
+
 def _member_ids(group: RoundGroup) -> list[int]:
     return sorted(GroupMember.objects.filter(group=group).values_list("user_id", flat=True))
 
@@ -559,14 +583,9 @@ def propose_time(
     group.proposed_start = start
     group.proposed_by = user
     group.accepted_ids = [user.pk]
-    audit.saved(
-        group,
-        actor=user,
-        action="round.meeting_propose",
-        program_id=group.round.program_id,
-        data={"start": start.isoformat()},
-        update_fields=["proposed_start", "proposed_by", "accepted_ids"],
-    )
+    fields = ["proposed_start", "proposed_by", "accepted_ids"]
+    data = {"start": start.isoformat()}
+    _saved(group, actor=user, action="round.meeting_propose", data=data, update_fields=fields)
     if len(ids) == 1:
         return _confirm(group, actor=user, now=now)
     emails.meeting_proposed(group, proposer=user, member_ids=ids)
@@ -583,13 +602,7 @@ def accept_time(*, user: User, group: RoundGroup, now: dt.datetime | None = None
         raise TransitionError(gettext("There is no proposed time to accept."))
     if user.pk not in group.accepted_ids:
         group.accepted_ids = sorted({*group.accepted_ids, user.pk})
-        audit.saved(
-            group,
-            actor=user,
-            action="round.meeting_accept",
-            program_id=group.round.program_id,
-            update_fields=["accepted_ids"],
-        )
+        _saved(group, actor=user, action="round.meeting_accept", update_fields=["accepted_ids"])
     if set(ids) <= set(group.accepted_ids):
         return _confirm(group, actor=user, now=now)
     return group
@@ -604,16 +617,9 @@ def _confirm(group: RoundGroup, *, actor: User, now: dt.datetime) -> RoundGroup:
     group.proposed_by = None
     group.accepted_ids = []
     group.has_invitation = True
-    audit.saved(
-        group,
-        actor=actor,
-        action="round.meeting_confirm",
-        program_id=group.round.program_id,
-        data={
-            "start": group.confirmed_start.isoformat(),  # type: ignore[union-attr]
-            "sequence": group.meeting_sequence,
-        },
-    )
+    start = group.confirmed_start.isoformat()  # type: ignore[union-attr]
+    data = {"start": start, "sequence": group.meeting_sequence}
+    _saved(group, actor=actor, action="round.meeting_confirm", data=data)
     emails.meeting_confirmed(group)
     return group
 
@@ -628,7 +634,7 @@ def cancel_meeting(*, user: User, group: RoundGroup) -> RoundGroup:
     group.meeting_sequence += 1
     group.confirmed_start = None
     group.confirmed_at = None
-    audit.saved(group, actor=user, action="round.meeting_cancel", program_id=group.round.program_id)
+    _saved(group, actor=user, action="round.meeting_cancel")
     emails.meeting_cancelled(group, start=cancelled_start, by=user)
     return group
 
@@ -665,13 +671,7 @@ def submit_checkin(
     membership.answered_at = now
     membership.reask_due_at = now + REASK_AFTER if answer == CheckinAnswer.NOT_YET else None
     membership.reasked_at = None
-    audit.saved(
-        membership,
-        actor=user,
-        action="round.checkin",
-        program_id=membership.round.program_id,
-        data={"answer": answer},
-    )
+    _saved(membership, actor=user, action="round.checkin", data={"answer": answer})
     return membership
 
 

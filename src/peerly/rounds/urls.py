@@ -1,28 +1,35 @@
 from django.urls import path
 
+from peerly.programs.routes import kind_urlpatterns
+from peerly.programs.routes import under
 from peerly.rounds import views
 
 app_name = "rounds"
 
-urlpatterns = [
-    path("", views.program, name="program"),
-    path("choice/<str:action>/", views.choice, name="choice"),
-    path("groups/<int:group_id>/", views.group_detail, name="group-detail"),
-    path("groups/<int:group_id>/propose/", views.group_propose, name="group-propose"),
-    path("groups/<int:group_id>/accept/", views.group_accept, name="group-accept"),
-    path("groups/<int:group_id>/cancel/", views.group_cancel, name="group-cancel"),
-    path("groups/<int:group_id>/check-in/", views.checkin, name="checkin"),
-    path(
-        "groups/<int:group_id>/suggestions/<int:index>.ics",
-        views.suggestion_ics,
-        name="suggestion-ics",
-    ),
-    path("groups/<int:group_id>/meeting.ics", views.meeting_ics, name="meeting-ics"),
-    path("resume/<str:token>/", views.resume, name="resume"),
-    path("manage/", views.manage, name="manage"),
-    path("manage/settings/", views.settings_edit, name="manage-settings"),
-    path("manage/preview/", views.preview, name="preview"),
-    path("manage/publish/", views.publish, name="publish"),
-    path("manage/rounds/<int:number>/", views.round_detail, name="round-detail"),
-    path("manage/report/", views.report, name="manage-report"),
-]
+urlpatterns = kind_urlpatterns(
+    home=views.program,
+    manage=views.manage,
+    settings=views.settings_edit,
+    pages=[
+        path("choice/<str:action>/", views.choice, name="choice"),
+        *under(
+            "groups/<int:group_id>/",
+            [
+                path("", views.group_detail, name="group-detail"),
+                path("propose/", views.group_propose, name="group-propose"),
+                path("accept/", views.group_accept, name="group-accept"),
+                path("cancel/", views.group_cancel, name="group-cancel"),
+                path("check-in/", views.checkin, name="checkin"),
+                path("suggestions/<int:index>.ics", views.suggestion_ics, name="suggestion-ics"),
+                path("meeting.ics", views.meeting_ics, name="meeting-ics"),
+            ],
+        ),
+        path("resume/<str:token>/", views.resume, name="resume"),
+    ],
+    manage_pages=[
+        path("preview/", views.preview, name="preview"),
+        path("publish/", views.publish, name="publish"),
+        path("rounds/<int:number>/", views.round_detail, name="round-detail"),
+        path("report/", views.report, name="manage-report"),
+    ],
+)

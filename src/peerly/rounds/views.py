@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.timezones import user_zone_name
 from peerly.core.viewhelpers import service_errors
+from peerly.core.viewhelpers import submitted
 from peerly.programs.access import AccessResult
 from peerly.programs.access import access_program
 from peerly.programs.models import EnrollmentStatus
@@ -222,10 +223,9 @@ def group_accept(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRe
 @require_POST
 def group_cancel(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpResponse:
     group = _my_group(request, slug, group_id)
-    with service_errors(request) as outcome:
+    told = _("Meeting cancelled. We sent the cancellation to everyone.")
+    with service_errors(request, success=told):
         services.cancel_meeting(user=request.user, group=group)
-    if outcome.ok:
-        messages.success(request, _("Meeting cancelled. We sent the cancellation to everyone."))
     return redirect("rounds:group-detail", slug=slug, group_id=group_id)
 
 
@@ -236,18 +236,9 @@ def checkin(request: AuthedHttpRequest, slug: str, group_id: int) -> HttpRespons
         return _group_page(request, slug, group_id, template="rounds/checkin_form.html")
     group = _my_group(request, slug, group_id)
     form = CheckinForm(request.POST)
-    if form.is_valid():
-        with service_errors(request, form) as outcome:
-            services.submit_checkin(
-                user=request.user,
-                group=group,
-                answer=form.cleaned_data["answer"],
-                rating=form.cleaned_data.get("rating"),
-                knew_before=form.cleaned_data.get("knew_before"),
-            )
-        if outcome.ok:
-            messages.success(request, _("Thank you! Your answer is saved."))
-            return redirect("rounds:group-detail", slug=slug, group_id=group_id)
+    thanks = _("Thank you! Your answer is saved.")
+    if submitted(request, form, services.submit_checkin, thanks, user=request.user, group=group):
+        return redirect("rounds:group-detail", slug=slug, group_id=group_id)
     return _group_page(
         request, slug, group_id, checkin_form=form, template="rounds/checkin_form.html"
     )
@@ -326,10 +317,9 @@ def settings_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     settings_row = selectors.get_coffee_settings(program=program)
     form = SettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
-        with service_errors(request, form) as outcome:
+        with service_errors(request, form, success=_("Settings saved.")) as outcome:
             services.update_settings(actor=request.user, program=program, data=form.cleaned_data)
         if outcome.ok:
-            messages.success(request, _("Settings saved."))
             return redirect("rounds:manage", slug=slug)
     return render(
         request,

@@ -1,19 +1,15 @@
 """What the mentorship pages share: the programme through the one access gateway, the
-"attempt a service call and say how it went" helper, the timeline and partner highlights."""
+timeline and partner highlights. "Attempt a service call and say how it went" is
+core.viewhelpers (`service_errors`, `submitted`), as on every other page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from django.contrib import messages
-from django.forms import BaseForm
 
 from peerly.accounts.models import User
 from peerly.accounts.selectors import profile_rows
 from peerly.accounts.selectors import visible_fields
 from peerly.core.http import AuthedHttpRequest
-from peerly.core.viewhelpers import service_errors
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.models import MentorshipStatus
 from peerly.programs.access import AccessResult
@@ -49,34 +45,6 @@ def organiser_nav(request: AuthedHttpRequest, program: Program, active: str) -> 
     from peerly.programs.views import kind_nav_context
 
     return kind_nav_context(request, program, active=active, is_organiser=True)
-
-
-def _attempt(
-    request: AuthedHttpRequest,
-    action: Callable[[], Any],
-    success: str,
-    form: BaseForm | None = None,
-) -> bool:
-    """Run one service call; its ServiceError goes on the form or into messages."""
-    with service_errors(request, form) as outcome:
-        action()
-    if outcome.ok and success:
-        messages.success(request, success)
-    return outcome.ok
-
-
-def _submitted(
-    request: AuthedHttpRequest,
-    form: BaseForm,
-    call: Callable[[dict[str, Any]], Any],
-    success: str,
-) -> bool:
-    """The form pages' POST step: True once a POSTed, valid `form` went through
-    `call(form.cleaned_data)` (one service call) without a ServiceError. False on GET, on an
-    invalid form, or after the ServiceError was put on the form (nothing changed)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    return _attempt(request, lambda: call(form.cleaned_data), success, form)
 
 
 def _timeline(ms: Mentorship) -> list[dict[str, object]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -11,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import submitted
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import ApplicationForm
 from peerly.mentorship.models import MentorNomination
 from peerly.mentorship.models import Review
-from peerly.mentorship.views._common import _submitted
 from peerly.mentorship.views._common import _timeline
 from peerly.mentorship.views._common import access_for_page
 from peerly.programs.models import EnrollmentStatus
@@ -81,19 +83,18 @@ def apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         EnrollmentStatus.PAUSED,
     )
     form = ApplicationForm(request.POST or None, program=program, with_questions=not enrolled)
-    if _submitted(
-        request,
-        form,
-        lambda data: services.submit_application(
+
+    def send(*, goals: str, wants: str, agreement: bool = False, **_questions: Any) -> object:
+        return services.submit_application(  # form.answers() reads the questions' fields
             user=request.user,
             program=program,
-            goals=data["goals"],
-            wants=data["wants"],
+            goals=goals,
+            wants=wants,
             answers=form.answers(),
-            accept_agreement=data.get("agreement", False),
-        ),
-        _("Application sent. You can follow it on this page."),
-    ):
+            accept_agreement=agreement,
+        )
+
+    if submitted(request, form, send, _("Application sent. You can follow it on this page.")):
         return redirect("mentorship:program", slug=slug)
     return render(
         request,

@@ -10,18 +10,17 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
+from peerly.mentorship import jobs
 from peerly.mentorship import matching_bridge
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import AssignForm
 from peerly.mentorship.forms import AutoAssignForm
 from peerly.mentorship.models import MentorProfile
-from peerly.mentorship.views._common import _attempt
 from peerly.mentorship.views._common import organiser_nav
 from peerly.mentorship.views._common import program_for
 
@@ -49,12 +48,12 @@ def manage_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         if mentor is None:
             messages.error(request, gettext("Choose a mentor."))
         else:
-            _attempt(
-                request,
-                lambda: services.assign_mentor(actor=request.user, mentorship=ms, mentor=mentor),
-                gettext("%(name)s is assigned to %(name2)s.")
-                % {"name": ms.mentee.name, "name2": mentor.user.name},
-            )
+            assigned = gettext("%(name)s is assigned to %(name2)s.") % {
+                "name": ms.mentee.name,
+                "name2": mentor.user.name,
+            }
+            with service_errors(request, success=assigned):
+                services.assign_mentor(actor=request.user, mentorship=ms, mentor=mentor)
         return redirect("mentorship:manage-assign", slug=slug)
     waiting = list(selectors.list_unassigned(program=program)[:50])
     mentors = selectors.list_mentors_for_matching(program=program)
@@ -92,19 +91,13 @@ def manage_auto_assign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             ms_id, _, mentor_id = raw.partition(":")
             if ms_id.isdigit() and mentor_id.isdigit():
                 pairs.append((int(ms_id), int(mentor_id)))
-        done, failed = services.apply_batch(actor=request.user, program=program, pairs=pairs)
-        messages.success(
-            request,
-            ngettext("%(len)s applicant assigned.", "%(len)s applicants assigned.", len(done))
-            % {"len": len(done)},
-        )
-        for failed_id, problem in failed:
-            messages.warning(
-                request,
-                gettext("Application #%(failed_id)s: %(problem)s")
-                % {"failed_id": failed_id, "problem": problem},
-            )
-        return redirect("mentorship:manage-assign", slug=slug)
+        with service_errors(request) as outcome:
+            job, _started = jobs.start_batch(actor=request.user, program=program, pairs=pairs)
+        if not outcome.ok:
+            return redirect("mentorship:manage-auto-assign", slug=slug)
+        # a worker saves the pairs; the job's page shows how far it is, then sends the
+        # organiser on to the assign page with the outcome (a second click gets the same job)
+        return redirect("core:job-detail", job_id=job.pk)
     if request.method == "POST" and form.is_valid():
         with service_errors(request, form):
             plan = services.plan_batch(

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import service_errors
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import ReasonForm
 from peerly.mentorship.forms import ReassignForm
 from peerly.mentorship.views._common import _answers
-from peerly.mentorship.views._common import _attempt
 from peerly.mentorship.views._common import _timeline
 from peerly.mentorship.views._common import organiser_nav
 from peerly.mentorship.views._common import program_for
@@ -44,24 +44,17 @@ def manage_mentorship(request: AuthedHttpRequest, slug: str, mentorship_id: int)
         action = request.POST.get("action")
         if action == "reassign":
             if reassign_form.is_valid():
-                _attempt(
-                    request,
-                    lambda: services.reassign_mentor(
-                        actor=request.user,
-                        mentorship=ms,
-                        mentor=reassign_form.cleaned_data["mentor"],
-                        reason=reassign_form.cleaned_data["reason"],
-                    ),
-                    _("Mentor changed."),
-                )
+                with service_errors(request, success=_("Mentor changed.")):
+                    services.reassign_mentor(
+                        actor=request.user, mentorship=ms, **reassign_form.cleaned_data
+                    )
             else:
                 messages.error(request, _("Choose a new mentor and give a reason."))
         elif action in REASON_ACTIONS:
             service, success = REASON_ACTIONS[action]
             reason = request.POST.get("reason", "")
-            _attempt(
-                request, lambda: service(actor=request.user, mentorship=ms, reason=reason), success
-            )
+            with service_errors(request, success=success):
+                service(actor=request.user, mentorship=ms, reason=reason)
         else:
             raise PermissionDenied
         return redirect("mentorship:manage-mentorship", slug=slug, mentorship_id=ms.pk)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import submitted
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import SettingsForm
-from peerly.mentorship.views._common import _attempt
 from peerly.mentorship.views._common import organiser_nav
 from peerly.mentorship.views._common import program_for
 
@@ -35,17 +35,13 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def manage_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = program_for(request, slug, need="organiser")
     form = SettingsForm(request.POST or None, instance=services.get_settings(program))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.update_settings(
-                program=program, actor=request.user, **form.cleaned_data
-            ),
-            _("Settings saved."),
-            form,
-        )
+    if submitted(
+        request,
+        form,
+        services.update_settings,
+        _("Settings saved."),
+        program=program,
+        actor=request.user,
     ):
         return redirect("mentorship:manage-settings", slug=slug)
     return render(

@@ -21,6 +21,8 @@ from peerly.accounts.models import split_tags
 from peerly.accounts.selectors import profile_fields_for_viewer
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import paginate
+from peerly.core.viewhelpers import service_errors
+from peerly.core.viewhelpers import submitted
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import ApproveNominationForm
@@ -30,8 +32,6 @@ from peerly.mentorship.forms import NominationForm
 from peerly.mentorship.forms import ResignForm
 from peerly.mentorship.models import NominationStatus
 from peerly.mentorship.views._common import KIND
-from peerly.mentorship.views._common import _attempt
-from peerly.mentorship.views._common import _submitted
 from peerly.mentorship.views._common import program_for
 from peerly.programs.access import access_program
 from peerly.programs.access import is_organiser
@@ -88,18 +88,11 @@ def mentor_profile(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     profile = selectors.get_own_mentor_profile(user=request.user, program=program)
     form = MentorProfileForm(request.POST or None, instance=profile)
 
-    def save(data: dict[str, Any]) -> object:
+    def save(**fields: Any) -> object:
         profile.refresh_from_db()  # validating the form wrote its values onto the instance
-        return services.update_mentor_profile(
-            actor=request.user,
-            profile=profile,
-            expertise=data["expertise"],
-            languages=data["languages"],
-            capacity=data["capacity"],
-            is_accepting=data["is_accepting"],
-        )
+        return services.update_mentor_profile(actor=request.user, profile=profile, **fields)
 
-    if _submitted(request, form, save, _("Mentor profile saved.")):
+    if submitted(request, form, save, _("Mentor profile saved.")):
         return redirect("mentorship:mentor-dashboard", slug=slug)
     return render(
         request,
@@ -122,18 +115,10 @@ def mentor_resign(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
         return redirect("mentorship:mentor-profile", slug=slug)
-    if _attempt(
-        request,
-        lambda: services.resign_mentor(
-            actor=request.user,
-            profile=profile,
-            reason=form.cleaned_data["reason"],
-            replacement=form.cleaned_data["replacement"],
-        ),
-        _("You have stepped down. Thank you for mentoring."),
-    ):
-        return redirect("mentorship:program", slug=slug)
-    return redirect("mentorship:mentor-profile", slug=slug)
+    thanks = _("You have stepped down. Thank you for mentoring.")
+    with service_errors(request, success=thanks) as outcome:
+        services.resign_mentor(actor=request.user, profile=profile, **form.cleaned_data)
+    return redirect("mentorship:program" if outcome.ok else "mentorship:mentor-profile", slug=slug)
 
 
 @login_required
@@ -154,20 +139,18 @@ def nominate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             if nominee is None:
                 form.add_error("nominee_email", _("Nobody with this email has a Peerly account."))
         evaluator = data["evaluator"].user if data.get("evaluator") else None
-        if nominee is not None and _attempt(
-            request,
-            lambda: services.nominate_mentor(
-                actor=request.user,
-                program=program,
-                nominee=nominee,
-                statement=data["statement"],
-                expertise=data["expertise"],
-                evaluator=evaluator,
-            ),
-            _("Nomination sent."),
-            form,
-        ):
-            return redirect("mentorship:program", slug=slug)
+        if nominee is not None:
+            with service_errors(request, form, success=_("Nomination sent.")) as outcome:
+                services.nominate_mentor(
+                    actor=request.user,
+                    program=program,
+                    nominee=nominee,
+                    statement=data["statement"],
+                    expertise=data["expertise"],
+                    evaluator=evaluator,
+                )
+            if outcome.ok:
+                return redirect("mentorship:program", slug=slug)
     return render(
         request,
         "mentorship/nomination_form.html",
@@ -189,53 +172,34 @@ def nomination_detail(request: AuthedHttpRequest, slug: str, nomination_id: int)
         if action == "evaluate":
             form = EvaluationForm(post)
             if form.is_valid():
-                _attempt(
-                    request,
-                    lambda: services.evaluate_nomination(
-                        actor=user,
-                        nomination=nom,
-                        recommend=form.cleaned_data["recommend"],
-                        evaluation=form.cleaned_data["evaluation"],
-                    ),
-                    _("Evaluation saved."),
-                )
+                with service_errors(request, success=_("Evaluation saved.")):
+                    services.evaluate_nomination(actor=user, nomination=nom, **form.cleaned_data)
             else:
                 messages.error(request, _("Choose a recommendation and write an evaluation."))
         elif action == "training":
-            _attempt(
-                request,
-                lambda: services.set_training_item(
+            with service_errors(request, success=_("Training checklist saved.")):
+                services.set_training_item(
                     actor=user,
                     nomination=nom,
                     index=int(post.get("item", "-1") or -1),
                     done=post.get("done") == "1",
-                ),
-                _("Training checklist saved."),
-            )
+                )
         elif action == "approve":
             approve_form = ApproveNominationForm(post)
             capacity = (
                 approve_form.cleaned_data.get("capacity") if approve_form.is_valid() else None
             )
-            _attempt(
-                request,
-                lambda: services.approve_nomination(actor=user, nomination=nom, capacity=capacity),
-                _("%(name)s is now a mentor.") % {"name": nom.nominee.name},
-            )
+            welcome = _("%(name)s is now a mentor.") % {"name": nom.nominee.name}
+            with service_errors(request, success=welcome):
+                services.approve_nomination(actor=user, nomination=nom, capacity=capacity)
         elif action == "decline":
-            _attempt(
-                request,
-                lambda: services.decline_nomination(
+            with service_errors(request, success=_("Nomination declined.")):
+                services.decline_nomination(
                     actor=user, nomination=nom, reason=post.get("reason", "")
-                ),
-                _("Nomination declined."),
-            )
+                )
         elif action == "withdraw":
-            _attempt(
-                request,
-                lambda: services.withdraw_nomination(actor=user, nomination=nom),
-                _("Nomination withdrawn."),
-            )
+            with service_errors(request, success=_("Nomination withdrawn.")):
+                services.withdraw_nomination(actor=user, nomination=nom)
         else:
             raise PermissionDenied
         return redirect("mentorship:nomination-detail", slug=slug, nomination_id=nom.pk)

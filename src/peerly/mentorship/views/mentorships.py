@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import service_errors
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import GoalsForm
@@ -26,7 +27,6 @@ from peerly.mentorship.forms import RequestForm
 from peerly.mentorship.forms import TermForm
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.views._common import _answers
-from peerly.mentorship.views._common import _attempt
 from peerly.mentorship.views._common import _partner_fields
 from peerly.mentorship.views._common import _timeline
 from peerly.mentorship.views._common import program_for
@@ -127,17 +127,8 @@ def _file_request(request: AuthedHttpRequest, ms: Mentorship) -> None:
             + "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
         )
         return
-    _attempt(
-        request,
-        lambda: services.file_request(
-            actor=request.user,
-            mentorship=ms,
-            kind=form.cleaned_data["kind"],
-            amount=form.cleaned_data["amount"],
-            justification=form.cleaned_data["justification"],
-        ),
-        _("Request sent to your mentor."),
-    )
+    with service_errors(request, success=_("Request sent to your mentor.")):
+        services.file_request(actor=request.user, mentorship=ms, **form.cleaned_data)
 
 
 @login_required
@@ -159,9 +150,6 @@ def mentorship_action(
     post = request.POST
     kwargs = {name: post.get(name, "") for name in step.fields}
     kwargs |= step.options(post) if step.options else {}
-    done = _attempt(
-        request,
-        lambda: step.service(actor=request.user, mentorship=ms, **kwargs),
-        step.success.format(mentee=ms.mentee.name),
-    )
-    return redirect(step.after, slug=slug) if done and step.after else back
+    with service_errors(request, success=step.success.format(mentee=ms.mentee.name)) as outcome:
+        step.service(actor=request.user, mentorship=ms, **kwargs)
+    return redirect(step.after, slug=slug) if outcome.ok and step.after else back

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import service_errors
+from peerly.core.viewhelpers import submitted
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import CommentForm
 from peerly.mentorship.forms import ReportForm
 from peerly.mentorship.forms import month_choices
-from peerly.mentorship.views._common import _attempt
-from peerly.mentorship.views._common import _submitted
 from peerly.mentorship.views._common import organiser_nav
 from peerly.mentorship.views._common import program_for
 
@@ -46,18 +46,13 @@ def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> 
             else None
         },
     )
-    if _submitted(
+    if submitted(
         request,
         form,
-        lambda data: services.file_report(
-            actor=request.user,
-            mentorship=ms,
-            month=data["month"],
-            did=data["did"],
-            next_steps=data["next_steps"],
-            blockers=data["blockers"],
-        ),
+        services.file_report,
         _("Report filed. Your mentor has been told."),
+        actor=request.user,
+        mentorship=ms,
     ):
         return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=ms.pk)
     return render(
@@ -71,13 +66,13 @@ def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> Http
     program = program_for(request, slug)
     report = selectors.get_report_for_user(user=request.user, program=program, report_id=report_id)
     form = CommentForm(request.POST or None)
-    if _submitted(
+    if submitted(
         request,
         form,
-        lambda data: services.comment_on_report(
-            actor=request.user, report=report, body=data["body"]
-        ),
+        services.comment_on_report,
         _("Comment added."),
+        actor=request.user,
+        report=report,
     ):
         return redirect("mentorship:report-detail", slug=slug, report_id=report.pk)
     return render(
@@ -99,16 +94,15 @@ def request_decide(request: AuthedHttpRequest, slug: str, request_id: int) -> Ht
     program = program_for(request, slug)
     item = selectors.get_request_for_user(user=request.user, program=program, request_id=request_id)
     validate = request.POST.get("decision") == "validate"
-    _attempt(
-        request,
-        lambda: services.decide_request(
+    with service_errors(
+        request, success=_("Request validated.") if validate else _("Request declined.")
+    ):
+        services.decide_request(
             actor=request.user,
             request=item,
             validate=validate,
             reason=request.POST.get("reason", ""),
-        ),
-        _("Request validated.") if validate else _("Request declined."),
-    )
+        )
     return redirect("mentorship:mentorship-detail", slug=slug, mentorship_id=item.mentorship_id)
 
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.viewhelpers import service_errors
+from peerly.core.viewhelpers import submitted
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import ReviewForm
-from peerly.mentorship.views._common import _attempt
-from peerly.mentorship.views._common import _submitted
 from peerly.mentorship.views._common import organiser_nav
 from peerly.mentorship.views._common import program_for
 
@@ -38,17 +38,13 @@ def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpRe
         request.POST or None,
         initial={"strengths": review.strengths, "improve": review.improve, "rating": review.rating},
     )
-    if _submitted(
+    if submitted(
         request,
         form,
-        lambda data: services.submit_review(
-            actor=request.user,
-            review=review,
-            strengths=data["strengths"],
-            improve=data["improve"],
-            rating=data["rating"],
-        ),
+        services.submit_review,
         _("Thank you: your feedback is saved."),
+        actor=request.user,
+        review=review,
     ):
         return redirect("mentorship:review-list", slug=slug)
     return render(
@@ -61,13 +57,8 @@ def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpRe
 def manage_reviews(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = program_for(request, slug, need="organiser")
     if request.method == "POST":
-        _attempt(
-            request,
-            lambda: services.open_review_round(
-                actor=request.user, program=program, now=timezone.now()
-            ),
-            _("Feedback round opened: everyone has been asked."),
-        )
+        with service_errors(request, success=_("Feedback round opened: everyone has been asked.")):
+            services.open_review_round(actor=request.user, program=program, now=timezone.now())
         return redirect("mentorship:manage-reviews", slug=slug)
     return render(
         request,
