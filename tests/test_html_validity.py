@@ -22,6 +22,7 @@ from django.test import Client
 from peerly.accounts.models import User
 from peerly.circles.models import CircleMember
 from peerly.circles.models import CircleSession
+from peerly.growth.models import Goal
 from peerly.mentorship.models import MentorProfile
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.models import MonthlyReport
@@ -43,6 +44,8 @@ COMMON = [
     "/accounts/profile/availability/",
     "/accounts/profile/do-not-pair/",
     "/accounts/profile/data/",
+    "/growth/",
+    "/growth/goals/new/",
     "/no-such-page/",
 ]
 VISITOR = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
@@ -129,6 +132,11 @@ def _pages_for(user: User) -> list[str]:
         slug = MentorProfile.objects.filter(user=user).first().program.slug  # type: ignore[union-attr]
         pages.append(f"/programs/{slug}/mentorship/mentor/")
         pages.append(f"/programs/{slug}/mentorship/mentor/profile/")
+    if goal := Goal.objects.filter(owner=user).first():
+        pages += [f"/growth/goals/{goal.pk}/", f"/growth/goals/{goal.pk}/edit/"]
+    shared = Goal.objects.filter(shares__mentorship__mentor__user=user).exclude(owner=user)
+    if goal := shared.first():  # the mentor's read-only view of a goal shared with them
+        pages.append(f"/growth/shared/{goal.pk}/")
     return list(dict.fromkeys(pages))
 
 

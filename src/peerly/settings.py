@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "peerly.rounds",
     "peerly.circles",
     "peerly.mentorship",
+    "peerly.growth",
     "peerly.api",
 ]
 

@@ -44,6 +44,7 @@ from peerly.circles.models import KnownPerson
 from peerly.circles.models import SlotVote
 from peerly.core import audit
 from peerly.core.models import AuditEvent
+from peerly.growth.models import Goal
 from peerly.mentorship import services as mentorship_services
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import MentorNomination
@@ -101,6 +102,7 @@ EXPORTED_LINKS: dict[str, str] = {
     "mentorship.recognition.created_by": "recognitions_written",
     "mentorship.review.reviewer": "reviews_written",
     "mentorship.review.reviewee": "reviews_received",
+    "growth.goal.owner": "goals",
 }
 
 # "<app_label>.<model>.<field>" -> why it is not exported.
@@ -219,6 +221,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     data.update(_circles_part(user))
     data.update(_rounds_part(user))
     data.update(_mentorship_part(user))
+    data["goals"] = _goals_part(user)
     data["emails"] = [
         _row(m, ("key", "to_email", "subject", "body_text", "created_at", "sent_at"))
         for m in OutboundEmail.objects.filter(user=user).order_by("created_at", "pk")
@@ -239,6 +242,37 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         for a in AuditEvent.objects.filter(Q(actor=user) | own_objects).order_by("created_at", "pk")
     ]
     return data
+
+
+def _goals_part(user: User) -> list[dict[str, Any]]:
+    goals = Goal.objects.filter(owner=user).select_related("program")
+    return [
+        _row(
+            g,
+            (
+                "title",
+                "why",
+                "measure",
+                "target_on",
+                "horizon",
+                "progress_mode",
+                "percent",
+                "status",
+                "dropped_reason",
+                "closed_at",
+                "created_at",
+                "updated_at",
+            ),
+            program=g.program.slug if g.program else None,
+            milestones=[
+                _row(m, ("title", "due_on", "done_at", "created_at")) for m in g.milestones.all()
+            ],
+            check_ins=[
+                _row(c, ("created_at", "moved", "blocked", "progress")) for c in g.check_ins.all()
+            ],
+        )
+        for g in goals.prefetch_related("milestones", "check_ins")
+    ]
 
 
 def _opt_outs() -> models.QuerySet[Any]:
@@ -611,6 +645,7 @@ def delete_account(*, user: User) -> dict[str, int]:
     drop("coffee_choices", RoundChoice.objects.filter(user=user))
     drop("slot_votes", SlotVote.objects.filter(user=user))
     drop("circle_actions", ActionItem.objects.filter(owner=user))
+    drop("goals", Goal.objects.filter(owner=user))
     drop("report_comments", ReportComment.objects.filter(author=user))
     drop("draft_reviews", Review.objects.filter(reviewer=user, submitted_at__isnull=True))
     drop("email_opt_outs", _opt_outs().filter(user=user))

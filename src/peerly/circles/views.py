@@ -49,6 +49,7 @@ from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
+from peerly.growth import selectors as growth_selectors
 from peerly.programs.access import AccessResult
 from peerly.programs.access import Need
 from peerly.programs.access import access_program
@@ -226,6 +227,9 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
             "program": prog,
             "circle": obj,
             "members": [(m, shown[m.user_id]) for m in obj.memberships.all()],
+            "shared_goals": growth_selectors.goals_shared_with_circle(
+                circle=obj, viewer=request.user
+            ),
             "options": options,
             "vote_form": vote_form,
             "me": me,

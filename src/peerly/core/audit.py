@@ -10,9 +10,13 @@ from peerly.core.models import AuditEvent
 
 
 def program_of(obj: models.Model) -> int | None:
-    """The id of the programme `obj` is or directly belongs to (None when neither)."""
+    """The id of the programme `obj` is or directly belongs to (None when neither). A model
+    that sets `audit_private = True` (a member's own space: goals and their parts) is never
+    filed under a programme, so no organiser's view of a programme's audit rows shows it."""
     from peerly.programs.models import Program
 
+    if getattr(obj, "audit_private", False):
+        return None
     if isinstance(obj, Program):
         return obj.pk
     return getattr(obj, "program_id", None)

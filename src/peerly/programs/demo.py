@@ -43,6 +43,7 @@ from peerly.accounts.models import DoNotPair
 from peerly.accounts.models import Profile
 from peerly.accounts.models import User
 from peerly.core.models import AuditEvent
+from peerly.growth import demo as growth_demo
 from peerly.programs import kinds
 from peerly.programs.models import Cadence
 from peerly.programs.models import Enrollment
@@ -658,6 +659,18 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
         enrol(program, group, rng=rng, joined=now - dt.timedelta(days=days_ago), **options)
     for program in (coffee, circles, mentorship):
         _populate_kind(program, rng, now)
+    # Goals (the growth space): the member's and the mentee's, and about a third of the core.
+    growth_demo.populate(
+        people=[
+            (member, coffee),
+            (member, None),
+            (mentee, mentorship),
+            *((person, None) for person in others[: max(1, len(others) // 3)]),
+        ],
+        rng=rng,
+        today=today,
+        always_shared=[mentee],  # the mentor persona sees it on the mentorship page
+    )
 
     # Bulk members: joined in the last day, after the current round and season were drawn.
     bulk = _people(

@@ -148,7 +148,7 @@ def lock_for(mentorship: Mentorship, action: str) -> Mentorship:
 
 
 def _lock(ms: Mentorship) -> Mentorship:
-    return relock(ms, "program", "mentee", "mentor", "mentor__user", "enrollment", only_self=True)
+    return relock(ms, "program", "mentee", "mentor", "mentor__user", "enrollment")
 
 
 def _require(ms: Mentorship, action: str) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
+from peerly.growth import selectors as growth_selectors
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import GoalsForm
@@ -62,6 +63,9 @@ def mentorship_detail(request: AuthedHttpRequest, slug: str, mentorship_id: int)
             "goals_form": GoalsForm(initial={"goals": ms.goals}),
             "term_asked": ms.term_asked_for is not None and ms.term_asked_for == ms.term_ends_on,
             "my_term_choice": ms.mentor_term_choice if is_mentor else ms.mentee_term_choice,
+            "shared_goals": growth_selectors.goals_shared_through_mentorship(
+                mentorship=ms, viewer=request.user
+            ),
         },
     )
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
@@ -13,6 +16,8 @@ from peerly.notifications.services import send_pending
 from peerly.programs import kinds
 from peerly.programs.retention import purge_private_texts
 from peerly.programs.services import resume_due_enrollments
+
+logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key of `peerly tick` ("peerly" in ASCII): one tick at a time.
 TICK_LOCK_KEY = 0x7065_6572_6C79
@@ -50,15 +55,34 @@ def run_ticks(now: Any = None) -> dict[str, int]:
 
 
 def _run_ticks(now: Any = None) -> dict[str, int]:
+    """Each step on its own: a step that fails (a deadlock, a bug in one kind) is logged and
+    counted as `failed.<step>`, and the steps after it still run — the email retries and the
+    requeue of stale jobs come last and must not wait for the next cron run."""
     now = now or timezone.now()
-    summary: dict[str, int] = {"resumed": resume_due_enrollments(today=now.date())}
-    for key, value in purge_private_texts(now=now).items():
-        summary[f"retention.{key}"] = value
+    summary: dict[str, int] = {}
+
+    def step(name: str, run: Callable[[], dict[str, int]]) -> None:
+        try:
+            summary.update(run())
+        except Exception:
+            logger.exception("peerly tick: step %s failed", name)
+            summary[f"failed.{name}"] = 1
+
+    step("resume", lambda: {"resumed": resume_due_enrollments(today=now.date())})
+    step(
+        "retention",
+        lambda: {f"retention.{k}": v for k, v in purge_private_texts(now=now).items()},
+    )
     for kind in kinds.registry():
-        for key, value in kind.tick(now=now).items():
-            summary[f"{kind.app_label or kind.code}.{key}"] = value
-    summary["emails_retried"] = send_pending()
-    summary["jobs_requeued"] = requeue_stale_jobs(now=now)
+        prefix = kind.app_label or kind.code
+        step(
+            prefix,
+            lambda kind=kind, prefix=prefix: {  # type: ignore[misc]
+                f"{prefix}.{k}": v for k, v in kind.tick(now=now).items()
+            },
+        )
+    step("emails", lambda: {"emails_retried": send_pending()})
+    step("jobs", lambda: {"jobs_requeued": requeue_stale_jobs(now=now)})
     return summary
 
 
@@ -72,3 +96,6 @@ class Command(BaseCommand):
             return
         done = ", ".join(f"{k}={v}" for k, v in sorted(summary.items()) if v) or "nothing due"
         self.stdout.write(f"tick: {done}")
+        failed = sorted(k.removeprefix("failed.") for k in summary if k.startswith("failed."))
+        if failed:  # the rest ran; cron hears about it (the traceback is in the log)
+            raise CommandError(f"tick: these steps failed and were skipped: {', '.join(failed)}")

@@ -1,0 +1,117 @@
+"""Reads of a member's growth space. Only the owner ever gets a goal: for anyone else it does
+not exist (404), organisers and site admins included."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from peerly.accounts.models import User
+from peerly.circles.models import Circle
+from peerly.growth.models import Goal
+from peerly.growth.models import GoalShare
+from peerly.growth.models import Milestone
+from peerly.mentorship.models import OPEN_STATUSES
+from peerly.mentorship.models import Mentorship
+
+NOT_FOUND = "No such goal."
+
+
+def _counted(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """`goals` with `milestone_total` and `milestone_done` counted in the same query."""
+    return goals.annotate(
+        milestone_total=Count("milestones", distinct=True),
+        milestone_done=Count(
+            "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+        ),
+    ).order_by(F("target_on").asc(nulls_last=True), "id")  # a GROUP BY drops Meta.ordering
+
+
+def list_goals_for_user(*, user: User, status: str | None = None) -> QuerySet[Goal]:
+    """The user's goals, milestones counted (`_counted`)."""
+    goals = Goal.objects.filter(owner=user).select_related("program")
+    if status:
+        goals = goals.filter(status=status)
+    return _counted(goals)
+
+
+def _visible_shares(viewer: User) -> Q:
+    """The shares `viewer` may read: as the mentor a goal was shared with, while that
+    mentorship is open and they still mentor it; as a member of the circle it was shared with."""
+    as_mentor = Q(
+        mentorship__status__in=OPEN_STATUSES,
+        mentorship__mentor__user=viewer,
+        mentor=F("mentorship__mentor"),
+    )
+    return as_mentor | Q(circle__memberships__user=viewer)
+
+
+def get_shared_goal_for_user(*, user: User, goal_id: int) -> Goal:
+    """Somebody else's goal that they share with `user`; 404 otherwise."""
+    shares = GoalShare.objects.filter(_visible_shares(user), goal_id=goal_id)
+    goal = (
+        Goal.objects.filter(pk=goal_id, shares__in=shares)
+        .exclude(owner=user)
+        .select_related("owner", "program")
+        .distinct()
+        .first()
+    )
+    if goal is None:
+        raise Http404(_(NOT_FOUND))
+    return goal
+
+
+def goals_shared_through_mentorship(*, mentorship: Mentorship, viewer: User) -> list[Goal]:
+    """The mentee's goals shared with `viewer` as this mentorship's mentor (else none)."""
+    mentor = mentorship.mentor
+    if mentor is None or mentor.user_id != viewer.pk or mentorship.status not in OPEN_STATUSES:
+        return []
+    shared = Goal.objects.filter(
+        owner_id=mentorship.mentee_id,
+        shares__mentorship=mentorship,
+        shares__mentor=mentor,
+    )
+    return list(_counted(shared.select_related("owner")))
+
+
+def goals_shared_with_circle(*, circle: Circle, viewer: User) -> list[Goal]:
+    """Goals the circle's members share with it, for a member of the circle (else none)."""
+    if not circle.memberships.filter(user=viewer).exists():
+        return []
+    shared = Goal.objects.filter(shares__circle=circle, owner__circle_memberships__circle=circle)
+    return list(_counted(shared.select_related("owner")))
+
+
+def shares_of(goal: Goal) -> list[GoalShare]:
+    return list(
+        goal.shares.select_related("mentor__user", "mentorship__program", "circle__program")
+    )
+
+
+def get_goal_for_user(*, user: User, goal_id: int) -> Goal:
+    goal = Goal.objects.filter(pk=goal_id, owner=user).select_related("program").first()
+    if goal is None:
+        raise Http404(_(NOT_FOUND))
+    return goal
+
+
+def get_milestone_for_user(*, user: User, goal: Goal, milestone_id: int) -> Milestone:
+    milestone = (
+        Milestone.objects.filter(pk=milestone_id, goal=goal, goal__owner=user)
+        .select_related("goal")
+        .first()
+    )
+    if milestone is None:
+        raise Http404(_("No such milestone."))
+    return milestone
+
+
+def get_share_for_user(*, user: User, goal: Goal, share_id: int) -> GoalShare:
+    share = GoalShare.objects.filter(pk=share_id, goal=goal, goal__owner=user).first()
+    if share is None:
+        raise Http404(_("No such share."))
+    return share
