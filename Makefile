@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install lint format bench bench-scale bench-web bench-demo demo clean lock messages
+.PHONY: run test install lint format bench bench-scale bench-web bench-demo bench-publish bench-scale-out bench-19 demo clean lock messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,14 @@ bench-web: install  ## pages/API at 200 and 10k members on PostgreSQL + gunicorn
 bench-demo: install  ## `peerly demo` at 200/10k/50k members on SQLite (and PostgreSQL if BENCH_PG_URL)
 	$(BIN)/python bench/demo_scale.py --before HEAD
 	@if [ -n "$(BENCH_PG_URL)" ]; then $(BIN)/python bench/demo_scale.py --postgres $(BENCH_PG_URL) --before HEAD; fi
+
+bench-publish: install  ## publish a coffee round + tick at 2k/10k members (DATABASE_URL=postgres://… for PostgreSQL)
+	$(BIN)/python bench/publish_scale.py
+
+bench-scale-out: install  ## two gunicorn + two db_workers + two ticks on one PostgreSQL under locust, a worker SIGKILLed mid-publish (~8 min; MEMBERS=10000 ~14 min)
+	$(BIN)/python bench/scale_out.py --members $(or $(MEMBERS),2000)
+
+bench-19: bench-scale bench-web bench-demo bench-publish bench-scale-out  ## every issue-19 figure in bench/results/ (hours, not minutes)
 
 demo: install  ## erase the local database and load the demo community again
 	$(BIN)/peerly migrate --verbosity 0

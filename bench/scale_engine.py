@@ -112,6 +112,7 @@ def run_groups(src: Path, members: Path, size: int, out: Path, history: Path | N
         "excess_repeat_pairs": report["excess_repeat_pairs"],
         "cross_team_rate": report["cross_team_rate"],
         "achievable_cross_team_rate": report["achievable_cross_team_rate"],
+        "mean_overlap_hours": report["mean_overlap_hours"],
         "hard_rule_violations": report["hard_rule_violations"],
         "unmatched": len(report["unmatched"]),
     }

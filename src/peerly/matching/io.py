@@ -214,9 +214,17 @@ def read_members(path: str, *, reference: dt.date | None = None) -> list[Member]
     get_langs, get_interests, get_dnp = cell["languages"], cell["interests"], cell["do_not_pair"]
     get_knows, get_avail, get_priority = cell["knows"], cell["availability"], cell["priority"]
     zones: set[str] = set()
+    # the same availability text in the same zone converts the same: once (a bad cell still
+    # fails on its first row, which is always converted)
+    converted: dict[tuple[str, str], Availability] = {}
     members = []
     for row in table:
         tz = _timezone(table, row, get_tz(row), zones)
+        text = get_avail(row)
+        availability = converted.get((tz, text))
+        if availability is None:
+            availability = _availability(table, row, tz, reference, text)
+            converted[tz, text] = availability
         priority_text = get_priority(row) or "0"
         try:
             priority = int(priority_text)
@@ -231,7 +239,7 @@ def read_members(path: str, *, reference: dt.date | None = None) -> list[Member]
                 interests=_split(get_interests(row)),
                 do_not_pair=_split(get_dnp(row)),
                 knows=_split(get_knows(row)),
-                availability=_availability(table, row, tz, reference, get_avail(row)),
+                availability=availability,
                 priority=priority,
             )
         )

@@ -38,6 +38,9 @@ STRATEGY_WEIGHTS: dict[str, dict[str, float]] = {
 FULL_MATRIX_LIMIT = 3000  # members: up to this the all-members pair matrix is kept
 COMPONENTS = ("novelty", "team", "familiar", "overlap", "interests", "jitter")
 _MASK = (1 << 64) - 1
+# the codes of :meth:`Problem.infeasible_codes`, in the order a later rule overrides an earlier
+REASON_CODES = ("", "no_common_availability", "no_shared_language", "do_not_pair", "self")
+_NO_TIME, _NO_LANGUAGE, _DO_NOT_PAIR, _SELF = 1, 2, 3, 4
 
 
 def _mix_int(x: int) -> int:
@@ -333,27 +336,32 @@ class Problem:
     def infeasible_reasons(self, x: int) -> np.ndarray:
         """:meth:`pair_infeasible_reason` of ``x`` with every member, as an array of codes
         (``''`` when feasible; ``x`` itself is ``'self'``).  Vectorised over the members."""
+        return np.array(REASON_CODES, dtype=object)[self.infeasible_codes(x)]
+
+    def infeasible_codes(self, x: int) -> np.ndarray:
+        """:meth:`infeasible_reasons` as small integers (indices into :data:`REASON_CODES`,
+        0 when feasible): cheap to compare and to count with ``np.bincount``."""
         n = self.n
-        out = np.full(n, "", dtype=object)
+        out = np.zeros(n, dtype=np.int8)
         opts = self.options
         if opts.min_overlap_hours > 0 or opts.min_slot_minutes > 0:
             self.alone()
             if self._alone_time[x]:
-                out[:] = "no_common_availability"
+                out[:] = _NO_TIME
             else:
                 minutes = self._overlap_row(x)
                 bad = minutes + 1e-9 < opts.min_overlap_hours * 60
                 if opts.min_slot_minutes > 0:
                     for j in np.flatnonzero(~bad).tolist():
                         bad[j] = not self._availability_ok((self.avail[x], self.avail[j]))
-                out[bad] = "no_common_availability"
+                out[bad] = _NO_TIME
         if self.langs[x]:
             lm = self.lang_matrix
             clash = ((lm @ lm[x]) == 0) & self.has_lang
-            out[clash] = "no_shared_language"
+            out[clash] = _NO_LANGUAGE
         if self.dnp[x]:
-            out[sorted(self.dnp[x])] = "do_not_pair"
-        out[x] = "self"
+            out[sorted(self.dnp[x])] = _DO_NOT_PAIR
+        out[x] = _SELF
         return out
 
     def _overlap_row(self, x: int) -> np.ndarray:

@@ -4,7 +4,8 @@
   lexicographic weights (fewest repeats first, then score) on a sparse candidate graph,
   repaired locally and certified against the exact repeat minimum (see :func:`_match_block`);
   left-over members join the pair that gains most, making a group of three.  Large
-  populations are cut into random blocks that are solved one by one.
+  populations are cut into blocks that are solved one by one: blocks of people free at the
+  same time when availability counts (:func:`_availability_order`), random ones otherwise.
 * members who cannot share a group with anybody by a rule of their own (availability shorter
   than the required overlap, a language nobody else speaks) never enter the search: they are
   reported unmatched straight away, with a reason computed with arrays, not pair by pair.
@@ -29,21 +30,27 @@ from .augment import adjacency
 from .augment import component_bound
 from .augment import matching_size
 from .augment import maximum_matching
+from .availability import WEEK_MINUTES
+from .scoring import REASON_CODES
 from .scoring import W_FAIR
 from .scoring import Problem
 from .scoring import _mix_array
 from .sizes import plan_sizes
 
 PAIR_DENSE_LIMIT = 2500  # up to this many members: one block for pairs
-PAIR_BLOCK = 512
+PAIR_BLOCK = 256  # members of a block of a large population (people free at the same time)
 PAIR_ALL_EDGES = 400  # up to this block size every feasible pair is an edge
 PAIR_TOP_K = 12
 PAIR_EXACT_LIMIT = 3000  # members of a block: above, repeats are certified by the bound only
 PAIR_RANDOM_K = 4  # pseudo-random never-met candidates per member, beside the best
 PAIR_REGION_PARTNERS = 48  # feasible partners of a left-over member in its repair region
 PAIR_REPAIR_ROUNDS = 3  # re-solves of a block around left-over members and repeats
+BLOCKS_BY_TIME = True  # large populations: blocks of people free at the same time
 GROUP_DENSE_LIMIT = 600  # up to this many members: one block for k >= 3
 GROUP_BLOCK = 300
+# local search effort in blocks of people free at the same time (30k triads with 12 rounds of
+# history: the same repeats, team mix and overlap as full effort, in a third of the time)
+GROUP_TIME_BLOCK_EFFORT = 0.25
 HARD = 1e6
 INSERT_SAMPLE = 4000
 
@@ -166,8 +173,16 @@ def _polish_odd_groups(problem: Problem, groups: list[list[int]], rng: np.random
 
 
 # --------------------------------------------------------------------------- pairs
-def _blocks(n: int, block: int, multiple: int, rng: np.random.Generator) -> list[np.ndarray]:
-    perm = rng.permutation(n)
+def _blocks(
+    n: int,
+    block: int,
+    multiple: int,
+    rng: np.random.Generator,
+    order: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """Positions ``0..n-1`` cut into blocks of about ``block`` (a multiple of ``multiple``):
+    at random, or consecutive runs of ``order`` (a permutation) when it is given."""
+    perm = rng.permutation(n) if order is None else order
     count = max(1, n // block)
     per = (n // count) // multiple * multiple
     out = [np.sort(perm[i * per : (i + 1) * per]) for i in range(count - 1)]
@@ -179,11 +194,17 @@ def _solve_pairs(
     problem: Problem, pool: np.ndarray, rng: np.random.Generator
 ) -> tuple[list[list[int]], list[int]]:
     n = len(pool)
-    blocks = [pool] if n <= PAIR_DENSE_LIMIT else [pool[b] for b in _blocks(n, PAIR_BLOCK, 2, rng)]
+    if n <= PAIR_DENSE_LIMIT:
+        blocks = [pool]
+    else:
+        order = _availability_order(problem, pool, rng) if BLOCKS_BY_TIME else None
+        blocks = [pool[b] for b in _blocks(n, PAIR_BLOCK, 2, rng, order)]
     groups: list[list[int]] = []
     left: list[int] = []
     for block in blocks:
-        pairs, rest = _match_block(problem, block)
+        # blocks of a large population always take the sparse candidate graph (members free
+        # at the same time make all their feasible pairs a dense graph, slow in the solver)
+        pairs, rest = _match_block(problem, block, sparse=len(blocks) > 1)
         groups.extend(pairs)
         left.extend(rest)
     if len(blocks) > 1 and len(left) > 1:
@@ -201,26 +222,63 @@ def _solve_pairs(
     return groups, left
 
 
+def _availability_order(
+    problem: Problem, pool: np.ndarray, rng: np.random.Generator, block: int = PAIR_BLOCK
+) -> np.ndarray | None:
+    """Positions of ``pool`` ordered by when in the week its members are free (the middle of
+    each one's longest window, ties at random), rotated by a random offset below ``block``
+    (so the cuts between blocks fall elsewhere every round); None when
+    availability plays no part (nobody states any, or neither a rule nor the score uses it).
+
+    Cut into consecutive blocks, this puts people free at the same time together: a random
+    block of a few hundred out of 100,000 holds few partners with an hour in common for
+    somebody free one hour a week, a block of people free around that hour holds many.
+    Members who state no availability (free all week) get a random place."""
+    opts = problem.options
+    if not problem.any_avail or not (opts.min_overlap_hours > 0 or problem.weights["overlap"]):
+        return None
+    ptr, starts, ends = problem._windows()
+    counts = np.diff(ptr)[pool]
+    first = ptr[pool]
+    owner = np.repeat(np.arange(len(pool)), counts)
+    flat = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    s, e = starts[flat], ends[flat]
+    # per member, its longest window first (then the earliest): lexsort's last key is primary
+    ranked = np.lexsort((s, s - e, owner))
+    at = np.cumsum(counts) - counts
+    key = rng.random(len(pool)) * WEEK_MINUTES
+    has = counts > 0
+    best = ranked[at[has]]
+    key[has] = (s[best] + e[best]) / 2.0
+    order = np.lexsort((rng.random(len(pool)), key))
+    return np.roll(order, -int(rng.integers(0, block)))
+
+
 def _node_bonus(problem: Problem, block: np.ndarray) -> np.ndarray:
     """Small bonus for being matched: rotates who ends up as the odd one (the trio)."""
     bigger = np.minimum(problem.history.bigger[block], 3).astype(np.float64)
     return 0.5 * bigger + 2.0 * (problem.priority[block] > 0)
 
 
-def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], list[int]]:
+def _match_block(
+    problem: Problem, block: np.ndarray, *, sparse: bool = False
+) -> tuple[list[list[int]], list[int]]:
     """A maximum-cardinality matching of one block that repeats as few pairs as it can.
 
     Edge weights are lexicographic: among the matchings of maximum cardinality, the most
     never-met pairs, then the best score (a never-met pair outweighs the score of a whole
     matching), so no soft preference ever buys a repeated pair.
 
-    The candidate graph is sparse and holds never-met pairs only (each member's best, plus all
-    of those who have few), so the blossom solver sees one band of weights and runs as fast as
-    in a first round.  When a member is left over (or a pair repeats), a maximum matching of
-    the block's never-met pairs is grown from the solver's own by augmenting paths
-    (:mod:`~peerly.matching.augment`); the members where it differs, the left-over members with
-    their feasible partners, and those partners' mates are re-solved on all their feasible
-    pairs (a small region, a few times at most; never the dense graph).  Finally
+    Above :data:`PAIR_ALL_EDGES` members, and for every block of a large population
+    (``sparse``), the candidate graph is sparse and holds never-met pairs only (each member's
+    best, plus all of those who have few), so the blossom solver sees one band of weights and
+    runs as fast as in a first round.  When a member is left over (or a pair repeats), a
+    maximum matching of the block's never-met pairs is grown from the solver's own by
+    augmenting paths (:mod:`~peerly.matching.augment`); the members where it differs, the
+    left-over members with their feasible partners, and those partners' mates are re-solved on
+    all their feasible pairs (a small region, a few times at most; a region above
+    :data:`PAIR_ALL_EDGES` members on the candidate graph, both matchings and the left-over
+    members' feasible pairs, never the dense graph).  Finally
     :func:`_fewest_repeats` certifies or restores the fewest repeats.
     """
     size = len(block)
@@ -230,7 +288,7 @@ def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], 
     bonus = _node_bonus(problem, block)
     never_met = feasible & (weight >= 0)
     degree = feasible.sum(axis=1)
-    if size <= PAIR_ALL_EDGES:
+    if size <= PAIR_ALL_EDGES and not sparse:
         chosen = np.triu(feasible, 1)
     else:
         # never-met pairs only: with every weight in one band the blossom solver is as quick
@@ -286,7 +344,22 @@ def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], 
         taken = partner[region]
         region[taken[taken >= 0]] = True
         sub = np.flatnonzero(region)
-        better = _resolve_region(problem, block, weight, never_met, bonus, feasible, pairs, sub)
+        candidates = None
+        if len(sub) > PAIR_ALL_EDGES:
+            # a large region (members who may meet nearly anybody, such as those who state no
+            # availability, bring in most of the block) is not re-solved on all its feasible
+            # pairs, a dense graph and seconds in the solver: the candidate graph, both
+            # matchings' edges and every feasible pair of the left-over members instead
+            candidates = chosen | chosen.T
+            for target in (partner, mate):
+                paired = np.flatnonzero(target >= 0)
+                candidates[paired, target[paired]] = True
+            if stuck:
+                candidates[stuck] |= feasible[stuck]
+                candidates[:, stuck] |= feasible[:, stuck]
+        better = _resolve_region(
+            problem, block, weight, never_met, bonus, feasible, pairs, sub, candidates
+        )
         if better is None:
             break
         pairs = better
@@ -298,7 +371,7 @@ def _match_block(problem: Problem, block: np.ndarray) -> tuple[list[list[int]], 
         matched = {x for pq in pairs for x in pq}
         left = [p for p in range(size) if p not in matched]
     if any(not never_met[pq] for pq in pairs) and problem.options.min_slot_minutes <= 0:
-        pairs = _fewest_repeats(arrays, pairs)
+        pairs = _fewest_repeats(arrays, pairs, chosen)
         matched = {x for pq in pairs for x in pq}
         left = [p for p in range(size) if p not in matched]
     groups = [[int(block[p]), int(block[q])] for p, q in pairs]
@@ -354,15 +427,19 @@ def _most_pairs(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[tupl
     return sorted((v, int(w)) for v, w in enumerate(mate.tolist()) if w > v)
 
 
-def _fewest_repeats(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _fewest_repeats(
+    arrays: _BlockArrays, pairs: list[tuple[int, int]], chosen: np.ndarray
+) -> list[tuple[int, int]]:
     """Make sure no maximum-cardinality pairing of the block repeats fewer pairs.
 
     Certified cheaply when the pairs repeat no more than their count minus the most never-met
     pairs (``pairs`` is of maximum cardinality here);
-    otherwise the fewest repeats are found exactly on the whole feasible graph with weights
-    1 (repeat) and 2 (new), quick for the solver at this size, and the members where that
-    pairing differs are re-solved with their scores.  The exact count is kept on the problem
-    for the round's report when the block is the whole population.
+    otherwise the fewest repeats are found exactly on the whole feasible graph with small
+    integer weights (a new pair worth two repeats, and a bonus below one unit for keeping a
+    pair of ``pairs``), quick for the solver at this size, and the few members where that
+    pairing differs are re-solved with their scores (on the block's candidate graph ``chosen``
+    plus both pairings' edges when they are many, see :func:`_resolve_difference`).  The exact
+    count is kept on the problem for the round's report when the block is the whole population.
     """
     problem, block, never_met = arrays.problem, arrays.block, arrays.never_met
     feasible = arrays.feasible
@@ -376,11 +453,17 @@ def _fewest_repeats(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[
     if repeats <= len(pairs) - matching_size(mate) or size > PAIR_EXACT_LIMIT:
         return pairs
     rows, cols = np.nonzero(np.triu(feasible, 1))
+    # weights (1 + new) * unit + kept: most pairs, then most never-met pairs, then the most of
+    # ``pairs`` kept (unit > any count of kept pairs), so ``best`` differs from ``pairs`` only
+    # where it must and the re-solve below is small (it was nearly the whole block, and slow)
+    unit = size // 2 + 1
+    kept = np.zeros(size, dtype=np.int64) - 1
+    for p, q in pairs:
+        kept[p] = q
+    weights = unit * (1 + never_met[rows, cols].astype(np.int64)) + (kept[rows] == cols)
     graph = rx.PyGraph()
     graph.add_nodes_from(range(size))
-    graph.add_edges_from(
-        list(zip(rows.tolist(), cols.tolist(), (1 + never_met[rows, cols]).tolist(), strict=True))
-    )
+    graph.add_edges_from(list(zip(rows.tolist(), cols.tolist(), weights.tolist(), strict=True)))
     best = sorted(
         (min(a, b), max(a, b))
         for a, b in rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
@@ -390,7 +473,7 @@ def _fewest_repeats(arrays: _BlockArrays, pairs: list[tuple[int, int]]) -> list[
         problem.fewest_pair_repeats = fewest
     if (len(best), -fewest) <= (len(pairs), -repeats):
         return pairs
-    better = _resolve_difference(arrays, pairs, _mates(size, best))
+    better = _resolve_difference(arrays, pairs, _mates(size, best), chosen)
     if better is not None and sum(1 for pq in better if not never_met[pq]) <= fewest:
         return better
     return best
@@ -416,16 +499,32 @@ def _mates(size: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 
 
 def _resolve_difference(
-    arrays: _BlockArrays, pairs: list[tuple[int, int]], other: np.ndarray
+    arrays: _BlockArrays,
+    pairs: list[tuple[int, int]],
+    other: np.ndarray,
+    chosen: np.ndarray | None = None,
 ) -> list[tuple[int, int]] | None:
     """:func:`_resolve_region` on the members whose partner differs between ``pairs`` and the
-    mates ``other``, with both partners of each."""
+    mates ``other``, with both partners of each.
+
+    A region of more than :data:`PAIR_ALL_EDGES` members (often nearly the whole block when
+    ``other`` is the exact fewest-repeats pairing) is not solved on all its feasible pairs (the
+    dense graph, seconds in the blossom solver) but on the candidate graph ``chosen`` plus the
+    edges of both pairings, when ``chosen`` is given: the graph still holds ``other``, so the
+    lexicographic solver pairs as many and repeats no more than ``other`` does."""
     partner = _mates(len(arrays.block), pairs)
     region = partner != other
     for target in (partner, other):
         taken = target[region]
         region[taken[taken >= 0]] = True
-    return _resolve_region(*arrays, pairs, np.flatnonzero(region))
+    sub = np.flatnonzero(region)
+    candidates = None
+    if chosen is not None and len(sub) > PAIR_ALL_EDGES:
+        candidates = chosen | chosen.T
+        for target in (partner, other):
+            paired = np.flatnonzero(target >= 0)
+            candidates[paired, target[paired]] = True
+    return _resolve_region(*arrays, pairs, sub, candidates)
 
 
 def _resolve_region(
@@ -437,17 +536,20 @@ def _resolve_region(
     feasible: np.ndarray,
     pairs: list[tuple[int, int]],
     sub: np.ndarray,
+    candidates: np.ndarray | None = None,
 ) -> list[tuple[int, int]] | None:
-    """Re-solve the members ``sub`` (whose pairs stay inside it) on all their feasible pairs;
-    the new pairs when they are better (more pairs, then more never-met, then score)."""
+    """Re-solve the members ``sub`` (whose pairs stay inside it) on all their feasible pairs
+    (or those of them in the symmetric matrix ``candidates``); the new pairs when they are
+    better (more pairs, then more never-met, then score)."""
     inside = np.zeros(len(block), dtype=bool)
     inside[sub] = True
     kept = [pq for pq in pairs if not inside[pq[0]]]
     old = [pq for pq in pairs if inside[pq[0]]]
     grid = np.ix_(sub, sub)
-    got, _ = _run_matching(
-        problem, block[sub], weight[grid], never_met[grid], bonus[sub], np.triu(feasible[grid], 1)
-    )
+    edges = np.triu(feasible[grid], 1)
+    if candidates is not None:
+        edges &= candidates[grid]
+    got, _ = _run_matching(problem, block[sub], weight[grid], never_met[grid], bonus[sub], edges)
     new = [(int(sub[p]), int(sub[q])) for p, q in got]
 
     def key(found: list[tuple[int, int]]) -> tuple[int, int, float]:
@@ -504,14 +606,20 @@ def _solve_groups(
     problem: Problem, pool: np.ndarray, rng: np.random.Generator
 ) -> tuple[list[list[int]], list[int]]:
     n, k = len(pool), problem.k
-    blocks = (
-        [pool] if n <= GROUP_DENSE_LIMIT else [pool[b] for b in _blocks(n, GROUP_BLOCK, k, rng)]
-    )
+    effort = 1.0
+    if n <= GROUP_DENSE_LIMIT:
+        blocks = [pool]
+    else:
+        order = _availability_order(problem, pool, rng, GROUP_BLOCK) if BLOCKS_BY_TIME else None
+        blocks = [pool[b] for b in _blocks(n, GROUP_BLOCK, k, rng, order)]
+        if order is not None:  # people free at the same time: few conflicts left to search off
+            effort = GROUP_TIME_BLOCK_EFFORT
     seed = int(rng.integers(0, 2**63 - 1))
     groups: list[list[int]] = []
     left: list[int] = []
     for number, block in enumerate(blocks):
-        got, rest = improve_block(problem, block, random.Random(seed + number))  # noqa: S311
+        rnd = random.Random(seed + number)  # noqa: S311
+        got, rest = improve_block(problem, block, rnd, effort=effort)
         groups.extend(got)
         left.extend(rest)
     if len(blocks) > 1 and len(left) >= k - 1:
@@ -799,7 +907,7 @@ def _best_insertion(
     table: _GroupTable | None = None,
 ) -> int | None:
     k = problem.k
-    ok = problem.infeasible_reasons(x) == ""
+    ok = problem.infeasible_codes(x) == 0
     if not ok.any():
         return None
     if table is None:
@@ -827,8 +935,8 @@ def _best_insertion(
 def unmatched_reason(problem: Problem, x: int) -> tuple[str, str]:
     if problem.n < 2:
         return "no_feasible_partner", "nobody else takes part"
-    codes, counts = np.unique(problem.infeasible_reasons(x), return_counts=True)
-    tally = dict(zip(codes.tolist(), counts.tolist(), strict=True))
+    counts = np.bincount(problem.infeasible_codes(x), minlength=len(REASON_CODES))
+    tally = {code: int(c) for code, c in zip(REASON_CODES, counts.tolist(), strict=True) if c}
     tally.pop("self", None)
     feasible = int(tally.pop("", 0))
     causes: dict[str, int] = {c: int(v) for c, v in tally.items()}
