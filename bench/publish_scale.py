@@ -14,6 +14,11 @@ weekday windows), published by both paths in the same run, one after the other:
   the emails in bulk (templates loaded once) and inserts them in batches of 500, one send
   task per batch; calendar files are made when each email is sent.
 
+* after with `--workers N` (default 2): N - 1 `db_worker` processes run beside this one, as
+  in production, so a large round's email parts (`core.jobs.run_parts`) are shared out.
+* head with `--head-src DIR`: the "after" run (same workers) on another copy of the code, in
+  a child process, just before — `git archive HEAD | tar -x -C DIR` gives the last commit.
+
 Both share today's draw (`preview_round`) and today's `match_view`. Also times `peerly tick`
 on the result (every group's reminder due; then the same tick again, with nothing left to do).
 Wall and CPU seconds (`*_cpu_s`, this process only) for each; `--before-max 2000` runs the old
@@ -30,14 +35,20 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# the code measured: this checkout's, or (`--head-src`, in a child) another copy's
+SRC = Path(os.environ.get("PUBLISH_SCALE_SRC", ROOT / "src"))
+sys.path.insert(0, str(SRC))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerly.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 32)
 # as in production: DEBUG off (no query log, no SQL quoting of every 500-id IN list)
@@ -63,6 +74,7 @@ from peerly.accounts.models import AvailabilityWindow  # noqa: E402
 from peerly.accounts.models import Profile  # noqa: E402
 from peerly.accounts.models import User  # noqa: E402
 from peerly.core import jobs  # noqa: E402
+from peerly.core.models import Job  # noqa: E402
 from peerly.notifications.services import queue_email  # noqa: E402
 from peerly.programs import services as program_services  # noqa: E402
 from peerly.programs.models import Enrollment  # noqa: E402
@@ -162,7 +174,7 @@ def legacy_publish(program: Program, *, now: dt.datetime) -> Round:
             metrics=preview.figures,
         )
         by_id = {c.user_id: c for c in preview.candidates}
-        members = []
+        members: list[GroupMember] = []
         for n, drawn in enumerate(preview.draw.groups, start=1):
             group_candidates = [by_id[u] for u in drawn.user_ids]
             starts = pick_suggestions(
@@ -240,11 +252,50 @@ def before(program: Program, *, now: dt.datetime) -> dict[str, float]:
     }
 
 
-def after(program: Program, *, now: dt.datetime) -> dict[str, float]:
-    organiser = program.organisers.first()
+@contextlib.contextmanager
+def _other_workers(count: int) -> Iterator[dict[str, float]]:
+    """`count` `db_worker` processes on the same database and code while the block runs;
+    their CPU seconds (user + system, all of them) in the yielded dict when it ends."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "DJANGO_SETTINGS_MODULE": "peerly.settings"}
+    command = [sys.executable, "-m", "django", "db_worker", "--no-startup-delay"]
+    command += ["--interval", "0.5", "--no-reload"]
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        for _ in range(count)
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out: dict[str, float] = {}
+    try:
+        if procs:
+            time.sleep(4)  # Django's start-up: the workers poll the queue before the job starts
+        yield out
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)  # finishes its task, then exits
+        for proc in procs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["cpu_s"] = round(used.ru_utime - before.ru_utime + used.ru_stime - before.ru_stime, 2)
+
+
+def after(program: Program, *, now: dt.datetime, workers: int = 1) -> dict[str, Any]:
+    organiser = program.organisers.get()
+    with _other_workers(workers - 1) as others:
+        row = _after(program, organiser=organiser, now=now)
+    if workers > 1:
+        row["other_workers"] = workers - 1
+        row["other_workers_cpu_s"] = others["cpu_s"]
+    return row
+
+
+def _after(program: Program, *, organiser: User, now: dt.datetime) -> dict[str, Any]:
     tasks = _tasks()
     started = time.perf_counter()
-    with mock.patch.object(jobs, "_enqueue"):  # the worker is timed separately below
+    with mock.patch.object(jobs, "_enqueue"):  # this process is the worker, timed below
         job, _ = round_jobs.start_publish(
             program=program, actor=organiser, number=1, seed=1, now=now
         )
@@ -272,6 +323,7 @@ def after(program: Program, *, now: dt.datetime) -> dict[str, float]:
         "emails_cpu_s": round(worker_cpu_s - stages["draw_and_save_cpu_s"], 2),
         "total_s": round(request_s + worker_s, 2),
         "emails_queued": job.total,
+        "email_parts": Job.objects.filter(key__startswith=f"{job.key}/").count() or 1,
         "send_tasks_enqueued": _tasks() - tasks,
     }
 
@@ -291,7 +343,7 @@ def tick(*, now: dt.datetime) -> dict[str, Any]:
     out["emails_sent_per_s_one_process"] = round(sent / seconds, 1) if seconds else None
     # the workers have sent the rest: tick then sees what it would see in production
     OutboundEmail.objects.filter(sent_at__isnull=True).update(sent_at=dt.datetime.now(dt.UTC))
-    meet_by = Round.objects.order_by("-pk").values_list("meet_by", flat=True).first()
+    meet_by = Round.objects.order_by("-pk").values_list("meet_by", flat=True)[0]
     due = dt.datetime.combine(meet_by - dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC)
     # first every reminder is due; the same tick again then finds nothing left to do
     for label in ("reminders_due", "idle"):
@@ -312,12 +364,40 @@ def _clock() -> Iterator[list[float]]:
     took.extend([round(time.perf_counter() - wall, 2), round(time.process_time() - cpu, 2)])
 
 
+def _head_run(n: int, *, src: Path, workers: int, database_url: str) -> dict[str, Any]:
+    """This bench's "after" and tick for n members on the code in `src`, in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "head.json"
+        env = {**os.environ, "PUBLISH_SCALE_SRC": str(src), "PYTHONPATH": str(src)}
+        env["DATABASE_URL"] = database_url
+        command = [sys.executable, __file__, "--sizes", str(n), "--no-before"]
+        command += ["--workers", str(workers), "--out", str(out)]
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        row = json.loads(out.read_text())["results"][0]
+    return {"after": row["after"], "tick": row["tick"], "src": str(src)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--no-before", action="store_true", help="skip the old path")
     parser.add_argument(
         "--before-max", type=int, default=None, help="the old path only up to this many members"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes for the publish (this one too)"
+    )
+    parser.add_argument(
+        "--head-src",
+        default=None,
+        help="also run 'after' on the code in this directory (its src/), e.g. "
+        "`git archive HEAD | tar -x -C DIR`, in a child process just before",
+    )
+    parser.add_argument("--head-label", default="HEAD", help="what --head-src is (a commit)")
+    parser.add_argument(
+        "--head-database-url",
+        default=None,
+        help="the --head-src run's own database (its migrations may differ; it is flushed)",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "publish_scale.json"))
     args = parser.parse_args()
@@ -331,7 +411,17 @@ def main() -> None:
         if not args.no_before and (args.before_max is None or n <= args.before_max):
             row["before"] = before(populate(n, tag=f"before-{n}"), now=NOW)
             call_command("flush", interactive=False, verbosity=0)
-        row["after"] = after(populate(n, tag=f"after-{n}"), now=NOW)
+        if args.head_src:
+            head = _head_run(
+                n,
+                src=Path(args.head_src) / "src",
+                workers=args.workers,
+                database_url=args.head_database_url or os.environ["DATABASE_URL"],
+            )
+            row["head"] = {**head, "code": args.head_label}
+            call_command("flush", interactive=False, verbosity=0)
+            row["load_after_head"] = os.getloadavg()[0]
+        row["after"] = after(populate(n, tag=f"after-{n}"), now=NOW, workers=args.workers)
         row["tick"] = tick(now=NOW)
         row["load_after"] = os.getloadavg()[0]
         print(json.dumps(row), flush=True)
@@ -340,7 +430,10 @@ def main() -> None:
     out = {
         "what": "publish one coffee round of N members (draw + save + queue every email); "
         "peerly tick on it. before = the path of 1 Dec 2026 (all in the web request); "
-        "after = the publish job (request returns at once; a worker does the rest).",
+        "after = the publish job (request returns at once; workers do the rest); "
+        "head = the same as after on the --head-src code, just before.",
+        "workers": args.workers,
+        "command": " ".join(["bench/publish_scale.py", *sys.argv[1:]]),
         "database": connection.vendor,
         "machine": {
             "python": platform.python_version(),

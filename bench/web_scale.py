@@ -3,6 +3,7 @@
 
     python bench/web_scale.py                       # 200 and 10,000 members
     python bench/web_scale.py --sizes 2000 --requests 40
+    python bench/web_scale.py --before HEAD              # HEAD's code, then this checkout
 
 For each size: a fresh PostgreSQL database (`--db`, default peerly_bench_web; dropped and
 created), `peerly migrate`, a seeded community (bulk inserts, not the demo: N members with
@@ -13,6 +14,11 @@ other by a signed-in organiser or member (after warm-up), and /healthz the same 
 times in the same run: p50/p95 in ms and as a ratio to /healthz (the floor this machine gives
 Django). The log-in (password hashing) is timed separately. The machine's load average is
 recorded before and after. Results: bench/results/web_scale.json.
+
+With `--before REF`, REF's code (`git archive`) gets its own database (`<db>_before`, REF's
+migrations, the same deterministic seed) and its own gunicorn next to this checkout's; every
+page is fetched from the two in turn (before, after, before, …) so both see the same load, and
+the JSON holds both (`before` and the run's own `pages`), printed side by side.
 
 Also the import of 5,000 rows (`--import-rows`), timed in-process against the same database.
 """
@@ -61,12 +67,13 @@ def server_env(db: str, static_root: str) -> dict[str, str]:
     return env
 
 
-def recreate_db(db: str) -> None:
+def recreate_db(db: str, *, create: bool = True) -> None:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{db}"')
+        if create:
+            c.execute(f'CREATE DATABASE "{db}"')
 
 
 # ------------------------------------------------------------------ seeding (child process)
@@ -138,7 +145,12 @@ def seed(members: int, rounds: int) -> dict[str, object]:
         )
         Enrollment.objects.bulk_create(
             [
-                Enrollment(program=program, user=u, status=EnrollmentStatus.ACTIVE, joined_at=now)
+                Enrollment(
+                    program=program,
+                    user=u,
+                    status=EnrollmentStatus.ACTIVE,
+                    joined_at=now,
+                )
                 for u in users
             ],
             batch_size=batch,
@@ -234,7 +246,11 @@ def login(session, base: str, email: str) -> float:  # type: ignore[no-untyped-d
     t0 = time.perf_counter()
     r = session.post(
         f"{base}/accounts/login/",
-        data={"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        data={
+            "username": email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token.group(1),
+        },
         headers={"Referer": f"{base}/accounts/login/"},
         allow_redirects=False,
     )
@@ -326,7 +342,11 @@ def pages(base: str, latest_round: int) -> list[tuple[str, str, str]]:
         ("member list", "organiser", f"{p}/manage/"),
         ("member list, team filter", "organiser", f"{p}/manage/?team=Team+07"),
         ("member list, search", "organiser", f"{p}/manage/?q=member1"),
-        ("API programme members", "organiser", f"{base}/api/v1/programs/bench-coffee/members"),
+        (
+            "API programme members",
+            "organiser",
+            f"{base}/api/v1/programs/bench-coffee/members",
+        ),
         ("members export (CSV, all)", "organiser", f"{p}/manage/export.csv"),
     ]
 
@@ -348,50 +368,104 @@ def _child_json(env: dict[str, str], *argv: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
-    import requests
+def source_tree(ref: str) -> Path:
+    """`ref`'s src/ exported to a temporary directory (`git archive`: reads the repository,
+    writes nothing to it), for the "before" server of a side-by-side run."""
+    out = Path(tempfile.mkdtemp(prefix="peerly-bench-before-"))
+    archive = subprocess.run(
+        ["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / "src"
 
-    db = args.db
-    static_root = tempfile.mkdtemp(prefix="peerly-bench-static-")
-    env = server_env(db, static_root)
+
+def prepare_db(args: argparse.Namespace, db: str, src: Path, members: int) -> dict[str, object]:
+    """A fresh database `db`, migrated and seeded by the code in `src`."""
+    env = {**server_env(db, args.static_root), "PYTHONPATH": str(src)}
     recreate_db(db)
     subprocess.run([str(BIN / "peerly"), "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(
-        [str(BIN / "peerly"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
-    )
     seeded = _child_json(env, "_seed", str(members), str(args.rounds))
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-qc",
+            "VACUUM ANALYZE",
+        ],
+        check=True,
+    )
     print(
-        f"  seeded {members} members, {seeded['group_members']} memberships in "
+        f"  {db}: seeded {members} members, {seeded['group_members']} memberships in "
         f"{seeded['seconds']} s",
         flush=True,
     )
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", "VACUUM ANALYZE"],
-        check=True,
-    )
-    port = args.port
-    server = start_gunicorn(env, port, args.workers)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    return seeded
+
+
+def _rows(times: list[float], size: int, status: int, who: str) -> dict[str, object]:
+    return {
+        "who": who,
+        "status": status,
+        "bytes": size,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(pct(times, 0.95), 1),
+    }
+
+
+def measure_servers(
+    args: argparse.Namespace, bases: dict[str, str]
+) -> dict[str, dict[str, object]]:
+    """Every page on every server, one fetch each in turn (before, after, before, …), so the
+    servers share whatever load the machine has at that moment."""
+    import requests
+
+    sessions: dict[str, dict[str, requests.Session]] = {}
+    logins: dict[str, list[float]] = {}
+    for label, base in bases.items():
         wait_for(base)
-        sessions = {"anonymous": requests.Session()}
-        logins = []
+        sessions[label] = {"anonymous": requests.Session()}
+        logins[label] = []
         for who, email in (("organiser", ORGANISER_EMAIL), ("member", MEMBER_EMAIL)):
-            sessions[who] = requests.Session()
-            logins.append(login(sessions[who], base, email))
+            sessions[label][who] = requests.Session()
+            logins[label].append(login(sessions[label][who], base, email))
         for i in range(1, 6):
-            logins.append(login(requests.Session(), base, f"member{i}@bench.example"))
-        load_before = os.getloadavg()
-        rows: dict[str, dict[str, object]] = {}
-        for name, who, url in pages(base, args.rounds):
-            rows[name] = {"who": who, **measure(sessions[who], url, args.requests)}
-            print(
-                f"  {name:<30} {rows[name]['p50_ms']:>8} ms p50 {rows[name]['p95_ms']:>8} ms "
-                f"p95  {rows[name]['status']}  {rows[name]['bytes']} B",
-                flush=True,
-            )
-        floor = rows["healthz"]["p50_ms"] or 1.0  # type: ignore[assignment]
-        for name, row in rows.items():
+            logins[label].append(login(requests.Session(), base, f"member{i}@bench.example"))
+    load_before = os.getloadavg()
+    rows: dict[str, dict[str, dict[str, object]]] = {label: {} for label in bases}
+    for name, who, path in pages("", args.rounds):
+        times: dict[str, list[float]] = {label: [] for label in bases}
+        last: dict[str, tuple[int, int]] = {}
+        for label, base in bases.items():
+            for _ in range(3):  # warm-up (connections, template caches)
+                sessions[label][who].get(base + path)
+        for _ in range(args.requests):
+            for label, base in bases.items():
+                t0 = time.perf_counter()
+                r = sessions[label][who].get(base + path)
+                body = r.content
+                times[label].append((time.perf_counter() - t0) * 1000)
+                last[label] = (r.status_code, len(body))
+        for label in bases:
+            rows[label][name] = _rows(times[label], last[label][1], last[label][0], who)
+        print(
+            f"  {name:<30} "
+            + "  ".join(
+                f"{label} {rows[label][name]['p50_ms']:>7} p50 {rows[label][name]['p95_ms']:>7} "
+                f"p95 {rows[label][name]['status']} {rows[label][name]['bytes']} B"
+                for label in bases
+            ),
+            flush=True,
+        )
+    load_after = os.getloadavg()
+    out: dict[str, dict[str, object]] = {}
+    for label in bases:
+        floor = rows[label]["healthz"]["p50_ms"] or 1.0
+        for name, row in rows[label].items():
             row["p50_ratio_to_healthz"] = round(row["p50_ms"] / floor, 1)  # type: ignore[operator]
             row["p95_ratio_to_healthz"] = round(row["p95_ms"] / floor, 1)  # type: ignore[operator]
             if name != "healthz":
@@ -402,9 +476,50 @@ def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
                 )
                 row["budget_p95_ms"] = budget
                 row["within_budget"] = row["p95_ms"] <= budget  # type: ignore[operator]
-        load_after = os.getloadavg()
+        out[label] = {
+            "pages": rows[label],
+            "login_ms": {
+                "p50": round(statistics.median(logins[label]) * 1000, 1),
+                "max": round(max(logins[label]) * 1000, 1),
+                "n": len(logins[label]),
+            },
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+        }
+    return out
+
+
+def run_size(args: argparse.Namespace, members: int, before: Path | None) -> dict[str, object]:
+    """Seed and serve this checkout; with `before`, also REF's code on its own database
+    (`<db>_before`, REF's migrations, the same seeded data), both served at once and fetched
+    in turn."""
+    args.static_root = tempfile.mkdtemp(prefix="peerly-bench-static-")
+    env = server_env(args.db, args.static_root)
+    subprocess.run(
+        [str(BIN / "peerly"), "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    targets = {"after": (args.db, ROOT / "src")}
+    if before is not None:
+        targets = {"before": (f"{args.db}_before", before), **targets}
+    seeded = {label: prepare_db(args, db, src, members) for label, (db, src) in targets.items()}
+    servers = {}
+    bases = {}
+    try:
+        for i, (label, (db, src)) in enumerate(targets.items()):
+            server_env_ = {**server_env(db, args.static_root), "PYTHONPATH": str(src)}
+            servers[label] = start_gunicorn(server_env_, args.port + i, args.workers)
+            bases[label] = f"http://127.0.0.1:{args.port + i}"
+        measured = measure_servers(args, bases)
     finally:
-        stop(server)
+        for proc in servers.values():
+            stop(proc)
+    result: dict[str, object] = {"members": members, "seeded": seeded["after"]}
+    if before is not None:
+        result["before"] = measured["before"]
+    result.update(measured["after"])
     imported = None
     if args.import_rows:
         imported = _child_json(env, "_import", str(args.import_rows))
@@ -413,24 +528,30 @@ def run_size(args: argparse.Namespace, members: int) -> dict[str, object]:
             f"{imported['queries']} queries",
             flush=True,
         )
-    return {
-        "members": members,
-        "seeded": seeded,
-        "pages": rows,
-        "login_ms": {
-            "p50": round(statistics.median(logins) * 1000, 1),
-            "max": round(max(logins) * 1000, 1),
-            "n": len(logins),
-        },
-        "import": imported,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in load_after],
-    }
+    result["import"] = imported
+    if before is not None:
+        print_side_by_side(result)
+        recreate_db(f"{args.db}_before", create=False)
+    return result
+
+
+def print_side_by_side(result: dict[str, object]) -> None:
+    before = result["before"]["pages"]  # type: ignore[index]
+    after = result["pages"]
+    print(
+        f"  {'page':<30} {'before p95':>11} {'after p95':>10} {'before ×hz':>11} {'after ×hz':>10}"
+    )
+    for name, row in after.items():  # type: ignore[attr-defined]
+        old = before.get(name, {})
+        print(
+            f"  {name:<30} {old.get('p95_ms', '-'):>11} {row['p95_ms']:>10} "
+            f"{old.get('p50_ratio_to_healthz', '-'):>11} {row['p50_ratio_to_healthz']:>10}"
+        )
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "_seed":
-        sys.path.insert(0, str(ROOT / "src"))
+    if len(sys.argv) > 1 and sys.argv[1] == "_seed":  # by the code in PYTHONPATH (before/after)
+        sys.path.insert(0, os.environ.get("PYTHONPATH") or str(ROOT / "src"))
         print(json.dumps(seed(int(sys.argv[2]), int(sys.argv[3]))))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "_import":
@@ -446,12 +567,18 @@ def main() -> None:
     parser.add_argument("--db", default="peerly_bench_web")
     parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--before",
+        default="",
+        help="a git ref (e.g. HEAD) to serve and time first on the same data: before/after",
+    )
     args = parser.parse_args()
+    before = source_tree(args.before) if args.before else None
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     runs = []
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"{size} members", flush=True)
-        runs.append(run_size(args, size))
+        runs.append(run_size(args, size, before))
     out = {
         "what": "issue 19: pages and API at community scale (gunicorn + PostgreSQL, loopback)",
         "started_utc": started,
@@ -463,6 +590,17 @@ def main() -> None:
         "gunicorn_workers": args.workers,
         "requests_per_page": args.requests,
         "rounds_of_history": args.rounds,
+        "before_ref": args.before or None,
+        "before_commit": (
+            subprocess.run(
+                ["git", "rev-parse", args.before],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            if args.before
+            else None
+        ),
         "runs": runs,
     }
     Path(args.out).write_text(json.dumps(out, indent=2) + "\n")

@@ -100,6 +100,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # the member list and the members API sort by (display_name, email): the first page
+        # is read in index order instead of sorting every member (issue 19)
+        indexes = [models.Index(fields=["display_name", "email"], name="user_name_order")]
 
     def __str__(self) -> str:
         return self.name

@@ -18,14 +18,21 @@ Guarantees:
   `requeue_stale_jobs` (run by `peerly tick`) enqueues it again. Runners must therefore be
   idempotent — publishing returns the round that already exists and the outbox skips every
   email key already queued — so a second run finishes the work without doing any of it twice.
+- Work in parts (`run_parts`): a runner may split its work into part jobs (key
+  "<job key>/<i>of<n>", the same parts on every run) that any worker may take, so several
+  workers share one big job. Each part is a job with the guarantees above; the job's `done`
+  is the sum of its parts', and it is done when every part is (failed when one failed:
+  starting the job again restarts the failed parts, and the parts already done stay done).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -34,6 +41,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models import Q
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,11 +66,70 @@ class Progress:
     Written outside the runner's transactions, so the page sees it at once."""
 
     job_id: int
+    parent_id: int | None = None  # a part's (`run_parts`): its job's `done` follows too
 
     def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
         Job.objects.filter(pk=self.job_id).update(
             stage=stage[:200], done=done, total=total, heartbeat_at=timezone.now()
         )
+        if self.parent_id is not None:
+            _add_up_parts(self.parent_id)
+
+
+POLL_SECONDS = 0.25  # how often a job waits for its parts running on other workers
+
+
+def _parts_done(parent_id: int) -> int:
+    return int(Job.objects.filter(params__parent_id=parent_id).aggregate(n=Sum("done"))["n"] or 0)
+
+
+def _add_up_parts(parent_id: int) -> None:
+    Job.objects.filter(pk=parent_id, status=JobStatus.RUNNING).update(done=_parts_done(parent_id))
+
+
+def run_parts(
+    job: Job,
+    *,
+    kind: str,
+    parts: Sequence[Mapping[str, Any]],
+    progress: Progress,
+    stage: str,
+    total: int,
+) -> None:
+    """Do `job`'s work as parts, one job of `kind` each (`parts[i]` its params), that any
+    worker may take: every part is enqueued for the other workers, this worker runs each
+    part nobody has claimed yet itself (so one worker alone finishes them all), then waits
+    for the parts other workers are running (or whose worker died: it takes them over once
+    they are stale). `progress(stage, done, total)` meanwhile, done summed over the parts.
+    Raises ServiceError with a failed part's message. The part keys are "<job key>/<i>of<n>":
+    give the same parts on every run of the job."""
+    count = len(parts)
+    ids = []
+    for i, params in enumerate(parts, start=1):
+        part, _ = start_job(
+            kind=kind,
+            key=f"{job.key}/{i}of{count}",
+            actor=job.created_by,
+            program_id=job.program_id,
+            params={
+                "title": f"{job.params.get('title', job.key)} (part {i} of {count})",
+                "back_url": job.params.get("back_url", ""),
+                **params,
+                "parent_id": job.pk,
+            },
+        )
+        ids.append(part.pk)
+    progress(stage, _parts_done(job.pk), total)
+    while True:
+        for part_id in ids:
+            run_job(part_id)  # runs it here if it is queued or stale; else returns at once
+        statuses = dict(Job.objects.filter(pk__in=ids).values_list("status", "error"))
+        if JobStatus.FAILED in statuses:
+            raise ServiceError(statuses[JobStatus.FAILED] or FAILED_MESSAGE)
+        progress(stage, _parts_done(job.pk), total)
+        if set(statuses) == {JobStatus.DONE}:
+            return
+        time.sleep(POLL_SECONDS)
 
 
 Runner = Callable[..., Mapping[str, Any]]
@@ -188,7 +255,8 @@ def run_job(job_id: int, *, now: dt.datetime | None = None) -> str:
     try:
         if runner is None:
             raise ServiceError(f"Unknown kind of job: {job.kind}.")
-        result = dict(runner(job=job, progress=Progress(job.pk)))
+        parent_id = job.params.get("parent_id")
+        result = dict(runner(job=job, progress=Progress(job.pk, parent_id=parent_id)))
     except (ServiceError, PermissionDenied) as exc:  # a refusal: its message is shown
         _finish(job_id, status=JobStatus.FAILED, error=str(exc))
         return JobStatus.FAILED

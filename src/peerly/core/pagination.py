@@ -41,9 +41,19 @@ def paginate(
     per_page: int = DEFAULT_PER_PAGE,
     param: str = "page",
 ) -> Page:  # type: ignore[type-arg]
-    """The requested page of `items` (a queryset, sliced in the database, or a list)."""
+    """The requested page of `items` (a queryset, sliced in the database, or a list).
+
+    The first page of a queryset reads one row more than a page: when that row is not there
+    the list is short and its length is the count, so a short list costs one query, not a
+    COUNT and a page (a long one still costs the two)."""
     size = per_page_from(request, default=min(per_page, MAX_PER_PAGE))
-    page = Paginator(items, size).get_page(request.GET.get(param))
+    asked = request.GET.get(param)
+    if asked in (None, "", "1") and not isinstance(items, (list, tuple)):
+        head = list(items[: size + 1])
+        paginator = Paginator(head if len(head) <= size else items, size)
+        page = Page(head[:size], 1, paginator)  # the count is only asked for when needed
+    else:
+        page = Paginator(items, size).get_page(asked)
     query = request.GET.copy()
     query.pop(param, None)
     page.query = query.urlencode()  # type: ignore[attr-defined]

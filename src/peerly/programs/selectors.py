@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
 
+from peerly.accounts.models import Profile
 from peerly.accounts.models import User
 from peerly.accounts.models import Visibility
 from peerly.accounts.selectors import visible_q
@@ -102,15 +103,43 @@ def list_members_for_organiser(
     return qs.order_by("user__display_name", "user__email")
 
 
+# What the members export reads (importing.export_rows and the visibility rule); everything
+# else stays in the database: 10,000 enrolments, users and profiles with every column cost
+# more to turn into objects (30,000 of them, 70,000 datetimes) than the query itself.
+EXPORT_FIELDS = (
+    "program",
+    "user",
+    "role",
+    "status",
+    "joined_at",
+    "user__email",
+    "user__display_name",
+    "user__profile__user",
+    "user__profile__field_visibility",
+    "user__profile__team",
+    "user__profile__timezone",
+    "user__profile__languages",
+)
+
+
+def members_for_export(members: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """The members list's enrolments with only the columns the CSV export reads."""
+    return members.select_related("user", "user__profile").only(*EXPORT_FIELDS)
+
+
 def list_teams(*, program: Program) -> list[str]:
-    """The teams organisers may filter on (teams members hide from organisers left out)."""
+    """The teams organisers may filter on (teams members hide from organisers left out).
+
+    Profiles whose user is enrolled (a semi-join on `user_id`), not enrolments joined through
+    users to profiles: half the work at 10,000 members, on every member-list page."""
+    enrolled = Enrollment.objects.filter(program=program).values("user_id")
     return sorted(
         t
-        for t in Enrollment.objects.filter(program=program)
-        .filter(visible_q(field="team", level=Visibility.ORGANISERS, prefix="user__profile__"))
-        .exclude(user__profile__team="")
-        .order_by()  # the default ordering would make DISTINCT one row per enrolment
-        .values_list("user__profile__team", flat=True)
+        for t in Profile.objects.filter(user_id__in=enrolled)
+        .filter(visible_q(field="team", level=Visibility.ORGANISERS))
+        .exclude(team="")
+        .order_by()  # no default ordering may turn DISTINCT into one row per profile
+        .values_list("team", flat=True)
         .distinct()
         if t
     )

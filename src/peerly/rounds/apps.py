@@ -16,3 +16,4 @@ class RoundsConfig(AppConfig):
         kinds.register(CoffeeKind())
         attachments.register(calendars.SUGGESTION_RENDERER, calendars.suggestion_ics_of_group)
         jobs.register(rounds_jobs.JOB_KIND, rounds_jobs.run_publish)
+        jobs.register(rounds_jobs.EMAILS_KIND, rounds_jobs.run_publish_emails)

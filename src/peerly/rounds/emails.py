@@ -11,8 +11,11 @@ import datetime as dt
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -96,10 +99,37 @@ def _group_email(
     )
 
 
-def _published_emails(round_: Round) -> Iterator[EmailToQueue]:
-    """Every member's email about a new round: their group's, or why they have none."""
+def _url_maker(name: str, ids: tuple[str, ...], **kwargs: object) -> Callable[..., str]:
+    """`_url(name, **kwargs, **ids)` for many values of the integer arguments `ids`, reversed
+    once: the URL is made with stand-in numbers that the ids then replace (`reverse` writes an
+    int as its digits). Falls back to `_url` when a stand-in is not found exactly once."""
+    stand_ins = {key: str(9_876_543_210 + n) for n, key in enumerate(ids)}
+    pattern = _url(name, **kwargs, **{key: int(s) for key, s in stand_ins.items()})
+    if any(pattern.count(s) != 1 for s in stand_ins.values()):
+        return lambda **values: _url(name, **kwargs, **values)
+
+    def make(**values: int) -> str:
+        url = pattern
+        for key, stand_in in stand_ins.items():
+            url = url.replace(stand_in, str(int(values[key])))
+        return url
+
+    return make
+
+
+def _published_emails(
+    round_: Round, *, groups: Sequence[int] | None = None, unmatched: bool = True
+) -> Iterator[EmailToQueue]:
+    """Every member's email about a new round: their group's, or why they have none. A part
+    of them: `groups` (first, last), the groups with those numbers; `unmatched`, whether the
+    unmatched members' emails are in."""
     program = round_.program
-    for group in _email_groups(RoundGroup.objects.filter(round=round_)):
+    group_url = _url_maker("group-detail", ("group_id",), slug=program.slug)
+    suggestion_url = _url_maker("suggestion-ics", ("group_id", "index"), slug=program.slug)
+    selected = RoundGroup.objects.filter(round=round_)
+    if groups is not None:
+        selected = selected.filter(number__gte=groups[0], number__lte=groups[1])
+    for group in _email_groups(selected):
         attachments = [  # made when each email is sent: not 15,000 calendars while queueing
             {
                 "filename": f"coffee-suggestion-{i}.ics",
@@ -109,9 +139,9 @@ def _published_emails(round_: Round) -> Iterator[EmailToQueue]:
             }
             for i in range(1, len(group.suggestions) + 1)
         ]
-        url = calendars.group_url(group)
+        url = group_url(group_id=group.pk)  # = calendars.group_url(group)
         links = {
-            i: _url("suggestion-ics", slug=program.slug, group_id=group.pk, index=i)
+            i: suggestion_url(group_id=group.pk, index=i)
             for i in range(1, len(group.suggestions) + 1)
         }
         for member in group.members.all():
@@ -124,26 +154,35 @@ def _published_emails(round_: Round) -> Iterator[EmailToQueue]:
                 url=url,
             )
             yield dataclasses.replace(email, attachments=attachments)
+    if not unmatched:
+        return
     program_url = _url("program", slug=program.slug)
-    for unmatched in (
+    for left_out in (
         UnmatchedMember.objects.filter(round=round_).select_related("user").order_by("pk")
     ):
         yield programme_email(
-            f"round-unmatched:{round_.pk}:user:{unmatched.user_id}",
-            unmatched.user,
+            f"round-unmatched:{round_.pk}:user:{left_out.user_id}",
+            left_out.user,
             "rounds_unmatched",
             program=program,
             url=program_url,
             round=round_,
-            reason=member_reason(unmatched.reason),
+            reason=member_reason(left_out.reason),
         )
 
 
 @unless_muted
-def round_published(round_: Round, *, on_batch: Callable[[int], None] | None = None) -> None:
+def round_published(
+    round_: Round,
+    *,
+    groups: Sequence[int] | None = None,
+    unmatched: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
     """Tell every member of a new round (rendered and queued in bulk; once per member: run
-    again, it adds only what is missing). `on_batch(n)`: n emails handled so far."""
-    queue_emails(_published_emails(round_), on_batch=on_batch)
+    again, it adds only what is missing). `groups`/`unmatched`: only a part of them (see
+    `published_parts`). `on_batch(n)`: n emails handled so far."""
+    queue_emails(_published_emails(round_, groups=groups, unmatched=unmatched), on_batch=on_batch)
 
 
 def published_email_count(round_: Round) -> int:
@@ -152,6 +191,41 @@ def published_email_count(round_: Round) -> int:
         GroupMember.objects.filter(round=round_).count()
         + UnmatchedMember.objects.filter(round=round_).count()
     )
+
+
+PART_EMAILS = 2500  # about this many emails in each part of a large round's announcement
+MAX_PARTS = 8
+
+
+def published_parts(round_: Round, *, size: int | None = None) -> list[dict[str, Any]]:
+    """`round_published` split into parts of about `size` emails for several workers: runs of
+    consecutive group numbers, the unmatched members' emails in the last part. Each part is
+    the keyword arguments of `round_published` plus "emails" (how many it sends). The same
+    round always gives the same parts. One part (everything) below 2 × `size` (default
+    `PART_EMAILS`)."""
+    size = size or PART_EMAILS
+    counts = list(
+        RoundGroup.objects.filter(round=round_)
+        .annotate(size=Count("members"))
+        .order_by("number")
+        .values_list("number", "size")
+    )
+    left_out = UnmatchedMember.objects.filter(round=round_).count()
+    total = sum(n for _, n in counts) + left_out
+    wanted = max(1, min(MAX_PARTS, total // size))
+    if wanted == 1 or not counts:
+        return [{"groups": None, "unmatched": True, "emails": total}]
+    parts: list[dict[str, Any]] = []
+    first, seen, start = counts[0][0], 0, 0  # seen: emails of the groups so far
+    for i, (number, n) in enumerate(counts):
+        seen += n
+        last = i == len(counts) - 1
+        if last or (len(parts) < wanted - 1 and seen >= total * (len(parts) + 1) / wanted):
+            parts.append({"groups": [first, number], "unmatched": last, "emails": seen - start})
+            if not last:
+                first, start = counts[i + 1][0], seen
+    parts[-1]["emails"] += left_out
+    return parts
 
 
 @unless_muted
@@ -263,8 +337,12 @@ def reminders(membership_ids: list[int]) -> None:
         pk__in=GroupMember.objects.filter(pk__in=wanted).values("group_id")
     )
     items: list[EmailToQueue] = []
+    group_urls: dict[str, Callable[..., str]] = {}  # one per programme: reversed once
     for group in _email_groups(groups):
-        url = calendars.group_url(group)
+        slug = group.round.program.slug
+        if slug not in group_urls:
+            group_urls[slug] = _url_maker("group-detail", ("group_id",), slug=slug)
+        url = group_urls[slug](group_id=group.pk)  # = calendars.group_url(group)
         items.extend(
             _group_email(
                 f"round-reminder:{group.pk}:user:{member.user_id}",

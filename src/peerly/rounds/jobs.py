@@ -6,6 +6,8 @@ returns at once; a worker draws, saves and queues every member's email.
                         programme's settings lock: at most one round N, however many workers
                         or clicks), then the emails in batches with progress. Run again after
                         a crash, it finds the round and queues only the emails still missing.
+                        A large round's emails are written in parts ("rounds.publish_emails",
+                        `core.jobs.run_parts`), so every free worker helps.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from peerly.accounts.models import User
 from peerly.core import jobs
 from peerly.core.errors import ServiceError
 from peerly.core.models import Job
+from peerly.core.models import JobStatus
 from peerly.programs.models import Program
 from peerly.programs.models import ProgramStatus
 from peerly.rounds import emails
 from peerly.rounds import services
+from peerly.rounds.models import Round
 
 JOB_KIND = "rounds.publish"
+EMAILS_KIND = "rounds.publish_emails"  # a part of a large round's emails
 
 
 def job_key(program: Program, number: int) -> str:
@@ -55,8 +60,8 @@ def start_publish(
     expected = services.next_round_number(program)
     if number < expected:  # published already (by this job, a tick or the command line)
         job = Job.objects.filter(key=job_key(program, number)).first()
-        if job is not None:
-            return job, False
+        if job is not None and job.status != JobStatus.FAILED:
+            return job, False  # (a job that failed after the draw is started again below)
     elif number != expected:
         raise ServiceError(
             f"The next round is round {expected}; refresh the preview and try again."
@@ -90,7 +95,14 @@ def run_publish(*, job: Job, progress: jobs.Progress) -> Mapping[str, Any]:
     total = emails.published_email_count(round_)
     stage = "Writing every member's email"
     progress(stage, 0, total)
-    emails.round_published(round_, on_batch=lambda n: progress(stage, min(n, total), total))
+    parts = emails.published_parts(round_)
+    if len(parts) == 1:
+        emails.round_published(round_, on_batch=lambda n: progress(stage, min(n, total), total))
+    else:
+        params = [{"round_id": round_.pk, **part} for part in parts]
+        jobs.run_parts(
+            job, kind=EMAILS_KIND, parts=params, progress=progress, stage=stage, total=total
+        )
     message = (
         _("Round %(number)s is published; members are told.")
         if created
@@ -104,3 +116,18 @@ def run_publish(*, job: Job, progress: jobs.Progress) -> Mapping[str, Any]:
         "round_id": round_.pk,
         "emails": total,
     }
+
+
+def run_publish_emails(*, job: Job, progress: jobs.Progress) -> Mapping[str, Any]:
+    """A part of a round's emails (`emails.published_parts`), on any worker."""
+    round_ = Round.objects.select_related("program").get(pk=int(job.params["round_id"]))
+    total = int(job.params["emails"])
+    stage = f"Writing the emails of groups {job.params['groups'][0]}–{job.params['groups'][1]}"
+    progress(stage, 0, total)
+    emails.round_published(
+        round_,
+        groups=job.params["groups"],
+        unmatched=bool(job.params["unmatched"]),
+        on_batch=lambda n: progress(stage, min(n, total), total),
+    )
+    return {"emails": total}

@@ -7,13 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Func
 from django.db.models import IntegerField
 from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.db.models import Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,10 +129,23 @@ def get_choice_for_user(*, user: User, program: Program, number: int) -> str:
     return row.choice if row else ""
 
 
-def _count_of(qs: QuerySet[Any]) -> Coalesce:
-    """COUNT(*) of a correlated queryset, as a scalar subquery (0 when there are none)."""
-    counted = qs.order_by().values("round").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+class _CountAll(Func):
+    """`COUNT(*)` of a subquery's rows, without the GROUP BY an ORM aggregate would add."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
+def _count_of(qs: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (0 when there are none).
+
+    `COUNT(*)` with no GROUP BY, not `COUNT(id) … GROUP BY round_id`: counting a column makes
+    PostgreSQL fetch every row from the table, while `COUNT(*)` is answered by an index-only
+    scan of `(round)` or `round_member_answer` (round, answer) — about 2.5× faster on 24
+    rounds × 10,000 members (EXPLAIN ANALYZE in docs/scaling.md)."""
+    return Subquery(
+        qs.order_by().annotate(n=_CountAll()).values("n")[:1], output_field=IntegerField()
+    )
 
 
 def list_rounds_for_organiser(*, program: Program) -> QuerySet[Round]:

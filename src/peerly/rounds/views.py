@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
+from peerly.core.pagination import paginate
 from peerly.core.timezones import user_zone_name
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
@@ -295,7 +296,8 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = _organised(request, slug)
     settings_row = selectors.get_coffee_settings(program=program)
-    rounds = list(selectors.list_rounds_for_organiser(program=program)[:24])
+    # newest first, two years of monthly rounds a page (?page= for older ones)
+    rounds = paginate(request, selectors.list_rounds_for_organiser(program=program), per_page=24)
     return render(
         request,
         "rounds/manage.html",
@@ -304,6 +306,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "settings": settings_row,
             "rounds": rounds,
+            "page": rounds,
             "next_number": services.next_round_number(program),
             "next_draw": services.next_draw_at(settings_row, timezone.now()),
         },
