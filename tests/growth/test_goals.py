@@ -313,3 +313,29 @@ def test_anyone_logged_in_has_their_own_empty_growth_page(db) -> None:
     page = client.get(reverse("growth:home"))
     assert page.status_code == 200
     assert "No active goals yet" in page.content.decode()
+
+
+def test_overdue_milestones_and_late_goals_need_the_owners_attention_only(personas) -> None:
+    import time_machine
+
+    goal = services.create_goal(
+        owner=personas.member,
+        title="ZZLATE goal",
+        target_on=dt.date(2027, 1, 31),
+        milestones=[("ZZDUE step", dt.date(2027, 1, 10)), ("later step", dt.date(2027, 3, 1))],
+    )
+    home = reverse("core:home")
+    with time_machine.travel(dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)):
+        assert "ZZDUE step" not in personas.client("member").get(home).content.decode()
+    with time_machine.travel(dt.datetime(2027, 2, 2, 12, tzinfo=dt.UTC)):
+        page = personas.client("member").get(home).content.decode()
+        assert "A milestone of your goals is overdue: “ZZDUE step”." in page
+        assert "ZZLATE goal" in page  # past its target date
+        for other in ("other_member", "organiser", "admin"):
+            assert "ZZDUE" not in personas.client(other).get(home).content.decode(), other
+        first = goal.milestones.get(title="ZZDUE step")
+        services.set_milestone_done(milestone=first, actor=personas.member, done=True)
+        services.achieve_goal(goal=goal, actor=personas.member)
+        page = personas.client("member").get(home).content.decode()
+        assert "ZZDUE" not in page
+        assert "ZZLATE" not in page
