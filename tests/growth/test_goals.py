@@ -23,6 +23,7 @@ from peerly.growth.models import Goal
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
 from peerly.growth.models import ProgressMode
+from tests.factories import EnrollmentFactory
 from tests.factories import ProgramFactory
 from tests.factories import UserFactory
 
@@ -339,3 +340,36 @@ def test_overdue_milestones_and_late_goals_need_the_owners_attention_only(person
         page = personas.client("member").get(home).content.decode()
         assert "ZZDUE" not in page
         assert "ZZLATE" not in page
+
+
+def test_organisers_see_goal_counts_from_five_members_and_never_a_text(personas) -> None:
+    from peerly.growth.selectors import program_goal_figures
+
+    url = reverse("programs:manage", kwargs={"slug": personas.program.slug})
+    owners = [personas.member, personas.other_member]
+    for _ in range(3):
+        user = UserFactory()
+        EnrollmentFactory(program=personas.program, user=user)
+        owners.append(user)
+    for owner in owners[:4]:
+        services.create_goal(owner=owner, title="ZZORG-TEXT", program=personas.program)
+    assert program_goal_figures(program=personas.program).too_few
+    page = personas.client("organiser").get(url).content.decode()
+    assert "Fewer than 5 members have linked a goal" in page
+    assert "ZZORG-TEXT" not in page
+    late = services.create_goal(
+        owner=owners[4],
+        title="ZZORG-TEXT",
+        program=personas.program,
+        target_on=dt.date(2001, 1, 1),
+    )
+    services.achieve_goal(goal=Goal.objects.filter(owner=owners[0]).get(), actor=owners[0])
+    figures = program_goal_figures(program=personas.program)
+    assert (figures.people, figures.goals, figures.achieved, figures.due) == (5, 5, 1, 2)
+    assert figures.attainment_percent == 50
+    assert late.status == GoalStatus.ACTIVE
+    page = personas.client("organiser").get(url).content.decode()
+    assert "5 goals of 5 members" in page
+    assert "1 achieved of 2 due" in page
+    assert "attainment 50 %" in page
+    assert "ZZORG-TEXT" not in page

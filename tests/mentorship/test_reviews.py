@@ -11,6 +11,10 @@ from peerly.core.errors import ServiceError
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.models import Review
+from peerly.programs.models import Role
+from tests.factories import EnrollmentFactory
+from tests.factories import UserFactory
+from tests.mentorship.conftest import make_mentor
 
 pytestmark = pytest.mark.django_db
 SECRET = "Listens patiently — confidential strength"
@@ -60,9 +64,10 @@ def test_who_can_read_the_review_text(world, reviewed, who):
 
 
 def test_organisers_see_aggregates_only(world, reviewed):
+    """One answer: the count, but no average (it would be that one mentee's rating)."""
     rows = selectors.review_aggregates(program=world.program)
     assert {r["direction"]: (r["submitted"], r["total"], r["mean"]) for r in rows} == {
-        "of_mentor": (1, 2, 4.0),
+        "of_mentor": (1, 2, None),
         "of_mentee": (0, 2, None),
     }
     client = Client()
@@ -70,7 +75,32 @@ def test_organisers_see_aggregates_only(world, reviewed):
     body = client.get(
         reverse("mentorship:manage-reviews", kwargs={"slug": world.program.slug})
     ).content.decode()
-    assert "4.0" in body and SECRET not in body
+    assert "1 / 2" in body
+    assert "fewer than 5 answers: not shown" in body
+    assert "4.0" not in body and SECRET not in body
+
+
+def test_an_average_rating_is_shown_from_five_answers(world):
+    mentors = [world.mentor, world.other_mentor, make_mentor(world.program, capacity=2)]
+    mentees = [world.mentee, world.other_mentee]
+    for _ in range(3):
+        user = UserFactory()
+        EnrollmentFactory(program=world.program, user=user, role=Role.MENTEE)
+        mentees.append(user)
+    for i, mentee in enumerate(mentees):
+        world.reach("active", user=mentee, mentor=mentors[i % 3])
+    services.open_review_round(actor=world.organiser, program=world.program, now=timezone.now())
+    for rating, mentee in zip((5, 4, 4, 3, 4), mentees, strict=True):
+        review = Review.objects.get(reviewer=mentee, direction="of_mentor")
+        services.submit_review(
+            actor=mentee, review=review, strengths="s", improve="", rating=rating
+        )
+    [row] = [
+        r
+        for r in selectors.review_aggregates(program=world.program)
+        if r["direction"] == "of_mentor"
+    ]
+    assert (row["submitted"], row["mean"], row["too_few"]) == (5, 4.0, False)
 
 
 def test_review_needs_a_rating_and_an_open_round(world, reviewed):

@@ -43,7 +43,8 @@ def test_figures_follow_the_metrics_dictionary(coffee):  # type: ignore[no-untyp
         assert (row["participants"], row["matched"], row["groups"]) == (7, 7, 3)
         assert (row["met"], row["reported"], row["unknown"]) == (1, 2, 1)
         assert row["met_rate"] == 0.333 and row["report_rate"] == 0.667
-        assert row["mean_rating"] == 4 and row["ratings"] == 1
+        # one rating: counted, but its "average" would be that member's own rating
+        assert row["mean_rating"] is None and row["ratings"] == 1
         assert 0 <= row["cross_team_rate"] <= 1
     assert GroupMember.objects.filter(answer="").count() == 10  # unknown stays unknown
 
@@ -94,3 +95,39 @@ def test_chart_is_drawn_once_per_set_of_figures(coffee, monkeypatch):  # type: i
     changed = reports.chart_svg(reports.program_figures(coffee.program))
     assert drawn == [2, 2] and changed != first
     assert "round 2: 7 participants, 7 matched, met rate 67 %" in changed
+
+
+def test_a_mean_rating_is_shown_from_five_ratings(coffee):  # type: ignore[no-untyped-def]
+    with time_machine.travel(NOW, tick=False):
+        round_, _ = services.publish_round(program=coffee.program, actor=None)
+    members = list(GroupMember.objects.filter(round=round_).select_related("group", "user")[:5])
+    for member, rating in zip(members, (5, 4, 3, 4, 4), strict=True):
+        services.submit_checkin(
+            user=member.user,
+            group=member.group,
+            answer="all",
+            rating=rating,
+            now=NOW + dt.timedelta(days=8),
+        )
+    [row] = reports.program_figures(coffee.program)
+    assert (row["ratings"], row["mean_rating"]) == (5, 4.0)
+    assert reports.program_report(coffee.program)["totals"]["mean_rating"] == 4.0
+
+
+def test_the_round_page_shows_no_members_own_rating(coffee):  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from django.urls import reverse
+
+    with time_machine.travel(NOW, tick=False):
+        round_, _ = services.publish_round(program=coffee.program, actor=None)
+    member = GroupMember.objects.filter(round=round_).select_related("group", "user").first()
+    services.submit_checkin(
+        user=member.user, group=member.group, answer="all", rating=2, now=NOW + dt.timedelta(days=8)
+    )
+    client = Client()
+    client.force_login(coffee.program.organisers.first())
+    url = reverse("rounds:round-detail", kwargs={"slug": coffee.program.slug, "number": 1})
+    page = client.get(url).content.decode()
+    assert ">Rating<" not in page
+    assert "<td>2</td>" not in page
+    assert "mean rating (1)" in page

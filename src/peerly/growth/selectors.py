@@ -3,20 +3,27 @@ not exist (404), organisers and site admins included."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count
 from django.db.models import F
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
 from peerly.circles.models import Circle
+from peerly.core.aggregates import MIN_PEOPLE
 from peerly.growth.models import Goal
 from peerly.growth.models import GoalShare
+from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
+from peerly.programs.models import Program
 
 NOT_FOUND = "No such goal."
 
@@ -115,3 +122,44 @@ def get_share_for_user(*, user: User, goal: Goal, share_id: int) -> GoalShare:
     if share is None:
         raise Http404(_("No such share."))
     return share
+
+
+@dataclass(frozen=True)
+class GoalFigures:
+    """What organisers see of the goals members link to their programme: counts only, and
+    nothing at all from fewer than MIN_PEOPLE members (core/aggregates.py)."""
+
+    people: int  # members with at least one goal linked to the programme
+    goals: int | None = None
+    achieved: int | None = None
+    due: int | None = None  # achieved, or past their target date
+    attainment: float | None = None  # achieved / due, 0-1
+
+    @property
+    def too_few(self) -> bool:
+        return self.people < MIN_PEOPLE
+
+    @property
+    def attainment_percent(self) -> int | None:
+        return None if self.attainment is None else round(100 * self.attainment)
+
+
+def program_goal_figures(*, program: Program, today: dt.date | None = None) -> GoalFigures:
+    today = today or timezone.localdate()
+    achieved = Q(status=GoalStatus.ACHIEVED)
+    figures = Goal.objects.filter(program=program).aggregate(
+        people=Count("owner", distinct=True),
+        goals=Count("id"),
+        achieved=Count("id", filter=achieved),
+        due=Count("id", filter=achieved | Q(target_on__lt=today, status=GoalStatus.ACTIVE)),
+    )
+    if figures["people"] < MIN_PEOPLE:
+        return GoalFigures(people=figures["people"])
+    due = figures["due"]
+    return GoalFigures(
+        people=figures["people"],
+        goals=figures["goals"],
+        achieved=figures["achieved"],
+        due=due,
+        attainment=figures["achieved"] / due if due else None,
+    )

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
+from peerly.core.aggregates import MIN_PEOPLE
+from peerly.core.aggregates import shown
 from peerly.mentorship.models import LOAD_STATUSES
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import RUNNING_STATUSES
@@ -331,7 +333,8 @@ def time_to_match_days(*, program: Program) -> float | None:
 
 
 def review_aggregates(*, program: Program) -> list[dict[str, object]]:
-    """Per round and direction: how many, how many answered, mean rating. No text, no names."""
+    """Per round and direction: how many, how many answered, mean rating. No text, no names;
+    the mean only from at least MIN_PEOPLE answers (core/aggregates.py), else None."""
     rows = (
         Review.objects.filter(round__program=program)
         .values("round__year", "direction")
@@ -342,7 +345,14 @@ def review_aggregates(*, program: Program) -> list[dict[str, object]]:
         )
         .order_by("-round__year", "direction")
     )
-    return [{**r, "mean": round(r["mean"], 2) if r["mean"] is not None else None} for r in rows]
+    return [
+        {
+            **r,
+            "mean": shown(round(r["mean"], 2), r["submitted"]) if r["mean"] is not None else None,
+            "too_few": 0 < r["submitted"] < MIN_PEOPLE,
+        }
+        for r in rows
+    ]
 
 
 @dataclass

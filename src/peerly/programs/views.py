@@ -29,6 +29,7 @@ from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
+from peerly.growth import selectors as growth_selectors
 from peerly.programs import access
 from peerly.programs import importing
 from peerly.programs import kinds
@@ -349,6 +350,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "query": page.query,  # type: ignore[attr-defined]  # set by core.pagination
             "export_query": export_query,
             "organiser_url": kind_url(program, "manage"),
+            "goal_figures": growth_selectors.program_goal_figures(program=program),
         },
     )
 

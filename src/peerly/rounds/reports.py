@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from peerly.accounts.models import User
+from peerly.core.aggregates import shown
 from peerly.core.charts import cached_svg
 from peerly.core.pagination import paginate
 from peerly.core.security import svg_without_inline_css
@@ -140,7 +141,9 @@ def _figure_row(
         "met_rate": None if in_progress else _rate(met, groups),
         "report_rate": None if in_progress else _rate(reported, groups),
         "ratings": ratings,
-        "mean_rating": round(rating_sum / ratings, 2) if ratings else None,
+        "rating_sum": rating_sum,
+        # an average of fewer than 5 ratings would be one or two members' own ratings
+        "mean_rating": shown(round(rating_sum / ratings, 2), ratings) if ratings else None,
     }
 
 
@@ -196,7 +199,8 @@ def round_report(round_: Round, request: HttpRequest) -> dict[str, Any]:
                         "name": m.user.name,
                         "team": organiser_team(getattr(m.user, "profile", None)),
                         "answer": m.get_answer_display() if m.answer else "unknown",
-                        "rating": m.rating,
+                        # no rating: a member's own rating is theirs; organisers get the
+                        # round's mean, from at least 5 ratings
                         "knew_before": "—"
                         if m.knew_before is None
                         else ("yes" if m.knew_before else "no"),
@@ -278,7 +282,7 @@ def program_report(program: Program) -> dict[str, Any]:
     groups = sum(r["groups"] for r in done)
     met = sum(r["met"] for r in done)
     reported = sum(r["reported"] for r in done)
-    ratings = [(r["mean_rating"], r["ratings"]) for r in rows if r["ratings"]]
+    ratings = sum(r["ratings"] for r in rows)
     totals = {
         "rounds": len(rows),
         "in_progress": len(rows) - len(done),
@@ -287,7 +291,7 @@ def program_report(program: Program) -> dict[str, Any]:
         "report_rate": _rate(reported, groups),
         "repeat_pairs": sum(r["repeat_pairs"] for r in rows),
         "unavoidable_repeat_pairs": sum(r["unavoidable_repeat_pairs"] for r in rows),
-        "mean_rating": round(sum(m * n for m, n in ratings) / sum(n for _, n in ratings), 2)
+        "mean_rating": shown(round(sum(r["rating_sum"] for r in rows) / ratings, 2), ratings)
         if ratings
         else None,
     }
