@@ -161,10 +161,5 @@ def check_in(request: AuthedHttpRequest, goal_id: int, payload: CheckInIn) -> tu
 def change_status(request: AuthedHttpRequest, goal_id: int, payload: StatusIn) -> dict[str, Any]:
     """achieve, drop (with a reason) or reopen."""
     goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    if payload.action == "achieve":
-        goal = services.achieve_goal(goal=goal, actor=request.user)
-    elif payload.action == "drop":
-        goal = services.drop_goal(goal=goal, actor=request.user, reason=payload.reason)
-    else:
-        goal = services.reopen_goal(goal=goal, actor=request.user)
+    services.change_status(goal=goal, actor=request.user, **payload.model_dump())
     return _out(selectors.get_goal_for_user(user=request.user, goal_id=goal.pk))

@@ -103,3 +103,7 @@ class ShareForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = choices  # type: ignore[attr-defined]
+
+
+class ReasonlessForm(forms.Form):
+    """The achieve and reopen buttons: nothing to fill in."""

@@ -153,51 +153,46 @@ def delete_goal(*, goal: Goal, actor: User) -> None:
     locked.delete()
 
 
-def achieve_goal(*, goal: Goal, actor: User) -> Goal:
-    _own_unlocked(goal, actor)
+# action -> (the status it leads to, the audit action)
+STATUS_CHANGES = {
+    "achieve": (S.ACHIEVED, "growth.goal_achieved"),
+    "drop": (S.DROPPED, "growth.goal_dropped"),
+    "reopen": (S.ACTIVE, "growth.goal_reopened"),
+}
+
+
+def change_status(*, goal: Goal, actor: User, action: str, reason: str = "") -> Goal:
+    """achieve, drop (saying why: the reason is the owner's and is not audited) or reopen,
+    as GOAL_MACHINE allows; anything else is refused and nothing changes."""
+    if goal.owner_id != actor.pk:
+        raise PermissionDenied(_("Only the goal's owner can change it."))
+    if action not in STATUS_CHANGES:
+        raise ServiceError(_("Unknown action."), field="action")
+    if action == "drop" and not (reason or "").strip():
+        raise ServiceError(_("Say in a few words why you are dropping it."), field="reason")
+    to, audit_action = STATUS_CHANGES[action]
+    closing = {"closed_at": timezone.now()} if to != S.ACTIVE else {"closed_at": None}
     return apply_transition(
         goal,
         machine=GOAL_MACHINE,
-        action="achieve",
-        to=S.ACHIEVED,
+        action=action,
+        to=to,
         actor=actor,
-        audit_action="growth.goal_achieved",
-        changes={"closed_at": timezone.now()},
+        audit_action=audit_action,
+        changes={**closing, "dropped_reason": reason.strip() if action == "drop" else ""},
     )
+
+
+def achieve_goal(*, goal: Goal, actor: User) -> Goal:
+    return change_status(goal=goal, actor=actor, action="achieve")
 
 
 def drop_goal(*, goal: Goal, actor: User, reason: str) -> Goal:
-    """Set the goal aside, saying why (the reason is the owner's; it is not audited)."""
-    _own_unlocked(goal, actor)
-    if not (reason or "").strip():
-        raise ServiceError(_("Say in a few words why you are dropping it."), field="reason")
-    return apply_transition(
-        goal,
-        machine=GOAL_MACHINE,
-        action="drop",
-        to=S.DROPPED,
-        actor=actor,
-        audit_action="growth.goal_dropped",
-        changes={"closed_at": timezone.now(), "dropped_reason": reason.strip()},
-    )
+    return change_status(goal=goal, actor=actor, action="drop", reason=reason)
 
 
 def reopen_goal(*, goal: Goal, actor: User) -> Goal:
-    _own_unlocked(goal, actor)
-    return apply_transition(
-        goal,
-        machine=GOAL_MACHINE,
-        action="reopen",
-        to=S.ACTIVE,
-        actor=actor,
-        audit_action="growth.goal_reopened",
-        changes={"closed_at": None, "dropped_reason": ""},
-    )
-
-
-def _own_unlocked(goal: Goal, actor: User) -> None:
-    if goal.owner_id != actor.pk:
-        raise PermissionDenied(_("Only the goal's owner can change it."))
+    return change_status(goal=goal, actor=actor, action="reopen")
 
 
 @transaction.atomic

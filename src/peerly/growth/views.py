@@ -24,6 +24,7 @@ from peerly.growth.forms import CheckInForm
 from peerly.growth.forms import DropForm
 from peerly.growth.forms import GoalForm
 from peerly.growth.forms import MilestoneForm
+from peerly.growth.forms import ReasonlessForm
 from peerly.growth.forms import ShareForm
 from peerly.growth.models import Goal
 from peerly.growth.models import GoalShare
@@ -158,32 +159,20 @@ def goal_check_in(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_achieve(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+def goal_status(request: AuthedHttpRequest, goal_id: int, action: str) -> HttpResponse:
+    """The achieve / drop / reopen buttons (the URL names the action; drop has a reason)."""
     goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    with service_errors(request, success=_("Well done: goal achieved.")):
-        services.achieve_goal(goal=goal, actor=request.user)
-    return redirect("growth:goal-detail", goal_id=goal.pk)
-
-
-@login_required
-@require_POST
-def goal_drop(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    form = DropForm(request.POST)
+    success = {
+        "achieve": _("Well done: goal achieved."),
+        "drop": _("Goal dropped."),
+        "reopen": _("Goal reopened."),
+    }[action]
+    form = DropForm(request.POST) if action == "drop" else ReasonlessForm(request.POST)
     if submitted(
-        request, form, services.drop_goal, _("Goal dropped."), goal=goal, actor=request.user
+        request, form, services.change_status, success, goal=goal, actor=request.user, action=action
     ):
         return redirect("growth:goal-detail", goal_id=goal.pk)
-    return _detail(request, goal, drop_form=form)
-
-
-@login_required
-@require_POST
-def goal_reopen(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    with service_errors(request, success=_("Goal reopened.")):
-        services.reopen_goal(goal=goal, actor=request.user)
-    return redirect("growth:goal-detail", goal_id=goal.pk)
+    return _detail(request, goal, drop_form=form if action == "drop" else None)
 
 
 @login_required
