@@ -85,19 +85,22 @@ MEMBER = Persona(
     f"member@{DOMAIN}",
     "Max Member",
     "coffee member with a current match; circle member mid-season",
-    "This week's coffee match: pick a time. Your circle's next session, notes and actions.",
+    "This week's coffee match: pick a time. Your circle's next session, notes and actions. "
+    "Your goals under My growth.",
 )
 MENTOR = Persona(
     f"mentor@{DOMAIN}",
     "Mira Mentor",
     "mentor with mentees",
-    "Review a mentee's monthly report; follow your new mentee through orientation.",
+    "Review a mentee's monthly report; follow your new mentee through orientation; "
+    "the goal Theo shares with you is on his mentorship page.",
 )
 MENTEE = Persona(
     f"mentee@{DOMAIN}",
     "Theo Mentee",
     "mentee in orientation",
-    "Tick off the orientation checklist with your mentor (Mira).",
+    "Tick off the orientation checklist with your mentor (Mira); "
+    "your goal under My growth is shared with her.",
 )
 APPLICANT = Persona(
     f"applicant@{DOMAIN}",
