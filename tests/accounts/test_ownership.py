@@ -19,7 +19,6 @@ from peerly.accounts import ownership
 from peerly.accounts.models import AvailabilityWindow
 from peerly.accounts.models import DoNotPair
 from peerly.accounts.models import User
-from peerly.circles.models import ActionItem
 from peerly.circles.models import Block
 from peerly.circles.models import Circle
 from peerly.circles.models import CircleMember
@@ -27,6 +26,7 @@ from peerly.circles.models import CircleSession
 from peerly.circles.models import KnownPerson
 from peerly.circles.models import Season
 from peerly.core.models import AuditEvent
+from peerly.growth.models import ActionItem
 from peerly.mentorship.models import MentorProfile
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.models import MonthlyReport
@@ -401,7 +401,7 @@ def test_the_email_can_sign_up_again(world: World) -> None:
 
 def test_delete_is_idempotent_and_audited_without_personal_data(world: World) -> None:
     first = ownership.delete_account(user=world.ann)
-    assert first["circle_actions"] == 1
+    assert first["action_items"] == 1
     assert ownership.delete_account(user=world.ann) == {}
     rows = AuditEvent.objects.filter(action="user.delete_account")
     assert rows.count() == 1

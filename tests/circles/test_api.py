@@ -7,7 +7,7 @@ import json
 import pytest
 
 from peerly.circles import services
-from peerly.circles.models import ActionItem
+from peerly.growth.models import ActionItem
 from tests.circles.conftest import member_users
 
 pytestmark = pytest.mark.django_db

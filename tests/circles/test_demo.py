@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from peerly.circles.models import ActionItem
 from peerly.circles.models import Attendance
 from peerly.circles.models import Block
 from peerly.circles.models import Circle
 from peerly.circles.models import CircleSession
+from peerly.growth.models import ActionItem
 from peerly.programs.demo import MEMBER_EMAIL
 from peerly.programs.demo import build_demo
 from peerly.programs.models import Program

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from peerly.circles import services
-from peerly.circles.models import ActionItem
+from peerly.growth.models import ActionItem
 from peerly.programs.models import ProgramKind
 from tests.circles.conftest import BEFORE_SEASON
 from tests.circles.conftest import MONDAY_9_17

@@ -10,12 +10,12 @@ from django.core import mail
 
 from peerly.circles import services
 from peerly.circles import ticks
-from peerly.circles.models import ActionItem
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Attendance
 from peerly.circles.models import Block
 from peerly.circles.models import SessionStatus
 from peerly.core.errors import ServiceError
+from peerly.growth.models import ActionItem
+from peerly.growth.models import ActionStatus
 from tests.circles.conftest import member_users
 
 pytestmark = pytest.mark.django_db

@@ -105,10 +105,10 @@ class Community:
     """The demo community with one real value for every path parameter name."""
 
     def __init__(self) -> None:
-        from peerly.circles.models import ActionItem
         from peerly.circles.models import Block
         from peerly.circles.models import Circle
         from peerly.circles.models import CircleSession
+        from peerly.growth.models import ActionItem
         from peerly.mentorship.models import MentorNomination
         from peerly.mentorship.models import Mentorship
         from peerly.mentorship.models import MonthlyReport

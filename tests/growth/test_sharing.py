@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from peerly.growth import services
-from peerly.growth.models import GoalShare
+from peerly.growth.models import Share
 from peerly.mentorship import services as mentorship_services
 from tests.mentorship.conftest import World
 
@@ -34,7 +34,7 @@ def _client(world: World, who: str):  # type: ignore[no-untyped-def]
     return client
 
 
-def _share(world: World, ms) -> tuple[object, GoalShare]:  # type: ignore[no-untyped-def]
+def _share(world: World, ms) -> tuple[object, Share]:  # type: ignore[no-untyped-def]
     goal = services.create_goal(
         owner=world.mentee,
         title=SECRET,
@@ -86,13 +86,13 @@ def test_withdrawing_hides_the_goal_again_and_sharing_twice_changes_nothing(
     goal, share = _share(world, ms)
     [audience] = [a for a in services.audiences_for(world.mentee) if a.mentorship == ms]
     assert services.share_goal(goal=goal, actor=world.mentee, audience=audience) == share
-    assert GoalShare.objects.count() == 1
+    assert Share.objects.count() == 1
     mentee = _client(world, "mentee")
     response = mentee.post(
         reverse("growth:share-withdraw", kwargs={"goal_id": goal.pk, "share_id": share.pk})
     )
     assert response.status_code == 302
-    assert not GoalShare.objects.exists()
+    assert not Share.objects.exists()
     mentor = _client(world, "mentor")
     assert mentor.get(reverse("growth:shared-goal", kwargs={"goal_id": goal.pk})).status_code == 404
 
@@ -136,4 +136,4 @@ def test_the_share_form_offers_only_the_owners_own_audiences(world: World, reach
     )
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
-    assert not GoalShare.objects.exists()
+    assert not Share.objects.exists()

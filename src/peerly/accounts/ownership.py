@@ -36,7 +36,6 @@ from peerly.accounts.models import AvailabilityWindow
 from peerly.accounts.models import DoNotPair
 from peerly.accounts.models import Profile
 from peerly.accounts.models import User
-from peerly.circles.models import ActionItem
 from peerly.circles.models import Attendance
 from peerly.circles.models import Block
 from peerly.circles.models import CircleMember
@@ -44,7 +43,12 @@ from peerly.circles.models import KnownPerson
 from peerly.circles.models import SlotVote
 from peerly.core import audit
 from peerly.core.models import AuditEvent
+from peerly.growth.models import ActionItem
+from peerly.growth.models import DevelopmentPlan
 from peerly.growth.models import Goal
+from peerly.growth.models import JournalEntry
+from peerly.growth.models import Swot
+from peerly.growth.models import Vision
 from peerly.mentorship import services as mentorship_services
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import MentorNomination
@@ -86,7 +90,7 @@ EXPORTED_LINKS: dict[str, str] = {
     "circles.block.coach": "circle_blocks",
     "circles.block.note_taker": "circle_blocks",
     "circles.block.updated_by": "circle_blocks",
-    "circles.actionitem.owner": "circle_actions",
+    "growth.actionitem.owner": "action_items",
     "circles.attendance.user": "circle_attendance",
     "circles.knownperson.owner": "known_people",
     "rounds.roundgroup.proposed_by": "coffee_matches",
@@ -103,6 +107,10 @@ EXPORTED_LINKS: dict[str, str] = {
     "mentorship.review.reviewer": "reviews_written",
     "mentorship.review.reviewee": "reviews_received",
     "growth.goal.owner": "goals",
+    "growth.journalentry.owner": "journal",
+    "growth.swot.owner": "swots",
+    "growth.developmentplan.owner": "development_plans",
+    "growth.vision.owner": "vision",
 }
 
 # "<app_label>.<model>.<field>" -> why it is not exported.
@@ -222,6 +230,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     data.update(_rounds_part(user))
     data.update(_mentorship_part(user))
     data["goals"] = _goals_part(user)
+    data.update(_growth_part(user))
     data["emails"] = [
         _row(m, ("key", "to_email", "subject", "body_text", "created_at", "sent_at"))
         for m in OutboundEmail.objects.filter(user=user).order_by("created_at", "pk")
@@ -273,6 +282,44 @@ def _goals_part(user: User) -> list[dict[str, Any]]:
         )
         for g in goals.prefetch_related("milestones", "check_ins")
     ]
+
+
+def _growth_part(user: User) -> dict[str, Any]:
+    """The rest of the growth space: journal, SWOT versions, development plans, vision."""
+    journal_fields = ("written_on", "title", "text", "happened", "learned", "differently")
+    plan_fields = ("title", "starts_on", "ends_on", "focus_areas", "learning", "support")
+    vision = Vision.objects.filter(owner=user).first()
+    return {
+        "journal": [
+            _row(
+                e,
+                (*journal_fields, "tags", "created_at", "updated_at"),
+                goal_id=e.goal_id,
+                circle_session_id=e.circle_session_id,
+                coffee_group_id=e.coffee_group_id,
+            )
+            for e in JournalEntry.objects.filter(owner=user).order_by("written_on", "pk")
+        ],
+        "swots": [
+            _row(s, ("label", *Swot.LISTS, "created_at", "updated_at"))
+            for s in Swot.objects.filter(owner=user).order_by("created_at", "pk")
+        ],
+        "development_plans": [
+            _row(
+                p,
+                (*plan_fields, "review_on", "created_at", "updated_at"),
+                goal_ids=sorted(g.pk for g in p.goals.all()),
+            )
+            for p in DevelopmentPlan.objects.filter(owner=user)
+            .order_by("starts_on", "pk")
+            .prefetch_related("goals")
+        ],
+        "vision": (
+            _row(vision, ("statement", "qualities", "updated_at", "reviewed_at"))
+            if vision is not None
+            else None
+        ),
+    }
 
 
 def _opt_outs() -> models.QuerySet[Any]:
@@ -337,8 +384,14 @@ def _circles_part(user: User) -> dict[str, list[dict[str, Any]]]:
             )
             for b in blocks
         ],
-        "circle_actions": [
-            _row(a, ("text", "due_on", "status", "created_at", "updated_at"), circle_id=a.circle_id)
+        "action_items": [
+            _row(
+                a,
+                ("text", "due_on", "status", "closed_at", "created_at", "updated_at"),
+                circle_id=a.circle_id,
+                mentorship_id=a.mentorship_id,
+                goal_id=a.goal_id,
+            )
             for a in ActionItem.objects.filter(owner=user)
         ],
         "circle_attendance": [
@@ -644,8 +697,12 @@ def delete_account(*, user: User) -> dict[str, int]:
     drop("known_people", KnownPerson.objects.filter(owner=user))
     drop("coffee_choices", RoundChoice.objects.filter(user=user))
     drop("slot_votes", SlotVote.objects.filter(user=user))
-    drop("circle_actions", ActionItem.objects.filter(owner=user))
+    drop("action_items", ActionItem.objects.filter(owner=user))
     drop("goals", Goal.objects.filter(owner=user))
+    drop("journal", JournalEntry.objects.filter(owner=user))
+    drop("swots", Swot.objects.filter(owner=user))
+    drop("development_plans", DevelopmentPlan.objects.filter(owner=user))
+    drop("vision", Vision.objects.filter(owner=user))
     drop("report_comments", ReportComment.objects.filter(author=user))
     drop("draft_reviews", Review.objects.filter(reviewer=user, submitted_at__isnull=True))
     drop("email_opt_outs", _opt_outs().filter(user=user))

@@ -10,8 +10,8 @@ from ninja import Schema
 
 from peerly.circles import selectors
 from peerly.circles import services
-from peerly.circles.models import ActionStatus
 from peerly.core.http import AuthedHttpRequest
+from peerly.growth.models import ActionStatus
 from peerly.programs.access import access_program
 
 router = Router(tags=["circles"])

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerly.circles.models import ActionItem
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import CircleMember
 from peerly.circles.models import CircleSession
 from peerly.circles.models import SessionStatus
 from peerly.circles.models import SlotStatus
 from peerly.core.attention import AttentionItem
+from peerly.growth.models import ActionItem
+from peerly.growth.models import ActionStatus
 
 
 def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]

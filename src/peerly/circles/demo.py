@@ -11,11 +11,11 @@ import random
 from collections.abc import Sequence
 
 from peerly.circles import services
-from peerly.circles.models import ActionItem
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Block
 from peerly.circles.models import Circle
 from peerly.circles.models import CircleSession
+from peerly.growth.models import ActionItem
+from peerly.growth.models import ActionStatus
 from peerly.notifications.muting import muted
 from peerly.programs.demo import MEMBER
 from peerly.programs.models import Enrollment

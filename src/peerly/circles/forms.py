@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Block
 from peerly.circles.models import CircleSettings
+from peerly.growth.models import ActionStatus
 from peerly.programs.models import Strategy
 
 

@@ -248,6 +248,10 @@ class Block(models.Model):
     )
     approach = models.TextField(gettext_lazy("5. Agreed approach"), default="", blank=True)
     timing = models.TextField(gettext_lazy("Timing"), default="", blank=True)
+    # the coachee's own goal this issue works towards (growth); only they can set it
+    goal = models.ForeignKey(
+        "growth.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_by = user_reference()
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -275,44 +279,6 @@ class Block(models.Model):
     @property
     def has_notes(self) -> bool:
         return any(getattr(self, f).strip() for f in self.NOTE_FIELDS)
-
-
-class ActionStatus(models.TextChoices):
-    OPEN = "open", gettext_lazy("Not started")
-    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
-    DONE = "done", gettext_lazy("Done")
-    DROPPED = "dropped", gettext_lazy("Dropped")
-
-
-class ActionItem(TimeStampedModel):
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="actions")
-    block = models.ForeignKey(
-        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
-    )
-    owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="circle_actions")
-    text = models.CharField(max_length=500)
-    due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
-    )
-    reviewed_in = models.ForeignKey(
-        CircleSession,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reviewed_actions",
-    )
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class AttendanceStatus(models.TextChoices):

@@ -21,8 +21,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
-from peerly.circles.models import ActionItem
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Attendance
 from peerly.circles.models import AttendanceStatus
 from peerly.circles.models import Block
@@ -35,6 +33,8 @@ from peerly.circles.models import Season
 from peerly.circles.models import SessionStatus
 from peerly.circles.models import SlotOption
 from peerly.core.errors import ServiceError
+from peerly.growth.models import ActionItem
+from peerly.growth.models import ActionStatus
 from peerly.programs.models import Enrollment
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program

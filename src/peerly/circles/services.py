@@ -27,8 +27,6 @@ from peerly.circles.matching_bridge import FormationPlan
 from peerly.circles.matching_bridge import plan_formation
 from peerly.circles.models import MAX_CIRCLE_SIZE
 from peerly.circles.models import MIN_CIRCLE_SIZE
-from peerly.circles.models import ActionItem
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Attendance
 from peerly.circles.models import AttendanceStatus
 from peerly.circles.models import Block
@@ -46,6 +44,8 @@ from peerly.core import audit
 from peerly.core import timezones
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
+from peerly.growth.models import ActionItem
+from peerly.growth.models import ActionStatus
 from peerly.programs import services as program_services
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program

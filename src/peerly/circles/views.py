@@ -38,7 +38,6 @@ from peerly.circles.forms import VoteForm
 from peerly.circles.method import GUIDES
 from peerly.circles.method import STEPS
 from peerly.circles.method import step_minutes
-from peerly.circles.models import ActionStatus
 from peerly.circles.models import Circle
 from peerly.circles.models import CircleSession
 from peerly.circles.models import SessionStatus
@@ -50,6 +49,7 @@ from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
 from peerly.growth import selectors as growth_selectors
+from peerly.growth.models import ActionStatus
 from peerly.programs.access import AccessResult
 from peerly.programs.access import Need
 from peerly.programs.access import access_program

@@ -18,9 +18,9 @@ from peerly.accounts.models import User
 from peerly.circles.models import Circle
 from peerly.core.aggregates import MIN_PEOPLE
 from peerly.growth.models import Goal
-from peerly.growth.models import GoalShare
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
+from peerly.growth.models import Share
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
 from peerly.programs.models import Program
@@ -59,7 +59,7 @@ def _visible_shares(viewer: User) -> Q:
 
 def get_shared_goal_for_user(*, user: User, goal_id: int) -> Goal:
     """Somebody else's goal that they share with `user`; 404 otherwise."""
-    shares = GoalShare.objects.filter(_visible_shares(user), goal_id=goal_id)
+    shares = Share.objects.filter(_visible_shares(user), goal_id=goal_id)
     goal = (
         Goal.objects.filter(pk=goal_id, shares__in=shares)
         .exclude(owner=user)
@@ -93,7 +93,7 @@ def goals_shared_with_circle(*, circle: Circle, viewer: User) -> list[Goal]:
     return list(_counted(shared.select_related("owner")))
 
 
-def shares_of(goal: Goal) -> list[GoalShare]:
+def shares_of(goal: Goal) -> list[Share]:
     return list(
         goal.shares.select_related("mentor__user", "mentorship__program", "circle__program")
     )
@@ -117,8 +117,8 @@ def get_milestone_for_user(*, user: User, goal: Goal, milestone_id: int) -> Mile
     return milestone
 
 
-def get_share_for_user(*, user: User, goal: Goal, share_id: int) -> GoalShare:
-    share = GoalShare.objects.filter(pk=share_id, goal=goal, goal__owner=user).first()
+def get_share_for_user(*, user: User, goal: Goal, share_id: int) -> Share:
+    share = Share.objects.filter(pk=share_id, goal=goal, goal__owner=user).first()
     if share is None:
         raise Http404(_("No such share."))
     return share

@@ -25,11 +25,11 @@ from peerly.core.statemachine import Transitions
 from peerly.core.statemachine import apply_transition
 from peerly.growth.models import CheckIn
 from peerly.growth.models import Goal
-from peerly.growth.models import GoalShare
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import Horizon
 from peerly.growth.models import Milestone
 from peerly.growth.models import ProgressMode
+from peerly.growth.models import Share
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
 from peerly.programs.access import MEMBER_STATUSES
@@ -298,29 +298,29 @@ def audiences_for(owner: User) -> list[Audience]:
 
 
 @transaction.atomic
-def share_goal(*, goal: Goal, actor: User, audience: Audience) -> GoalShare:
+def share_goal(*, goal: Goal, actor: User, audience: Audience) -> Share:
     """Show the goal to `audience` (one of `audiences_for(actor)`). Sharing it again with the
     same audience changes nothing."""
     locked = _own(goal, actor)
     if audience.key not in {a.key for a in audiences_for(actor)}:
         raise ServiceError(_("You can share a goal with your mentor or your circle only."))
     if audience.mentorship is not None:
-        share, created = GoalShare.objects.get_or_create(
+        share, created = Share.objects.get_or_create(
             goal=locked,
             mentorship=audience.mentorship,
             mentor=audience.mentorship.mentor,
         )
     else:
-        share, created = GoalShare.objects.get_or_create(goal=locked, circle=audience.circle)
+        share, created = Share.objects.get_or_create(goal=locked, circle=audience.circle)
     if created:
         audit.record(actor=actor, action="growth.goal_shared", obj=share)
     return share
 
 
 @transaction.atomic
-def withdraw_share(*, share: GoalShare, actor: User) -> None:
+def withdraw_share(*, share: Share, actor: User) -> None:
     """The audience no longer sees the goal. Idempotent."""
     _own(share.goal, actor)
-    deleted, _rows = GoalShare.objects.filter(pk=share.pk).delete()
+    deleted, _rows = Share.objects.filter(pk=share.pk).delete()
     if deleted:
         audit.record(actor=actor, action="growth.goal_unshared", obj=share)

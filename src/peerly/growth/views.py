@@ -27,9 +27,9 @@ from peerly.growth.forms import MilestoneForm
 from peerly.growth.forms import ReasonlessForm
 from peerly.growth.forms import ShareForm
 from peerly.growth.models import Goal
-from peerly.growth.models import GoalShare
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import ProgressMode
+from peerly.growth.models import Share
 
 
 @login_required
@@ -187,7 +187,7 @@ def goal_delete(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 
 
 def _share_form(
-    request: AuthedHttpRequest, shares: list[GoalShare], data: Any = None
+    request: AuthedHttpRequest, shares: list[Share], data: Any = None
 ) -> ShareForm | None:
     """The form offering the audiences the goal is not shown to yet (None when there is none)."""
     taken = {f"mentorship:{s.mentorship_id}" for s in shares if s.mentorship_id} | {
