@@ -42,7 +42,7 @@ def _share(world: World, ms) -> tuple[object, Share]:  # type: ignore[no-untyped
         milestones=[("ZZSTEP one", None), ("two", None)],
     )
     [audience] = [a for a in services.audiences_for(world.mentee) if a.mentorship == ms]
-    return goal, services.share_goal(goal=goal, actor=world.mentee, audience=audience)
+    return goal, services.share(subject=goal, actor=world.mentee, audience=audience)
 
 
 def test_the_mentor_sees_a_shared_goal_and_nobody_else_does(world: World, reach) -> None:
@@ -85,7 +85,7 @@ def test_withdrawing_hides_the_goal_again_and_sharing_twice_changes_nothing(
     ms = reach("active")
     goal, share = _share(world, ms)
     [audience] = [a for a in services.audiences_for(world.mentee) if a.mentorship == ms]
-    assert services.share_goal(goal=goal, actor=world.mentee, audience=audience) == share
+    assert services.share(subject=goal, actor=world.mentee, audience=audience) == share
     assert Share.objects.count() == 1
     mentee = _client(world, "mentee")
     response = mentee.post(

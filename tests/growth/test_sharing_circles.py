@@ -29,7 +29,7 @@ def test_a_goal_shared_with_a_circle_is_seen_by_its_members_only(
     stranger = second.memberships.select_related("user").first().user
     goal = services.create_goal(owner=owner, title=SECRET)
     audience = next(a for a in services.audiences_for(owner) if a.circle == first)
-    services.share_goal(goal=goal, actor=owner, audience=audience)
+    services.share(subject=goal, actor=owner, audience=audience)
 
     circle_url = reverse("circles:circle", kwargs={"slug": program.slug, "circle_id": first.pk})
     shared_url = reverse("growth:shared-goal", kwargs={"goal_id": goal.pk})

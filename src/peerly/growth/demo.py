@@ -94,7 +94,7 @@ def populate(
             )
         shared = stage > 0.5 or owner in always_shared
         if shared and (audiences := services.audiences_for(owner)):
-            services.share_goal(goal=goal, actor=owner, audience=audiences[0])
+            services.share(subject=goal, actor=owner, audience=audiences[0])
         if stage > 0.9 and owner not in always_shared:
             services.achieve_goal(goal=goal, actor=owner)
     return made

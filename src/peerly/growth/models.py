@@ -370,3 +370,13 @@ class Share(models.Model):
             if getattr(self, f"{name}_id") is not None:
                 return getattr(self, name)
         raise ValueError("a share without a subject")  # the check constraint forbids it
+
+
+# what each kind of growth object is called on a Share (its foreign key's name)
+SHARE_FIELD_OF: dict[type[models.Model], str] = {
+    Goal: "goal",
+    JournalEntry: "entry",
+    DevelopmentPlan: "plan",
+    Swot: "swot",
+}
+Shareable = Goal | JournalEntry | DevelopmentPlan | Swot

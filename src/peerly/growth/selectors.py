@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Count
 from django.db.models import F
+from django.db.models import Model
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,15 +19,18 @@ from django.utils.translation import gettext as _
 from peerly.accounts.models import User
 from peerly.circles.models import Circle
 from peerly.core.aggregates import MIN_PEOPLE
+from peerly.growth.models import SHARE_FIELD_OF
 from peerly.growth.models import Goal
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
 from peerly.growth.models import Share
+from peerly.growth.models import Shareable
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
 from peerly.programs.models import Program
 
 NOT_FOUND = "No such goal."
+S = TypeVar("S", bound=Model)
 
 
 def _counted(goals: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -57,45 +62,71 @@ def _visible_shares(viewer: User) -> Q:
     return as_mentor | Q(circle__memberships__user=viewer)
 
 
-def get_shared_goal_for_user(*, user: User, goal_id: int) -> Goal:
-    """Somebody else's goal that they share with `user`; 404 otherwise."""
-    shares = Share.objects.filter(_visible_shares(user), goal_id=goal_id)
-    goal = (
-        Goal.objects.filter(pk=goal_id, shares__in=shares)
+def get_shared_for_user(*, user: User, model: type[S], pk: int) -> S:
+    """Somebody else's goal, journal entry, plan or SWOT version that they share with `user`;
+    404 otherwise."""
+    field = SHARE_FIELD_OF[model]
+    shares = Share.objects.filter(_visible_shares(user), **{f"{field}_id": pk})
+    found = (
+        model._default_manager.filter(pk=pk, shares__in=shares)
         .exclude(owner=user)
-        .select_related("owner", "program")
+        .select_related("owner")
         .distinct()
         .first()
     )
-    if goal is None:
-        raise Http404(_(NOT_FOUND))
-    return goal
+    if found is None:
+        raise Http404(_("Nothing shared with you here."))
+    return found  # type: ignore[return-value]
+
+
+def get_shared_goal_for_user(*, user: User, goal_id: int) -> Goal:
+    goal = get_shared_for_user(user=user, model=Goal, pk=goal_id)
+    return Goal.objects.select_related("owner", "program").get(pk=goal.pk)
+
+
+def shared_through_mentorship(
+    *, mentorship: Mentorship, viewer: User, model: type[S]
+) -> QuerySet[S]:
+    """The mentee's objects of `model` shared with `viewer` as this mentorship's mentor, while it
+    is open (else none)."""
+    mentor = mentorship.mentor
+    if mentor is None or mentor.user_id != viewer.pk or mentorship.status not in OPEN_STATUSES:
+        return model._default_manager.none()  # type: ignore[return-value]
+    return model._default_manager.filter(  # type: ignore[return-value]
+        owner_id=mentorship.mentee_id,
+        shares__mentorship=mentorship,
+        shares__mentor=mentor,
+    ).select_related("owner")
+
+
+def shared_with_circle(*, circle: Circle, viewer: User, model: type[S]) -> QuerySet[S]:
+    """What the circle's members share with it of `model`, for a member of the circle."""
+    if not circle.memberships.filter(user=viewer).exists():
+        return model._default_manager.none()  # type: ignore[return-value]
+    return model._default_manager.filter(  # type: ignore[return-value]
+        shares__circle=circle, owner__circle_memberships__circle=circle
+    ).select_related("owner")
 
 
 def goals_shared_through_mentorship(*, mentorship: Mentorship, viewer: User) -> list[Goal]:
     """The mentee's goals shared with `viewer` as this mentorship's mentor (else none)."""
-    mentor = mentorship.mentor
-    if mentor is None or mentor.user_id != viewer.pk or mentorship.status not in OPEN_STATUSES:
-        return []
-    shared = Goal.objects.filter(
-        owner_id=mentorship.mentee_id,
-        shares__mentorship=mentorship,
-        shares__mentor=mentor,
+    return list(
+        _counted(shared_through_mentorship(mentorship=mentorship, viewer=viewer, model=Goal))
     )
-    return list(_counted(shared.select_related("owner")))
 
 
 def goals_shared_with_circle(*, circle: Circle, viewer: User) -> list[Goal]:
     """Goals the circle's members share with it, for a member of the circle (else none)."""
-    if not circle.memberships.filter(user=viewer).exists():
-        return []
-    shared = Goal.objects.filter(shares__circle=circle, owner__circle_memberships__circle=circle)
-    return list(_counted(shared.select_related("owner")))
+    return list(_counted(shared_with_circle(circle=circle, viewer=viewer, model=Goal)))
 
 
-def shares_of(goal: Goal) -> list[Share]:
+def shares_of(subject: Shareable) -> list[Share]:
+    """Who the owner shows `subject` to."""
+    field = SHARE_FIELD_OF[type(subject)]
     return list(
-        goal.shares.select_related("mentor__user", "mentorship__program", "circle__program")
+        Share.objects.filter(**{field: subject}).select_related(
+            "mentor__user", "mentorship__program", "circle__program"
+        )
     )
 
 
@@ -117,8 +148,9 @@ def get_milestone_for_user(*, user: User, goal: Goal, milestone_id: int) -> Mile
     return milestone
 
 
-def get_share_for_user(*, user: User, goal: Goal, share_id: int) -> Share:
-    share = Share.objects.filter(pk=share_id, goal=goal, goal__owner=user).first()
+def get_share_for_user(*, user: User, subject: Shareable, share_id: int) -> Share:
+    field = SHARE_FIELD_OF[type(subject)]
+    share = Share.objects.filter(pk=share_id, **{field: subject, f"{field}__owner": user}).first()
     if share is None:
         raise Http404(_("No such share."))
     return share

@@ -23,6 +23,7 @@ from peerly.core.db import relock
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
 from peerly.core.statemachine import apply_transition
+from peerly.growth.models import SHARE_FIELD_OF
 from peerly.growth.models import CheckIn
 from peerly.growth.models import Goal
 from peerly.growth.models import GoalStatus
@@ -30,6 +31,7 @@ from peerly.growth.models import Horizon
 from peerly.growth.models import Milestone
 from peerly.growth.models import ProgressMode
 from peerly.growth.models import Share
+from peerly.growth.models import Shareable
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
 from peerly.programs.access import MEMBER_STATUSES
@@ -297,30 +299,39 @@ def audiences_for(owner: User) -> list[Audience]:
     return found
 
 
+def _own_shareable(subject: Shareable, actor: User) -> Shareable:
+    locked = relock(subject)
+    if locked.owner_id != actor.pk:
+        raise PermissionDenied(_("Only its owner can share it."))
+    return locked
+
+
 @transaction.atomic
-def share_goal(*, goal: Goal, actor: User, audience: Audience) -> Share:
-    """Show the goal to `audience` (one of `audiences_for(actor)`). Sharing it again with the
-    same audience changes nothing."""
-    locked = _own(goal, actor)
+def share(*, subject: Shareable, actor: User, audience: Audience) -> Share:
+    """Show one goal, journal entry, plan or SWOT version to `audience` (one of
+    `audiences_for(actor)`). Sharing it again with the same audience changes nothing."""
+    field = SHARE_FIELD_OF[type(subject)]
+    on: dict[str, Any] = {field: _own_shareable(subject, actor)}
     if audience.key not in {a.key for a in audiences_for(actor)}:
-        raise ServiceError(_("You can share a goal with your mentor or your circle only."))
+        raise ServiceError(_("You can share it with your mentor or your circle only."))
     if audience.mentorship is not None:
-        share, created = Share.objects.get_or_create(
-            goal=locked,
+        found, created = Share.objects.get_or_create(
+            **on,
             mentorship=audience.mentorship,
             mentor=audience.mentorship.mentor,
         )
     else:
-        share, created = Share.objects.get_or_create(goal=locked, circle=audience.circle)
+        found, created = Share.objects.get_or_create(**on, circle=audience.circle)
     if created:
-        audit.record(actor=actor, action="growth.goal_shared", obj=share)
-    return share
+        audit.record(actor=actor, action=f"growth.{field}_shared", obj=found)
+    return found
 
 
 @transaction.atomic
 def withdraw_share(*, share: Share, actor: User) -> None:
-    """The audience no longer sees the goal. Idempotent."""
-    _own(share.goal, actor)
+    """The audience no longer sees it. Idempotent."""
+    field = next(f for f in SHARE_FIELD_OF.values() if getattr(share, f"{f}_id") is not None)
+    _own_shareable(share.subject, actor)  # type: ignore[arg-type]
     deleted, _rows = Share.objects.filter(pk=share.pk).delete()
     if deleted:
-        audit.record(actor=actor, action="growth.goal_unshared", obj=share)
+        audit.record(actor=actor, action=f"growth.{field}_unshared", obj=share)

@@ -205,8 +205,10 @@ def goal_share(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     form = _share_form(request, selectors.shares_of(goal), request.POST)
     if form is not None and form.is_valid():
         with service_errors(request, form, success=_("Goal shared.")) as outcome:
-            services.share_goal(
-                goal=goal, actor=request.user, audience=audiences[form.cleaned_data["audience"]]
+            services.share(
+                subject=goal,
+                actor=request.user,
+                audience=audiences[form.cleaned_data["audience"]],
             )
         if outcome.ok:
             return redirect("growth:goal-detail", goal_id=goal.pk)
@@ -217,7 +219,7 @@ def goal_share(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def share_withdraw(request: AuthedHttpRequest, goal_id: int, share_id: int) -> HttpResponse:
     goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    share = selectors.get_share_for_user(user=request.user, goal=goal, share_id=share_id)
+    share = selectors.get_share_for_user(user=request.user, subject=goal, share_id=share_id)
     with service_errors(request, success=_("No longer shared.")):
         services.withdraw_share(share=share, actor=request.user)
     return redirect("growth:goal-detail", goal_id=goal.pk)
