@@ -27,10 +27,14 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import logging
+import threading
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,6 +78,39 @@ class Progress:
         )
         if self.parent_id is not None:
             _add_up_parts(self.parent_id)
+
+
+BULK_GC_THRESHOLD = 50_000  # allocations between young collections in bulk work (default 700)
+_bulk = threading.local()
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Bulk work (a round's draw and 10,000 emails, a tick's reminders) with fewer garbage
+    collections. It holds tens of thousands of live objects (model instances, groups, rendered
+    emails), and with the default thresholds every young collection promotes and every full
+    collection walks all of them again: about a quarter of the CPU of a 10,000-member publish.
+    Inside the block the objects alive at its start are frozen (`gc.freeze`: never scanned
+    again) and young collections run every `BULK_GC_THRESHOLD` allocations instead of 700.
+    Nothing is left uncollected: cycles are still found, only later, and everything is back
+    as it was when the block ends. Re-entrant: only the outermost block changes anything."""
+    depth = getattr(_bulk, "depth", 0)
+    _bulk.depth = depth + 1
+    if depth:
+        try:
+            yield
+        finally:
+            _bulk.depth = depth
+        return
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(old[0], BULK_GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+        _bulk.depth = depth
 
 
 POLL_SECONDS = 0.25  # how often a job waits for its parts running on other workers
@@ -256,7 +293,8 @@ def run_job(job_id: int, *, now: dt.datetime | None = None) -> str:
         if runner is None:
             raise ServiceError(f"Unknown kind of job: {job.kind}.")
         parent_id = job.params.get("parent_id")
-        result = dict(runner(job=job, progress=Progress(job.pk, parent_id=parent_id)))
+        with fewer_collections():
+            result = dict(runner(job=job, progress=Progress(job.pk, parent_id=parent_id)))
     except (ServiceError, PermissionDenied) as exc:  # a refusal: its message is shown
         _finish(job_id, status=JobStatus.FAILED, error=str(exc))
         return JobStatus.FAILED

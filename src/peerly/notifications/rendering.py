@@ -11,7 +11,9 @@ The footers are the same for every recipient of one language, category and kind 
 or a bare address) but for the unsubscribe link, so an `EmailTemplate` renders each variant
 once, with a stand-in for the link, and puts each recipient's link in (escaped in the HTML
 part, as the template would). They see only `FOOTER_NAMES` (and whether there is a
-`recipient`), which is what makes that exact.
+`recipient`), which is what makes that exact. In the same way the pieces of a template marked
+`{% shared … %}` (the same for every recipient with the same values) are rendered once per
+`EmailTemplate` (see notifications/templatetags/email_fragments.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from django.template.backends.django import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from peerly.notifications.templatetags.email_fragments import FRAGMENTS
 
 # What the footers show besides `recipient` (only whether there is one) and the unsubscribe link.
 FOOTER_NAMES = ("site_url", "email_why", "email_category", "settings_url")
@@ -78,6 +82,8 @@ class EmailTemplate:
     footers: dict[tuple[Any, ...], tuple[str, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # the `{% shared %}` pieces of this batch (notifications/templatetags/email_fragments.py)
+    fragments: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, template: str) -> EmailTemplate:
@@ -109,6 +115,12 @@ class EmailTemplate:
         return text.replace(_LINK, str(link)), html.replace(_LINK, conditional_escape(link))
 
     def render(self, context: Mapping[str, Any]) -> RenderedEmail:
+        shared = {FRAGMENTS: self.fragments}
+        context = (
+            {**context, **shared}
+            if type(context) is dict
+            else ChainMap(shared, cast(dict[str, Any], context))
+        )
         subject = " ".join(_render_loaded(self.subject, context, autoescape=False).split())
         body_text = _render_loaded(self.text, context, autoescape=False).rstrip("\n")
         footer, footer_html = self._footers(context)

@@ -21,6 +21,7 @@ from django.utils import translation
 
 from peerly.core import audit
 from peerly.core.i18n import language_for
+from peerly.core.jobs import fewer_collections
 from peerly.core.links import absolute_url
 from peerly.core.tasks import enqueue_on_commit
 from peerly.notifications.attachments import content_of
@@ -202,11 +203,12 @@ def queue_emails(
     many emails were new. `on_batch(n)` after each batch: n emails handled so far."""
     templates: dict[str, EmailTemplate] = {}
     count = handled = 0
-    for batch in _batches(emails, batch_size):
-        count += _queue_batch(batch, templates)
-        handled += len(batch)
-        if on_batch is not None:
-            on_batch(handled)
+    with fewer_collections():  # many live objects: see core.jobs.fewer_collections
+        for batch in _batches(emails, batch_size):
+            count += _queue_batch(batch, templates)
+            handled += len(batch)
+            if on_batch is not None:
+                on_batch(handled)
     return count
 
 

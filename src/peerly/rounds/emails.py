@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from peerly.accounts.models import User
 from peerly.core.timezones import user_zone_name
@@ -34,6 +35,8 @@ from peerly.rounds.models import GroupMember
 from peerly.rounds.models import Round
 from peerly.rounds.models import RoundGroup
 from peerly.rounds.models import UnmatchedMember
+from peerly.rounds.selectors import HIGHLIGHT_FIELDS
+from peerly.rounds.selectors import Suggestion
 from peerly.rounds.selectors import match_view
 from peerly.rounds.selectors import member_reason
 
@@ -90,13 +93,21 @@ def _group_email(
 ) -> EmailToQueue:
     """A member's email about their group (`url`, its page): what that page shows them
     (`match_view`), with `links[i]` the calendar link of suggestion i when the email offers
-    them."""
+    them. Each partner's `fields` has every highlighted field ("" when not shown): a
+    template's `{{ p.fields.pronouns }}` then finds it (the same output) instead of raising
+    and catching four exceptions per missing field and email."""
     view = match_view(group, member.user)
+    view["partners"] = [
+        dataclasses.replace(p, fields={**_NO_FIELDS, **p.fields}) for p in view["partners"]
+    ]
     if links is not None:
         view["suggestion_links"] = [(s, links[s.index]) for s in view["suggestions"]]
     return programme_email(
         key, member.user, template, program=group.round.program, url=url, **view, **context
     )
+
+
+_NO_FIELDS = dict.fromkeys(HIGHLIGHT_FIELDS, "")
 
 
 def _url_maker(name: str, ids: tuple[str, ...], **kwargs: object) -> Callable[..., str]:
@@ -295,17 +306,9 @@ def meeting_cancelled(group: RoundGroup, *, start: dt.datetime, by: User) -> Non
         )
 
 
-@unless_muted
 def reminder(membership: GroupMember) -> None:
-    group = _reload(membership.group)
-    email = _group_email(
-        f"round-reminder:{group.pk}:user:{membership.user_id}",
-        group,
-        membership,
-        "rounds_reminder",
-        url=calendars.group_url(group),
-    )
-    queue_email(**vars(email))
+    """The reminder of one membership (the same email as the tick's `reminders`)."""
+    reminders([membership.pk])
 
 
 @unless_muted
@@ -328,32 +331,54 @@ def _checkin_email(membership: GroupMember, *, again: bool) -> EmailToQueue:
     )
 
 
+def _reminder_email(
+    member: GroupMember, *, url: str, now: dt.datetime, labels: dict[tuple[str, str], str]
+) -> EmailToQueue:
+    """`reminder`'s email for the tick, from the membership alone (its user and profile, its
+    group and round): the reminder shows the recipient's own times only, so it needs neither
+    the partners nor the rest of `match_view` (which gives the same `suggestions`: the
+    upcoming ones, labelled in the member's zone). `labels`: when_label per (start, zone),
+    shared by the batch."""
+    group, tz = member.group, user_zone_name(member.user)
+    suggestions = []
+    for i, iso in enumerate(group.suggestions, start=1):
+        start = dt.datetime.fromisoformat(iso)
+        if start < now:  # as match_view: a time that has passed is not offered
+            continue
+        if (iso, tz) not in labels:
+            labels[iso, tz] = when_label(start, tz)
+        suggestions.append(Suggestion(index=i, start=start, mine=labels[iso, tz], theirs=[]))
+    return programme_email(
+        f"round-reminder:{group.pk}:user:{member.user_id}",
+        member.user,
+        "rounds_reminder",
+        program=member.round.program,
+        url=url,
+        group=group,
+        round=member.round,
+        suggestions=suggestions,
+    )
+
+
 @unless_muted
 def reminders(membership_ids: list[int]) -> None:
-    """`reminder` for many memberships at once (the tick): their groups loaded in one go,
-    the emails queued in bulk."""
-    wanted = set(membership_ids)
-    groups = RoundGroup.objects.filter(
-        pk__in=GroupMember.objects.filter(pk__in=wanted).values("group_id")
+    """`reminder` for many memberships at once (the tick): the memberships with their users,
+    profiles, groups and rounds in one query, the emails queued in bulk (`_reminder_email`)."""
+    memberships = (
+        GroupMember.objects.filter(pk__in=membership_ids)
+        .select_related("user", "user__profile", "group", "round", "round__program")
+        .order_by("group__number", "group_id", "user_id")
     )
-    items: list[EmailToQueue] = []
+    now = timezone.now()
+    labels: dict[tuple[str, str], str] = {}
     group_urls: dict[str, Callable[..., str]] = {}  # one per programme: reversed once
-    for group in _email_groups(groups):
-        slug = group.round.program.slug
+    items: list[EmailToQueue] = []
+    for member in memberships:
+        slug = member.round.program.slug
         if slug not in group_urls:
             group_urls[slug] = _url_maker("group-detail", ("group_id",), slug=slug)
-        url = group_urls[slug](group_id=group.pk)  # = calendars.group_url(group)
-        items.extend(
-            _group_email(
-                f"round-reminder:{group.pk}:user:{member.user_id}",
-                group,
-                member,
-                "rounds_reminder",
-                url=url,
-            )
-            for member in group.members.all()
-            if member.pk in wanted
-        )
+        url = group_urls[slug](group_id=member.group_id)  # = calendars.group_url(group)
+        items.append(_reminder_email(member, url=url, now=now, labels=labels))
     queue_emails(items)
 
 

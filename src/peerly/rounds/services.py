@@ -432,16 +432,22 @@ def _save_round(
     by_id = {c.user_id: c for c in preview.candidates}
     not_before = now + dt.timedelta(hours=2)
     groups: list[RoundGroup] = []
+    # A group's suggestions depend only on its members' (windows, zone), as a set: groups
+    # with the same ones (members who kept the same hours in the same zone) share them.
+    suggested: dict[tuple[tuple[Any, str], ...], list[dt.datetime]] = {}
     for n, drawn in enumerate(preview.draw.groups, start=1):
         group_candidates = [by_id[u] for u in drawn.user_ids]
-        starts = pick_suggestions(
-            matching_bridge.suggestion_intervals(
-                group_candidates, meets_from=preview.meets_from, meet_by=preview.meet_by
-            ),
-            settings_row.meeting_minutes,
-            zones=[c.timezone for c in group_candidates],
-            not_before=not_before,
-        )
+        same = tuple(sorted((c.local_windows, c.timezone) for c in group_candidates))
+        if same not in suggested:
+            suggested[same] = pick_suggestions(
+                matching_bridge.suggestion_intervals(
+                    group_candidates, meets_from=preview.meets_from, meet_by=preview.meet_by
+                ),
+                settings_row.meeting_minutes,
+                zones=[c.timezone for c in group_candidates],
+                not_before=not_before,
+            )
+        starts = suggested[same]
         groups.append(
             RoundGroup(
                 round=round_,
