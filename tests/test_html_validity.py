@@ -23,6 +23,7 @@ from peerly.accounts.models import User
 from peerly.circles.models import CircleMember
 from peerly.circles.models import CircleSession
 from peerly.growth.models import Goal
+from peerly.growth.models import JournalEntry
 from peerly.mentorship.models import MentorProfile
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.models import MonthlyReport
@@ -46,6 +47,8 @@ COMMON = [
     "/accounts/profile/data/",
     "/growth/",
     "/growth/goals/new/",
+    "/growth/journal/",
+    "/growth/journal/new/",
     "/no-such-page/",
 ]
 VISITOR = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
@@ -137,6 +140,11 @@ def _pages_for(user: User) -> list[str]:
     shared = Goal.objects.filter(shares__mentorship__mentor__user=user).exclude(owner=user)
     if goal := shared.first():  # the mentor's read-only view of a goal shared with them
         pages.append(f"/growth/shared/{goal.pk}/")
+    if entry := JournalEntry.objects.filter(owner=user).first():
+        pages += [f"/growth/journal/{entry.pk}/", f"/growth/journal/{entry.pk}/edit/"]
+    shared_entries = JournalEntry.objects.filter(shares__mentorship__mentor__user=user)
+    if entry := shared_entries.exclude(owner=user).first():
+        pages.append(f"/growth/journal/shared/{entry.pk}/")
     return list(dict.fromkeys(pages))
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "peerly.circles",
     "peerly.mentorship",
     "peerly.growth",
+    "peerly.evaluation",
     "peerly.api",
 ]
 

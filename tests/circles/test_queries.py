@@ -67,6 +67,7 @@ def test_pages_do_not_grow_with_data(
     else:
         big = count(client, urls[page])
     assert big <= small + 1, (small, big)
-    limit = {"manage": 14, "program": 16, "circle": 16, "session": 24}[page]
+    # circle: +1 for the journal entries shared with the circle (issue 13)
+    limit = {"manage": 14, "program": 16, "circle": 17, "session": 24}[page]
     with django_assert_max_num_queries(limit):
         client.get(urls[page])

@@ -140,3 +140,14 @@ def test_the_goal_list_has_the_same_queries_for_2_and_20_goals(
         services.create_goal(owner=personas.member, title=f"h{i}", milestones=[("a", None)])
     with django_assert_max_num_queries(len(small)):
         assert client.get(BASE).json()["count"] == 20
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/goals", "/api/v1/me/journal", "/api/v1/me/plans", "/api/v1/me/swots"]
+)
+def test_an_offset_beyond_any_integer_is_a_422_not_a_500(personas, path) -> None:
+    client = personas.client("member")
+    huge = client.get(path, {"offset": 2**63})  # SQLite raised OverflowError: a 500
+    assert huge.status_code == 422, huge.content
+    assert "offset" in huge.content.decode()
+    assert client.get(path, {"offset": 2**31 - 1}).json()["items"] == []

@@ -77,7 +77,7 @@ def client_for(scene, persona: str) -> Client:
 def url(scene, name: str) -> str:
     slug = scene["world"].program.slug
     kwargs: dict[str, object] = {"slug": slug}
-    if name in ("mentorship-detail", "report-create", "manage-mentorship"):
+    if name in ("mentorship-detail", "report-create", "goal-create", "manage-mentorship"):
         kwargs["mentorship_id"] = scene["ms"].pk
     if name == "report-detail":
         kwargs["report_id"] = scene["report"].pk
@@ -99,6 +99,7 @@ TABLE = {
     "mentor-profile": [302, 403, 403, 403, 200, 200, 403, 403, 403],
     "mentorship-detail": [302, 404, 200, 404, 200, 404, 404, 404, 404],
     "report-create": [302, 404, 200, 404, 403, 404, 404, 404, 404],
+    "goal-create": [302, 404, 200, 404, 404, 404, 404, 404, 404],
     "report-detail": [302, 404, 200, 404, 200, 404, 404, 404, 404],
     "review-list": [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "review-edit": [302, 404, 200, 404, 404, 404, 404, 404, 404],
@@ -124,7 +125,8 @@ def test_get_permissions(scene, name, persona, expected):
 def test_every_url_is_in_the_table():
     from peerly.mentorship.urls import urlpatterns
 
-    posts_only = {"mentorship-action", "request-decide", "mentor-resign"}
+    # action-add (agreed actions) has its persona table in tests/growth/test_actions.py
+    posts_only = {"mentorship-action", "request-decide", "mentor-resign", "action-add"}
     assert {p.name for p in urlpatterns} - posts_only == set(TABLE)
 
 

@@ -247,13 +247,15 @@ def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped
     [
         # issue 12: +1 on pages that did not load the viewer's enrolment before: the access
         # gateway always reads it (and the organiser check) — constant, not per row
-        ("member", "program", 11),
+        # issue 13: +1 on the member's programme and meeting pages: the learn-from-people
+        # notes (the member's own; the partners'), one query whatever the group
+        ("member", "program", 12),
         ("organiser", "manage", 8),
         ("organiser", "round", 11),  # + the counts of two paginated lists
         ("organiser", "report", 8),
         ("member", "api_mine", 7),
         ("organiser", "api_rounds", 8),
-        ("member", "group", 10),
+        ("member", "group", 11),
     ],
 )
 @pytest.mark.parametrize("size", [0, 1])

@@ -68,6 +68,7 @@ from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Invitation
 from peerly.programs.models import Program
 from peerly.rounds.models import GroupMember
+from peerly.rounds.models import LearnNote
 from peerly.rounds.models import RoundChoice
 from peerly.rounds.models import UnmatchedMember
 
@@ -97,6 +98,7 @@ EXPORTED_LINKS: dict[str, str] = {
     "rounds.groupmember.user": "coffee_matches",
     "rounds.unmatchedmember.user": "coffee_unmatched",
     "rounds.roundchoice.user": "coffee_choices",
+    "rounds.learnnote.user": "coffee_learn_notes",
     "mentorship.mentorprofile.user": "mentor_profiles",
     "mentorship.mentornomination.nominee": "nominations",
     "mentorship.mentornomination.nominated_by": "nominations",
@@ -436,6 +438,10 @@ def _rounds_part(user: User) -> dict[str, list[dict[str, Any]]]:
             _row(c, ("number", "choice", "created_at"), program_id=c.program_id)
             for c in RoundChoice.objects.filter(user=user)
         ],
+        "coffee_learn_notes": [
+            _row(n, ("text", "created_at", "updated_at"), program_id=n.program_id)
+            for n in LearnNote.objects.filter(user=user)
+        ],
     }
 
 
@@ -696,6 +702,7 @@ def delete_account(*, user: User) -> dict[str, int]:
     drop("do_not_pair", DoNotPair.objects.filter(owner=user))
     drop("known_people", KnownPerson.objects.filter(owner=user))
     drop("coffee_choices", RoundChoice.objects.filter(user=user))
+    drop("coffee_learn_notes", LearnNote.objects.filter(user=user))
     drop("slot_votes", SlotVote.objects.filter(user=user))
     drop("action_items", ActionItem.objects.filter(owner=user))
     drop("goals", Goal.objects.filter(owner=user))

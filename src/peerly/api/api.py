@@ -45,6 +45,7 @@ def docs_need_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
     """A NinjaAPI with the shared routers and every registered kind's router."""
     from peerly.accounts.api import router as accounts_router
+    from peerly.evaluation.api import router as evaluation_router
     from peerly.growth.api import router as growth_router
     from peerly.programs import kinds
     from peerly.programs.api import router as programs_router
@@ -73,6 +74,7 @@ def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
     api.add_router("/", programs_router)
     api.add_router("/", accounts_router)
     api.add_router("/", growth_router)
+    api.add_router("/", evaluation_router)
     for kind in kinds.registry():
         router = kind.api_router()
         if router is not None:

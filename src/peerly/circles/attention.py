@@ -1,4 +1,5 @@
-"""Home-dashboard items: a slot to vote on, a session today, open actions (few queries)."""
+"""Home-dashboard items: a slot to vote on, a session today (few queries). Overdue action
+items of every kind, circle ones included, are one entry of growth/attention.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from peerly.circles.models import CircleSession
 from peerly.circles.models import SessionStatus
 from peerly.circles.models import SlotStatus
 from peerly.core.attention import AttentionItem
-from peerly.growth.models import ActionItem
-from peerly.growth.models import ActionStatus
 
 
 def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
@@ -54,24 +53,6 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
                     "circles:session", kwargs={"slug": s.circle.program.slug, "session_id": s.pk}
                 ),
                 "info",
-            )
-        )
-    overdue = (
-        ActionItem.objects.filter(
-            owner=user,
-            status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS],
-            due_on__lt=timezone.localdate(),
-        )
-        .select_related("circle__program")
-        .first()
-    )
-    if overdue is not None:
-        items.append(
-            AttentionItem(
-                _("You have overdue circle action items (e.g. “%(text)s”).")
-                % {"text": overdue.text[:60]},
-                reverse("circles:program", kwargs={"slug": overdue.circle.program.slug}),
-                "warning",
             )
         )
     return items

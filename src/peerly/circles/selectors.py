@@ -33,8 +33,8 @@ from peerly.circles.models import Season
 from peerly.circles.models import SessionStatus
 from peerly.circles.models import SlotOption
 from peerly.core.errors import ServiceError
+from peerly.growth.models import OPEN_ACTION_STATUSES
 from peerly.growth.models import ActionItem
-from peerly.growth.models import ActionStatus
 from peerly.programs.models import Enrollment
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program
@@ -134,19 +134,11 @@ def get_block_for_member(*, user: User, program: Program, block_id: int) -> Bloc
     return block
 
 
-def get_action_for_member(*, user: User, action_id: int) -> ActionItem:
-    action = ActionItem.objects.select_related("circle__program").filter(pk=action_id).first()
-    if (
-        action is None
-        or not CircleMember.objects.filter(circle_id=action.circle_id, user=user).exists()
-    ):
-        raise Http404("No such action item.")
-    return action
-
-
 def get_own_action(*, user: User, action_id: int) -> ActionItem:
     return _first_or_404(
-        ActionItem.objects.select_related("circle__program").filter(pk=action_id, owner=user),
+        ActionItem.objects.select_related("circle__program").filter(
+            pk=action_id, owner=user, circle__isnull=False
+        ),
         "action item",
     )
 
@@ -163,16 +155,14 @@ def get_session_page(*, session: CircleSession) -> dict[str, Any]:
     """Everything the session page shows (caller has checked membership)."""
     circle = session.circle
     blocks = list(
-        session.blocks.select_related("coachee", "coach", "note_taker").prefetch_related(
-            Prefetch("actions", queryset=ActionItem.objects.select_related("owner"))
+        session.blocks.select_related("coachee", "coach", "note_taker", "goal").prefetch_related(
+            Prefetch("actions", queryset=ActionItem.objects.select_related("owner", "goal"))
         )
     )
     review = list(
         ActionItem.objects.filter(circle=circle, block__session__number__lt=session.number)
-        .filter(
-            Q(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]) | Q(reviewed_in=session)
-        )
-        .select_related("owner", "block__session")
+        .filter(Q(status__in=OPEN_ACTION_STATUSES) | Q(reviewed_in=session))
+        .select_related("owner", "block__session", "goal")
         .order_by("owner_id", "due_on", "id")
     )
     attendance = {a.user_id: a.status for a in session.attendance.all()}
@@ -183,13 +173,14 @@ def get_session_page(*, session: CircleSession) -> dict[str, Any]:
 def list_actions_for_user(
     *, user: User, program: Program | None = None, open_only: bool = False
 ) -> QuerySet[ActionItem]:
-    qs = ActionItem.objects.filter(owner=user).select_related(
-        "circle", "circle__program", "block__session"
+    """The user's circle action items (their other kinds are listed by growth.actions)."""
+    qs = ActionItem.objects.filter(owner=user, circle__isnull=False).select_related(
+        "circle", "circle__program", "block__session", "goal"
     )
     if program is not None:
         qs = qs.filter(circle__program=program)
     if open_only:
-        qs = qs.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        qs = qs.filter(status__in=OPEN_ACTION_STATUSES)
     return qs.order_by("status", "due_on", "id")
 
 

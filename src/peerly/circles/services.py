@@ -42,10 +42,12 @@ from peerly.circles.models import SlotStatus
 from peerly.circles.models import SlotVote
 from peerly.core import audit
 from peerly.core import timezones
+from peerly.core.db import relock
 from peerly.core.errors import ServiceError
 from peerly.core.statemachine import Transitions
+from peerly.growth import actions as growth_actions
 from peerly.growth.models import ActionItem
-from peerly.growth.models import ActionStatus
+from peerly.growth.models import Goal
 from peerly.programs import services as program_services
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program
@@ -534,9 +536,6 @@ def record_attendance(
     return session
 
 
-ACTION_FIELDS = ("text", "owner_id", "due_on")
-
-
 @transaction.atomic
 def save_block(
     *,
@@ -561,27 +560,10 @@ def save_block(
     block.updated_by = actor
     block.updated_at = timezone.now()
     block.save()
-    ActionItem.objects.filter(block=block, pk__in=list(delete_action_ids)).delete()
-    created = []
-    for row in new_actions:
-        text = str(row.get("text", "")).strip()
-        if not text:
-            continue
-        owner_id = row.get("owner_id") or block.coachee_id
-        if owner_id not in member_ids:
-            raise ServiceError(
-                gettext("Action owners must be members of the circle."), field="owner"
-            )
-        created.append(
-            ActionItem(
-                circle=circle,
-                block=block,
-                owner_id=owner_id,
-                text=text[:500],
-                due_on=row.get("due_on"),
-            )
-        )
-    ActionItem.objects.bulk_create(created)
+    growth_actions.remove_block_actions(block=block, action_ids=delete_action_ids)
+    created = growth_actions.create_block_actions(
+        block=block, member_ids=member_ids, rows=new_actions
+    )
     audit.record(
         actor=actor,
         action="circles.block.save",
@@ -592,35 +574,40 @@ def save_block(
     return block
 
 
-@transaction.atomic
 def update_action(
     *, actor: User, action: ActionItem, status: str, session: CircleSession | None = None
 ) -> ActionItem:
-    """Set an action item's status. Only its owner may, on any page and in the API: the
-    circle sees the status, but a co-member (or the note-taker) cannot change it."""
-    if status not in ActionStatus.values:
-        raise ServiceError(
-            gettext("“%(status)s” is not an action status.") % {"status": status}, field="status"
-        )
-    action = ActionItem.objects.select_for_update().get(pk=action.pk)
-    if action.owner_id != actor.pk:
-        raise ServiceError(gettext("Only the owner of an action item can change its status."))
-    _membership(actor, action.circle)
-    if action.status == status and (session is None or action.reviewed_in_id == session.pk):
-        return action
-    old = action.status
-    action.status = status
-    if session is not None:
-        action.reviewed_in = session
-    audit.saved(
-        action,
-        actor=actor,
-        action="circles.action.status",
-        program_id=action.circle.program_id,
-        data={"from": old, "to": status},
-        update_fields=["status", "reviewed_in", "updated_at"],
+    """Set a circle action item's status: one rule for every kind of action, in
+    `growth.actions.set_action_status` (its owner only, while a member of the circle)."""
+    return growth_actions.set_action_status(
+        action=action, actor=actor, status=status, session=session
     )
-    return action
+
+
+@transaction.atomic
+def link_block_goal(*, actor: User, block: Block, goal: Goal | None) -> Block:
+    """The coachee (only) links the block's issue to one of their own active goals, or
+    unlinks it (`goal=None`). Their actions from this block follow the link; actions agreed
+    in the block later get it too. The audit row names no goal."""
+    locked = relock(block, "session__circle")
+    if actor.pk != locked.coachee_id:
+        raise ServiceError(gettext("Only the coachee links their issue to one of their goals."))
+    new_id = goal.pk if goal is not None else None
+    if locked.goal_id == new_id:
+        return locked
+    if goal is not None and not growth_actions.active_goals_of(actor).filter(pk=goal.pk).exists():
+        raise ServiceError(gettext("Choose one of your active goals."), field="goal")
+    old_id = locked.goal_id
+    locked.goal_id = new_id
+    locked.save(update_fields=["goal"])
+    growth_actions.relink_block_actions(block=locked, old_goal_id=old_id)
+    audit.record(
+        actor=actor,
+        action="circles.block.goal_linked" if new_id else "circles.block.goal_unlinked",
+        obj=locked,
+        program_id=locked.session.circle.program_id,
+    )
+    return locked
 
 
 @transaction.atomic

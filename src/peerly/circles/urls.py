@@ -32,6 +32,7 @@ urlpatterns = kind_urlpatterns(
             ],
         ),
         path("blocks/<int:block_id>/", views.block_save, name="block-save"),
+        path("blocks/<int:block_id>/goal/", views.block_goal, name="block-goal"),
         path("actions/<int:action_id>/", views.action_status, name="action-status"),
     ],
     manage_pages=[path("form/", views.manage_form, name="manage-form")],

@@ -48,8 +48,12 @@ from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
+from peerly.growth import journal
+from peerly.growth import plan_selectors
 from peerly.growth import selectors as growth_selectors
+from peerly.growth.forms_actions import BlockGoalForm
 from peerly.growth.models import ActionStatus
+from peerly.growth.models import Goal
 from peerly.programs.access import AccessResult
 from peerly.programs.access import Need
 from peerly.programs.access import access_program
@@ -230,6 +234,8 @@ def circle(request: AuthedHttpRequest, slug: str, circle_id: int) -> HttpRespons
             "shared_goals": growth_selectors.goals_shared_with_circle(
                 circle=obj, viewer=request.user
             ),
+            **plan_selectors.shared_plans_with_circle(circle=obj, viewer=request.user),
+            "shared_entries": journal.entries_shared_with_circle(circle=obj, viewer=request.user),
             "options": options,
             "vote_form": vote_form,
             "me": me,
@@ -333,7 +339,18 @@ def _session_context(request: AuthedHttpRequest, prog: Any, session: Any) -> dic
     block_minutes = session.duration_minutes // max(len(blocks) or len(planned) or 3, 1)
     owners = [(m.user_id, m.user.name) for m in members]
     editors = []
+    shared_goal_ids = _shared_goal_ids(obj, request.user)
+    for action in page["review"]:
+        action.goal_note = _goal_note(action.goal, action.owner_id, request.user, shared_goal_ids)
     for block in blocks:
+        block.goal_note = _goal_note(block.goal, block.coachee_id, request.user, shared_goal_ids)
+        if block.coachee_id == request.user.pk:
+            block.goal_form = BlockGoalForm(
+                coachee=request.user,
+                current=block.goal,
+                prefix=f"g{block.pk}",
+                initial={"goal": block.goal_id},
+            )
         can_edit = request.user.pk in (block.note_taker_id, block.coachee_id)
         block.can_edit = can_edit
         if can_edit:
@@ -436,13 +453,57 @@ def block_save(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResp
     return redirect(f"{url}#block-{block.position}")
 
 
+def _shared_goal_ids(circle: Circle, viewer: User) -> set[int]:
+    """The goals the circle's members share with the circle (their titles may be shown)."""
+    shared = growth_selectors.shared_with_circle(circle=circle, viewer=viewer, model=Goal)
+    return set(shared.values_list("pk", flat=True))
+
+
+def _goal_note(goal: Goal | None, owner_id: int, viewer: User, shared_ids: set[int]) -> str:
+    """What the circle sees of the goal a block's issue or an action is linked to: its title
+    for its owner, or when the owner shares the goal with the circle; else only that there is
+    one."""
+    if goal is None:
+        return ""
+    if owner_id == viewer.pk:
+        return gettext("Linked to your goal “%(title)s”") % {"title": goal.title}
+    if goal.pk in shared_ids:
+        return gettext("Linked to the goal “%(title)s”") % {"title": goal.title}
+    return gettext("Linked to a personal goal")
+
+
+@login_required
+@require_POST
+def block_goal(request: AuthedHttpRequest, slug: str, block_id: int) -> HttpResponse:
+    """The coachee links the block's issue to one of their active goals (or unlinks it)."""
+    prog = _program(request, slug)
+    block = selectors.get_block_for_member(user=request.user, program=prog, block_id=block_id)
+    form = BlockGoalForm(
+        request.POST, coachee=request.user, current=block.goal, prefix=f"g{block.pk}"
+    )
+    if not form.is_valid():
+        messages.error(request, gettext("Choose one of your active goals."))
+    else:
+        done = (
+            gettext("The issue is linked to your goal.")
+            if form.cleaned_data["goal"]
+            else gettext("The issue is no longer linked to a goal.")
+        )
+        with service_errors(request, success=done):
+            services.link_block_goal(
+                actor=request.user, block=block, goal=form.cleaned_data["goal"]
+            )
+    url = reverse("circles:session", kwargs={"slug": slug, "session_id": block.session_id})
+    return redirect(f"{url}#block-{block.position}")
+
+
 @login_required
 @require_POST
 def action_status(request: AuthedHttpRequest, slug: str, action_id: int) -> HttpResponse:
     prog = _program(request, slug)
     # Only the owner changes an action item: anyone else gets 404, nothing changes.
     action = selectors.get_own_action(user=request.user, action_id=action_id)
-    if action.circle.program_id != prog.pk:
+    if action.circle is None or action.circle.program_id != prog.pk:
         raise Http404("No such action item.")
     form = ActionStatusForm(request.POST)
     session = None

@@ -61,13 +61,17 @@ def paginate(
     return page
 
 
+MAX_OFFSET = 2**31 - 1  # far beyond any list, well inside every database's integers
+
+
 class CappedLimitOffset(LimitOffsetPagination):
     """django-ninja's limit/offset pagination with `limit` capped at MAX_PER_PAGE (a bigger
-    limit is a 422 with a message, not a slow answer)."""
+    limit is a 422 with a message, not a slow answer) and `offset` at MAX_OFFSET (beyond a
+    64-bit integer SQLite raised OverflowError: a 500)."""
 
     class Input(Schema):
         limit: int = Field(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(
         self,

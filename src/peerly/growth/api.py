@@ -16,6 +16,9 @@ from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import CappedLimitOffset
 from peerly.growth import selectors
 from peerly.growth import services
+from peerly.growth.api_actions import router as actions_router
+from peerly.growth.api_journal import router as journal_router
+from peerly.growth.api_plans import router as plans_router
 from peerly.growth.models import Goal
 from peerly.programs.models import Program
 
@@ -163,3 +166,9 @@ def change_status(request: AuthedHttpRequest, goal_id: int, payload: StatusIn) -
     goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
     services.change_status(goal=goal, actor=request.user, **payload.model_dump())
     return _out(selectors.get_goal_for_user(user=request.user, goal_id=goal.pk))
+
+
+# ----------------------------------------------------------------------------- action items
+router.add_router("", actions_router)  # /me/actions: growth/api_actions.py
+router.add_router("", journal_router)  # /me/journal: growth/api_journal.py
+router.add_router("", plans_router)  # /me/swots, /me/vision, /me/plans, /me/shares: api_plans.py

@@ -8,3 +8,9 @@ class GrowthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "peerly.growth"
     verbose_name = "Growth"
+
+    def ready(self) -> None:
+        from peerly.evaluation import kpi
+        from peerly.growth import metrics
+
+        kpi.register(*metrics.METRICS)  # the growth metrics in the KPI dictionary

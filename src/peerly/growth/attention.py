@@ -1,5 +1,5 @@
-"""'Needs your attention' on the member's own home page: their overdue milestones and goals
-past their target date. Only ever for the goal's owner."""
+"""'Needs your attention' on the member's own home page: their overdue milestones, goals
+past their target date and overdue action items of every kind. Only ever for the goal's owner."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peerly.core.attention import AttentionItem
+from peerly.growth.models import OPEN_ACTION_STATUSES
+from peerly.growth.models import ActionItem
 from peerly.growth.models import Goal
 from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
@@ -57,4 +59,29 @@ def attention_items(user) -> list[AttentionItem]:  # type: ignore[no-untyped-def
                 "info",
             )
         )
+    items.extend(_overdue_actions(user, today))
     return items
+
+
+def _overdue_actions(user, today) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    """One entry for the owner's overdue open action items of every kind (circle, mentorship,
+    their own): the earliest due names the example. Two queries whatever their number."""
+    overdue = ActionItem.objects.filter(
+        owner=user, status__in=OPEN_ACTION_STATUSES, due_on__lt=today
+    )
+    first = overdue.order_by("due_on", "pk").first()
+    if first is None:
+        return []
+    count = overdue.count()
+    return [
+        AttentionItem(
+            ngettext(
+                "An action item of yours is overdue: “%(text)s”.",
+                "%(count)d of your action items are overdue (e.g. “%(text)s”).",
+                count,
+            )
+            % {"count": count, "text": first.text[:60]},
+            reverse("growth:actions") + "?status=open",
+            "warning",
+        )
+    ]

@@ -8,20 +8,22 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Count
+from django.db.models import Exists
 from django.db.models import F
 from django.db.models import Model
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerly.accounts.models import User
 from peerly.circles.models import Circle
-from peerly.core.aggregates import MIN_PEOPLE
+from peerly.circles.models import CircleMember
+from peerly.evaluation import kpi
+from peerly.evaluation.kpi import Figure
+from peerly.evaluation.kpi import Shown
 from peerly.growth.models import SHARE_FIELD_OF
 from peerly.growth.models import Goal
-from peerly.growth.models import GoalStatus
 from peerly.growth.models import Milestone
 from peerly.growth.models import Share
 from peerly.growth.models import Shareable
@@ -100,11 +102,12 @@ def shared_through_mentorship(
 
 
 def shared_with_circle(*, circle: Circle, viewer: User, model: type[S]) -> QuerySet[S]:
-    """What the circle's members share with it of `model`, for a member of the circle."""
-    if not circle.memberships.filter(user=viewer).exists():
-        return model._default_manager.none()  # type: ignore[return-value]
+    """What the circle's members share with it of `model`, for a member of the circle (else
+    none). One query: the viewer's membership is checked inside it."""
     return model._default_manager.filter(  # type: ignore[return-value]
-        shares__circle=circle, owner__circle_memberships__circle=circle
+        Exists(CircleMember.objects.filter(circle=circle, user=viewer)),
+        shares__circle=circle,
+        owner__circle_memberships__circle=circle,
     ).select_related("owner")
 
 
@@ -112,6 +115,20 @@ def goals_shared_through_mentorship(*, mentorship: Mentorship, viewer: User) -> 
     """The mentee's goals shared with `viewer` as this mentorship's mentor (else none)."""
     return list(
         _counted(shared_through_mentorship(mentorship=mentorship, viewer=viewer, model=Goal))
+    )
+
+
+def goals_the_mentee_shares(*, mentorship: Mentorship) -> QuerySet[Goal]:
+    """The mentee's own view: their goals shown to this mentorship's current mentor (for the
+    mentee's pages, e.g. the monthly report form), milestones counted. None without a mentor."""
+    if mentorship.mentor_id is None:
+        return Goal.objects.none()
+    return _counted(
+        Goal.objects.filter(
+            owner_id=mentorship.mentee_id,
+            shares__mentorship=mentorship,
+            shares__mentor_id=mentorship.mentor_id,
+        )
     )
 
 
@@ -158,40 +175,25 @@ def get_share_for_user(*, user: User, subject: Shareable, share_id: int) -> Shar
 
 @dataclass(frozen=True)
 class GoalFigures:
-    """What organisers see of the goals members link to their programme: counts only, and
-    nothing at all from fewer than MIN_PEOPLE members (core/aggregates.py)."""
+    """What organisers see of the growth space in their programme: the growth metrics of the
+    KPI dictionary (growth/metrics.py) that apply to its kind, each hidden below MIN_PEOPLE
+    people (core/aggregates.py). Counts and rates only, never a text."""
 
-    people: int  # members with at least one goal linked to the programme
-    goals: int | None = None
-    achieved: int | None = None
-    due: int | None = None  # achieved, or past their target date
-    attainment: float | None = None  # achieved / due, 0-1
+    rows: list[Shown]
 
     @property
     def too_few(self) -> bool:
-        return self.people < MIN_PEOPLE
+        """No figure can be shown at all."""
+        return all(row.too_few for row in self.rows)
 
-    @property
-    def attainment_percent(self) -> int | None:
-        return None if self.attainment is None else round(100 * self.attainment)
+    def figure(self, key: str) -> Figure | None:
+        """The figure of metric `key`, None when it does not apply to the programme's kind."""
+        return next((row.figure for row in self.rows if row.metric.key == key), None)
 
 
 def program_goal_figures(*, program: Program, today: dt.date | None = None) -> GoalFigures:
-    today = today or timezone.localdate()
-    achieved = Q(status=GoalStatus.ACHIEVED)
-    figures = Goal.objects.filter(program=program).aggregate(
-        people=Count("owner", distinct=True),
-        goals=Count("id"),
-        achieved=Count("id", filter=achieved),
-        due=Count("id", filter=achieved | Q(target_on__lt=today, status=GoalStatus.ACTIVE)),
-    )
-    if figures["people"] < MIN_PEOPLE:
-        return GoalFigures(people=figures["people"])
-    due = figures["due"]
-    return GoalFigures(
-        people=figures["people"],
-        goals=figures["goals"],
-        achieved=figures["achieved"],
-        due=due,
-        attainment=figures["achieved"] / due if due else None,
-    )
+    """The growth metrics of `program` (a query or two each, whatever the number of goals)."""
+    from peerly.growth import metrics  # metrics reads selectors: imported when first used
+
+    applicable = kpi.for_kind(program.kind, metrics.METRICS)
+    return GoalFigures(rows=kpi.figures(applicable, program=program, today=today))

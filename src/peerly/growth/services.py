@@ -34,6 +34,7 @@ from peerly.growth.models import Share
 from peerly.growth.models import Shareable
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
+from peerly.mentorship.models import MonthlyReport
 from peerly.programs.access import MEMBER_STATUSES
 from peerly.programs.models import Program
 
@@ -234,10 +235,22 @@ def delete_milestone(*, milestone: Milestone, actor: User) -> None:
 
 @transaction.atomic
 def check_in(
-    *, goal: Goal, actor: User, moved: str = "", blocked: str = "", percent: int | None = None
+    *,
+    goal: Goal,
+    actor: User,
+    moved: str = "",
+    blocked: str = "",
+    percent: int | None = None,
+    report: MonthlyReport | None = None,
 ) -> CheckIn:
-    """A dated note on an active goal; in PERCENT mode it may move the percentage too."""
+    """A dated note on an active goal; in PERCENT mode it may move the percentage too.
+    `report`: the owner's mentorship monthly report it is recorded with, if any."""
     locked = _own(goal, actor)
+    if (
+        report is not None
+        and not Mentorship.objects.filter(pk=report.mentorship_id, mentee=actor).exists()
+    ):
+        raise PermissionDenied(_("Only the mentee's own report can carry their check-ins."))
     if locked.status != S.ACTIVE:
         raise ServiceError(_("Reopen the goal to check in on it."))
     moved, blocked = (moved or "").strip(), (blocked or "").strip()
@@ -254,7 +267,7 @@ def check_in(
     if not moved and not blocked and percent is None:
         raise ServiceError(_("Write what moved or what is in the way."), field="moved")
     entry = CheckIn.objects.create(
-        goal=locked, moved=moved, blocked=blocked, progress=progress_of(locked)
+        goal=locked, moved=moved, blocked=blocked, progress=progress_of(locked), report=report
     )
     audit.record(actor=actor, action="growth.checked_in", obj=entry)
     return entry

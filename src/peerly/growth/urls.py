@@ -1,6 +1,9 @@
 from django.urls import path
 
 from peerly.growth import views
+from peerly.growth.urls_actions import action_patterns
+from peerly.growth.urls_journal import journal_patterns
+from peerly.growth.urls_plans import plan_patterns
 from peerly.programs.routes import under
 
 app_name = "growth"
@@ -32,4 +35,7 @@ urlpatterns = [
             ),
         ],
     ),
+    *plan_patterns,
+    *action_patterns,
+    *journal_patterns,
 ]

@@ -3,8 +3,10 @@ Everything here is the logged-in member's own; anybody else's goal is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -18,8 +20,12 @@ from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
+from peerly.growth import actions
+from peerly.growth import journal
+from peerly.growth import plan_selectors
 from peerly.growth import selectors
 from peerly.growth import services
+from peerly.growth import views_actions
 from peerly.growth.forms import CheckInForm
 from peerly.growth.forms import DropForm
 from peerly.growth.forms import GoalForm
@@ -46,7 +52,14 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "growth/home.html",
-        {"page": page, "status": status, "statuses": GoalStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": GoalStatus.choices,
+            **views_actions.home_context(request),
+            "vision": plan_selectors.get_vision_for_user(user=request.user),
+            "recent_entries": journal.recent_entries(request.user),
+        },
     )
 
 
@@ -91,6 +104,9 @@ def _detail(request: AuthedHttpRequest, goal: Goal, **forms: Any) -> HttpRespons
             initial={"percent": goal.percent},
         ),
         "drop_form": forms.get("drop_form") or DropForm(),
+        "goal_actions": views_actions.decorate(
+            actions.list_actions_for_user(user=request.user).filter(goal=goal)[:50], request.user
+        ),
         "shares": shares,
         "share_form": forms.get("share_form") or _share_form(request, shares),
         "can": {
@@ -197,32 +213,52 @@ def _share_form(
     return ShareForm(data, choices=choices) if choices else None
 
 
-@login_required
-@require_POST
-def goal_share(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
+def share_subject(
+    request: AuthedHttpRequest,
+    subject: Any,
+    page: Callable[..., HttpResponse],
+    back: HttpResponse,
+) -> HttpResponse:
+    """Share `subject` (a goal, journal entry, plan or SWOT version of the viewer's) with the
+    audience posted (one of the owner's own); else `page` again with the form's message."""
     audiences = {a.key: a for a in services.audiences_for(request.user)}
-    form = _share_form(request, selectors.shares_of(goal), request.POST)
-    if form is not None and form.is_valid():
-        with service_errors(request, form, success=_("Goal shared.")) as outcome:
+    form = _share_form(request, selectors.shares_of(subject), request.POST)
+    if form is None:
+        messages.error(request, _("There is nobody to share it with: no mentor, no circle."))
+        return back
+    if form.is_valid():
+        with service_errors(request, form, success=_("Shared.")) as outcome:
             services.share(
-                subject=goal,
+                subject=subject,
                 actor=request.user,
                 audience=audiences[form.cleaned_data["audience"]],
             )
         if outcome.ok:
-            return redirect("growth:goal-detail", goal_id=goal.pk)
-    return _detail(request, goal, share_form=form)
+            return back
+    return page(request, subject, share_form=form)
+
+
+def withdraw_share(
+    request: AuthedHttpRequest, subject: Any, share_id: int, back: HttpResponse
+) -> HttpResponse:
+    share = selectors.get_share_for_user(user=request.user, subject=subject, share_id=share_id)
+    with service_errors(request, success=_("No longer shared.")):
+        services.withdraw_share(share=share, actor=request.user)
+    return back
+
+
+@login_required
+@require_POST
+def goal_share(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
+    return share_subject(request, goal, _detail, redirect("growth:goal-detail", goal_id=goal.pk))
 
 
 @login_required
 @require_POST
 def share_withdraw(request: AuthedHttpRequest, goal_id: int, share_id: int) -> HttpResponse:
     goal = selectors.get_goal_for_user(user=request.user, goal_id=goal_id)
-    share = selectors.get_share_for_user(user=request.user, subject=goal, share_id=share_id)
-    with service_errors(request, success=_("No longer shared.")):
-        services.withdraw_share(share=share, actor=request.user)
-    return redirect("growth:goal-detail", goal_id=goal.pk)
+    return withdraw_share(request, goal, share_id, redirect("growth:goal-detail", goal_id=goal.pk))
 
 
 @login_required

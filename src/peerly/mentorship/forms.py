@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from typing import cast
 
@@ -8,6 +9,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from peerly.accounts.models import User
+from peerly.growth.forms import DATE
+from peerly.growth.forms import GoalForm
+from peerly.growth.models import Goal
+from peerly.growth.models import ProgressMode
 from peerly.mentorship.models import MentorProfile
 from peerly.mentorship.models import MentorshipSettings
 from peerly.mentorship.models import MentorStatus
@@ -15,6 +21,7 @@ from peerly.mentorship.models import RecognitionKind
 from peerly.mentorship.models import RequestKind
 from peerly.mentorship.models import TermChoice
 from peerly.mentorship.services.configuration import EDITABLE
+from peerly.mentorship.services.goals import GoalProgress
 from peerly.programs.forms import JoinForm
 from peerly.programs.models import Program
 from peerly.programs.models import Role
@@ -106,19 +113,96 @@ class ReasonForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """The month's report, and for each goal the mentee shares with the mentor (`goals`) an
+    optional new percentage (goals measured by a percentage) and "what moved"; `clean` turns
+    those into `goal_progress` for `file_report`."""
+
     month = forms.ChoiceField(label=gettext_lazy("Month reported on"))
     did = _textarea(gettext_lazy("What I did"), max_length=10000, rows=4)
     next_steps = _textarea(gettext_lazy("What's next"), max_length=10000, required=False)
     blockers = _textarea(gettext_lazy("What blocks me"), max_length=10000, required=False)
 
-    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any):
+    def __init__(
+        self, *args: Any, months: list[dt.date], goals: Iterable[Goal] = (), **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [  # type: ignore[attr-defined]
             (m.isoformat(), f"{m:%B %Y}") for m in months
         ]
+        self.goals = list(goals)
+        for goal in self.goals:
+            if goal.progress_mode == ProgressMode.PERCENT:
+                self.fields[f"goal_{goal.pk}_percent"] = forms.IntegerField(
+                    label=_("“%(title)s”: progress now (%%)") % {"title": goal.title},
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    help_text=_("Now %(percent)d %%. Leave empty if it has not changed.")
+                    % {"percent": goal.percent},
+                )
+            self.fields[f"goal_{goal.pk}_moved"] = _textarea(
+                _("“%(title)s”: what moved") % {"title": goal.title},
+                max_length=5000,
+                rows=2,
+                required=False,
+                help_text=_("Optional. Your mentor sees it with this report."),
+            )
 
     def clean_month(self) -> dt.date:
         return dt.date.fromisoformat(self.cleaned_data["month"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["goal_progress"] = [
+            GoalProgress(
+                goal=goal,
+                percent=data.pop(f"goal_{goal.pk}_percent", None),
+                moved=data.pop(f"goal_{goal.pk}_moved", "") or "",
+            )
+            for goal in self.goals
+        ]
+        return data
+
+
+MILESTONE_ROWS = 3
+
+
+class MentorshipGoalForm(GoalForm):
+    """Growth's goal form for a mentee: the programme is the mentorship's, up to three first
+    milestones, and whether the mentor sees it (the mentee's choice, on by default)."""
+
+    share_with_mentor = forms.BooleanField(
+        label=gettext_lazy("Share it with my mentor"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Your mentor then sees it, its milestones and check-ins."),
+    )
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, owner=owner, **kwargs)
+        del self.fields["program"]
+        share = self.fields.pop("share_with_mentor")
+        for i in range(1, MILESTONE_ROWS + 1):
+            self.fields[f"milestone_{i}"] = forms.CharField(
+                label=_("Milestone %(n)d") % {"n": i}, max_length=200, required=False
+            )
+            self.fields[f"milestone_{i}_due"] = forms.DateField(
+                label=_("Milestone %(n)d due") % {"n": i}, required=False, widget=DATE
+            )
+        self.fields["share_with_mentor"] = share
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        milestones = []
+        for i in range(1, MILESTONE_ROWS + 1):
+            title = (data.pop(f"milestone_{i}", "") or "").strip()
+            due_on = data.pop(f"milestone_{i}_due", None)
+            if title:
+                milestones.append((title, due_on))
+            elif due_on is not None:
+                self.add_error(f"milestone_{i}", _("Give the milestone a title, or no date."))
+        data["milestones"] = milestones
+        return data
 
 
 class CommentForm(forms.Form):

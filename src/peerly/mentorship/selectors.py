@@ -29,6 +29,11 @@ from django.utils.translation import gettext as _
 from peerly.accounts.models import User
 from peerly.core.aggregates import MIN_PEOPLE
 from peerly.core.aggregates import shown
+from peerly.growth import selectors as growth_selectors
+from peerly.growth.models import CheckIn
+from peerly.growth.models import Goal
+from peerly.growth.models import GoalStatus
+from peerly.growth.models import Vision
 from peerly.mentorship.models import LOAD_STATUSES
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import RUNNING_STATUSES
@@ -473,3 +478,78 @@ def mentorship_history(ms: Mentorship) -> QuerySet:
 
 def reports_for(ms: Mentorship) -> QuerySet[MonthlyReport]:
     return ms.reports.annotate(comment_count=Count("comments")).order_by("-month")
+
+
+# ----------------------------------------------------------------------------- growth (issue 13)
+def report_goal_check_ins(*, report: MonthlyReport, viewer: User) -> list[CheckIn]:
+    """The goal check-ins recorded with `report`: all of them for the mentee (their own); for
+    the mentor only those on goals the mentee still shares with them while the mentorship is
+    open (a withdrawn goal, or another mentor's, is not theirs to read). Organisers never
+    reach a report."""
+    ms = report.mentorship
+    check_ins = CheckIn.objects.filter(report=report).select_related("goal")
+    if viewer.pk != ms.mentee_id:
+        shared = growth_selectors.shared_through_mentorship(
+            mentorship=ms, viewer=viewer, model=Goal
+        )
+        check_ins = check_ins.filter(goal__in=shared.values("pk"))
+    return list(check_ins.order_by("goal__title", "goal_id", "-created_at"))
+
+
+@dataclass
+class LookBack:
+    """What the yearly review shows its reviewer of the mentee's goals: to the mentee, their
+    goals achieved in the year before the round opened and those still open, and their vision;
+    to the mentor, only the goals the mentee shares with them, with their outcome."""
+
+    achieved: list[Goal] = field(default_factory=list)
+    open: list[Goal] = field(default_factory=list)
+    shared: list[Goal] = field(default_factory=list)
+    vision: Vision | None = None
+    since: dt.date | None = None
+
+
+LOOK_BACK_LIMIT = 50
+
+
+def _with_progress(goals: QuerySet[Goal]) -> list[Goal]:
+    from peerly.growth.services import progress_of
+
+    found = list(goals[:LOOK_BACK_LIMIT])
+    for goal in found:
+        goal.progress = progress_of(  # type: ignore[attr-defined]
+            goal,
+            done=goal.milestone_done,  # type: ignore[attr-defined]
+            total=goal.milestone_total,  # type: ignore[attr-defined]
+        )
+    return found
+
+
+def review_look_back(*, review: Review, viewer: User) -> LookBack:
+    ms = review.mentorship
+    since = timezone.localdate(review.round.opened_at) - dt.timedelta(days=365)
+    if review.reviewer_id != viewer.pk:
+        return LookBack()
+    if viewer.pk == ms.mentee_id:
+        mine = growth_selectors.list_goals_for_user(user=viewer)
+        return LookBack(
+            achieved=_with_progress(
+                mine.filter(status=GoalStatus.ACHIEVED, closed_at__date__gte=since)
+            ),
+            open=_with_progress(mine.filter(status=GoalStatus.ACTIVE)),
+            vision=Vision.objects.filter(owner=viewer).first(),
+            since=since,
+        )
+    shared = growth_selectors.shared_through_mentorship(mentorship=ms, viewer=viewer, model=Goal)
+    return LookBack(
+        shared=_with_progress(
+            growth_selectors.list_goals_for_user(user=ms.mentee).filter(pk__in=shared.values("pk"))
+        ),
+        since=since,
+    )
+
+
+def program_goals_of(*, user: User, program: Program) -> list[Goal]:
+    """The user's own goals linked to `program` with their progress (for their mentorship
+    page; nobody else's), at most LOOK_BACK_LIMIT."""
+    return _with_progress(growth_selectors.list_goals_for_user(user=user).filter(program=program))

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from peerly.mentorship.views import actions as agreed_actions
 from peerly.mentorship.views import applications
 from peerly.mentorship.views import batches
 from peerly.mentorship.views import changes
 from peerly.mentorship.views import dashboard
+from peerly.mentorship.views import goals
 from peerly.mentorship.views import mentors
 from peerly.mentorship.views import mentorships
 from peerly.mentorship.views import reports_requests
@@ -37,7 +39,9 @@ urlpatterns = kind_urlpatterns(
             [
                 path("", mentorships.mentorship_detail, name="mentorship-detail"),
                 path("reports/new/", reports_requests.report_create, name="report-create"),
+                path("goals/new/", goals.goal_create, name="goal-create"),
                 path("do/<str:action>/", mentorships.mentorship_action, name="mentorship-action"),
+                path("actions/", agreed_actions.action_add, name="action-add"),
             ],
         ),
         path("reports/<int:report_id>/", reports_requests.report_detail, name="report-detail"),

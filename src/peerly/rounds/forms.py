@@ -133,3 +133,16 @@ class PublishForm(forms.Form):
         ),
         required=False,
     )
+
+
+class LearnNoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("What I'd like to learn from people"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Optional. Only the people you are matched with see it, next to the conversation "
+            "prompts; leave it empty to remove it."
+        ),
+    )

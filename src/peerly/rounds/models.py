@@ -270,3 +270,25 @@ class RoundChoice(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.choice} round {self.number} of {self.program_id}"
+
+
+class LearnNote(TimeStampedModel):
+    """A coffee member's optional "what I'd like to learn from people" note, for one
+    programme. Shown only to the people they are matched with, on the meeting page next to
+    the conversation prompts; never to organisers (it is not on the enrolment, which they see)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coffee_learn_notes"
+    )
+    text = models.CharField(max_length=300)
+
+    audit_private = True  # audit rows are never filed under the programme
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="learn_note_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"learn note of user #{self.user_id} in programme #{self.program_id}"

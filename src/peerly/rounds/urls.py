@@ -3,6 +3,7 @@ from django.urls import path
 from peerly.programs.routes import kind_urlpatterns
 from peerly.programs.routes import under
 from peerly.rounds import views
+from peerly.rounds import views_learn
 
 app_name = "rounds"
 
@@ -12,6 +13,7 @@ urlpatterns = kind_urlpatterns(
     settings=views.settings_edit,
     pages=[
         path("choice/<str:action>/", views.choice, name="choice"),
+        path("learn-note/", views_learn.learn_note, name="learn-note"),
         *under(
             "groups/<int:group_id>/",
             [

@@ -27,11 +27,13 @@ from peerly.programs.models import ProgramKind
 from peerly.programs.views import kind_nav_context
 from peerly.rounds import calendars
 from peerly.rounds import jobs
+from peerly.rounds import learn_notes
 from peerly.rounds import reports
 from peerly.rounds import selectors
 from peerly.rounds import services
 from peerly.rounds.forms import SEED_MAX
 from peerly.rounds.forms import CheckinForm
+from peerly.rounds.forms import LearnNoteForm
 from peerly.rounds.forms import PreviewForm
 from peerly.rounds.forms import ProposeForm
 from peerly.rounds.forms import PublishForm
@@ -96,6 +98,9 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "unmatched_reason": selectors.member_reason(unmatched.reason) if unmatched else "",
             "is_active": enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE,
             "is_organiser": access.is_organiser,
+            "learn_note_form": LearnNoteForm(
+                initial={"text": learn_notes.get_learn_note(user=request.user, program=program)}
+            ),
             **kind_nav_context(
                 request, program, active="program", is_organiser=access.is_organiser
             ),
@@ -156,6 +161,7 @@ def _group_page(
             "propose_form": propose_form or ProposeForm(suggestions=view["suggestions"]),
             "checkin_form": checkin_form,
             "checkin_open": checkin_open,
+            "learn_notes": learn_notes.learn_notes_for_group(group=group, viewer=request.user),
         },
     )
 

@@ -38,6 +38,8 @@ from peerly.mentorship.services.changes import request_mentor_change
 from peerly.mentorship.services.configuration import create_settings
 from peerly.mentorship.services.configuration import get_settings
 from peerly.mentorship.services.configuration import update_settings
+from peerly.mentorship.services.goals import GoalProgress
+from peerly.mentorship.services.goals import set_goal
 from peerly.mentorship.services.mentors import add_mentor
 from peerly.mentorship.services.mentors import approve_nomination
 from peerly.mentorship.services.mentors import clear_inactive_flag
@@ -67,6 +69,7 @@ __all__ = [
     "ACTION_WORDS",
     "NOMINATION_TRANSITIONS",
     "TRANSITIONS",
+    "GoalProgress",
     "accept_application",
     "add_mentor",
     "answer_term",
@@ -105,6 +108,7 @@ __all__ = [
     "remind_screening",
     "request_mentor_change",
     "resign_mentor",
+    "set_goal",
     "set_orientation_item",
     "set_training_item",
     "start_screening",

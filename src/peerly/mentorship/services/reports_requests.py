@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
@@ -34,6 +35,8 @@ from peerly.mentorship.services._common import finish
 from peerly.mentorship.services._common import first_of_month
 from peerly.mentorship.services._common import lock_for
 from peerly.mentorship.services._common import required
+from peerly.mentorship.services.goals import GoalProgress
+from peerly.mentorship.services.goals import record_progress
 
 
 @transaction.atomic
@@ -45,7 +48,10 @@ def file_report(
     did: str,
     next_steps: str = "",
     blockers: str = "",
+    goal_progress: Sequence[GoalProgress] = (),
 ) -> MonthlyReport:
+    """The month's report; with `goal_progress`, a check-in on each shared goal it moves
+    (growth's check-ins, `report` set), all saved together or not at all."""
     ms = lock_for(mentorship, "file_report")
     _require_mentee_of(actor, ms)
     did = required(did, "Please say what you did this month.", field="did")
@@ -76,6 +82,7 @@ def file_report(
         program_id=ms.program_id,
         data={"month": month.isoformat()},
     )
+    record_progress(actor=actor, report=report, progress=goal_progress)
     if ms.mentor is not None:
         emails.report_filed(ms=ms, report=report, mentor=ms.mentor.user)
     return report

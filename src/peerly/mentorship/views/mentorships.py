@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
+from peerly.growth import journal
+from peerly.growth import plan_selectors
 from peerly.growth import selectors as growth_selectors
 from peerly.mentorship import selectors
 from peerly.mentorship import services
@@ -31,6 +33,7 @@ from peerly.mentorship.views._common import _answers
 from peerly.mentorship.views._common import _partner_fields
 from peerly.mentorship.views._common import _timeline
 from peerly.mentorship.views._common import program_for
+from peerly.mentorship.views.actions import agreed_actions
 
 
 @login_required
@@ -66,6 +69,14 @@ def mentorship_detail(request: AuthedHttpRequest, slug: str, mentorship_id: int)
             "shared_goals": growth_selectors.goals_shared_through_mentorship(
                 mentorship=ms, viewer=request.user
             ),
+            **plan_selectors.shared_plans_through_mentorship(mentorship=ms, viewer=request.user),
+            "shared_entries": journal.entries_shared_through_mentorship(
+                mentorship=ms, viewer=request.user
+            ),
+            **agreed_actions(request, ms),
+            "my_goals": []
+            if is_mentor
+            else selectors.program_goals_of(user=request.user, program=program),
         },
     )
 

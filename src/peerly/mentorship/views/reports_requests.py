@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
 from peerly.core.viewhelpers import submitted
+from peerly.growth import selectors as growth_selectors
+from peerly.growth.models import GoalStatus
 from peerly.mentorship import selectors
 from peerly.mentorship import services
 from peerly.mentorship.forms import CommentForm
@@ -40,6 +42,9 @@ def report_create(request: AuthedHttpRequest, slug: str, mentorship_id: int) -> 
     form = ReportForm(
         request.POST or None,
         months=months,
+        goals=growth_selectors.goals_the_mentee_shares(mentorship=ms).filter(
+            status=GoalStatus.ACTIVE
+        ),
         initial={
             "month": services.previous_month(today).isoformat()
             if services.previous_month(today) in months
@@ -84,6 +89,7 @@ def report_detail(request: AuthedHttpRequest, slug: str, report_id: int) -> Http
             "ms": report.mentorship,
             "form": form,
             "comments": report.comments.select_related("author"),
+            "goal_check_ins": selectors.report_goal_check_ins(report=report, viewer=request.user),
         },
     )
 

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -48,8 +50,24 @@ def review_edit(request: AuthedHttpRequest, slug: str, review_id: int) -> HttpRe
     ):
         return redirect("mentorship:review-list", slug=slug)
     return render(
-        request, "mentorship/review_form.html", {"program": program, "review": review, "form": form}
+        request,
+        "mentorship/review_form.html",
+        {
+            "program": program,
+            "review": review,
+            "form": form,
+            "look_back": selectors.review_look_back(review=review, viewer=request.user),
+            "vision_url": _vision_url(),
+        },
     )
+
+
+def _vision_url() -> str:
+    """The member's vision page, or their growth page until there is one."""
+    try:
+        return reverse("growth:vision")
+    except NoReverseMatch:
+        return reverse("growth:home")
 
 
 @login_required
