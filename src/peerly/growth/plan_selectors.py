@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from peerly.accounts.models import User
 from peerly.circles.models import Circle
-from peerly.circles.models import CircleMember
 from peerly.growth import selectors
 from peerly.growth import services
 from peerly.growth.models import SHARE_SUBJECTS
@@ -240,8 +239,9 @@ def shared_plans_through_mentorship(*, mentorship: Mentorship, viewer: User) -> 
 
 def shared_plans_with_circle(*, circle: Circle, viewer: User) -> dict[str, Any]:
     """`shared_plans` and `shared_swots` shown to the circle by its members, for the circle
-    page of a member (else none). One query: the viewer's membership is checked inside it."""
-    members = CircleMember.objects.filter(circle=circle)
+    page of a member (else none); only while both are still in the programme. One query: the
+    viewer's membership is checked inside it."""
+    members = selectors.current_circle_members(circle=circle)
     return _plans_and_swots(
         Share.objects.filter(
             Exists(members.filter(user=viewer)),

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
 from django.db.models import Model
+from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
@@ -29,6 +30,7 @@ from peerly.growth.models import Share
 from peerly.growth.models import Shareable
 from peerly.mentorship.models import OPEN_STATUSES
 from peerly.mentorship.models import Mentorship
+from peerly.programs.access import MEMBER_STATUSES
 from peerly.programs.models import Program
 
 NOT_FOUND = "No such goal."
@@ -53,22 +55,37 @@ def list_goals_for_user(*, user: User, status: str | None = None) -> QuerySet[Go
     return _counted(goals)
 
 
-def _visible_shares(viewer: User) -> Q:
-    """The shares `viewer` may read: as the mentor a goal was shared with, while that
-    mentorship is open and they still mentor it; as a member of the circle it was shared with."""
+def current_circle_members(**lookups: object) -> QuerySet[CircleMember]:
+    """Circle memberships (filtered by `lookups`) of people still in the circle's programme: one
+    who has left it no longer shares with the circle nor reads what it is shown."""
+    return CircleMember.objects.filter(
+        user__enrollments__program=F("circle__program"),
+        user__enrollments__status__in=MEMBER_STATUSES,
+        **lookups,
+    )
+
+
+def _visible_shares(viewer: User, field: str) -> Q:
+    """The shares (of a `field` subject) `viewer` may read: as the mentor it was shared with,
+    while that mentorship is open and they still mentor it; as a member of the circle it was
+    shared with, while both they and its owner are still in the programme."""
     as_mentor = Q(
         mentorship__status__in=OPEN_STATUSES,
         mentorship__mentor__user=viewer,
         mentor=F("mentorship__mentor"),
     )
-    return as_mentor | Q(circle__memberships__user=viewer)
+    as_circle = Q(
+        Exists(current_circle_members(circle=OuterRef("circle"), user=viewer)),
+        Exists(current_circle_members(circle=OuterRef("circle"), user=OuterRef(f"{field}__owner"))),
+    )
+    return as_mentor | as_circle
 
 
 def get_shared_for_user(*, user: User, model: type[S], pk: int) -> S:
     """Somebody else's goal, journal entry, plan or SWOT version that they share with `user`;
     404 otherwise."""
     field = SHARE_FIELD_OF[model]
-    shares = Share.objects.filter(_visible_shares(user), **{f"{field}_id": pk})
+    shares = Share.objects.filter(_visible_shares(user, field), **{f"{field}_id": pk})
     found = (
         model._default_manager.filter(pk=pk, shares__in=shares)
         .exclude(owner=user)
@@ -103,11 +120,12 @@ def shared_through_mentorship(
 
 def shared_with_circle(*, circle: Circle, viewer: User, model: type[S]) -> QuerySet[S]:
     """What the circle's members share with it of `model`, for a member of the circle (else
-    none). One query: the viewer's membership is checked inside it."""
+    none); only while both are still in the programme. One query: the viewer's membership is
+    checked inside it."""
     return model._default_manager.filter(  # type: ignore[return-value]
-        Exists(CircleMember.objects.filter(circle=circle, user=viewer)),
+        Exists(current_circle_members(circle=circle, user=viewer)),
+        Exists(current_circle_members(circle=circle, user=OuterRef("owner"))),
         shares__circle=circle,
-        owner__circle_memberships__circle=circle,
     ).select_related("owner")
 
 

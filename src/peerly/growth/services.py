@@ -287,7 +287,7 @@ class Audience:
 
 def audiences_for(owner: User) -> list[Audience]:
     """Where `owner` can share a goal: their mentor in each open mentorship that has one, and
-    each circle they are in (newest first, at most 10)."""
+    each circle they are in while still in its programme (newest first, at most 10)."""
     found = []
     for ms in Mentorship.objects.filter(
         mentee=owner, status__in=OPEN_STATUSES, mentor__isnull=False
@@ -299,7 +299,11 @@ def audiences_for(owner: User) -> list[Audience]:
         }
         found.append(Audience(f"mentorship:{ms.pk}", label, mentorship=ms))
     circles = (
-        Circle.objects.filter(memberships__user=owner)
+        Circle.objects.filter(
+            memberships__user=owner,
+            program__enrollments__user=owner,
+            program__enrollments__status__in=MEMBER_STATUSES,
+        )
         .select_related("program")
         .order_by("-season__starts_on", "-pk")[:10]
     )
