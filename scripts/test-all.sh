@@ -20,21 +20,28 @@ step "makemigrations --check"; $BIN/peerly makemigrations --check --dry-run
 step "matching engine tests (no Django)"
 $BIN/pytest tests/matching -p no:django --confcutdir=tests/matching
 
-step "test suite on SQLite"
-$BIN/pytest --ignore=tests/matching -m "not e2e and not html"
-
-step "test suite on PostgreSQL ($PG_URL)"
+# The PostgreSQL leg is the longest: it runs in the background, in its own PEERLY_HOME, while
+# the SQLite leg and the HTML check use the other core. Its output is printed when it ends.
+step "test suite on PostgreSQL ($PG_URL), in the background"
+PG_LOG="$(mktemp)"; PG_PID=""
 if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
 import sys, psycopg
 psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
 PY
 then
-  DATABASE_URL="$PG_URL" $BIN/pytest --ignore=tests/matching -m "not e2e and not html"
+  PEERLY_HOME="$(mktemp -d)" DATABASE_URL="$PG_URL" \
+    $BIN/pytest --ignore=tests/matching -m "not e2e and not html" >"$PG_LOG" 2>&1 &
+  PG_PID=$!
 elif is_ci; then
   echo "FAIL: PostgreSQL does not answer at $PG_URL (required under CI=true)"; exit 1
 else
   echo "SKIP: PostgreSQL does not answer at $PG_URL; set PEERLY_TEST_DATABASE_URL to run that leg"
 fi
+# A failing foreground leg must not leave the PostgreSQL leg running on.
+trap '[ -n "$PG_PID" ] && kill "$PG_PID" 2>/dev/null || true' EXIT
+
+step "test suite on SQLite"
+$BIN/pytest --ignore=tests/matching -m "not e2e and not html"
 
 step "HTML validity: Nu validator on the main pages of every demo persona (node_modules/vnu-jar + java)"
 if [ -f node_modules/vnu-jar/build/dist/vnu.jar ] && command -v java >/dev/null; then
@@ -43,6 +50,14 @@ elif is_ci; then
   echo "FAIL: vnu.jar or java missing (required under CI=true; make install runs npm ci, apt-get install default-jre-headless)"; exit 1
 else
   echo "SKIP: vnu.jar or java missing; install npm (Debian: nodejs npm) and a Java runtime, then make install"
+fi
+
+if [ -n "$PG_PID" ]; then
+  step "test suite on PostgreSQL ($PG_URL): its output"
+  pg_rc=0; wait "$PG_PID" || pg_rc=$?
+  PG_PID=""
+  cat "$PG_LOG"
+  if [ "$pg_rc" -ne 0 ]; then echo "FAIL: the PostgreSQL leg exited with $pg_rc"; exit "$pg_rc"; fi
 fi
 
 step "browser journeys (Playwright + $CHROMIUM, axe-core on every page)"
