@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 
 import numpy as np
+import rustworkx as rx
+from ortools.graph.python import linear_sum_assignment
 
 
 def adjacency(mask: np.ndarray) -> list[list[int]]:
@@ -118,8 +120,48 @@ def matching_size(mate: Sequence[int]) -> int:
 def component_bound(feasible: np.ndarray) -> int:
     """Sum of half the component sizes of the graph ``feasible`` (a boolean matrix): no
     matching has more pairs (an upper bound only; odd components and paths can make it less)."""
-    from scipy.sparse import csr_matrix  # imported here: SciPy takes ~0.3 s to import
-    from scipy.sparse.csgraph import connected_components
+    rows, cols = np.nonzero(np.triu(feasible, 1))
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(len(feasible)))
+    graph.add_edges_from_no_data(list(zip(rows.tolist(), cols.tolist(), strict=True)))
+    return int(sum(len(c) // 2 for c in rx.connected_components(graph)))
 
-    count, labels = connected_components(csr_matrix(feasible), directed=False)
-    return int(sum(int(c) // 2 for c in np.bincount(labels, minlength=count)))
+
+FRACTIONAL_ARC_LIMIT = 4_000_000  # arcs of the double cover; above, no bound is computed
+
+
+def fractional_fewest_repeats(feasible: np.ndarray, repeated: np.ndarray, most: int) -> int:
+    """A lower bound on the repeated pairs of every matching of ``most`` pairs (the maximum
+    cardinality) of the graph ``feasible``, where ``repeated`` marks the repeated pairs (both
+    symmetric boolean matrices); 0 when it cannot be computed.
+
+    The fewest repeats of a maximum-cardinality matching is the cheapest perfect matching of the
+    graph plus one dummy vertex, joined to every vertex with an edge, for each vertex a maximum
+    matching leaves free (every perfect matching of that graph is a maximum matching plus the
+    dummies).  Relaxed to fractional perfect matchings (each vertex covered once, odd sets not
+    enforced), the cheapest is half the cheapest perfect matching of the bipartite double cover
+    (every vertex a row and a column, every edge both ways): an assignment, which OR-Tools
+    solves in milliseconds where the blossom solver takes seconds.  Costs are whole
+    numbers of repeats, so the bound is the half rounded up; on the instances measured it was
+    the exact minimum, and the caller needs the exact solve only when it is not reached."""
+    active = np.flatnonzero(feasible.any(axis=1))
+    free = len(active) - 2 * most
+    if free < 0 or most == 0:
+        return 0
+    sub = feasible[np.ix_(active, active)]
+    rows, cols = np.nonzero(sub)
+    if len(rows) + 2 * free * len(active) > FRACTIONAL_ARC_LIMIT:
+        return 0
+    repeat = repeated[active[rows], active[cols]]
+    if free:
+        dummies = len(active) + np.arange(free)
+        everyone = np.repeat(np.arange(len(active)), free)
+        each = np.tile(dummies, len(active))
+        rows = np.concatenate([rows, everyone, each])
+        cols = np.concatenate([cols, each, everyone])
+        repeat = np.concatenate([repeat, np.zeros(2 * len(everyone), dtype=bool)])
+    solver = linear_sum_assignment.SimpleLinearSumAssignment()
+    solver.add_arcs_with_cost(rows.astype(np.int32), cols.astype(np.int32), repeat.astype(np.int64))
+    if solver.solve() != solver.OPTIMAL:  # no perfect assignment: ``most`` was not maximum
+        return 0
+    return (int(solver.optimal_cost()) + 1) // 2

@@ -85,6 +85,16 @@ def _merge_intervals(pieces: Iterable[tuple[_Point, _Point]]) -> tuple[tuple[_Po
 
 def normalize(windows: Iterable[tuple[int, int]]) -> Availability:
     """Sort, wrap at the week's end and merge overlapping or touching windows."""
+    if isinstance(windows, (list, tuple)) and len(windows) <= 4:
+        # a few windows inside the week, apart from each other: only sorting to do
+        ordered = sorted(windows)
+        prev = -1
+        for start, end in ordered:
+            if not (prev < start < end <= WEEK_MINUTES):
+                break
+            prev = end
+        else:
+            return tuple((int(s), int(e)) for s, e in ordered) if ordered else ()
     pieces: list[tuple[int, int]] = []
     for start, end in windows:
         if end <= start:
@@ -115,12 +125,22 @@ def local_windows_to_utc(
     which only suits "what does this look like now" displays.  To plan real dates, use
     :func:`local_windows_between`, which converts date by date.
     """
-    offset_minutes = _offset_minutes(tz, reference or dt.datetime.now(dt.UTC).date())
-    shifted = []
-    for weekday, start, end in windows:
-        base = weekday * DAY_MINUTES - offset_minutes
-        shifted.append((base + start, base + end))
-    return normalize(shifted)
+    offset_minutes = utc_offset_minutes(tz, reference)
+    return normalize([shift_window(w, offset_minutes) for w in windows])
+
+
+def utc_offset_minutes(tz: str, reference: dt.date | None = None) -> int:
+    """The offset :func:`local_windows_to_utc` applies: the zone's at noon on ``reference``
+    (today in UTC when ``None``)."""
+    return _offset_minutes(tz, reference or dt.datetime.now(dt.UTC).date())
+
+
+def shift_window(window: tuple[int, int, int], offset_minutes: int) -> tuple[int, int]:
+    """A local ``(weekday, start, end)`` window as UTC minutes of the week, not yet wrapped
+    or merged (:func:`normalize` does that for a member's windows together)."""
+    weekday, start, end = window
+    base = weekday * DAY_MINUTES - offset_minutes
+    return base + start, base + end
 
 
 @functools.lru_cache(maxsize=4096)

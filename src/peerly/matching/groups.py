@@ -338,37 +338,45 @@ def explain_groups(problem: Problem, groups: Sequence[Sequence[int]]) -> list[Gr
         p, q = np.triu_indices(size, 1)  # the order of group_pairs
         a, b = members[:, p], members[:, q]
         parts = problem.pair_component_arrays(a.ravel(), b.ravel())
-        sums: dict[str, list[float]] = {}
+        sums: dict[str, np.ndarray] = {}
         for key in COMPONENTS:
             values = parts[key].reshape(a.shape)
             total = np.zeros(len(which))
             for c in range(len(p)):  # pair by pair, as the scalar loop adds them
                 total = total + values[:, c]
-            sums[key] = total.tolist()
-        fairness = problem.fairness_array(members).tolist()
+            sums[key] = total
+        sums["fairness"] = problem.fairness_array(members)
+        # the score as ``sum(components.values())`` adds them: from 0, in this order
+        score = np.zeros(len(which))
+        for key in (*COMPONENTS, "fairness"):
+            score = score + sums[key]
+        names = list(sums)
+        rounded = [[round(v, 6) for v in sums[key].tolist()] for key in names]
+        scores = [round(v, 6) for v in score.tolist()]
         cost = problem.history.costs(a.ravel(), b.ravel()).reshape(a.shape)
         met_rows = set(np.flatnonzero((cost != 0).any(axis=1)).tolist())
         rows = members.tolist()
+        avail, interests_of, common = problem.avail, problem.interests, problem.common
+        week_hours = round(WEEK_MINUTES / 60, 4)
         for r, gi in enumerate(which):
             group = rows[r]
-            components = {key: sums[key][r] for key in COMPONENTS}
-            components["fairness"] = fairness[r]
             repeats: list[tuple[str, str]] = []
             if r in met_rows:
                 repeats = [
                     (ids[x], ids[y]) for x, y in group_pairs(group) if problem.history.met(x, y)
                 ]
-            if any(problem.avail[i] for i in group):
-                windows = problem.common(group)
+            if any(avail[i] for i in group):
+                windows = common(group)
                 hours = round(sum(e - s for s, e in windows) / 60, 4)
             else:
-                windows, hours = FULL_WEEK, round(WEEK_MINUTES / 60, 4)
-            interest_sets = [problem.interests[i] for i in group]
+                windows, hours = FULL_WEEK, week_hours
+            interest_sets = [interests_of[i] for i in group]
             interests = frozenset.intersection(*interest_sets) if all(interest_sets) else ()
             out[gi] = Group(
-                member_ids=tuple(sorted(ids[i] for i in group)),
-                score=round(sum(components.values()), 6),
-                components=MappingProxyType({k: round(v, 6) for k, v in components.items()}),
+                # members are indexed in id order and ``group`` is sorted: ids come sorted
+                member_ids=tuple(ids[i] for i in group),
+                score=scores[r],
+                components=MappingProxyType(dict(zip(names, [c[r] for c in rounded], strict=True))),
                 repeat_pairs=tuple(sorted(repeats)),
                 overlap_hours=hours,
                 common_windows=windows,

@@ -29,7 +29,10 @@ from peerly.core.csvsafe import safe_row
 
 from .availability import get_zone
 from .availability import local_windows_to_utc
+from .availability import normalize
 from .availability import parse_window
+from .availability import shift_window
+from .availability import utc_offset_minutes
 from .history import HistoryTable
 from .types import Availability
 from .types import Member
@@ -111,7 +114,7 @@ def read_table(path: str, text: str | None = None) -> Table:
         rows: list[Row] = []
         width = len(header)
         for record in reader:
-            cells = [c.strip() for c in record]
+            cells = list(map(str.strip, record))
             if not any(cells):
                 continue
             if len(cells) > width:
@@ -214,16 +217,33 @@ def read_members(path: str, *, reference: dt.date | None = None) -> list[Member]
     get_langs, get_interests, get_dnp = cell["languages"], cell["interests"], cell["do_not_pair"]
     get_knows, get_avail, get_priority = cell["knows"], cell["availability"], cell["priority"]
     zones: set[str] = set()
-    # the same availability text in the same zone converts the same: once (a bad cell still
-    # fails on its first row, which is always converted)
+    # the same availability text in the same zone converts the same: once; and so does each
+    # window of it (a bad cell still fails on its first row, which is always converted)
     converted: dict[tuple[str, str], Availability] = {}
+    shifted: dict[tuple[str, str], tuple[int, int]] = {}
+    offsets: dict[str, int] = {}
     members = []
     for row in table:
         tz = _timezone(table, row, get_tz(row), zones)
         text = get_avail(row)
         availability = converted.get((tz, text))
         if availability is None:
-            availability = _availability(table, row, tz, reference, text)
+            offset = offsets.get(tz)
+            if offset is None:
+                offset = offsets[tz] = utc_offset_minutes(tz, reference)
+            pieces = []
+            for part in text.split(";"):
+                piece = shifted.get((tz, part))
+                if piece is None:
+                    if not part.strip():
+                        continue
+                    try:
+                        piece = shift_window(parse_window(part), offset)
+                    except ValueError as exc:
+                        raise table.error(row, "availability", str(exc)) from None
+                    shifted[tz, part] = piece
+                pieces.append(piece)
+            availability = normalize(pieces) if pieces else ()
             converted[tz, text] = availability
         priority_text = get_priority(row) or "0"
         try:

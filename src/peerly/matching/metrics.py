@@ -36,13 +36,7 @@ def round_metrics(
     unavoidable, exact = unavoidable_repeats(problem, groups, repeats)
     ta, tb = problem.team[first], problem.team[second]
     cross = int(((ta >= 0) & (tb >= 0) & (ta != tb)).sum())
-    avail = problem.avail
-    week = WEEK_MINUTES / 60  # nobody in the group states availability
-    overlaps = [
-        sum(e - s for s, e in problem.common(g)) / 60 if any(avail[i] for i in g) else week
-        for g in groups
-    ]
-    violations = sum(1 for g in groups if problem.group_violations(g) or len(g) < 2)
+    overlaps, violations = _overlaps_and_violations(problem, groups)
     sizes = Counter(len(g) for g in groups)
     return {
         "members": problem.n,
@@ -66,6 +60,38 @@ def round_metrics(
     }
 
 
+def _overlaps_and_violations(
+    problem: Problem, groups: Sequence[Sequence[int]]
+) -> tuple[list[float], int]:
+    """Each group's weekly overlap hours, and how many groups break a hard rule (or hold
+    fewer than two members).  Pairs are checked with arrays (the same rules and numbers as
+    :meth:`Problem.group_violations` and :meth:`Problem.common`), larger groups one by one."""
+    avail = problem.avail
+    week = WEEK_MINUTES / 60  # nobody in the group states availability
+    overlaps = [0.0] * len(groups)
+    violations = 0
+    two = [gi for gi, g in enumerate(groups) if len(g) == 2]
+    if two and problem.windows_disjoint():
+        ends = np.array([groups[gi] for gi in two], dtype=np.int64).reshape(-1, 2)
+        a, b = ends[:, 0], ends[:, 1]
+        if problem.any_avail:
+            minutes = problem.pair_overlap_minutes(a, b)
+        else:
+            minutes = np.full(len(a), float(WEEK_MINUTES))
+        for gi, hours in zip(two, (minutes / 60).tolist(), strict=True):
+            overlaps[gi] = hours
+        violations += int(problem.pair_violations(a, b).sum())
+        rest = sorted(set(range(len(groups))) - set(two))
+    else:
+        rest = list(range(len(groups)))
+    for gi in rest:
+        g = groups[gi]
+        common = problem.common(g)
+        overlaps[gi] = sum(e - s for s, e in common) / 60 if any(avail[i] for i in g) else week
+        violations += bool(problem.group_violations(g) or len(g) < 2)
+    return overlaps, violations
+
+
 def unavoidable_repeats(
     problem: Problem, groups: Sequence[Sequence[int]], repeats: int
 ) -> tuple[int, bool]:
@@ -85,6 +111,10 @@ def unavoidable_repeats(
     n = problem.n
     if n > EXACT_UNAVOIDABLE_LIMIT:
         return _degree_bound(problem, groups, None), False
+    if problem.k == 2 and problem.fewest_pair_repeats is not None:
+        # the solver certified the fewest repeats of any maximum-cardinality pairing; the
+        # count below never exceeds it, and is only reported when the round reaches it
+        return problem.fewest_pair_repeats, True
     weight, feasible = problem.pair_matrix(np.arange(n))
     never_met = feasible & (weight >= 0)
     if problem.k != 2:

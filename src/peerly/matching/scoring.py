@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -63,6 +64,16 @@ def member_key(seed: int, round_no: int, member_id: str) -> int:
     return int.from_bytes(digest.digest(), "little")
 
 
+def member_keys(seed: int, round_no: int, member_ids: Sequence[str]) -> list[int]:
+    """:func:`member_key` of each id (the common prefix encoded once)."""
+    prefix = f"{seed}\x00{round_no}\x00".encode()
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return [
+        from_bytes(blake2b(prefix + mid.encode(), digest_size=8).digest(), "little")
+        for mid in member_ids
+    ]
+
+
 def repeat_penalty(age: int) -> float:
     """Cost of one earlier meeting ``age`` rounds ago (age >= 1)."""
     return REPEAT_BASE + REPEAT_RECENT * REPEAT_DECAY ** max(age - 1, 0)
@@ -77,6 +88,29 @@ def _indicator_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     for i, words in enumerate(sets):
         for word in words:
             out[i, code[word]] = 1.0
+    return out
+
+
+_NOBODY: frozenset[int] = frozenset()
+
+
+def _symmetric(
+    n: int, index: dict[str, int], named: Sequence[frozenset[str]]
+) -> list[AbstractSet[int]]:
+    """``out[i]``: the members ``i`` names or who name ``i`` (ids not among the members and
+    ``i`` itself are ignored)."""
+    found: dict[int, set[int]] = {}
+    for i, names in enumerate(named):
+        if not names:
+            continue
+        for other in sorted(names):
+            j = index.get(other)
+            if j is not None and j != i:
+                found.setdefault(i, set()).add(j)
+                found.setdefault(j, set()).add(i)
+    out: list[AbstractSet[int]] = [_NOBODY] * n
+    for i, both in found.items():
+        out[i] = both
     return out
 
 
@@ -186,26 +220,18 @@ class Problem:
         self.avail = [m.availability for m in self.members]
         self.any_avail = any(self.avail)
         self.has_avail = np.array([bool(a) for a in self.avail], dtype=bool)
-        self.dnp: list[set[int]] = [set() for _ in range(n)]
-        self.knows: list[set[int]] = [set() for _ in range(n)]
-        for i, m in enumerate(self.members):
-            for other in sorted(m.do_not_pair):
-                j = self.index.get(other)
-                if j is not None and j != i:
-                    self.dnp[i].add(j)
-                    self.dnp[j].add(i)
-            for other in sorted(m.knows):
-                j = self.index.get(other)
-                if j is not None and j != i:
-                    self.knows[i].add(j)
-                    self.knows[j].add(i)
+        # each member's set, both directions; members who name nobody share one empty set
+        self.dnp: list[AbstractSet[int]] = _symmetric(
+            n, self.index, [m.do_not_pair for m in self.members]
+        )
+        self.knows: list[AbstractSet[int]] = _symmetric(
+            n, self.index, [m.knows for m in self.members]
+        )
         self.any_knows = any(self.knows)
         self.any_dnp = any(self.dnp)
         self.priority = np.array([max(m.priority, 0) for m in self.members], dtype=np.int64)
-        self.keys = np.array(
-            [member_key(options.seed, round_no, mid) for mid in self.ids], dtype=np.uint64
-        )
-        self.keys_int = [int(x) for x in self.keys]
+        self.keys_int = member_keys(options.seed, round_no, self.ids)
+        self.keys = np.array(self.keys_int, dtype=np.uint64)
         self.history = self._index_history(history, extra_history)
         self._adjacency: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._slot_cache: dict[tuple[int, ...], bool] = {}
@@ -213,6 +239,7 @@ class Problem:
         self._alone: np.ndarray | None = None
         self._masks: list[int] | None = None
         self._full_matrix: tuple[np.ndarray, np.ndarray] | None = None
+        self._disjoint: bool | None = None
         # fewest repeated pairs of any maximum-cardinality pairing, when the solver found it
         self.fewest_pair_repeats: int | None = None
         self._common_cache: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
@@ -407,6 +434,56 @@ class Problem:
             if shared.bit_count() + 1e-9 < opts.min_overlap_hours * 60:
                 out.append("no_common_availability")
         return out
+
+    def pair_violations(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair ``(a[t], b[t])`` breaks a hard rule: :meth:`group_violations` of
+        every pair at once (the min-slot rule, which needs contiguous windows, and windows that
+        overlap within one member are checked pair by pair)."""
+        out = np.zeros(len(a), dtype=bool)
+        if not self.has_rules or not len(a):
+            return out
+        opts = self.options
+        if opts.min_slot_minutes > 0 or not self.windows_disjoint():
+            return np.array(
+                [
+                    bool(self.group_violations((x, y)))
+                    for x, y in zip(a.tolist(), b.tolist(), strict=True)
+                ],
+                dtype=bool,
+            )
+        if self.any_dnp:
+            dnp = self.dnp
+            out |= np.array(
+                [y in dnp[x] for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool
+            )
+        both = np.flatnonzero(self.has_lang[a] & self.has_lang[b])
+        if len(both):
+            langs = self.langs
+            out[both] |= np.array(
+                [
+                    not (langs[x] & langs[y])
+                    for x, y in zip(a[both].tolist(), b[both].tolist(), strict=True)
+                ],
+                dtype=bool,
+            )
+        if opts.min_overlap_hours > 0:
+            out |= self.pair_overlap_minutes(a, b) + 1e-9 < opts.min_overlap_hours * 60
+        return out
+
+    def windows_disjoint(self) -> bool:
+        """Every member's windows sorted, disjoint and inside the week (as :func:`normalize`
+        returns them), so that summed pairwise overlaps are the minutes of the common windows."""
+        if self._disjoint is None:
+            ptr, starts, ends = self._windows()
+            ok = bool(
+                (starts >= 0).all() and (ends <= WEEK_MINUTES).all() and (ends > starts).all()
+            )
+            if ok and len(starts) > 1:
+                first = np.zeros(len(starts), dtype=bool)
+                first[ptr[:-1][np.diff(ptr) > 0]] = True
+                ok = bool((starts[1:] >= ends[:-1])[~first[1:]].all())
+            self._disjoint = ok
+        return self._disjoint
 
     def _minute_masks(self) -> list[int]:
         """Each member's week as a 10,080-bit integer (bit m: free at minute m), so that the

@@ -28,6 +28,7 @@ import rustworkx as rx
 
 from .augment import adjacency
 from .augment import component_bound
+from .augment import fractional_fewest_repeats
 from .augment import matching_size
 from .augment import maximum_matching
 from .availability import WEEK_MINUTES
@@ -41,6 +42,7 @@ PAIR_DENSE_LIMIT = 2500  # up to this many members: one block for pairs
 PAIR_BLOCK = 256  # members of a block of a large population (people free at the same time)
 PAIR_ALL_EDGES = 400  # up to this block size every feasible pair is an edge
 PAIR_TOP_K = 12
+PAIR_SCORE_STEPS = 100  # score resolution of the pair solver's integer weights
 PAIR_EXACT_LIMIT = 3000  # members of a block: above, repeats are certified by the bound only
 PAIR_RANDOM_K = 4  # pseudo-random never-met candidates per member, beside the best
 PAIR_REGION_PARTNERS = 48  # feasible partners of a left-over member in its repair region
@@ -291,27 +293,7 @@ def _match_block(
     if size <= PAIR_ALL_EDGES and not sparse:
         chosen = np.triu(feasible, 1)
     else:
-        # never-met pairs only: with every weight in one band the blossom solver is as quick
-        # as in a first round; repeated pairs come in through the repair below, where needed
-        masked = np.where(never_met, weight, -np.inf)
-        k = min(PAIR_TOP_K, size - 1)
-        top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
-        chosen = np.zeros((size, size), dtype=bool)
-        np.put_along_axis(chosen, top, True, axis=1)
-        # plus a few pseudo-random never-met partners each (by the pairs' jitter keys, so the
-        # same for a seed): without them everybody's best are the same few members (those
-        # free all week, say) and the graph has no room for everybody else
-        keys = problem.keys[block]
-        shuffle = np.where(never_met, _mix_array(keys[:, None] ^ keys[None, :]), np.uint64(0))
-        spread = min(PAIR_RANDOM_K, size - 1)
-        # the largest keys as the smallest complements: the same set (zeros are masked out
-        # below), and the selection does not crawl through the rows' many tied zeros
-        picks = np.argpartition(~shuffle, spread - 1, axis=1)[:, :spread]
-        np.put_along_axis(chosen, picks, True, axis=1)
-        few = never_met.sum(axis=1) <= 2 * PAIR_TOP_K
-        chosen[few] |= never_met[few]
-        chosen = (chosen | chosen.T) & never_met
-        chosen = np.triu(chosen, 1)
+        chosen = _candidate_pairs(problem, block, weight, never_met)
     pairs, left = _run_matching(problem, block, weight, never_met, bonus, chosen)
     adj_new: list[list[int]] | None = None
     for _ in range(PAIR_REPAIR_ROUNDS):
@@ -376,6 +358,38 @@ def _match_block(
         left = [p for p in range(size) if p not in matched]
     groups = [[int(block[p]), int(block[q])] for p, q in pairs]
     return groups, [int(block[p]) for p in left]
+
+
+def _candidate_pairs(
+    problem: Problem, block: np.ndarray, weight: np.ndarray, never_met: np.ndarray
+) -> np.ndarray:
+    """The sparse candidate graph of a block (upper triangle): each member's best never-met
+    partners, a few pseudo-random ones, and all of them for members with few."""
+    size = len(block)
+    # never-met pairs only: with every weight in one band the blossom solver is as quick
+    # as in a first round; repeated pairs come in through the repair below, where needed
+    # float32 and 32-bit keys below: the selection is a third quicker, and picks other
+    # partners only where two weights (keys) agree to seven digits (32 bits)
+    masked = np.where(never_met, weight.astype(np.float32), np.float32(-np.inf))
+    k = min(PAIR_TOP_K, size - 1)
+    top = np.argpartition(masked, size - k, axis=1)[:, size - k :]
+    chosen = np.zeros((size, size), dtype=bool)
+    np.put_along_axis(chosen, top, True, axis=1)
+    # plus a few pseudo-random never-met partners each (by the pairs' jitter keys, so the
+    # same for a seed): without them everybody's best are the same few members (those
+    # free all week, say) and the graph has no room for everybody else
+    keys = problem.keys[block]
+    mixed = (_mix_array(keys[:, None] ^ keys[None, :]) >> np.uint64(32)).astype(np.uint32)
+    shuffle = np.where(never_met, mixed, np.uint32(0))
+    spread = min(PAIR_RANDOM_K, size - 1)
+    # the largest keys as the smallest complements: the same set (zeros are masked out
+    # below), and the selection does not crawl through the rows' many tied zeros
+    picks = np.argpartition(~shuffle, spread - 1, axis=1)[:, :spread]
+    np.put_along_axis(chosen, picks, True, axis=1)
+    few = never_met.sum(axis=1) <= 2 * PAIR_TOP_K
+    chosen[few] |= never_met[few]
+    chosen = (chosen | chosen.T) & never_met
+    return np.triu(chosen, 1)
 
 
 class _FeasibleRows:
@@ -445,12 +459,20 @@ def _fewest_repeats(
     feasible = arrays.feasible
     size = len(block)
     repeats = sum(1 for pq in pairs if not never_met[pq])
-    mate = maximum_matching(adjacency(never_met), [pq for pq in pairs if never_met[pq]])
     whole = size == problem.n
-    # ``pairs`` is a maximum matching of the feasible pairs (see :func:`_most_pairs`), so any
-    # pairing as large repeats at least len(pairs) minus the most never-met pairs (the
+    if size > PAIR_EXACT_LIMIT:
+        return pairs
+    # ``pairs`` is a maximum matching of the feasible pairs (see :func:`_most_pairs`): when no
+    # fractional pairing as large repeats fewer pairs, these are the fewest (an assignment on
+    # the double cover, milliseconds; the exact solve below takes seconds at 2,000 members)
+    if fractional_fewest_repeats(feasible, feasible & ~never_met, len(pairs)) >= repeats:
+        if whole:
+            problem.fewest_pair_repeats = repeats
+        return pairs
+    mate = maximum_matching(adjacency(never_met), [pq for pq in pairs if never_met[pq]])
+    # any pairing as large repeats at least len(pairs) minus the most never-met pairs (the
     # component bound sum(|C| // 2) is only an upper bound on len(pairs): no certificate)
-    if repeats <= len(pairs) - matching_size(mate) or size > PAIR_EXACT_LIMIT:
+    if repeats <= len(pairs) - matching_size(mate):
         return pairs
     rows, cols = np.nonzero(np.triu(feasible, 1))
     # weights (1 + new) * unit + kept: most pairs, then most never-met pairs, then the most of
@@ -580,7 +602,10 @@ def _run_matching(
     if len(rows) == 0:
         return [], list(range(size))
     w = weight[rows, cols] + bonus[rows] + bonus[cols]
-    soft = np.rint((w - w.min() + 1.0) * 1000).astype(np.int64)
+    # scores in steps of 1 / PAIR_SCORE_STEPS: finer steps give the blossom solver more
+    # distinct slacks to close one by one (1/1000 took 1.5x as long as 1/100 at 100,000
+    # members for 0.001 % more total score)
+    soft = np.rint((w - w.min() + 1.0) * PAIR_SCORE_STEPS).astype(np.int64)
     # lexicographic under maximum cardinality: never-met pairs first, then the score; a
     # never-met pair is worth more than the score of a whole matching of the block
     new = int(soft.max()) * (size // 2 + 1) + 1
@@ -594,11 +619,15 @@ def _run_matching(
         list(zip(local[rows].tolist(), local[cols].tolist(), w.tolist(), strict=False))
     )
     matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
-    pairs = sorted(
-        (min(int(used[a]), int(used[b])), max(int(used[a]), int(used[b]))) for a, b in matching
-    )
-    matched = {x for p in pairs for x in p}
-    return pairs, [p for p in range(size) if p not in matched]
+    if not matching:
+        return [], list(range(size))
+    ends = used[np.array(sorted(matching), dtype=np.int64)]
+    ends.sort(axis=1)
+    ends = ends[np.lexsort((ends[:, 1], ends[:, 0]))]
+    pairs = list(zip(ends[:, 0].tolist(), ends[:, 1].tolist(), strict=True))
+    free = np.ones(size, dtype=bool)
+    free[ends.ravel()] = False
+    return pairs, np.flatnonzero(free).tolist()
 
 
 # ------------------------------------------------------------------- groups k>=3
