@@ -16,6 +16,7 @@ from django.utils import translation
 from peerly.core.jobs import fewer_collections
 from peerly.notifications.rendering import EmailTemplate
 from peerly.notifications.templatetags.email_fragments import FRAGMENTS
+from peerly.rounds.selectors import Suggestion
 
 
 def _person(name: str) -> SimpleNamespace:
@@ -26,7 +27,8 @@ def _context(name: str, *, number: int, zone: str, prompts: list[str]) -> dict[s
     partner = SimpleNamespace(
         user=_person("Partner of " + name), fields={"team": "Data"}, shared=[]
     )
-    suggestion = SimpleNamespace(index=1, mine=f"Tue 8 Dec, 10:00 ({zone})", theirs=[])
+    start = dt.datetime(2026, 12, 8, 9, number, tzinfo=dt.UTC)
+    suggestion = Suggestion(index=1, start=start, mine=f"Tue 8 Dec, 10:00 ({zone})", theirs=[])
     return {
         "site_url": "https://peerly.example",
         "email_category": "Matches and meetings",
@@ -119,3 +121,35 @@ def test_fewer_collections_is_reentrant_and_restores_the_collector() -> None:
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("boom")
     assert gc.get_threshold() == before
+
+
+def test_dataclass_values_are_keys_by_their_fields_and_zones() -> None:
+    """A reminder's `{% shared suggestions %}`: lists of `Suggestion`s (frozen dataclasses with
+    a list field, not hashable themselves) are keys by their fields; equal instants in two
+    zones are two keys (they may render differently)."""
+    page = Template(
+        "{% load email_fragments %}{% shared suggestions %}{% for s in suggestions %}"
+        "{{ s.index }}. {{ s.mine }} {{ s.start.hour }}h;{% endfor %}{% endshared %}"
+    )
+    store: dict[object, str] = {}
+    utc = dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)
+    berlin = utc.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    assert utc == berlin  # the same instant …
+
+    def render(*suggestions: Suggestion) -> str:
+        context = Context({"suggestions": list(suggestions), FRAGMENTS: store})
+        return page.render(context)
+
+    one = Suggestion(index=1, start=utc, mine="Tue 8 Dec, 10:00 (Europe/Berlin)", theirs=[])
+    assert render(one) == "1. Tue 8 Dec, 10:00 (Europe/Berlin) 9h;"
+    same = Suggestion(index=1, start=utc, mine="Tue 8 Dec, 10:00 (Europe/Berlin)", theirs=[])
+    assert render(same) == "1. Tue 8 Dec, 10:00 (Europe/Berlin) 9h;"
+    assert len(store) == 1  # an equal list of equal suggestions: the piece was reused
+    other = Suggestion(index=2, start=utc, mine="Tue 8 Dec, 10:00 (Europe/Berlin)", theirs=[])
+    assert render(other) == "2. Tue 8 Dec, 10:00 (Europe/Berlin) 9h;"
+    shifted = Suggestion(index=1, start=berlin, mine=one.mine, theirs=[])
+    assert render(shifted) == "1. Tue 8 Dec, 10:00 (Europe/Berlin) 10h;"  # … not one key
+    assert render(one, other) == (
+        "1. Tue 8 Dec, 10:00 (Europe/Berlin) 9h;2. Tue 8 Dec, 10:00 (Europe/Berlin) 9h;"
+    )
+    assert len(store) == 4

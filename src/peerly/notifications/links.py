@@ -30,10 +30,15 @@ class UnsubscribeRequest:
     category: Category
 
 
-def unsubscribe_token(*, user_id: int, category: str) -> str:
+def unsubscribe_signer() -> signing.Signer:
+    """The signer of unsubscribe tokens (one per batch of emails: it reads the settings once)."""
+    return signing.Signer(salt=SALT)
+
+
+def unsubscribe_token(*, user_id: int, category: str, signer: signing.Signer | None = None) -> str:
     if category not in OPTIONAL:
         raise ValueError(f"{category!r} emails cannot be unsubscribed from")
-    return signing.Signer(salt=SALT).sign(f"{user_id}.{category}")
+    return (signer or unsubscribe_signer()).sign(f"{user_id}.{category}")
 
 
 def unsubscribe_url(*, user_id: int, category: str) -> str:

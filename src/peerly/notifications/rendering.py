@@ -84,6 +84,10 @@ class EmailTemplate:
     )
     # the `{% shared %}` pieces of this batch (notifications/templatetags/email_fragments.py)
     fragments: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    # (language, id) → (value, its text) of the lazy texts the footers show (`_text`)
+    texts: dict[tuple[str, int], tuple[Any, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, template: str) -> EmailTemplate:
@@ -99,11 +103,12 @@ class EmailTemplate:
         """(text footer, HTML footer) for `context`: each variant rendered once (see above)."""
         link = _lookup(context, "unsubscribe_url") or ""
         shown = {name: context[name] for name in FOOTER_NAMES if name in context}
+        language = get_language()
         key = (
-            get_language(),
+            language,
             bool(_lookup(context, "recipient")),
             bool(link),
-            *((name, str(value)) for name, value in shown.items()),
+            *((name, self._text(value, language)) for name, value in shown.items()),
         )
         if key not in self.footers:
             values = {**shown, "recipient": key[1], "unsubscribe_url": _LINK if link else ""}
@@ -113,6 +118,16 @@ class EmailTemplate:
             )
         text, html = self.footers[key]
         return text.replace(_LINK, str(link)), html.replace(_LINK, conditional_escape(link))
+
+    def _text(self, value: Any, language: str) -> str:
+        """`str(value)` in `language`; a lazy translation (every email's "why" and category)
+        is translated once per batch: the cache holds the value, so its id stays its own."""
+        if type(value) is str:
+            return value
+        hit = self.texts.get((language, id(value)))
+        if hit is None or hit[0] is not value:
+            hit = self.texts[language, id(value)] = (value, str(value))
+        return hit[1]
 
     def render(self, context: Mapping[str, Any]) -> RenderedEmail:
         shared = {FRAGMENTS: self.fragments}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from peerly.notifications.categories import Category
 from peerly.notifications.categories import category_for
 from peerly.notifications.links import message_id_domain
 from peerly.notifications.links import settings_url
+from peerly.notifications.links import unsubscribe_signer
 from peerly.notifications.links import unsubscribe_token
 from peerly.notifications.links import unsubscribe_url
 from peerly.notifications.messages import PeerlyEmailMessage
@@ -78,9 +80,10 @@ def _unsubscribe_links() -> Callable[..., str]:
     """`unsubscribe_url` for a batch: the page's URL reversed once, each signed token put in
     (a token is letters, digits and `._:-`, which `reverse` leaves as they are)."""
     pattern = absolute_url("notifications:unsubscribe", token=_TOKEN_STAND_IN)
+    signer = unsubscribe_signer()
 
     def link(*, user_id: int, category: str) -> str:
-        token = unsubscribe_token(user_id=user_id, category=category)
+        token = unsubscribe_token(user_id=user_id, category=category, signer=signer)
         if not _PLAIN_TOKEN.fullmatch(token):
             return unsubscribe_url(user_id=user_id, category=category)
         return pattern.replace(_TOKEN_STAND_IN, token)
@@ -231,31 +234,22 @@ def _queue_batch(batch: list[EmailToQueue], templates: dict[str, EmailTemplate])
     now = timezone.now()
     settings_link = settings_url()  # once per batch, not once per email
     unsubscribe_link = _unsubscribe_links()
+    sender_language = language_for(None)  # for a bare address: the language active here
     rows = []
-    for item in fresh.values():
-        user = item.to if hasattr(item.to, "email") else None
-        category = category_for(item.template)
-        ctx = _email_context(
-            user,
-            category,
-            item.context,
-            settings_link=settings_link,
-            unsubscribe_link=unsubscribe_link,
-        )
-        if item.template not in templates:
-            templates[item.template] = EmailTemplate.load(item.template)
-        with translation.override(language_for(user)):  # the recipient's language
-            rendered = templates[item.template].render(ctx)
-        skipped = (
-            user is not None
-            and _can_opt_out(user, category)
-            and (user.pk, category.value) in opted_out
-        )
-        address = getattr(item.to, "email", item.to)
-        fields = _row_fields(
-            user, address, rendered, item.attachments, category, now if skipped else None
-        )
-        rows.append(OutboundEmail(key=item.key, **fields))
+    with _languages() as use_language:
+        for item in fresh.values():
+            rows.append(
+                _outbox_row(
+                    item,
+                    templates,
+                    opted_out=opted_out,
+                    now=now,
+                    settings_link=settings_link,
+                    unsubscribe_link=unsubscribe_link,
+                    sender_language=sender_language,
+                    use_language=use_language,
+                )
+            )
     with transaction.atomic():
         OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
         to_send = list(
@@ -268,6 +262,59 @@ def _queue_batch(batch: list[EmailToQueue], templates: dict[str, EmailTemplate])
         if to_send:
             enqueue_on_commit(send_emails_task, to_send)
     return len(rows)
+
+
+def _outbox_row(
+    item: EmailToQueue,
+    templates: dict[str, EmailTemplate],
+    *,
+    opted_out: set[tuple[int, str]],
+    now: Any,
+    settings_link: str,
+    unsubscribe_link: Callable[..., str],
+    sender_language: str,
+    use_language: Callable[[str], None],
+) -> OutboundEmail:
+    """`item` rendered in its recipient's language (a user's own; the sender's for a bare
+    address), as an unsaved outbox row, skipped when the user opted out of its category."""
+    user = item.to if hasattr(item.to, "email") else None
+    category = category_for(item.template)
+    ctx = _email_context(
+        user,
+        category,
+        item.context,
+        settings_link=settings_link,
+        unsubscribe_link=unsubscribe_link,
+    )
+    if item.template not in templates:
+        templates[item.template] = EmailTemplate.load(item.template)
+    use_language(sender_language if user is None else language_for(user))
+    rendered = templates[item.template].render(ctx)
+    skipped = (
+        user is not None and _can_opt_out(user, category) and (user.pk, category.value) in opted_out
+    )
+    address = getattr(item.to, "email", item.to)
+    fields = _row_fields(
+        user, address, rendered, item.attachments, category, now if skipped else None
+    )
+    return OutboundEmail(key=item.key, **fields)
+
+
+@contextlib.contextmanager
+def _languages() -> Iterator[Callable[[str], None]]:
+    """`use(code)` makes `code` the active language until the next `use` or the end of the
+    block, which restores the language active before it: as one `translation.override` per
+    email, but switching only when the language changes (most of a batch shares one)."""
+    active: list[str] = []
+    with contextlib.ExitStack() as stack:
+
+        def use(code: str) -> None:
+            if active != [code]:
+                stack.close()  # back to the language before the block …
+                stack.enter_context(translation.override(code))  # … then this one
+                active[:] = [code]
+
+        yield use
 
 
 def send_email(*, email_id: int, attachment_cache: dict[str, str] | None = None) -> bool:

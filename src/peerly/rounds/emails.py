@@ -75,10 +75,20 @@ def _meeting_key(group: RoundGroup, member: GroupMember) -> str:
     return f"round-meeting:{group.pk}:seq:{group.meeting_sequence}:user:{member.user_id}"
 
 
-def _email_groups(groups: QuerySet[RoundGroup]) -> Iterator[RoundGroup]:
-    """Groups with everything their members' emails show (members, users and profiles, the
-    round and its programme) in a few queries per 1,000 groups: no query per email."""
-    return _with_members(groups).iterator(chunk_size=1000)
+def _email_groups(groups: QuerySet[RoundGroup], *, round_: Round) -> Iterator[RoundGroup]:
+    """The groups of `round_` with everything their members' emails show (members, users and
+    profiles) in a few queries per 1,000 groups: no query per email. Every group is given
+    `round_` itself (and so its one programme and coffee settings) rather than a copy of each
+    per group, and the draw's figures, which no email shows, are not read."""
+    members = GroupMember.objects.select_related("user", "user__profile").order_by("user_id")
+    selected = (
+        groups.defer("reasons", "common_windows")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("number")
+    )
+    for group in selected.iterator(chunk_size=1000):
+        group.round = round_
+        yield group
 
 
 def _group_email(
@@ -134,13 +144,15 @@ def _published_emails(
     """Every member's email about a new round: their group's, or why they have none. A part
     of them: `groups` (first, last), the groups with those numbers; `unmatched`, whether the
     unmatched members' emails are in."""
+    # the round and its programme and settings once, for every group (see `_email_groups`)
+    round_ = Round.objects.select_related("program", "program__coffee_settings").get(pk=round_.pk)
     program = round_.program
     group_url = _url_maker("group-detail", ("group_id",), slug=program.slug)
     suggestion_url = _url_maker("suggestion-ics", ("group_id", "index"), slug=program.slug)
     selected = RoundGroup.objects.filter(round=round_)
     if groups is not None:
         selected = selected.filter(number__gte=groups[0], number__lte=groups[1])
-    for group in _email_groups(selected):
+    for group in _email_groups(selected, round_=round_):
         attachments = [  # made when each email is sent: not 15,000 calendars while queueing
             {
                 "filename": f"coffee-suggestion-{i}.ics",
@@ -360,15 +372,24 @@ def _reminder_email(
     )
 
 
+# what a reminder never reads: the group's draw figures (JSON, parsed for every row otherwise)
+_NOT_IN_REMINDERS = ("group__reasons", "group__common_windows")
+
+
 @unless_muted
 def reminders(membership_ids: list[int]) -> None:
     """`reminder` for many memberships at once (the tick): the memberships with their users,
     profiles, groups and rounds in one query, the emails queued in bulk (`_reminder_email`)."""
-    memberships = (
+    memberships = list(
         GroupMember.objects.filter(pk__in=membership_ids)
-        .select_related("user", "user__profile", "group", "round", "round__program")
+        .select_related("user", "user__profile", "group")
+        .defer(*_NOT_IN_REMINDERS)
         .order_by("group__number", "group_id", "user_id")
     )
+    # the few rounds (and programmes) once, not a copy of each per membership
+    rounds = Round.objects.select_related("program").in_bulk({m.round_id for m in memberships})
+    for member in memberships:
+        member.round = member.group.round = rounds[member.round_id]
     now = timezone.now()
     labels: dict[tuple[str, str], str] = {}
     group_urls: dict[str, Callable[..., str]] = {}  # one per programme: reversed once

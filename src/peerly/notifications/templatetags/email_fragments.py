@@ -15,6 +15,8 @@ a page) the tag just renders its content.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Hashable
 from typing import Any
 
@@ -33,9 +35,24 @@ FRAGMENTS = "_email_fragments"  # the context variable holding a batch's rendere
 
 
 def _hashable(value: Any) -> Hashable:
+    """`value` as a key: lists and tuples as tuples, and a dataclass instance as its type and
+    fields (a reminder's `suggestions` are `Suggestion`s), so that equal values are one key."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most keys: quickly
+        return value  # type: ignore[no-any-return]
     if isinstance(value, list | tuple):
         return tuple(_hashable(v) for v in value)
+    if isinstance(value, dt.datetime):  # equal instants in two zones are equal: keep the zone
+        return (value, value.tzinfo)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return (kind, *(_hashable(getattr(value, name)) for name in names))
     return value  # type: ignore[no-any-return]
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once
 
 
 class SharedNode(template.Node):
