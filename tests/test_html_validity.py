@@ -68,12 +68,16 @@ ORGANISER = {
         "/programs/{slug}/coffee/manage/report/",
         "/programs/{slug}/coffee/manage/settings/",
         "/programs/{slug}/edit/",
+        "/metrics/network/{slug}/",
+        "/metrics/targets/{slug}/",
     ],
     "circle": [
         "/programs/{slug}/circles/manage/",
         "/programs/{slug}/circles/manage/form/",
         "/programs/{slug}/circles/manage/settings/",
         "/programs/{slug}/manage/approvals/",
+        "/metrics/network/{slug}/",
+        "/metrics/targets/{slug}/",
     ],
     "mentorship": [
         "/programs/{slug}/mentorship/manage/",
@@ -82,6 +86,7 @@ ORGANISER = {
         "/programs/{slug}/mentorship/manage/reviews/",
         "/programs/{slug}/mentorship/manage/settings/",
         "/programs/{slug}/manage/import/",
+        "/metrics/targets/{slug}/",
     ],
 }
 

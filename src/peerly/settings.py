@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "peerly.mentorship",
     "peerly.growth",
     "peerly.evaluation",
+    "peerly.feedback",
+    "peerly.recognition",
     "peerly.api",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("programs/", include("peerly.programs.urls")),
     path("notifications/", include("peerly.notifications.urls")),
     path("growth/", include("peerly.growth.urls")),
+    path("feedback/", include("peerly.feedback.urls")),
+    path("recognition/", include("peerly.recognition.urls")),
     path("metrics/", include("peerly.evaluation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

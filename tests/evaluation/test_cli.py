@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from peerly.evaluation import kpi
 from peerly.growth.models import GoalStatus
 from peerly.programs.models import ProgramKind
 from tests.evaluation.conftest import SECRET
@@ -37,7 +38,10 @@ def test_csv_lists_the_kinds_metrics_with_value_people_and_unit(members, capsys)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == ["key", "name", "value", "people", "unit"]
     by_key = {r["key"]: r for r in rows}
-    assert set(by_key) == {"goal_progress", "goal_attainment", "goals_per_member"}  # coffee
+    # every metric that applies to coffee (other apps register theirs too), the growth ones in it
+    assert set(by_key) == {m.key for m in kpi.for_kind("coffee")}
+    assert {"goal_progress", "goal_attainment", "goals_per_member"} <= set(by_key)
+    assert "action_completion" not in by_key  # circles and mentorship only
     assert by_key["goal_attainment"] == {
         "key": "goal_attainment",
         "name": "Goal attainment (achieved ÷ due)",
@@ -54,13 +58,13 @@ def test_json_and_the_circles_metrics(members, capsys) -> None:
     ProgramFactory(slug="circles-kpi", kind=ProgramKind.CIRCLE)
     call_command("metrics", "--program", "circles-kpi", "--format", "json")
     rows = json.loads(capsys.readouterr().out)
-    assert [r["key"] for r in rows] == [
-        "goal_progress",
-        "goal_attainment",
-        "goals_per_member",
-        "action_completion",
-    ]
-    assert rows[3] == {
+    keys = [r["key"] for r in rows]
+    assert keys == [m.key for m in kpi.for_kind("circle")]
+    growth = ["goal_progress", "goal_attainment", "goals_per_member", "action_completion"]
+    assert [k for k in keys if k in growth] == growth
+    assert {"session_completion", "attendance", "distinct_people_met"} <= set(keys)
+    assert "met_rate" not in keys  # coffee only
+    assert rows[keys.index("action_completion")] == {
         "key": "action_completion",
         "name": "Action completion rate",
         "value": None,

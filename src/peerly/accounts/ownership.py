@@ -43,6 +43,7 @@ from peerly.circles.models import KnownPerson
 from peerly.circles.models import SlotVote
 from peerly.core import audit
 from peerly.core.models import AuditEvent
+from peerly.feedback import ownership as feedback_ownership
 from peerly.growth.models import ActionItem
 from peerly.growth.models import DevelopmentPlan
 from peerly.growth.models import Goal
@@ -67,6 +68,8 @@ from peerly.programs.models import Enrollment
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Invitation
 from peerly.programs.models import Program
+from peerly.recognition import ownership as recognition_ownership
+from peerly.recognition import services as recognition_services
 from peerly.rounds.models import GroupMember
 from peerly.rounds.models import LearnNote
 from peerly.rounds.models import RoundChoice
@@ -113,6 +116,11 @@ EXPORTED_LINKS: dict[str, str] = {
     "growth.swot.owner": "swots",
     "growth.developmentplan.owner": "development_plans",
     "growth.vision.owner": "vision",
+    "feedback.response.respondent": "survey_answers",
+    "feedback.receipt.user": "surveys_answered",
+    "feedback.peerfeedback.author": "feedback_given",
+    "feedback.peerfeedback.recipient": "feedback_received",
+    **recognition_ownership.EXPORTED_LINKS,
 }
 
 # "<app_label>.<model>.<field>" -> why it is not exported.
@@ -134,6 +142,9 @@ EXCLUDED_LINKS: dict[str, str] = {
     "report; the mentor's comments are exported as report_comments",
     "mentorship.supportrequest.decided_by": "a mentor's decision on the mentee's request; the "
     "request is the mentee's record",
+    "feedback.survey.created_by": "an organiser's action on a programme (in their audit rows)",
+    "evaluation.target.created_by": "an organiser's action on a programme (in their audit rows)",
+    **recognition_ownership.EXCLUDED_LINKS,
 }
 
 
@@ -233,6 +244,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     data.update(_mentorship_part(user))
     data["goals"] = _goals_part(user)
     data.update(_growth_part(user))
+    data.update(recognition_ownership.export_part(user))
     data["emails"] = [
         _row(m, ("key", "to_email", "subject", "body_text", "created_at", "sent_at"))
         for m in OutboundEmail.objects.filter(user=user).order_by("created_at", "pk")
@@ -252,6 +264,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         )
         for a in AuditEvent.objects.filter(Q(actor=user) | own_objects).order_by("created_at", "pk")
     ]
+    data.update(feedback_ownership.export_part(user))
     return data
 
 
@@ -710,6 +723,9 @@ def delete_account(*, user: User) -> dict[str, int]:
     drop("swots", Swot.objects.filter(owner=user))
     drop("development_plans", DevelopmentPlan.objects.filter(owner=user))
     drop("vision", Vision.objects.filter(owner=user))
+    counts.update(
+        {f"recognition_{k}": v for k, v in recognition_services.forget_member(user=user).items()}
+    )
     drop("report_comments", ReportComment.objects.filter(author=user))
     drop("draft_reviews", Review.objects.filter(reviewer=user, submitted_at__isnull=True))
     drop("email_opt_outs", _opt_outs().filter(user=user))
@@ -724,6 +740,7 @@ def delete_account(*, user: User) -> dict[str, int]:
         attachments=[],
     )
     wipe("enrollments", Enrollment.objects.filter(user=user), answers={})
+    counts.update(feedback_ownership.forget(user))
     for key, model, lookup, fields in BLANKED_TEXTS:
         wipe(key, model._default_manager.filter(**{lookup: user}), **dict.fromkeys(fields, ""))
     wipe(

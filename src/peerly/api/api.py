@@ -46,9 +46,11 @@ def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
     """A NinjaAPI with the shared routers and every registered kind's router."""
     from peerly.accounts.api import router as accounts_router
     from peerly.evaluation.api import router as evaluation_router
+    from peerly.feedback.api import router as feedback_router
     from peerly.growth.api import router as growth_router
     from peerly.programs import kinds
     from peerly.programs.api import router as programs_router
+    from peerly.recognition.api import router as recognition_router
 
     api = NinjaAPI(
         title="Peerly API",
@@ -75,6 +77,8 @@ def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
     api.add_router("/", accounts_router)
     api.add_router("/", growth_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/", feedback_router)
+    api.add_router("/", recognition_router)
     for kind in kinds.registry():
         router = kind.api_router()
         if router is not None:

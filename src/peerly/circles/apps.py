@@ -12,4 +12,8 @@ class CirclesConfig(AppConfig):
         from peerly.programs import kinds
 
         kinds.register(CircleKind())
+        from peerly.circles import metrics
+        from peerly.evaluation import kpi
+
+        kpi.register(*metrics.METRICS)  # the kind's metrics in the KPI dictionary
         jobs.register(circles_jobs.JOB_KIND, circles_jobs.run_publish)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from peerly.circles import api
 from peerly.circles import attention
 from peerly.circles import demo
+from peerly.circles import feedback
 from peerly.circles import services
 from peerly.circles import ticks
 from peerly.circles.models import MAX_CIRCLE_SIZE
@@ -43,7 +44,14 @@ class CircleKind(Kind):
     label = gettext_lazy("Peer-coaching circles")
     app_label = "circles"
     url_prefix = "circles"
-    hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
+    hooks = Hooks.of(
+        services=services,
+        api=api,
+        attention=attention,
+        ticks=ticks,
+        demo=demo,
+        feedback=feedback,
+    )
     settings_model = CircleSettings
     counted = (("seasons", Season),)
     group_sizes = (MIN_CIRCLE_SIZE, MAX_CIRCLE_SIZE)

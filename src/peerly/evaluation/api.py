@@ -18,7 +18,9 @@ class MetricOut(Schema):
     key: str
     name: str
     definition: str
-    unit: str = Field(description="percent (0-100) or per_member")
+    unit: str = Field(
+        description="percent (0-100), per_member, score (-100 to 100), mean_of_5 or days"
+    )
     unit_label: str
     kinds: list[str] = Field(description="programme kinds it applies to; empty: every kind")
     unknowns: str = Field(description="how missing answers or dates count")

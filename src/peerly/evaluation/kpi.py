@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from peerly.core.aggregates import MIN_PEOPLE
 from peerly.core.aggregates import shown
@@ -42,6 +43,9 @@ class Unit(Enum):
 
     PERCENT = "percent"  # 0-100
     PER_MEMBER = "per_member"  # a count divided by a number of members
+    SCORE = "score"  # a score from -100 to 100 (NPS)
+    MEAN_OF_5 = "mean_of_5"  # the mean of answers on a 1-5 scale
+    DAYS = "days"  # a number of days
 
     @property
     def label(self) -> StrOrPromise:
@@ -51,6 +55,9 @@ class Unit(Enum):
 UNIT_LABELS: dict[Unit, StrOrPromise] = {
     Unit.PERCENT: gettext_lazy("per cent (0–100)"),
     Unit.PER_MEMBER: gettext_lazy("per member"),
+    Unit.SCORE: gettext_lazy("score (−100 to 100)"),
+    Unit.MEAN_OF_5: gettext_lazy("mean on a scale of 1 to 5"),
+    Unit.DAYS: gettext_lazy("days"),
 }
 
 
@@ -125,6 +132,10 @@ class Shown:
             return ""
         if self.metric.unit is Unit.PERCENT:
             return f"{number_format(round(value), 0)} %"
+        if self.metric.unit is Unit.DAYS:
+            return ngettext("%(n)s day", "%(n)s days", round(value)) % {
+                "n": number_format(round(value, 1), 1)
+            }
         return str(number_format(round(value, 1), 1))
 
 

@@ -1,9 +1,19 @@
 from django.urls import path
 
 from peerly.evaluation import views
+from peerly.evaluation import views_network
+from peerly.evaluation import views_targets
 
 app_name = "evaluation"
 
 urlpatterns = [
     path("", views.definitions, name="definitions"),
+    path("network/<slug:slug>/", views_network.network_page, name="network"),
+    path("network/<slug:slug>/refresh/", views_network.network_refresh, name="network-refresh"),
+    path("targets/<slug:slug>/", views_targets.targets_page, name="targets"),
+    path(
+        "targets/<slug:slug>/<int:target_id>/remove/",
+        views_targets.target_remove,
+        name="target-remove",
+    ),
 ]

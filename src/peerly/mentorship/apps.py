@@ -12,4 +12,8 @@ class MentorshipConfig(AppConfig):
         from peerly.programs import kinds
 
         kinds.register(MentorshipKind())
+        from peerly.evaluation import kpi
+        from peerly.mentorship import metrics
+
+        kpi.register(*metrics.METRICS)  # the kind's metrics in the KPI dictionary
         jobs.register(mentorship_jobs.JOB_KIND, mentorship_jobs.run_batch)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from peerly.mentorship import api
 from peerly.mentorship import attention
 from peerly.mentorship import demo
+from peerly.mentorship import feedback
 from peerly.mentorship import services
 from peerly.mentorship import ticks
 from peerly.mentorship.models import Mentorship
@@ -51,7 +52,14 @@ class MentorshipKind(Kind):
     url_prefix = "mentorship"
     roles = ("mentee", "mentor")
     self_enrol_roles = ("mentee",)  # mentors are nominated, not self-enrolled
-    hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
+    hooks = Hooks.of(
+        services=services,
+        api=api,
+        attention=attention,
+        ticks=ticks,
+        demo=demo,
+        feedback=feedback,
+    )
     probe_pages: ClassVar[dict[str, tuple[str, ...]]] = {
         "viewer": ("program",),  # where people apply
         "member": ("mentor-list",),

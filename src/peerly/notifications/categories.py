@@ -99,6 +99,12 @@ TEMPLATE_CATEGORIES: dict[str, Category] = {
     "mentorship_review_open": Category.FEEDBACK_REQUESTS,
     "mentorship_term_ask": Category.FEEDBACK_REQUESTS,
     "mentorship_recognition": Category.ANNOUNCEMENTS,
+    # feedback
+    "feedback_invitation": Category.FEEDBACK_REQUESTS,
+    "feedback_reminder": Category.FEEDBACK_REQUESTS,
+    # recognition
+    "recognition_kudos": Category.ANNOUNCEMENTS,
+    "recognition_certificate": Category.ANNOUNCEMENTS,
 }
 
 

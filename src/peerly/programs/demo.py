@@ -43,6 +43,8 @@ from peerly.accounts.models import DoNotPair
 from peerly.accounts.models import Profile
 from peerly.accounts.models import User
 from peerly.core.models import AuditEvent
+from peerly.evaluation import network
+from peerly.evaluation import targets
 from peerly.growth import demo as growth_demo
 from peerly.programs import kinds
 from peerly.programs.models import Cadence
@@ -304,6 +306,17 @@ PERSONA_WINDOWS = [(day, 9 * 60, 17 * 60) for day in range(5)]  # easy to match:
 class DemoSummary:
     members: int
     programs: list[str]
+
+
+# The demo programmes' success measures (their `success_measures` text) as targets.
+DEMO_TARGETS = (
+    ("coffee", "met_rate", "at_least", 70.0),
+    ("coffee", "active_after_3_rounds", "at_least", 80.0),
+    ("circles", "session_completion", "at_least", 80.0),
+    ("circles", "attendance", "at_least", 85.0),
+    ("mentorship", "time_to_match", "at_most", 14.0),
+    ("mentorship", "report_rate", "at_least", 75.0),
+)
 
 
 def has_data() -> bool:
@@ -688,6 +701,17 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
             joined=now - dt.timedelta(hours=1),
             spread_days=0,
             decided_by=organiser,  # approves where the programme needs approval
+        )
+    for program in (coffee, circles):  # the organiser's network page has figures at once
+        network.refresh(program, today=today)
+    by_name = {"coffee": coffee, "circles": circles, "mentorship": mentorship}
+    for name, key, comparison, value in DEMO_TARGETS:  # the success measures, computable
+        targets.set_target(
+            actor=organiser,
+            program=by_name[name],
+            metric_key=key,
+            comparison=comparison,
+            value=value,
         )
     return DemoSummary(
         members=User.objects.count(), programs=[coffee.slug, circles.slug, mentorship.slug]

@@ -102,6 +102,18 @@ class DrawResult:
 
 
 @dataclass(frozen=True)
+class Occasion:
+    """Something a member took part in with others and may give feedback on (a coffee
+    meeting, a circle session, a mentorship report): see docs/feedback.md. `ref` is the
+    kind's own reference ("session-12"), `people` the ids of everyone who took part."""
+
+    ref: str
+    program: Program
+    label: str
+    people: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Hooks:
     """The app's own functions a kind's default methods delegate to, referenced explicitly
     (never looked up by module name). Each is optional."""
@@ -111,6 +123,8 @@ class Hooks:
     attention_items: Callable[[Any], list[AttentionItem]] | None = None  # (user)
     tick: Callable[..., dict[str, int]] | None = None  # (now=…)
     demo: Callable[..., None] | None = None  # (program=…, enrollments=…, rng=…, now=…)
+    # (ref, user=…) -> Occasion | None: an occasion of the kind `user` took part in
+    feedback_occasion: Callable[..., Occasion | None] | None = None
 
     @classmethod
     def of(
@@ -121,16 +135,19 @@ class Hooks:
         attention: Any = None,
         ticks: Any = None,
         demo: Any = None,
+        feedback: Any = None,
     ) -> Hooks:
         """The usual functions of an app's modules, given the modules themselves (imported
         by the kind): services.create_settings, api.router, attention.attention_items,
-        ticks.tick, demo.populate. A module not given means the kind has no such hook."""
+        ticks.tick, demo.populate, feedback.occasion. A module not given means the kind has
+        no such hook."""
         return cls(
             create_settings=None if services is None else services.create_settings,
             api_router=None if api is None else (lambda: api.router),
             attention_items=None if attention is None else attention.attention_items,
             tick=None if ticks is None else ticks.tick,
             demo=None if demo is None else demo.populate,
+            feedback_occasion=None if feedback is None else feedback.occasion,
         )
 
 
@@ -242,6 +259,12 @@ class Kind:
         """Everything periodic for this kind, idempotent (called by `peerly tick`)."""
         tick = self.hooks.tick
         return {} if tick is None else tick(now=now)
+
+    def feedback_occasion(self, ref: str, *, user: Any) -> Occasion | None:
+        """The occasion `ref` of this kind if `user` took part in it and it can be given
+        feedback on (it took place), else None. Default: `hooks.feedback_occasion`."""
+        resolve = self.hooks.feedback_occasion
+        return None if resolve is None else resolve(ref, user=user)
 
     # ------------------------------------------------------------------ the draw
     def draw(

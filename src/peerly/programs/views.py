@@ -29,6 +29,7 @@ from peerly.core.http import AuthedHttpRequest
 from peerly.core.pagination import paginate
 from peerly.core.viewhelpers import attempt
 from peerly.core.viewhelpers import service_errors
+from peerly.evaluation.network import KINDS as NETWORK_KINDS
 from peerly.growth import selectors as growth_selectors
 from peerly.programs import access
 from peerly.programs import importing
@@ -85,6 +86,28 @@ def kind_nav_context(
                         "Members",
                         reverse("programs:manage", kwargs={"slug": program.slug}),
                         "members",
+                    )
+                ]
+                if is_organiser
+                else []
+            ),
+            *(
+                [
+                    NavItem(
+                        _("Network"),
+                        reverse("evaluation:network", kwargs={"slug": program.slug}),
+                        "network",
+                    )
+                ]
+                if is_organiser and program.kind in NETWORK_KINDS
+                else []
+            ),
+            *(
+                [
+                    NavItem(
+                        _("Targets"),
+                        reverse("evaluation:targets", kwargs={"slug": program.slug}),
+                        "targets",
                     )
                 ]
                 if is_organiser

@@ -14,6 +14,10 @@ class RoundsConfig(AppConfig):
         from peerly.rounds.kind import CoffeeKind
 
         kinds.register(CoffeeKind())
+        from peerly.evaluation import kpi
+        from peerly.rounds import metrics
+
+        kpi.register(*metrics.METRICS)  # the kind's metrics in the KPI dictionary
         attachments.register(calendars.SUGGESTION_RENDERER, calendars.suggestion_ics_of_group)
         jobs.register(rounds_jobs.JOB_KIND, rounds_jobs.run_publish)
         jobs.register(rounds_jobs.EMAILS_KIND, rounds_jobs.run_publish_emails)

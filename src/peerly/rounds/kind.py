@@ -16,6 +16,7 @@ from peerly.programs.kinds import NavLink
 from peerly.rounds import api
 from peerly.rounds import attention
 from peerly.rounds import demo
+from peerly.rounds import feedback
 from peerly.rounds import services
 from peerly.rounds import ticks
 from peerly.rounds.models import MAX_GROUP_SIZE
@@ -41,7 +42,14 @@ class CoffeeKind(Kind):
     label = gettext_lazy("Coffee rounds")
     app_label = "rounds"
     url_prefix = "coffee"
-    hooks = Hooks.of(services=services, api=api, attention=attention, ticks=ticks, demo=demo)
+    hooks = Hooks.of(
+        services=services,
+        api=api,
+        attention=attention,
+        ticks=ticks,
+        demo=demo,
+        feedback=feedback,
+    )
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
     group_sizes = (MIN_GROUP_SIZE, MAX_GROUP_SIZE)

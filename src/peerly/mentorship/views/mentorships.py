@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from peerly.core.http import AuthedHttpRequest
 from peerly.core.viewhelpers import service_errors
+from peerly.feedback.services import with_exit_reason
 from peerly.growth import journal
 from peerly.growth import plan_selectors
 from peerly.growth import selectors as growth_selectors
@@ -104,9 +105,9 @@ ACTIONS = {
         "mentorship:mentor-dashboard",
     ),
     "withdraw": Action(
-        services.withdraw_application,
+        with_exit_reason(services.withdraw_application),  # feedback: the exit survey
         "Application withdrawn.",
-        ("reason",),
+        ("reason", "exit_reason"),
         None,
         "mentorship:program",
     ),
@@ -124,9 +125,9 @@ ACTIONS = {
     ),
     "term": Action(services.answer_term, "Thank you, your answer is saved.", ("choice",)),
     "end": Action(
-        services.end_mentorship,
+        with_exit_reason(services.end_mentorship),  # feedback: the exit survey
         "The mentorship has ended.",
-        ("reason",),
+        ("reason", "exit_reason"),
         None,
         "mentorship:program",
     ),

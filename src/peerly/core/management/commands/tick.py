@@ -12,10 +12,14 @@ from django.db import connection
 from django.utils import timezone
 
 from peerly.core.jobs import requeue_stale_jobs
+from peerly.evaluation.network import tick as network_tick
+from peerly.evaluation.targets import tick as targets_tick
+from peerly.feedback.ticks import tick as feedback_tick
 from peerly.notifications.services import send_pending
 from peerly.programs import kinds
 from peerly.programs.retention import purge_private_texts
 from peerly.programs.services import resume_due_enrollments
+from peerly.recognition.ticks import tick as recognition_tick
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +85,13 @@ def _run_ticks(now: Any = None) -> dict[str, int]:
                 f"{prefix}.{k}": v for k, v in kind.tick(now=now).items()
             },
         )
+    step("feedback", lambda: {f"feedback.{k}": v for k, v in feedback_tick(now=now).items()})
+    step(
+        "recognition",
+        lambda: {f"recognition.{k}": v for k, v in recognition_tick(now=now).items()},
+    )
+    step("network", lambda: network_tick(today=timezone.localdate(now)))
+    step("targets", lambda: targets_tick(today=timezone.localdate(now)))
     step("emails", lambda: {"emails_retried": send_pending()})
     step("jobs", lambda: {"jobs_requeued": requeue_stale_jobs(now=now)})
     return summary
