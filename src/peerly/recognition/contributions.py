@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
 
 from django.db.models import Count
@@ -25,6 +26,7 @@ from django.db.models import Max
 from django.db.models import Min
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from peerly.programs.access import MEMBER_STATUSES
@@ -33,6 +35,9 @@ from peerly.programs.models import Program
 from peerly.recognition.models import Badge
 from peerly.recognition.models import Completion
 from peerly.recognition.models import RecognitionSettings
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class KindRecognition:
     rules: tuple[str, ...]
     earned: Rule
     completions: Completer
-    completion_label: str = ""  # what a certificate is for, shown on the settings page
+    completion_label: StrOrPromise = ""  # what a certificate is for, on the settings page
 
 
 _registry: dict[str, KindRecognition] = {}
@@ -356,7 +361,7 @@ def register_builtin() -> None:
             rules=(Badge.FIRST_MEETING, Badge.FIVE_ROUNDS, Badge.FIRST_GOAL),
             earned=coffee_earned,
             completions=coffee_completions,
-            completion_label="coffee rounds met",
+            completion_label=gettext_lazy("coffee rounds met"),
         ),
     )
     register(
@@ -370,7 +375,7 @@ def register_builtin() -> None:
             ),
             earned=circle_earned,
             completions=circle_completions,
-            completion_label="a circle season",
+            completion_label=gettext_lazy("a circle season"),
         ),
     )
     register(
@@ -379,6 +384,6 @@ def register_builtin() -> None:
             rules=(Badge.FIRST_MEETING, Badge.MENTOR_OF_N, Badge.FIRST_GOAL),
             earned=mentorship_earned,
             completions=mentorship_completions,
-            completion_label="a mentorship term",
+            completion_label=gettext_lazy("a mentorship term"),
         ),
     )
