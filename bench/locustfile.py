@@ -10,14 +10,37 @@ from __future__ import annotations
 import os
 import random
 import re
+import time
 
 from locust import HttpUser
 from locust import between
+from locust import events
 from locust import task
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-Password-1234")
 PROGRAM = "/programs/bench-coffee"
+# Every response time, for exact percentiles of the page mix (bench/load_test.py reads it):
+# one line "<seconds since start> <name> <ms> <failed>" per request.
+TIMINGS = os.environ.get("BENCH_TIMINGS", "")
+_timings: list[str] = []
+_started = time.monotonic()
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception, **kw):  # type: ignore[no-untyped-def]
+    if TIMINGS:
+        at = time.monotonic() - _started
+        _timings.append(f"{at:.3f}\t{name}\t{response_time:.1f}\t{int(bool(exception))}")
+
+
+@events.quitting.add_listener
+def _write(environment, **kw):  # type: ignore[no-untyped-def]
+    if TIMINGS:
+        with open(TIMINGS, "w") as fh:
+            fh.write("\n".join(_timings) + "\n")
+
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "24"))
 
 
