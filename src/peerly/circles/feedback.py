@@ -4,7 +4,9 @@ circle's members."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
@@ -43,3 +45,29 @@ def occasion(ref: str, *, user: Any) -> Occasion | None:
         "number": session.number,
     }
     return Occasion(ref=ref, program=session.circle.program, label=label, people=people)
+
+
+def recent(*, since: dt.datetime, now: dt.datetime) -> list[Occasion]:
+    """The sessions that became occasions between `since` and `now` (held, or started and
+    ended; not cancelled), for the after-session invitations: two queries in all."""
+    sessions = list(
+        CircleSession.objects.filter(starts_at__gte=since, starts_at__lte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("circle", "circle__program")
+        .order_by("pk")
+    )
+    sessions = [s for s in sessions if s.status == SessionStatus.HELD or s.ends_at <= now]
+    people: dict[int, list[int]] = defaultdict(list)
+    for circle_id, user_id in CircleMember.objects.filter(
+        circle_id__in={s.circle_id for s in sessions}
+    ).values_list("circle_id", "user_id"):
+        people[circle_id].append(user_id)
+    return [
+        Occasion(
+            ref=ref_for(s),
+            program=s.circle.program,
+            label=s.circle.name,
+            people=tuple(sorted(people[s.circle_id])),
+        )
+        for s in sessions
+    ]

@@ -22,11 +22,14 @@ from peerly.programs.models import EnrollmentStatus
 
 
 def _members(survey: Survey):  # type: ignore[no-untyped-def]
-    return User.objects.filter(
+    users = User.objects.filter(
         enrollments__program_id=survey.program_id,
         enrollments__status=EnrollmentStatus.ACTIVE,
         is_active=True,
     ).select_related("profile")
+    if survey.audience:  # an end-of-season NPS survey: the season's members only
+        users = users.filter(pk__in=survey.audience)
+    return users
 
 
 def _send(survey: Survey, users, template: str, prefix: str) -> int:  # type: ignore[no-untyped-def]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from peerly.core.timezones import user_zone
 from peerly.feedback import bank
+from peerly.feedback.models import NPS_DAYS_MAX
+from peerly.feedback.models import NPS_EVERY_ROUNDS_MAX
 from peerly.feedback.models import NPS_MAX
 from peerly.feedback.models import NPS_MIN
 from peerly.feedback.models import SCALE_MAX
@@ -209,3 +211,22 @@ class SurveyForm(forms.Form):
             "bank_codes": data["bank_codes"],
             "own_questions": own,
         }
+
+
+class NpsAtEndForm(forms.Form):
+    """The programme's choice to ask the NPS question at the end of each season or term."""
+
+    nps_at_end = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Ask the recommend question (NPS) at the end of each season or term"),
+    )
+    nps_days = forms.IntegerField(
+        min_value=1,
+        max_value=NPS_DAYS_MAX,
+        label=gettext_lazy("Days it stays open"),
+    )
+    nps_every_rounds = forms.IntegerField(
+        min_value=1,
+        max_value=NPS_EVERY_ROUNDS_MAX,
+        label=gettext_lazy("Coffee rounds: a season is this many rounds"),
+    )

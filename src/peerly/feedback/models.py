@@ -95,6 +95,11 @@ class Survey(TimeStampedModel):
     reminded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = user_reference()
+    # an NPS survey created by `peerly tick` at the end of a season or term: which one
+    # ("circle-season-12", "coffee-rounds-6", "mentorship-ends-2030-05"), once per programme
+    end_key = models.CharField(max_length=80, default="", blank=True)
+    # the ids of the members it is sent to (the season's); empty = the programme's members
+    audience = models.JSONField(default=list, blank=True)
     # the earlier occurrence of a recurring survey; one next occurrence each (tick idempotence)
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next"
@@ -108,6 +113,9 @@ class Survey(TimeStampedModel):
                 fields=["program", "kind"],
                 condition=Q(kind__in=[k.value for k in STANDING_KINDS]),
                 name="survey_one_standing_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "end_key"], condition=~Q(end_key=""), name="survey_end_once"
             ),
             models.CheckConstraint(
                 condition=Q(closes_at__isnull=True)
@@ -273,3 +281,34 @@ class PeerFeedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"feedback #{self.pk} for user #{self.recipient_id}"
+
+
+NPS_DAYS_MAX = 60
+NPS_EVERY_ROUNDS_MAX = 52
+
+
+class FeedbackSettings(models.Model):
+    """A programme's feedback choices (the surveys page): ask the NPS question automatically at
+    the end of each circle season, every N coffee rounds, after the mentorships ending in a
+    month; open for `nps_days` days."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="feedback_settings"
+    )
+    nps_at_end = models.BooleanField(default=False)
+    nps_days = models.PositiveSmallIntegerField(default=14)
+    nps_every_rounds = models.PositiveSmallIntegerField(default=6)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nps_days__gte=1, nps_days__lte=NPS_DAYS_MAX), name="feedback_nps_days"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps_every_rounds__gte=1, nps_every_rounds__lte=NPS_EVERY_ROUNDS_MAX),
+                name="feedback_nps_every_rounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback settings of programme #{self.program_id}"

@@ -25,6 +25,8 @@ from peerly.accounts.models import User
 from peerly.core import audit
 from peerly.core.errors import ServiceError
 from peerly.feedback import bank
+from peerly.feedback.models import NPS_DAYS_MAX
+from peerly.feedback.models import NPS_EVERY_ROUNDS_MAX
 from peerly.feedback.models import NPS_MAX
 from peerly.feedback.models import NPS_MIN
 from peerly.feedback.models import SCALE_MAX
@@ -32,6 +34,7 @@ from peerly.feedback.models import SCALE_MIN
 from peerly.feedback.models import STANDING_KINDS
 from peerly.feedback.models import Anonymity
 from peerly.feedback.models import Answer
+from peerly.feedback.models import FeedbackSettings
 from peerly.feedback.models import PeerFeedback
 from peerly.feedback.models import Question
 from peerly.feedback.models import QuestionType
@@ -443,3 +446,38 @@ def with_exit_reason(service: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return run
+
+
+# ----------------------------------------------------------------------------- settings
+def feedback_settings(program: Program) -> FeedbackSettings:
+    """The programme's feedback settings (defaults when never saved; reads create nothing)."""
+    found = FeedbackSettings.objects.filter(program=program).first()
+    return found or FeedbackSettings(program=program)
+
+
+@transaction.atomic
+def save_feedback_settings(
+    *, actor: User, program: Program, nps_at_end: bool, nps_days: int, nps_every_rounds: int
+) -> FeedbackSettings:
+    """Organisers switch the end-of-season NPS survey on or off (docs/feedback.md)."""
+    if not is_organiser(actor, program):
+        raise PermissionDenied(_("Only this programme's organisers can do that."))
+    if not 1 <= nps_days <= NPS_DAYS_MAX:
+        raise ServiceError(_("Choose between 1 and %(n)d days.") % {"n": NPS_DAYS_MAX})
+    if not 1 <= nps_every_rounds <= NPS_EVERY_ROUNDS_MAX:
+        raise ServiceError(_("Choose between 1 and %(n)d rounds.") % {"n": NPS_EVERY_ROUNDS_MAX})
+    found, _created = FeedbackSettings.objects.update_or_create(
+        program=program,
+        defaults={
+            "nps_at_end": bool(nps_at_end),
+            "nps_days": nps_days,
+            "nps_every_rounds": nps_every_rounds,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="feedback.settings",
+        obj=program,
+        data={"nps_at_end": found.nps_at_end, "nps_days": nps_days},
+    )
+    return found

@@ -1,6 +1,7 @@
 """`peerly tick`'s feedback step: open scheduled surveys (inviting the members), remind the
 members who have not answered, close surveys whose date has come and schedule the next one of
-a repeating survey. Every step is a conditional update, so running it twice (or on two hosts
+a repeating survey; invite the people of recent sessions to the after-session form
+(`feedback.invitations`). Every step is a conditional update, so running it twice (or on two hosts
 at once) does each thing once; the outbox keys are the backstop against a second email."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from django.db import IntegrityError
 from django.db import transaction
 
 from peerly.feedback import emails
+from peerly.feedback import invitations
+from peerly.feedback import seasons
 from peerly.feedback.models import CADENCE_MONTHS
 from peerly.feedback.models import Question
 from peerly.feedback.models import Survey
@@ -32,6 +35,8 @@ def add_months(value: dt.datetime, months: int) -> dt.datetime:
 
 def tick(*, now: dt.datetime) -> dict[str, int]:
     counts = {"opened": 0, "reminded": 0, "closed": 0, "scheduled": 0, "emails": 0}
+    counts["after_session"] = invitations.invite_after_session(now=now)
+    counts["end_of_season"] = seasons.create_end_surveys(now=now)  # opened just below
     due = Survey.objects.filter(status=SurveyStatus.SCHEDULED, opens_at__lte=now)
     for survey_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():

@@ -14,6 +14,7 @@ urlpatterns = [
         [
             path("leave/", views.leave, name="leave"),
             path("manage/", views.manage, name="manage"),
+            path("manage/settings/", views.nps_settings, name="settings"),
             path("manage/new/", views.survey_create, name="survey-create"),
             path("manage/<int:survey_id>/", views.results, name="results"),
             path("manage/<int:survey_id>/close/", views.close, name="close"),

@@ -25,6 +25,7 @@ from peerly.feedback import selectors
 from peerly.feedback import services
 from peerly.feedback.forms import AnswerForm
 from peerly.feedback.forms import ExitForm
+from peerly.feedback.forms import NpsAtEndForm
 from peerly.feedback.forms import SessionFeedbackForm
 from peerly.feedback.forms import SurveyForm
 from peerly.feedback.models import Anonymity
@@ -114,8 +115,42 @@ def leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = access_program(request.user, slug, need="organiser")
-    page = paginate(request, selectors.list_surveys_for_program(program=access.program))
-    return render(request, "feedback/manage_list.html", {"program": access.program, "page": page})
+    return _manage_page(request, access.program, None)
+
+
+def _manage_page(request, program, form, status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
+    if form is None:
+        current = services.feedback_settings(program)
+        form = NpsAtEndForm(
+            initial={
+                "nps_at_end": current.nps_at_end,
+                "nps_days": current.nps_days,
+                "nps_every_rounds": current.nps_every_rounds,
+            }
+        )
+    page = paginate(request, selectors.list_surveys_for_program(program=program))
+    return render(
+        request,
+        "feedback/manage_list.html",
+        {"program": program, "page": page, "settings_form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def nps_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = access_program(request.user, slug, need="organiser")
+    form = NpsAtEndForm(request.POST)
+    if not form.is_valid():
+        return _manage_page(request, access.program, form, status=400)
+    with service_errors(request, form, success=_("Settings saved.")) as outcome:
+        services.save_feedback_settings(
+            actor=request.user, program=access.program, **form.cleaned_data
+        )
+    if not outcome.ok:
+        return _manage_page(request, access.program, form, status=400)
+    return redirect("feedback:manage", slug=slug)
 
 
 @login_required

@@ -4,6 +4,7 @@ mentor."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -39,3 +40,28 @@ def occasion(ref: str, *, user: Any) -> Occasion | None:
         people.add(mentorship.mentor.user_id)
     label = _("Mentoring in %(month)s") % {"month": date_format(report.month, "F Y")}
     return Occasion(ref=ref, program=mentorship.program, label=label, people=tuple(sorted(people)))
+
+
+def recent(*, since: dt.datetime, now: dt.datetime) -> list[Occasion]:
+    """The monthly reports submitted between `since` and `now`, for the after-session
+    invitations of the mentee and the mentor: one query."""
+    reports = (
+        MonthlyReport.objects.filter(submitted_at__gte=since, submitted_at__lte=now)
+        .select_related("mentorship", "mentorship__program", "mentorship__mentor")
+        .order_by("pk")
+    )
+    out = []
+    for report in reports:
+        mentorship = report.mentorship
+        people = {mentorship.mentee_id}
+        if mentorship.mentor is not None:
+            people.add(mentorship.mentor.user_id)
+        out.append(
+            Occasion(
+                ref=ref_for(report),
+                program=mentorship.program,
+                label=report.month.isoformat(),
+                people=tuple(sorted(people)),
+            )
+        )
+    return out

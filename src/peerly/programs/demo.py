@@ -45,6 +45,7 @@ from peerly.accounts.models import User
 from peerly.core.models import AuditEvent
 from peerly.evaluation import network
 from peerly.evaluation import targets
+from peerly.feedback import demo as feedback_demo
 from peerly.growth import demo as growth_demo
 from peerly.programs import kinds
 from peerly.programs.models import Cadence
@@ -58,6 +59,7 @@ from peerly.programs.models import QuestionKind
 from peerly.programs.models import Role
 from peerly.programs.models import SignupQuestion
 from peerly.programs.services import create_program
+from peerly.recognition import demo as recognition_demo
 
 DEMO_PASSWORD = "peerly-demo"  # noqa: S105 - published demo credentials, local only
 DOMAIN = "demo.peerly.test"
@@ -687,6 +689,11 @@ def build_demo(*, members: int = 200, seed: int = 0) -> DemoSummary:
         today=today,
         always_shared=[mentee],  # the mentor persona sees it on the mentorship page
     )
+    # Surveys and recognition (core members only): the organiser's figures, the member's kudos.
+    feedback_demo.populate(
+        organiser=organiser, member=member, coffee=coffee, circles=circles, rng=rng, now=now
+    )
+    recognition_demo.populate(organiser=organiser, member=member, coffee=coffee, rng=rng, now=now)
 
     # Bulk members: joined in the last day, after the current round and season were drawn.
     bulk = _people(

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerly.programs.kinds import Occasion
+from peerly.rounds.models import MET_ANSWERS
+from peerly.rounds.models import CheckinAnswer
+from peerly.rounds.models import GroupMember
 from peerly.rounds.models import RoundGroup
 
 REF = re.compile(r"group-(\d{1,18})")
@@ -33,3 +38,34 @@ def occasion(ref: str, *, user: Any) -> Occasion | None:
     people = tuple(sorted(group.members.values_list("user_id", flat=True)))
     label = _("Coffee round %(number)s") % {"number": group.round.number}
     return Occasion(ref=ref, program=group.round.program, label=label, people=people)
+
+
+def recent(*, since: dt.datetime, now: dt.datetime) -> list[Occasion]:
+    """The coffee meetings whose meeting window closed between `since` and `now` (the round's
+    last day to meet is over), for the after-session invitations. Invited: the members who
+    answered the check-in that they met, and those who did not answer in a group where
+    somebody answered "all of us met". One query (the members of those rounds)."""
+    first, last = timezone.localdate(since), timezone.localdate(now) - dt.timedelta(days=1)
+    members = GroupMember.objects.filter(
+        round__meet_by__gte=first, round__meet_by__lte=last
+    ).select_related("round__program")
+    groups: dict[int, list[GroupMember]] = defaultdict(list)
+    for member in members.order_by("group_id", "user_id"):
+        groups[member.group_id].append(member)
+    out = []
+    for group_id, group in groups.items():
+        all_met = any(m.answer == CheckinAnswer.ALL for m in group)
+        people = tuple(
+            m.user_id for m in group if m.answer in MET_ANSWERS or (all_met and not m.answer)
+        )
+        if people:
+            rnd = group[0].round
+            out.append(
+                Occasion(
+                    ref=f"group-{group_id}",
+                    program=rnd.program,
+                    label=str(rnd.number),
+                    people=people,
+                )
+            )
+    return out
