@@ -127,6 +127,17 @@ def test_coffee_every_n_rounds(django_capture_on_commit_callbacks) -> None:
     assert survey.end_key == "coffee-rounds-3" and "1 to 3" in survey.title
     assert sorted(survey.audience) == sorted(u.pk for u in people[:4])
     assert _nps_invited() == {u.email for u in people[:4]}
+    # only the season's people see it on My surveys and may answer it
+    from peerly.core.errors import ServiceError
+    from peerly.feedback.selectors import list_open_surveys_for_user
+
+    assert [s.pk for s in list_open_surveys_for_user(user=people[0])] == [survey.pk]
+    assert list_open_surveys_for_user(user=people[4]) == []
+    with pytest.raises(ServiceError):
+        services.submit_response(
+            survey=survey, user=people[4], answers=answers_for(survey, value=9)
+        )
+    assert not Receipt.objects.filter(survey=survey).exists()
 
 
 def test_mentorships_ended_last_month(world, reach, django_capture_on_commit_callbacks) -> None:

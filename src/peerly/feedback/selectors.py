@@ -84,8 +84,9 @@ def get_standing_survey(*, program: Program, kind: str) -> Survey | None:
 
 
 def list_open_surveys_for_user(*, user: User) -> list[Survey]:
-    """The open pulse and NPS surveys of `user`'s programmes, each with `has_answered`."""
-    return list(
+    """The open pulse and NPS surveys of `user`'s programmes, each with `has_answered`; a
+    survey with an audience (an end-of-season NPS) only for the people in it."""
+    found = list(
         Survey.objects.filter(
             status=SurveyStatus.OPEN,
             kind__in=(SurveyKind.PULSE, SurveyKind.NPS),
@@ -100,6 +101,7 @@ def list_open_surveys_for_user(*, user: User) -> list[Survey]:
         .select_related("program")
         .order_by("closes_at", "pk")[:100]
     )
+    return [s for s in found if not s.audience or user.pk in s.audience]
 
 
 def list_surveys_for_program(*, program: Program) -> QuerySet[Survey]:

@@ -280,6 +280,8 @@ def submit_response(
     _check_open(survey, now)
     if check_member:
         _check_member(user, survey.program)
+    if survey.audience and user.pk not in survey.audience:
+        raise ServiceError(_("This survey asks the people of one season only."))
     if survey.is_anonymous and occasion:
         raise ValueError("an anonymous survey has no occasions")
     questions = list(survey.questions.all())
