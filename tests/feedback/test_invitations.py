@@ -108,7 +108,8 @@ def test_opt_out_and_answered_are_not_invited(django_capture_on_commit_callbacks
     assert not OutboundEmail.objects.filter(user=answered).exists()
     # the invitation says nothing about anybody's answer
     (email,) = _invitations()
-    assert "Secret words" not in email.body and "5" not in email.subject
+    assert "Secret words" not in email.body
+    assert "5" not in email.subject.replace(program.name, "")  # the programme's name may hold a 5
     assert answered.name not in email.body
 
 
