@@ -21,12 +21,9 @@ from peerly.circles.models import SessionStatus
 from peerly.evaluation.kpi import Figure
 from peerly.evaluation.kpi import Metric
 from peerly.evaluation.kpi import Unit
+from peerly.evaluation.kpi import percent
 from peerly.programs.models import Program
 from peerly.programs.models import ProgramKind
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _past_sessions(program: Program | None, today: dt.date) -> QuerySet[CircleSession]:
@@ -49,7 +46,7 @@ def session_completion(program: Program | None, today: dt.date) -> Figure:
         CircleMember.objects.filter(circle__sessions__in=past).values("user_id").distinct().count()
     )
     return Figure(
-        value=_percent(counts["held"], counts["scheduled"]),
+        value=percent(counts["held"], counts["scheduled"]),
         people=people,
         numerator=counts["held"],
         denominator=counts["scheduled"],
@@ -65,7 +62,7 @@ def attendance(program: Program | None, today: dt.date) -> Figure:
     )
     people = rows.values("user_id").distinct().count()
     return Figure(
-        value=_percent(counts["present"], counts["expected"]),
+        value=percent(counts["present"], counts["expected"]),
         people=people,
         numerator=counts["present"],
         denominator=counts["expected"],

@@ -4,13 +4,11 @@ SVG with a title and a text alternative; the page's table holds the same figures
 from __future__ import annotations
 
 import io
-import re
 
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from peerly.core.charts import cached_svg
-from peerly.core.security import svg_without_inline_css
+from peerly.core.charts import page_svg
 
 
 def heat_map_svg(labels: list[str], cells: list[list[int]]) -> str:
@@ -53,14 +51,9 @@ def _draw(labels: list[str], cells: list[list[int]]) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     finally:
         plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
     pairs = "; ".join(
         f"{labels[i]} – {labels[j]}: {cells[i][j]}"
         for i in range(len(labels))
         for j in range(i, len(labels))
     )
-    title = f"<title>{escape(_('New ties between teams'))}</title><desc>{escape(pairs)}</desc>"
-    svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg, count=1)
-    svg = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', svg, count=1)
-    return svg_without_inline_css(svg)
+    return page_svg(buffer.getvalue(), title=_("New ties between teams"), description=pairs)

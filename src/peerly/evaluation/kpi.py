@@ -78,6 +78,11 @@ class Figure:
         return self.people < MIN_PEOPLE
 
 
+def percent(part: int, whole: int) -> float | None:
+    """`part` of `whole` in per cent, to one decimal; None when `whole` is 0 (no figure)."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 Compute = Callable[["Program | None", dt.date], Figure]
 
 

@@ -49,6 +49,7 @@ from peerly.core.models import Job
 from peerly.evaluation.kpi import Figure
 from peerly.evaluation.kpi import Metric
 from peerly.evaluation.kpi import Unit
+from peerly.evaluation.kpi import percent
 from peerly.evaluation.models import NetworkSummary
 from peerly.programs.models import Program
 from peerly.programs.models import ProgramKind
@@ -344,7 +345,7 @@ def team_pairs_connected(program: Program | None, today: dt.date) -> Figure:
     pairs = sum(d["team_pairs"] for d in datas)
     connected = sum(d["team_pairs_connected"] for d in datas)
     return Figure(
-        value=round(100 * connected / pairs, 1) if pairs else None,
+        value=percent(connected, pairs),
         people=sum(d["people"] for d in datas),
         numerator=connected,
         denominator=pairs,
@@ -357,7 +358,7 @@ def cross_team_share(program: Program | None, today: dt.date) -> Figure:
     new = sum(d["new_ties"] for d in datas)
     cross = sum(d["new_cross_team_ties"] for d in datas)
     return Figure(
-        value=round(100 * cross / new, 1) if new else None,
+        value=percent(cross, new),
         people=sum(d["people"] for d in datas),
         numerator=cross,
         denominator=new,

@@ -3,8 +3,8 @@ occasion — a circle session held or ended, a coffee meeting whose window close
 monthly report submitted — one short email "How was it? 1 minute" linking to the after-session
 form, once per (occasion, member) by outbox key, unless they already answered it.
 
-Each kind's `feedback.py` (the module of its `feedback_occasion` hook) lists its recent
-occasions with `recent(since=, now=)`, in a fixed number of queries. Only occasions of the last
+Each kind lists its recent occasions through its `feedback_recent` hook (`recent(since=, now=)`
+in the kind's `feedback.py`), in a fixed number of queries. Only occasions of the last
 `WINDOW` are considered, so switching this on does not mail the whole history. The email names
 the programme only: nothing about anybody's answer (it goes to those without a receipt, as the
 survey reminders do)."""
@@ -12,8 +12,6 @@ survey reminders do)."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Callable
 from collections.abc import Iterator
 
 from peerly.accounts.models import User
@@ -36,18 +34,11 @@ def email_key(kind_code: str, ref: str, user_id: int) -> str:
     return f"feedback.after:{kind_code}:{ref}:{user_id}"
 
 
-def _recent_of(kind: kinds.Kind) -> Callable[..., list[Occasion]] | None:
-    """The kind's `recent(since=, now=)`, next to its `feedback_occasion` hook."""
-    hook = kind.hooks.feedback_occasion
-    module = sys.modules.get(getattr(hook, "__module__", "")) if hook is not None else None
-    return getattr(module, "recent", None)
-
-
 def recent_occasions(*, now: dt.datetime) -> list[tuple[str, Occasion]]:
     """(kind code, occasion) of every kind's occasions of the last `WINDOW`."""
     out: list[tuple[str, Occasion]] = []
     for kind in kinds.registry():
-        recent = _recent_of(kind)
+        recent = kind.hooks.feedback_recent
         if recent is not None:
             out.extend((kind.code, o) for o in recent(since=now - WINDOW, now=now))
     return out

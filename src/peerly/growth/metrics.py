@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from peerly.evaluation.kpi import Figure
 from peerly.evaluation.kpi import Metric
 from peerly.evaluation.kpi import Unit
+from peerly.evaluation.kpi import percent
 from peerly.growth import actions as actions_module
 from peerly.growth.models import ActionItem
 from peerly.growth.models import Goal
@@ -29,10 +30,6 @@ from peerly.programs.models import Enrollment
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program
 from peerly.programs.models import ProgramKind
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _goals(program: Program | None) -> QuerySet[Goal]:
@@ -73,7 +70,7 @@ def goal_attainment(program: Program | None, today: dt.date) -> Figure:
         )
     )
     return Figure(
-        value=_percent(counts["achieved"], counts["due"]),
+        value=percent(counts["achieved"], counts["due"]),
         people=counts["people"],
         numerator=counts["achieved"],
         denominator=counts["due"],
@@ -109,7 +106,7 @@ def action_completion(program: Program | None, today: dt.date) -> Figure:
     # the people in it: the owners of the actions that function counts as due
     due_rows = Q(status__in=actions_module.CLOSED_ACTION_STATUSES) | Q(due_on__lt=today)
     people = actions.filter(due_rows).aggregate(n=Count("owner", distinct=True))["n"]
-    return Figure(value=_percent(done, due), people=people, numerator=done, denominator=due)
+    return Figure(value=percent(done, due), people=people, numerator=done, denominator=due)
 
 
 GOAL_PROGRESS = Metric(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from peerly.evaluation.kpi import Figure
 from peerly.evaluation.kpi import Metric
 from peerly.evaluation.kpi import Unit
+from peerly.evaluation.kpi import percent
 from peerly.mentorship.models import Mentorship
 from peerly.mentorship.models import MonthlyReport
 from peerly.programs.models import Program
@@ -85,8 +86,9 @@ def report_rate(program: Program | None, today: dt.date) -> Figure:
     )
     done = len(expected & reported)
     total = len(expected)
-    value = round(100 * done / total, 1) if total else None
-    return Figure(value=value, people=len(mentees), numerator=done, denominator=total)
+    return Figure(
+        value=percent(done, total), people=len(mentees), numerator=done, denominator=total
+    )
 
 
 METRICS = (

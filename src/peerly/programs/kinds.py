@@ -125,6 +125,8 @@ class Hooks:
     demo: Callable[..., None] | None = None  # (program=…, enrollments=…, rng=…, now=…)
     # (ref, user=…) -> Occasion | None: an occasion of the kind `user` took part in
     feedback_occasion: Callable[..., Occasion | None] | None = None
+    # (since=…, now=…) -> [Occasion]: the kind's occasions since then (after-session invitations)
+    feedback_recent: Callable[..., list[Occasion]] | None = None
 
     @classmethod
     def of(
@@ -139,8 +141,8 @@ class Hooks:
     ) -> Hooks:
         """The usual functions of an app's modules, given the modules themselves (imported
         by the kind): services.create_settings, api.router, attention.attention_items,
-        ticks.tick, demo.populate, feedback.occasion. A module not given means the kind has
-        no such hook."""
+        ticks.tick, demo.populate, feedback.occasion and feedback.recent. A module not given
+        means the kind has no such hook."""
         return cls(
             create_settings=None if services is None else services.create_settings,
             api_router=None if api is None else (lambda: api.router),
@@ -148,6 +150,7 @@ class Hooks:
             tick=None if ticks is None else ticks.tick,
             demo=None if demo is None else demo.populate,
             feedback_occasion=None if feedback is None else feedback.occasion,
+            feedback_recent=None if feedback is None else feedback.recent,
         )
 
 

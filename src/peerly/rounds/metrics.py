@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from peerly.evaluation.kpi import Figure
 from peerly.evaluation.kpi import Metric
 from peerly.evaluation.kpi import Unit
+from peerly.evaluation.kpi import percent
 from peerly.programs.models import Enrollment
 from peerly.programs.models import EnrollmentStatus
 from peerly.programs.models import Program
@@ -27,10 +28,6 @@ from peerly.rounds.models import RoundGroup
 
 WINDOW_DAYS = 365
 ACTIVE_AFTER = 3  # rounds
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _rounds(program: Program | None):  # type: ignore[no-untyped-def]
@@ -50,7 +47,7 @@ def met_rate(program: Program | None, today: dt.date) -> Figure:
         Exists(GroupMember.objects.filter(group=OuterRef("pk"), answer__in=MET_ANSWERS))
     ).count()
     people = GroupMember.objects.filter(round__in=closed).values("user_id").distinct().count()
-    return Figure(value=_percent(met, total), people=people, numerator=met, denominator=total)
+    return Figure(value=percent(met, total), people=people, numerator=met, denominator=total)
 
 
 def active_after_rounds(program: Program | None, today: dt.date) -> Figure:
@@ -85,9 +82,7 @@ def active_after_rounds(program: Program | None, today: dt.date) -> Figure:
         ).values_list("program_id", "user_id")
         if user_id in cohort[program_id]
     )
-    return Figure(
-        value=_percent(staying, total), people=total, numerator=staying, denominator=total
-    )
+    return Figure(value=percent(staying, total), people=total, numerator=staying, denominator=total)
 
 
 _CLOSED = gettext_lazy(

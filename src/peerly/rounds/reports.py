@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from typing import Any
 
 from django.db.models import Count
@@ -14,14 +13,13 @@ from django.db.models import Q
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext
 
 from peerly.accounts.models import User
 from peerly.core.aggregates import shown
 from peerly.core.charts import cached_svg
+from peerly.core.charts import page_svg
 from peerly.core.pagination import paginate
-from peerly.core.security import svg_without_inline_css
 from peerly.programs.models import Program
 from peerly.rounds.models import MET_ANSWERS
 from peerly.rounds.models import GroupMember
@@ -374,8 +372,6 @@ def _draw_chart(rows: list[dict[str, Any]]) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     finally:
         plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
     summary = "; ".join(
         f"round {r['number']}: {r['participants']} participants, {r['matched']} matched, "
         + (
@@ -385,10 +381,9 @@ def _draw_chart(rows: list[dict[str, Any]]) -> str:
         )
         for r in rows
     )
-    title = f"<title>Participants and met rate per round</title><desc>{escape(summary)}</desc>"
-    svg = re.sub(r"<svg([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">{title}', svg, count=1)
-    svg = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', svg, count=1)
-    return svg_without_inline_css(svg)  # the page's CSP refuses inline CSS
+    return page_svg(
+        buffer.getvalue(), title="Participants and met rate per round", description=summary
+    )
 
 
 def _percent_or_gap(rate: float | None) -> float:
