@@ -202,3 +202,40 @@ def test_report_rate_over_the_last_three_complete_months() -> None:
     figure = kpi.get("report_rate").figure(program=program, today=TODAY)
     assert (figure.numerator, figure.denominator, figure.people) == (9, 15, 6)
     assert figure.value == 60.0
+
+
+@pytest.mark.parametrize(
+    ("zone", "change_day"),
+    [("Europe/Berlin", dt.date(2027, 3, 28)), ("America/New_York", dt.date(2027, 3, 14))],
+)
+def test_sessions_before_today_are_cut_at_local_midnight_on_a_dst_change(
+    zone, change_day, members, circle_of, settings
+) -> None:
+    """ "Before today" is the site's local midnight of that very date, converted on that date:
+    on the day clocks change, a session at 23:30 the evening before counts, one at 00:30 does
+    not (a midnight taken in UTC, or at another date's offset, would misplace them)."""
+    import zoneinfo
+
+    settings.TIME_ZONE = zone
+    timezone.activate(zoneinfo.ZoneInfo(zone))
+    try:
+        program = ProgramFactory(kind=ProgramKind.CIRCLE, group_size=3)
+        people = members(program, 5)
+        circle = circle_of(program)
+        for pos, user in enumerate(people):
+            CircleMember.objects.create(
+                circle=circle, season=circle.season, user=user, position=pos
+            )
+        local = zoneinfo.ZoneInfo(zone)
+        evening = dt.datetime.combine(change_day - dt.timedelta(days=1), dt.time(23, 30))
+        after_midnight = dt.datetime.combine(change_day, dt.time(0, 30))
+        _session(circle, 1, evening.replace(tzinfo=local), SessionStatus.HELD)
+        _session(circle, 2, after_midnight.replace(tzinfo=local), SessionStatus.HELD)
+        figure = kpi.get("session_completion").figure(program=program, today=change_day)
+        assert (figure.numerator, figure.denominator) == (1, 1)
+        later = kpi.get("session_completion").figure(
+            program=program, today=change_day + dt.timedelta(days=1)
+        )
+        assert (later.numerator, later.denominator) == (2, 2)
+    finally:
+        timezone.deactivate()
