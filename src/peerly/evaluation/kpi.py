@@ -83,7 +83,11 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-Compute = Callable[["Program | None", dt.date], Figure]
+Compute = Callable[..., Figure]  # (program, today, *, since=None, members=None) -> Figure
+
+SINCE = "since"  # filter: the period starts on this date (the metric's own window otherwise)
+TEAM = "team"  # filter: only the members of one team, as members let organisers see it
+FILTERS = frozenset({SINCE, TEAM})
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,18 @@ class Metric:
     definition: StrOrPromise  # exact: what is counted, over which rows, as of when
     unit: Unit
     unknowns: StrOrPromise  # how rows with missing answers or dates count
-    compute: Compute  # compute(program or None for the whole site, today) -> raw Figure
+    # compute(program or None for the whole site, today, *, since=None, members=None) -> raw
+    # Figure; `since` and `members` (a queryset of user ids: a team's members) are passed only
+    # when set and named in `filters`
+    compute: Compute
     kinds: tuple[str, ...] = ()  # Program.kind codes it applies to; () = every kind
     min_people: int = MIN_PEOPLE
+    filters: frozenset[str] = frozenset()  # of FILTERS: the ones `compute` honours
+
+    def supports(self, *, since: dt.date | None = None, team: str | None = None) -> bool:
+        """Whether the metric can be computed with these filters (None: not set)."""
+        wanted = {f for f, v in ((SINCE, since), (TEAM, team)) if v is not None}
+        return wanted <= self.filters
 
     def __post_init__(self) -> None:
         if self.min_people < MIN_PEOPLE:
@@ -104,10 +117,27 @@ class Metric:
     def applies_to(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
 
-    def figure(self, *, program: Program | None = None, today: dt.date | None = None) -> Figure:
+    def figure(
+        self,
+        *,
+        program: Program | None = None,
+        today: dt.date | None = None,
+        since: dt.date | None = None,
+        team: str | None = None,
+    ) -> Figure:
         """The figure for `program` (None: the whole site), as it may be shown: without a value
-        or parts when fewer than `min_people` people are in it."""
-        raw = self.compute(program, today or timezone.localdate())
+        or parts when fewer than `min_people` people are in it. With a filter the metric does
+        not support (`supports`), there is no figure at all (value None, 0 people)."""
+        if not self.supports(since=since, team=team):
+            return Figure(value=None, people=0)
+        extra: dict[str, object] = {}
+        if since is not None:
+            extra["since"] = since
+        if team is not None:
+            from peerly.evaluation.scope import team_members
+
+            extra["members"] = team_members(program, team)
+        raw = self.compute(program, today or timezone.localdate(), **extra)
         people = raw.people if raw.people >= self.min_people else 0  # 0: below any minimum
         return replace(
             raw,
@@ -123,6 +153,7 @@ class Shown:
 
     metric: Metric
     figure: Figure
+    unavailable: bool = False  # a filter is set that the metric does not support
 
     @property
     def too_few(self) -> bool:
@@ -145,11 +176,25 @@ class Shown:
 
 
 def figures(
-    metrics: Iterable[Metric], *, program: Program | None = None, today: dt.date | None = None
+    metrics: Iterable[Metric],
+    *,
+    program: Program | None = None,
+    today: dt.date | None = None,
+    since: dt.date | None = None,
+    team: str | None = None,
 ) -> list[Shown]:
-    """Each metric's figure for `program` (None: the whole site), as it may be shown."""
+    """Each metric's figure for `program` (None: the whole site), as it may be shown, for the
+    period from `since` (None: each metric's own window) to `today`, and only for the members
+    of `team` (None: everyone). A metric that cannot honour a filter set is `unavailable`."""
     today = today or timezone.localdate()
-    return [Shown(m, m.figure(program=program, today=today)) for m in metrics]
+    return [
+        Shown(
+            m,
+            m.figure(program=program, today=today, since=since, team=team),
+            unavailable=not m.supports(since=since, team=team),
+        )
+        for m in metrics
+    ]
 
 
 METRICS: dict[str, Metric] = {}
