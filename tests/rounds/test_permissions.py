@@ -249,7 +249,9 @@ def _grow(personas, rounds: int, extra: int) -> None:  # type: ignore[no-untyped
         # gateway always reads it (and the organiser check) — constant, not per row
         # issue 13: +1 on the member's programme and meeting pages: the learn-from-people
         # notes (the member's own; the partners'), one query whatever the group
-        ("member", "program", 12),
+        # issue 16: +1 on the member's programme page: their chosen frequency and the last
+        # round they were drawn in (whether they sit out the next one), one query
+        ("member", "program", 13),
         ("organiser", "manage", 8),
         ("organiser", "round", 11),  # + the counts of two paginated lists
         ("organiser", "report", 8),

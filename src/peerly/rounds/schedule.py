@@ -94,3 +94,25 @@ def next_slot(cadence: Cadence, now: dt.datetime) -> dt.datetime | None:
 def meet_window(draw_day: dt.date, days: int) -> tuple[dt.date, dt.date]:
     """(meets_from, meet_by): the `days` days after the draw day."""
     return draw_day + dt.timedelta(days=1), draw_day + dt.timedelta(days=days)
+
+
+# A member's chosen frequency (Profile.frequency) and a programme's cadence, in nominal days.
+FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30, "quarterly": 91}
+
+
+def wants_less_often(frequency: str, cadence: str) -> bool:
+    """A member's frequency is less often than the programme's cadence."""
+    wanted, every = FREQUENCY_DAYS.get(frequency), FREQUENCY_DAYS.get(cadence)
+    return wanted is not None and every is not None and wanted > every
+
+
+def rests(*, frequency: str, cadence: str, last_drawn: dt.date | None, draw_day: dt.date) -> bool:
+    """Whether a member sits out the round drawn on `draw_day` because they asked to meet
+    less often than the programme runs: their last group was less than their interval ago,
+    less half a programme period (so "every few months" in a monthly programme is every third
+    round, and "every two weeks" in a weekly one every other round, without drifting). A
+    member who asked for as often or more often than the programme runs never rests; nor
+    does one who has not been drawn yet."""
+    if last_drawn is None or not wants_less_often(frequency, cadence):
+        return False
+    return (draw_day - last_drawn).days < FREQUENCY_DAYS[frequency] - FREQUENCY_DAYS[cadence] / 2

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Func
 from django.db.models import IntegerField
+from django.db.models import Max
 from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import QuerySet
@@ -122,6 +123,43 @@ def list_unmatched_for_user(*, user: User, program: Program) -> QuerySet[Unmatch
         .select_related("round")
         .order_by("-round__number")
     )
+
+
+def last_drawn_days(*, program: Program, user_ids: list[int]) -> dict[int, dt.date]:
+    """For each of `user_ids` ever in a group of `program`: the (UTC) day of the latest round
+    they were drawn into a group in. One query; nothing for an empty list."""
+    if not user_ids:
+        return {}
+    rows = (
+        GroupMember.objects.filter(round__program=program, user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("round__published_at"))
+        .order_by()
+        .values_list("user_id", "last")
+    )
+    return {uid: last.astimezone(dt.UTC).date() for uid, last in rows}
+
+
+def frequency_and_last_drawn(*, user: User, program: Program) -> tuple[str, dt.date | None]:
+    """The member's chosen frequency and the (UTC) day of the latest round of `program` they
+    were drawn into a group in (None: never), in one query."""
+    from peerly.accounts.models import Profile
+
+    last_round = (
+        GroupMember.objects.filter(round__program=program, user=OuterRef("user"))
+        .order_by("-round__published_at")
+        .values("round__published_at")[:1]
+    )
+    row = (
+        Profile.objects.filter(user=user)
+        .annotate(last=Subquery(last_round))
+        .values_list("frequency", "last")
+        .first()
+    )
+    if row is None:
+        return "", None
+    frequency, last = row
+    return frequency, (last.astimezone(dt.UTC).date() if last is not None else None)
 
 
 def get_choice_for_user(*, user: User, program: Program, number: int) -> str:

@@ -80,6 +80,7 @@ NOT_DRAWN_LABELS = {
     "profile_paused": "paused all programmes until a later date",
     "skipped": "skipped this round",
     "not_opted_in": "did not opt in to this round",
+    "resting": "asked to meet less often than the programme runs",
 }
 
 
@@ -254,6 +255,21 @@ def _history(program: Program) -> list[tuple[int, list[int], str]]:
     return [(number, ids, str(gid)) for gid, (number, ids) in rows.items()]
 
 
+def _frequency(user: User) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.frequency if profile is not None else ""
+
+
+def member_rests(*, user: User, program: Program, draw_day: dt.date) -> bool:
+    """Whether `user` sits out the round drawn on `draw_day` for their chosen frequency (the
+    rule of `collect_candidates`, for the member's own page). One query: the frequency and the
+    last round the member was drawn in."""
+    frequency, last = selectors.frequency_and_last_drawn(user=user, program=program)
+    return schedule.rests(
+        frequency=frequency, cadence=program.cadence, last_drawn=last, draw_day=draw_day
+    )
+
+
 def collect_candidates(
     *, program: Program, number: int, draw_day: dt.date
 ) -> tuple[list[matching_bridge.Candidate], dict[int, User], list[tuple[int, str]]]:
@@ -269,6 +285,15 @@ def collect_candidates(
             program=program, status=EnrollmentStatus.PAUSED
         ).values_list("user_id", flat=True)
     ]
+    # members who asked to meet less often than the programme runs (and did not opt in to
+    # this round): when each was last in a group (one query, for those members only)
+    less_often = [
+        e.user_id
+        for e in enrollments
+        if choices.get(e.user_id) != ChoiceKind.OPT_IN
+        and schedule.wants_less_often(_frequency(e.user), program.cadence)
+    ]
+    last_drawn = selectors.last_drawn_days(program=program, user_ids=less_often)
     users: dict[int, User] = {}
     for enrollment in enrollments:
         user = enrollment.user
@@ -282,6 +307,13 @@ def collect_candidates(
             and choices.get(user.pk) != ChoiceKind.OPT_IN
         ):
             not_drawn.append((user.pk, "not_opted_in"))
+        elif user.pk in last_drawn and schedule.rests(
+            frequency=_frequency(user),
+            cadence=program.cadence,
+            last_drawn=last_drawn[user.pk],
+            draw_day=draw_day,
+        ):
+            not_drawn.append((user.pk, "resting"))
         else:
             users[user.pk] = user
     dnp: dict[int, set[int]] = defaultdict(set)

@@ -73,6 +73,15 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     number = services.next_round_number(program)
     next_draw = services.next_draw_at(settings_row, timezone.now())
     memberships = list(selectors.list_memberships_for_user(user=request.user, program=program))
+    choice = selectors.get_choice_for_user(user=request.user, program=program, number=number)
+    resting = (
+        enrollment is not None
+        and settings_row.opt_in_mode != OptInMode.PER_ROUND
+        and choice == ""
+        and services.member_rests(
+            user=request.user, program=program, draw_day=(next_draw or timezone.now()).date()
+        )
+    )
     unmatched = (
         selectors.list_unmatched_for_user(user=request.user, program=program)
         .filter(round__number=number - 1)
@@ -87,9 +96,8 @@ def program(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "settings": settings_row,
             "next_number": number,
             "next_draw": next_draw if settings_row.auto_publish else None,
-            "choice": selectors.get_choice_for_user(
-                user=request.user, program=program, number=number
-            ),
+            "choice": choice,
+            "resting": resting,
             "per_round": settings_row.opt_in_mode == OptInMode.PER_ROUND,
             "memberships": memberships,
             "current": [m for m in memberships if m.round.status == "published"],
