@@ -149,9 +149,10 @@ def seed(members: int, rounds: int) -> dict[str, object]:
                     program=program,
                     user=u,
                     status=EnrollmentStatus.ACTIVE,
-                    joined_at=now,
+                    # joined over two years (the cohort table has 24 cohorts)
+                    joined_at=now - dt.timedelta(days=(i * 7) % (30 * rounds + 1)),
                 )
-                for u in users
+                for i, u in enumerate(users)
             ],
             batch_size=batch,
         )
@@ -195,6 +196,12 @@ def seed(members: int, rounds: int) -> dict[str, object]:
                     for u in left_out
                 ]
             )
+    try:  # the stored network summary that `peerly tick` keeps (the network page reads it)
+        from peerly.evaluation import network
+    except ImportError:  # a --before tree from before the network page
+        network = None  # type: ignore[assignment]
+    if network is not None:
+        network.refresh(program)
     return {
         "members": members,
         "rounds": rounds,
@@ -348,11 +355,51 @@ def pages(base: str, latest_round: int) -> list[tuple[str, str, str]]:
             f"{base}/api/v1/programs/bench-coffee/members",
         ),
         ("members export (CSV, all)", "organiser", f"{p}/manage/export.csv"),
+        ("metrics dashboard", "organiser", f"{base}/metrics/dashboard/bench-coffee/"),
+        (
+            "metrics dashboard, dates (computed live)",
+            "organiser",
+            f"{base}/metrics/dashboard/bench-coffee/?since=2025-01-01",
+        ),
+        (
+            "metrics dashboard, team + dates",
+            "organiser",
+            f"{base}/metrics/dashboard/bench-coffee/?team=Team+07&since=2025-06-01",
+        ),
+        (
+            "metrics dashboard (JSON)",
+            "organiser",
+            f"{base}/metrics/dashboard/bench-coffee/?format=json",
+        ),
+        ("metrics overview", "organiser", f"{base}/metrics/overview/"),
+        ("metrics targets", "organiser", f"{base}/metrics/targets/bench-coffee/"),
+        ("metrics network", "organiser", f"{base}/metrics/network/bench-coffee/"),
+        (
+            "API metrics figures",
+            "organiser",
+            f"{base}/api/v1/metrics/programs/bench-coffee/figures",
+        ),
+        (
+            "API metrics cohorts",
+            "organiser",
+            f"{base}/api/v1/metrics/programs/bench-coffee/cohorts",
+        ),
     ]
 
 
 ORGANISER_PAGES_BUDGET_MS = 250
 MEMBER_PAGES_BUDGET_MS = 100
+# issue 15: "Dashboards at 10,000 members and two years of rounds render in ≤ 300 ms"
+DASHBOARD_PAGES = (
+    "metrics dashboard",
+    "metrics dashboard, dates (computed live)",
+    "metrics dashboard, team + dates",
+    "metrics dashboard (JSON)",
+    "metrics overview",
+    "metrics targets",
+    "metrics network",
+)
+PAGE_BUDGETS_MS = dict.fromkeys(DASHBOARD_PAGES, 300)
 
 
 def _child_json(env: dict[str, str], *argv: str) -> dict:
@@ -437,7 +484,10 @@ def measure_servers(
             logins[label].append(login(requests.Session(), base, f"member{i}@bench.example"))
     load_before = os.getloadavg()
     rows: dict[str, dict[str, dict[str, object]]] = {label: {} for label in bases}
+    chosen = re.compile(args.pages) if args.pages else None
     for name, who, path in pages("", args.rounds):
+        if chosen is not None and name != "healthz" and not chosen.search(name):
+            continue
         times: dict[str, list[float]] = {label: [] for label in bases}
         last: dict[str, tuple[int, int]] = {}
         for label, base in bases.items():
@@ -469,10 +519,11 @@ def measure_servers(
             row["p50_ratio_to_healthz"] = round(row["p50_ms"] / floor, 1)  # type: ignore[operator]
             row["p95_ratio_to_healthz"] = round(row["p95_ms"] / floor, 1)  # type: ignore[operator]
             if name != "healthz":
-                budget = (
+                budget = PAGE_BUDGETS_MS.get(
+                    name,
                     ORGANISER_PAGES_BUDGET_MS
                     if row["who"] == "organiser"
-                    else MEMBER_PAGES_BUDGET_MS
+                    else MEMBER_PAGES_BUDGET_MS,
                 )
                 row["budget_p95_ms"] = budget
                 row["within_budget"] = row["p95_ms"] <= budget  # type: ignore[operator]
@@ -567,6 +618,9 @@ def main() -> None:
     parser.add_argument("--db", default="peerly_bench_web")
     parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--pages", default="", help="a regular expression: time only the pages it finds"
+    )
     parser.add_argument(
         "--before",
         default="",

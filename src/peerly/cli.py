@@ -6,7 +6,8 @@ peerly import members FILE.csv [--program SLUG] [--dry-run]
 peerly export members --program SLUG [--format csv|json]
 peerly match groups|mentors …                     (engine, no database needed)
 peerly draw --program SLUG [--dry-run] [--seed N] [--allow-overlap]   (any kind)
-peerly metrics --program SLUG [--format csv|json]                   (the KPI dictionary)
+peerly metrics --program SLUG [--format csv|json] [--since YYYY-MM-DD] [--team NAME]
+                                                  (the KPI dictionary)
 peerly rounds … | peerly circles … | peerly mentorship …          (per-kind aliases)
 
 Errors are one line on stderr, never a traceback (unless --traceback is given):

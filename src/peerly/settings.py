@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "peerly.evaluation",
     "peerly.feedback",
     "peerly.recognition",
+    "peerly.resources",
+    "peerly.insights",
     "peerly.api",
 ]
 
@@ -230,6 +232,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
+# Uploaded resource files (docs/resources.md): never served as static media, only through a
+# permission-checked download view.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+PEERLY_RESOURCE_MAX_BYTES = int(env("PEERLY_RESOURCE_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -274,6 +280,11 @@ CONTENT_SECURITY_POLICY = {
 }
 # The OpenAPI document and the docs UI need a signed-in user unless this is on.
 PEERLY_API_DOCS_PUBLIC = env_bool("PEERLY_API_DOCS_PUBLIC", False)
+# The optional `ai` extra's sentence model for insights' themes and resource recommendations
+# (docs/insights.md); off by default, and without the extra TF-IDF is used either way.
+PEERLY_AI = env_bool("PEERLY_AI", False)
+# Requests per personal access token and window ("600/minute"; s, minute, hour, day).
+PEERLY_API_TOKEN_RATE = env("PEERLY_API_TOKEN_RATE", "600/minute")
 
 IMPORT_MAX_BYTES = int(env("PEERLY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("PEERLY_IMPORT_MAX_ROWS", "5000"))

@@ -18,10 +18,13 @@ urlpatterns = [
     ),
     path("programs/", include("peerly.programs.urls")),
     path("notifications/", include("peerly.notifications.urls")),
+    path("calendar/", include("peerly.notifications.urls_feeds")),  # private calendar feeds
     path("growth/", include("peerly.growth.urls")),
     path("feedback/", include("peerly.feedback.urls")),
     path("recognition/", include("peerly.recognition.urls")),
+    path("resources/", include("peerly.resources.urls")),
     path("metrics/", include("peerly.evaluation.urls")),
+    path("insights/", include("peerly.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

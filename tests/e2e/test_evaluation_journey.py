@@ -62,3 +62,23 @@ def test_evaluation_journey(page, login):  # type: ignore[no-untyped-def]
     page.get_by_text("Target saved.").wait_for()
     row = page.get_by_role("row").filter(has_text="Met rate")
     assert "On track" in row.inner_text() and "100 %" in row.inner_text()
+
+    # 3. the evaluation page from the navigation: the headline figure, the chart and its table,
+    # then a team filter, and a bad date named by its field
+    page.get_by_role("link", name="Evaluation").click()
+    page.get_by_role("heading", name="Coffee Roulette: evaluation").wait_for()
+    figure = page.get_by_role("row").filter(has_text="Met rate").first
+    assert "100 %" in figure.inner_text() and "10 people" in figure.inner_text()
+    assert page.get_by_role("img").count() >= 1  # the chart over time, with its text
+    page.get_by_label("Team").select_option("Research")
+    page.get_by_role("button", name="Show").click()
+    assert "Team: Research." in page.content()
+    figure = page.get_by_role("row").filter(has_text="Met rate").first
+    assert "100 %" in figure.inner_text() and "5 people" in figure.inner_text()
+    page.goto(f"/metrics/dashboard/coffee/?since={(today + dt.timedelta(days=3)).isoformat()}")
+    page.get_by_text("From: choose a date no later than today.").wait_for()
+
+    # 4. the overview across programmes, from the metrics page
+    page.goto("/metrics/")
+    page.get_by_role("link", name="Your programmes' figures side by side: the overview").click()
+    page.get_by_role("link", name="Coffee Roulette").first.wait_for()

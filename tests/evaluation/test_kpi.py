@@ -121,3 +121,18 @@ def test_docs_metrics_md_defines_every_registered_metric() -> None:
     for metric in kpi.registry():
         assert f"`{metric.key}`" in text, metric.key
         assert str(metric.name) in text, metric.key
+
+
+def test_docs_filters_table_lists_every_metric_with_its_filters() -> None:
+    """docs/metrics.md's *Filters* table: one row per metric (the network ones share one),
+    its last column naming exactly the filters the metric declares."""
+    section = DOCS.read_text().split("## Filters", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    declared: dict[str, str] = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        for key in re.findall(r"`([a-z0-9_]+)`", cells[0]):
+            declared[key] = cells[-1]
+    for metric in kpi.registry():
+        wanted = ", ".join(sorted(metric.filters)) or "none"
+        assert declared.get(metric.key) == wanted, metric.key

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from peerly.core.errors import ServiceError
 from peerly.core.models import AuditEvent
+from peerly.evaluation import kpi
 from peerly.evaluation import targets
 from peerly.evaluation.models import MetricReading
 from peerly.evaluation.models import Target
@@ -115,7 +116,7 @@ def test_rows_read_today_once_and_compare_with_a_month_before(coffee) -> None:
     assert (row.current.value, row.current.people) == (66.7, 6)  # type: ignore[union-attr]
     assert row.status == "off_track" and row.change == 16.7
     assert row.current_text == "67 %" and row.target_text == "70 %"
-    # the second view of the day reads the stored figure: a changed history shows tomorrow
+    # the second view within the hour reads the stored figure: a changed history shows later
     GroupMember.objects.filter(round__program=coffee).update(answer="all")
     (again,) = targets.rows_for(coffee, today=TODAY)
     assert again.current.value == 66.7  # type: ignore[union-attr]
@@ -131,8 +132,30 @@ def test_tick_stores_each_days_reading_once(coffee) -> None:
     targets.set_target(
         actor=None, program=coffee, metric_key="met_rate", comparison="at_most", value=95
     )
-    assert targets.tick(today=TODAY) == {"targets.readings": 1}
-    assert targets.tick(today=TODAY) == {"targets.readings": 0}
+    now = timezone.now()
+    every = len(kpi.for_kind(coffee.kind))  # every metric of the kind, not only the targets'
+    assert targets.tick(today=TODAY, now=now) == {"targets.readings": every}
+    assert targets.tick(today=TODAY, now=now + dt.timedelta(minutes=59)) == {"targets.readings": 0}
+    assert MetricReading.objects.filter(on=TODAY).count() == every  # one row a metric a day
+    # an hour later each is computed again, in the same row
+    later = now + targets.READING_MAX_AGE + dt.timedelta(seconds=1)
+    assert targets.tick(today=TODAY, now=later) == {"targets.readings": every}
+    assert MetricReading.objects.filter(on=TODAY).count() == every
+    assert set(MetricReading.objects.values_list("computed_at", flat=True)) == {later}
+
+
+def test_a_reading_is_computed_again_once_an_hour_old(coffee) -> None:
+    now = timezone.now()
+    (first,) = targets.readings_for(coffee, ["met_rate"], today=TODAY, now=now).values()
+    GroupMember.objects.filter(round__program=coffee).update(answer="none")
+    (same,) = targets.readings_for(
+        coffee, ["met_rate"], today=TODAY, now=now + dt.timedelta(minutes=30)
+    ).values()
+    assert same.value == first.value  # read, not computed
+    (fresh,) = targets.readings_for(
+        coffee, ["met_rate"], today=TODAY, now=now + dt.timedelta(minutes=61)
+    ).values()
+    assert fresh.pk == first.pk and fresh.value != first.value
 
 
 def _client(user) -> Client:  # type: ignore[no-untyped-def]

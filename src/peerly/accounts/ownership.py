@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from peerly.accounts.models import MEMBER_PROFILE_FIELDS
 from peerly.accounts.models import VISIBLE_FIELDS
+from peerly.accounts.models import ApiToken
 from peerly.accounts.models import AvailabilityWindow
 from peerly.accounts.models import DoNotPair
 from peerly.accounts.models import Profile
@@ -62,6 +63,7 @@ from peerly.mentorship.models import Recognition
 from peerly.mentorship.models import ReportComment
 from peerly.mentorship.models import Review
 from peerly.mentorship.models import SupportRequest
+from peerly.notifications.models import CalendarFeed
 from peerly.notifications.models import OutboundEmail
 from peerly.programs import services as program_services
 from peerly.programs.models import Enrollment
@@ -70,6 +72,7 @@ from peerly.programs.models import Invitation
 from peerly.programs.models import Program
 from peerly.recognition import ownership as recognition_ownership
 from peerly.recognition import services as recognition_services
+from peerly.resources import ownership as resources_ownership
 from peerly.rounds.models import GroupMember
 from peerly.rounds.models import LearnNote
 from peerly.rounds.models import RoundChoice
@@ -121,6 +124,7 @@ EXPORTED_LINKS: dict[str, str] = {
     "feedback.peerfeedback.author": "feedback_given",
     "feedback.peerfeedback.recipient": "feedback_received",
     **recognition_ownership.EXPORTED_LINKS,
+    **resources_ownership.EXPORTED_LINKS,
 }
 
 # "<app_label>.<model>.<field>" -> why it is not exported.
@@ -144,6 +148,10 @@ EXCLUDED_LINKS: dict[str, str] = {
     "request is the mentee's record",
     "feedback.survey.created_by": "an organiser's action on a programme (in their audit rows)",
     "evaluation.target.created_by": "an organiser's action on a programme (in their audit rows)",
+    "notifications.calendarfeed.user": "a secret (the hash of a calendar feed token); deleted "
+    "with the account",
+    "accounts.apitoken.user": "API tokens are credentials: secrets are never exported (only "
+    "their hash is stored); deleted with the account",
     **recognition_ownership.EXCLUDED_LINKS,
 }
 
@@ -245,6 +253,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     data["goals"] = _goals_part(user)
     data.update(_growth_part(user))
     data.update(recognition_ownership.export_part(user))
+    data.update(resources_ownership.export_part(user))
     data["emails"] = [
         _row(m, ("key", "to_email", "subject", "body_text", "created_at", "sent_at"))
         for m in OutboundEmail.objects.filter(user=user).order_by("created_at", "pk")
@@ -713,6 +722,8 @@ def delete_account(*, user: User) -> dict[str, int]:
 
     drop("availability", AvailabilityWindow.objects.filter(profile__user=user))
     drop("do_not_pair", DoNotPair.objects.filter(owner=user))
+    drop("api_tokens", ApiToken.objects.filter(user=user))
+    drop("calendar_feed", CalendarFeed.objects.filter(user=user))
     drop("known_people", KnownPerson.objects.filter(owner=user))
     drop("coffee_choices", RoundChoice.objects.filter(user=user))
     drop("coffee_learn_notes", LearnNote.objects.filter(user=user))

@@ -98,5 +98,7 @@ urlpatterns = [
             path("delete/", views.account_delete, name="delete"),
         ],
     ),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("members/<int:user_id>/", views.profile_detail, name="member"),
 ]

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -259,3 +260,55 @@ def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Your account is deleted. Thank you for taking part."))
     return redirect("core:index")
+
+
+# ----------------------------------------------------------------------------- API tokens
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
+    """The member's personal access tokens and the form for a new one. A new token's secret
+    is in this one response only (never stored, never in a redirect or the session)."""
+    from peerly.accounts import api_tokens
+    from peerly.accounts.forms import ApiTokenForm
+    from peerly.core.pagination import paginate
+
+    form = ApiTokenForm(request.POST or None, user=request.user)
+    created = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = api_tokens.create_token(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    program=form.cleaned_data.get("program"),
+                    expires_in_days=form.expires_in_days(),
+                )
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 400
+            else:
+                form = ApiTokenForm(user=request.user)
+        else:
+            status = 400
+    page = paginate(request, api_tokens.list_tokens_for_user(user=request.user))
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "created": created, "page": page, "now": timezone.now()},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
+    from peerly.accounts import api_tokens
+
+    token = api_tokens.get_token_for_user(user=request.user, token_id=token_id)
+    api_tokens.revoke_token(actor=request.user, token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

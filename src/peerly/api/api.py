@@ -1,4 +1,4 @@
-"""The REST API at /api/v1/ (OpenAPI at /api/v1/docs). Session authentication.
+"""The REST API at /api/v1/ (OpenAPI at /api/v1/docs). Session or Bearer token (api/auth.py).
 
 The API is built from the programme-kind registry (programs/kinds.py): each registered kind's
 `api_router()` is mounted at /api/v1/<kind.app_label>/. `build_api()` builds a fresh API from
@@ -45,6 +45,8 @@ def docs_need_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
     """A NinjaAPI with the shared routers and every registered kind's router."""
     from peerly.accounts.api import router as accounts_router
+    from peerly.api.auth import ApiTokenRateThrottle
+    from peerly.api.auth import api_token_auth
     from peerly.evaluation.api import router as evaluation_router
     from peerly.feedback.api import router as feedback_router
     from peerly.growth.api import router as growth_router
@@ -56,9 +58,11 @@ def build_api(*, urls_namespace: str = "api") -> NinjaAPI:
         title="Peerly API",
         version="1",
         urls_namespace=urls_namespace,
-        auth=django_auth,
+        auth=[api_token_auth, django_auth],  # a Bearer token first (api/auth.py), else session
+        throttle=[ApiTokenRateThrottle()],
         docs_decorator=docs_need_sign_in,
-        description="Coffee rounds, peer-coaching circles and mentorship. Session authentication.",
+        description="Coffee rounds, peer-coaching circles and mentorship. Session or personal "
+        "access token authentication (docs/api.md).",
     )
 
     @api.exception_handler(ServiceError)

@@ -16,7 +16,10 @@ clients apply to the one instance; later updates and the download carry its EXDA
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Collection
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -112,13 +115,21 @@ def series_calendar(
     """The whole season as one recurring event: METHOD:REQUEST for e-mailed invitations and
     updates, METHOD:PUBLISH for the download (without ATTENDEEs, which RFC 5546 forbids in
     PUBLISH: some clients would otherwise treat the import as an invitation)."""
+    events = series_events(circle, sessions, with_attendees=method != "PUBLISH")
+    return build_calendar(events, method=method)
+
+
+def series_events(
+    circle: Circle, sessions: list[CircleSession], *, with_attendees: bool
+) -> list[CalendarEvent]:
+    """The season's VEVENTs: the master (RRULE, EXDATE for cancelled sessions), then one
+    override (RECURRENCE-ID) per moved session."""
     ordered = sorted(sessions, key=lambda s: s.number)
     if not ordered:
         raise ValueError("a circle without sessions has no calendar")
     planned = occurrences(circle, ordered)
     interval = circle.program.circle_settings.interval_weeks
     length = dt.timedelta(minutes=ordered[0].duration_minutes)
-    invite = method != "PUBLISH"
     events = [
         _event(
             circle,
@@ -130,16 +141,53 @@ def series_calendar(
                 for when, s in zip(planned, ordered, strict=True)
                 if s.status == SessionStatus.CANCELLED
             ),
-            with_attendees=invite,
+            with_attendees=with_attendees,
         )
     ]
     events.extend(
-        _event(circle, s.starts_at, s.ends_at, recurrence_id=when, with_attendees=invite)
+        _event(circle, s.starts_at, s.ends_at, recurrence_id=when, with_attendees=with_attendees)
         for when, s in zip(planned, ordered, strict=True)
         if s.status != SessionStatus.CANCELLED
         and (s.starts_at != when or s.duration_minutes != ordered[0].duration_minutes)
     )
-    return build_calendar(events, method=method)
+    return events
+
+
+SCOPE = re.compile(r"circle-(\d{1,18})")  # a circle's own feed: calendar/<token>/circle/<id>.ics
+
+
+def scope_for(circle: Circle) -> str:
+    return f"circle-{circle.pk}"
+
+
+def member_events(
+    *, user: Any, program_ids: Collection[int], since: dt.datetime, scope: str = ""
+) -> list[CalendarEvent] | None:
+    """The member's circle seasons in those programmes for their calendar feed
+    (programs/kinds.py `Hooks.calendar_events`): the same series as the download (one UID per
+    circle, its SEQUENCE, TZID of the circle's zone, EXDATE for cancelled sessions, an override
+    per moved session) for every circle with a session ending after `since`. `scope`
+    "circle-<id>" narrows it to that circle, None when the member is not in it (or it is not
+    in those programmes). A fixed number of queries."""
+    circles = Circle.objects.filter(memberships__user=user, program_id__in=program_ids)
+    if scope:
+        match = SCOPE.fullmatch(scope)
+        if match is None:
+            return None
+        circles = circles.filter(pk=int(match[1]))
+    found = list(
+        circles.select_related("program__circle_settings")
+        .prefetch_related("memberships__user", "sessions")
+        .order_by("pk")
+    )
+    if scope and not found:
+        return None
+    events: list[CalendarEvent] = []
+    for circle in found:
+        sessions = list(circle.sessions.all())
+        if sessions and max(s.ends_at for s in sessions) > since:
+            events.extend(series_events(circle, sessions, with_attendees=False))
+    return events
 
 
 def cancel_occurrence_calendar(circle: Circle, session: CircleSession) -> bytes:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from peerly.circles import api
 from peerly.circles import attention
+from peerly.circles import calendar
 from peerly.circles import demo
 from peerly.circles import feedback
 from peerly.circles import services
@@ -51,6 +52,7 @@ class CircleKind(Kind):
         ticks=ticks,
         demo=demo,
         feedback=feedback,
+        calendar=calendar,
     )
     settings_model = CircleSettings
     counted = (("seasons", Season),)

@@ -7,6 +7,13 @@ function, which takes a programme (or None for the whole site) and today's date 
 answer: `Metric.figure()` passes it through `core.aggregates.shown()`, so a figure of fewer
 than MIN_PEOPLE people has no value (nor parts) at all.
 
+Filters (issue 15, docs/metrics.md "Filters"): a metric declares the ones its `compute`
+honours in `filters` (of FILTERS): SINCE, a date the period starts on instead of the metric's
+own window start, passed as `since=`; TEAM, a team name, passed as `members=` (the queryset of
+user ids `evaluation.scope.team_members` gives). Only the filters that are set are passed, so
+a metric without filters keeps its plain `compute(program, today)`; a filter it does not
+declare gives no figure, and `Shown.unavailable` says so.
+
 The app that owns a metric's data defines it and registers it once in its AppConfig.ready()
 (`register(*metrics)`), like the programme kinds; nothing is discovered by module name. The
 definitions page (/metrics/), the API (/api/v1/metrics/definitions), `peerly metrics` and
@@ -78,6 +85,12 @@ class Figure:
         return self.people < MIN_PEOPLE
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The site's local midnight at the start of `day`, aware (converted on that very date, so
+    a DST change is honoured): where a metric's period of dates starts or ends on a datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def percent(part: int, whole: int) -> float | None:
     """`part` of `whole` in per cent, to one decimal; None when `whole` is 0 (no figure)."""
     return round(100 * part / whole, 1) if whole else None
@@ -85,8 +98,12 @@ def percent(part: int, whole: int) -> float | None:
 
 Compute = Callable[..., Figure]  # (program, today, *, since=None, members=None) -> Figure
 
-SINCE = "since"  # filter: the period starts on this date (the metric's own window otherwise)
-TEAM = "team"  # filter: only the members of one team, as members let organisers see it
+# The filters a metric may honour (`Metric.filters`). SINCE: the period starts on this date
+# instead of the metric's own window start; its end stays the metric's own (today). TEAM: the
+# people counted are only the members of one team as they let organisers see it
+# (`evaluation.scope`); the 5-people rule applies to them alone.
+SINCE = "since"
+TEAM = "team"
 FILTERS = frozenset({SINCE, TEAM})
 
 

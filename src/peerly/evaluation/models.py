@@ -56,13 +56,16 @@ class Target(models.Model):
 
 class MetricReading(models.Model):
     """A metric's figure for a programme on one day (as shown: no value under 5 people), kept
-    for the trend of the targets page. One per programme, metric and day."""
+    for the trend of the targets page and read by the unfiltered evaluation pages. One per
+    programme, metric and day, recomputed during the day once it is older than an hour
+    (`targets.readings_for`); the day's last figure stays."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     metric_key = models.CharField(max_length=60)
     on = models.DateField()
     value = models.FloatField(null=True, blank=True)
     people = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)  # None: before it was recorded
 
     class Meta:
         ordering = ["program", "metric_key", "-on"]

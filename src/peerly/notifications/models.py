@@ -53,3 +53,21 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ✕ {self.category}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private calendar subscription (notifications/feeds.py, docs/notifications.md).
+
+    Only the SHA-256 of the secret token is stored: the address is shown once, right after it
+    is created or reset, and a reset makes the old address stop working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)  # hex SHA-256 of the token
+    created_at = models.DateTimeField()
+    reset_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)  # updated at most hourly
+
+    def __str__(self) -> str:
+        return f"calendar feed of user #{self.user_id}"

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ninja import Router
 
     from peerly.core.attention import AttentionItem
+    from peerly.core.ics import CalendarEvent
     from peerly.programs.models import Enrollment
     from peerly.programs.models import Program
 
@@ -127,6 +128,12 @@ class Hooks:
     feedback_occasion: Callable[..., Occasion | None] | None = None
     # (since=…, now=…) -> [Occasion]: the kind's occasions since then (after-session invitations)
     feedback_recent: Callable[..., list[Occasion]] | None = None
+    # (user=…, program_ids=…, since=…, scope="") -> [CalendarEvent] | None: the member's
+    # meetings of the kind in those programmes that end after `since` (cancelled ones too),
+    # with the UIDs and SEQUENCEs of the invitations they were e-mailed, for their calendar
+    # feed (notifications/feeds.py). `scope` "" for all of them, or one group's reference
+    # ("circle-12") for its events only: None when that is not the kind's or not the member's
+    calendar_events: Callable[..., list[CalendarEvent] | None] | None = None
 
     @classmethod
     def of(
@@ -138,11 +145,12 @@ class Hooks:
         ticks: Any = None,
         demo: Any = None,
         feedback: Any = None,
+        calendar: Any = None,
     ) -> Hooks:
         """The usual functions of an app's modules, given the modules themselves (imported
         by the kind): services.create_settings, api.router, attention.attention_items,
-        ticks.tick, demo.populate, feedback.occasion and feedback.recent. A module not given
-        means the kind has no such hook."""
+        ticks.tick, demo.populate, feedback.occasion, feedback.recent and
+        calendar.member_events. A module not given means the kind has no such hook."""
         return cls(
             create_settings=None if services is None else services.create_settings,
             api_router=None if api is None else (lambda: api.router),
@@ -151,6 +159,7 @@ class Hooks:
             demo=None if demo is None else demo.populate,
             feedback_occasion=None if feedback is None else feedback.occasion,
             feedback_recent=None if feedback is None else feedback.recent,
+            calendar_events=None if calendar is None else calendar.member_events,
         )
 
 

@@ -94,6 +94,17 @@ def kind_nav_context(
             *(
                 [
                     NavItem(
+                        _("Evaluation"),
+                        reverse("evaluation:dashboard", kwargs={"slug": program.slug}),
+                        "dashboard",
+                    )
+                ]
+                if is_organiser
+                else []
+            ),
+            *(
+                [
+                    NavItem(
                         _("Network"),
                         reverse("evaluation:network", kwargs={"slug": program.slug}),
                         "network",
@@ -108,7 +119,12 @@ def kind_nav_context(
                         _("Targets"),
                         reverse("evaluation:targets", kwargs={"slug": program.slug}),
                         "targets",
-                    )
+                    ),
+                    NavItem(
+                        _("Insights"),
+                        reverse("insights:themes", kwargs={"slug": program.slug}),
+                        "insights",
+                    ),
                 ]
                 if is_organiser
                 else []

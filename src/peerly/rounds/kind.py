@@ -15,6 +15,7 @@ from peerly.programs.kinds import Kind
 from peerly.programs.kinds import NavLink
 from peerly.rounds import api
 from peerly.rounds import attention
+from peerly.rounds import calendars
 from peerly.rounds import demo
 from peerly.rounds import feedback
 from peerly.rounds import services
@@ -49,6 +50,7 @@ class CoffeeKind(Kind):
         ticks=ticks,
         demo=demo,
         feedback=feedback,
+        calendar=calendars,
     )
     settings_model = CoffeeSettings
     counted = (("rounds", Round),)
