@@ -551,7 +551,13 @@ def cohorts_table(cohorts: Any) -> Table:
         columns=[
             Column("month", _("Joined in")),
             Column("members", _("Members")),
-            *(Column(f"after_{k}_months", _("After %(n)s months") % {"n": k}) for k in months),
+            *(
+                Column(
+                    f"after_{k}_months",
+                    ngettext("After %(n)s month", "After %(n)s months", k) % {"n": k},
+                )
+                for k in months
+            ),
         ],
         rows=[
             [
